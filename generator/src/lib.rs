@@ -1,1 +1,57 @@
+//! Generates a Rust client crate for the Sunshine Conversations API from its
+//! OpenAPI document.
+//!
+//! The pipeline has one model in the middle:
+//!
+//! 1. [`load`]: YAML → a checked `openapiv3` document (plus `x-webhooks`);
+//! 2. [`lower`]: resolve references and lower to [`model::Api`], deciding every
+//!    Rust name once;
+//! 3. [`emit`]: one token stream per output file, read from the model only;
+//! 4. [`format`]: prettyplease, plus the generated-file preamble;
+//! 5. [`write`]: replace the output directory atomically, or check it.
 
+pub mod diagnostics;
+pub mod emit;
+pub mod format;
+pub mod load;
+pub mod lower;
+pub mod model;
+pub mod names;
+pub mod write;
+
+use diagnostics::Diagnostics;
+pub use emit::CrateConfig;
+pub use lower::Selection;
+
+/// The generated crate: relative path → file contents.
+pub type Files = std::collections::BTreeMap<String, String>;
+
+/// What a successful generation produced.
+#[derive(Debug)]
+pub struct Generated {
+    /// The files of the crate.
+    pub files: Files,
+    /// The model they were emitted from.
+    pub api: model::Api,
+    /// Warnings found on the way (no errors).
+    pub diagnostics: Diagnostics,
+}
+
+/// Runs load → lower → emit → format on a document's bytes. Nothing is written.
+pub fn generate(spec: &[u8], selection: &Selection, config: &CrateConfig) -> Result<Generated, Diagnostics> {
+    let mut diagnostics = Diagnostics::default();
+    let Ok(document) = load::load(spec, &mut diagnostics) else {
+        return Err(diagnostics);
+    };
+    let api = lower::lower(&document, selection, &mut diagnostics);
+    if diagnostics.has_errors() {
+        return Err(diagnostics);
+    }
+    match format::format_files(emit::emit(&api, config)) {
+        Ok(files) => Ok(Generated { files, api, diagnostics }),
+        Err(err) => {
+            diagnostics.error("#", format!("internal error while emitting code: {err}"));
+            Err(diagnostics)
+        }
+    }
+}

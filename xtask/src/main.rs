@@ -1,1 +1,188 @@
-fn main(){}
+//! Project automation. `cargo xtask --help` lists the commands.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use codegen::{CrateConfig, Selection};
+
+const HELP: &str = "\
+cargo xtask generate [OPTIONS]
+
+Generates the client crate from an OpenAPI document.
+
+Options:
+  --spec PATH         OpenAPI 3.0 document (default: spec/sunshine-conversations.yaml)
+  --out DIR           output directory (default: generated/)
+  --tag NAME          only operations with this tag (repeatable; default: all)
+  --crate-name NAME   package name of the generated crate (default: sunshine-conversations)
+  --check             write nothing; fail if the output is not up to date
+  --deny-warnings     fail on warnings about the document too
+  -h, --help          this text
+
+Exit codes: 0 success, 1 errors in the document (or stale output with --check),
+2 usage or I/O errors.";
+
+/// The workspace root, so default paths work from any directory.
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+#[derive(Debug)]
+struct Options {
+    spec: PathBuf,
+    out: PathBuf,
+    tags: Vec<String>,
+    crate_name: String,
+    check: bool,
+    deny_warnings: bool,
+}
+
+fn parse(args: &[String]) -> Result<Option<Options>, String> {
+    let root = workspace_root();
+    let mut options = Options {
+        spec: root.join("spec/sunshine-conversations.yaml"),
+        out: root.join("generated"),
+        tags: Vec::new(),
+        crate_name: CrateConfig::default().name,
+        check: false,
+        deny_warnings: false,
+    };
+    let mut args = args.iter();
+    match args.next().map(String::as_str) {
+        Some("generate") => {}
+        Some("-h" | "--help") | None => return Ok(None),
+        Some(other) => return Err(format!("unknown command `{other}`")),
+    }
+    while let Some(arg) = args.next() {
+        let mut value = |name: &str| args.next().cloned().ok_or_else(|| format!("`{name}` needs a value"));
+        match arg.as_str() {
+            "--spec" => options.spec = PathBuf::from(value("--spec")?),
+            "--out" => options.out = PathBuf::from(value("--out")?),
+            "--tag" => options.tags.push(value("--tag")?),
+            "--crate-name" => options.crate_name = value("--crate-name")?,
+            "--check" => options.check = true,
+            "--deny-warnings" => options.deny_warnings = true,
+            "-h" | "--help" => return Ok(None),
+            other => return Err(format!("unknown option `{other}`")),
+        }
+    }
+    Ok(Some(options))
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let options = match parse(&args) {
+        Ok(Some(options)) => options,
+        Ok(None) => {
+            println!("{HELP}");
+            return ExitCode::SUCCESS;
+        }
+        Err(message) => {
+            eprintln!("error: {message}\n\n{HELP}");
+            return ExitCode::from(2);
+        }
+    };
+    run(&options)
+}
+
+fn run(options: &Options) -> ExitCode {
+    let started = Instant::now();
+    let spec = match std::fs::read(&options.spec) {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            eprintln!("error: cannot read {}: {err}", options.spec.display());
+            return ExitCode::from(2);
+        }
+    };
+    let selection = Selection { tags: options.tags.clone() };
+    let config = CrateConfig { name: options.crate_name.clone(), ..CrateConfig::default() };
+    let generated = match codegen::generate(&spec, &selection, &config) {
+        Ok(generated) => generated,
+        Err(diagnostics) => {
+            eprint!("{}", with_file(&diagnostics.to_string(), &options.spec));
+            eprintln!("error: {} cannot be generated from", options.spec.display());
+            return ExitCode::from(1);
+        }
+    };
+    let warnings = generated.diagnostics.warnings().count();
+    if warnings > 0 {
+        eprint!("{}", with_file(&generated.diagnostics.to_string(), &options.spec));
+        if options.deny_warnings {
+            eprintln!("error: {warnings} warning(s) and --deny-warnings given; nothing written");
+            return ExitCode::from(1);
+        }
+    }
+    let outcome = if options.check {
+        codegen::write::check(&options.out, &generated.files)
+    } else {
+        codegen::write::write(&options.out, &generated.files)
+    };
+    let outcome = match outcome {
+        Ok(outcome) => outcome,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    let operations = generated.api.operations().count();
+    let types = generated.api.types.len();
+    if options.check && !outcome.is_fresh() {
+        for path in &outcome.changed {
+            eprintln!("stale: {}", options.out.join(path).display());
+        }
+        for path in &outcome.stray {
+            eprintln!("not generated any more: {}", options.out.join(path).display());
+        }
+        eprintln!("error: {} is out of date; run `cargo xtask generate` to update it", options.out.display());
+        return ExitCode::from(1);
+    }
+    let verb = if options.check { "checked" } else { "generated" };
+    println!(
+        "{verb} {operations} operations, {types} types, {} files ({} written, {} unchanged, {} removed), {warnings} warnings, in {} ms",
+        generated.files.len(),
+        if options.check { 0 } else { outcome.changed.len() },
+        outcome.unchanged.len(),
+        if options.check { 0 } else { outcome.stray.len() },
+        started.elapsed().as_millis()
+    );
+    ExitCode::SUCCESS
+}
+
+/// Prefixes each `-->` location with the document's file name.
+fn with_file(report: &str, spec: &Path) -> String {
+    report.replace("  --> #", &format!("  --> {}#", spec.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `generated/` must be what the generator makes of `spec/`; this is what
+    /// makes a plain `cargo test` catch a forgotten regeneration.
+    #[test]
+    fn generated_crate_is_up_to_date() {
+        let root = workspace_root();
+        let spec = std::fs::read(root.join("spec/sunshine-conversations.yaml")).expect("spec/ is readable");
+        let generated = codegen::generate(&spec, &Selection::default(), &CrateConfig::default())
+            .unwrap_or_else(|diagnostics| panic!("spec/ does not generate:\n{diagnostics}"));
+        let outcome = codegen::write::check(&root.join("generated"), &generated.files).expect("generated/ is readable");
+        assert!(
+            outcome.is_fresh(),
+            "generated/ is out of date (changed: {:?}, not generated any more: {:?}); run `cargo xtask generate`",
+            outcome.changed,
+            outcome.stray
+        );
+    }
+
+    #[test]
+    fn options_parse() {
+        let args: Vec<String> = ["generate", "--tag", "A", "--tag", "B C", "--check", "--out", "x"].map(String::from).into();
+        let options = parse(&args).expect("valid").expect("not help");
+        assert_eq!(options.tags, ["A", "B C"]);
+        assert!(options.check);
+        assert_eq!(options.out, PathBuf::from("x"));
+        assert!(parse(&["generate".to_owned(), "--bogus".to_owned()]).is_err());
+        assert!(parse(&["generate".to_owned(), "--spec".to_owned()]).is_err());
+    }
+}

@@ -1,0 +1,497 @@
+//! `src/apis/`: one module per tag, holding an accessor struct with one async
+//! method per operation, and each operation's parameter, response and error types.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::common::{doc_attrs, doc_or, has_default, ident, rust_type, Context};
+use crate::model::{
+    Api, BodyKind, Operation, OperationGroup, ParamLocation, Parameter, PathPart, QueryStyle, Response, Status, TypeKind,
+    TypeRef,
+};
+
+pub fn emit_mod(api: &Api) -> TokenStream {
+    let modules = api.groups.iter().map(|group| {
+        let module = ident(&group.module);
+        let doc = doc_attrs(&format!("Operations tagged `{}`.", group.tag));
+        quote!(#doc #[rustfmt::skip] pub mod #module;)
+    });
+    let exports = api.groups.iter().map(|group| {
+        let module = ident(&group.module);
+        let name = ident(&group.struct_name);
+        quote!(pub use #module::#name;)
+    });
+    quote! {
+        //! The API's operations, grouped by tag. Reach them from a [`Client`](crate::Client),
+        //! for example `client.switchboard_actions()`.
+
+        #(#modules)*
+
+        #(#exports)*
+    }
+}
+
+pub fn emit_group(api: &Api, group: &OperationGroup) -> TokenStream {
+    let name = ident(&group.struct_name);
+    let accessor = ident(&group.module);
+    let tag = &group.tag;
+    let doc = doc_or(&group.doc, || format!("Operations tagged `{tag}`."));
+    let methods = group.operations.iter().map(|op| emit_operation(api, op));
+    let support_types = group.operations.iter().map(|op| emit_operation_types(api, group, op));
+    let accessor_doc = doc_attrs(&format!("Operations tagged `{tag}`."));
+    let uses_types = group.operations.iter().any(operation_uses_types);
+    let types_import = uses_types.then(|| quote!(use crate::types;));
+    quote! {
+        #doc
+
+        use crate::runtime::{encode_path_segment, Error, Request};
+        use crate::Client;
+        #types_import
+
+        #doc
+        #[derive(Debug, Clone, Copy)]
+        pub struct #name<'a> {
+            client: &'a Client,
+        }
+
+        impl Client {
+            #accessor_doc
+            pub fn #accessor(&self) -> #name<'_> {
+                #name { client: self }
+            }
+        }
+
+        impl #name<'_> {
+            #(#methods)*
+        }
+
+        #(#support_types)*
+    }
+}
+
+fn operation_uses_types(op: &Operation) -> bool {
+    let named = |ty: &TypeRef| references_named(ty);
+    op.path_params.iter().chain(&op.other_params).any(|p| named(&p.ty))
+        || op.body.as_ref().is_some_and(|b| match &b.kind {
+            BodyKind::Json(ty) | BodyKind::Multipart(ty) => named(ty),
+        })
+        || op.successes.iter().chain(&op.errors).any(|r| r.body.as_ref().is_some_and(named))
+}
+
+pub(super) fn references_named(ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Named(_) => true,
+        TypeRef::Array(inner) | TypeRef::Map(inner) => references_named(inner),
+        _ => false,
+    }
+}
+
+/// The success type: the single documented body, `()`, or the `{Op}Response` enum.
+fn success_type(api: &Api, op: &Operation) -> TokenStream {
+    match op.successes.as_slice() {
+        [] => quote!(()),
+        [only] => match &only.body {
+            Some(ty) => rust_type(api, ty, Context::Outside),
+            None => quote!(()),
+        },
+        _ => {
+            let name = ident(&op.response_type());
+            quote!(#name)
+        }
+    }
+}
+
+fn status_doc(status: Status) -> String {
+    match status {
+        Status::Code(code) => format!("`{code}`"),
+        Status::Range(class) => format!("`{class}XX`"),
+        Status::Default => "any other status".to_owned(),
+    }
+}
+
+fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
+    let fn_name = ident(&op.fn_name);
+    let error = ident(&op.error_type());
+    let success = success_type(api, op);
+
+    let mut doc = String::new();
+    if let Some(summary) = &op.summary {
+        doc.push_str(summary);
+        doc.push_str("\n\n");
+    }
+    if let Some(description) = &op.description {
+        doc.push_str(description);
+        doc.push_str("\n\n");
+    }
+    doc.push_str(&format!("`{} {}`", op.method.as_str(), op.path));
+    if !op.errors.is_empty() {
+        doc.push_str("\n\n# Errors\n\n");
+        doc.push_str(&format!(
+            "[`Error::Api`] with a [`{}`] for a documented error status ({}); the other [`Error`] variants for anything else.",
+            op.error_type(),
+            op.errors.iter().map(|r| status_doc(r.status)).collect::<Vec<_>>().join(", ")
+        ));
+    } else {
+        doc.push_str("\n\n# Errors\n\nAn [`Error`] when the request fails or the response is not a documented success.");
+    }
+    let doc = doc_attrs(&doc);
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+
+    let mut args = Vec::new();
+    for param in &op.path_params {
+        let name = ident(&param.rust_name);
+        let ty = match &param.ty {
+            TypeRef::String => quote!(&str),
+            other => {
+                let ty = rust_type(api, other, Context::Outside);
+                quote!(&#ty)
+            }
+        };
+        args.push(quote!(#name: #ty));
+    }
+    if !op.other_params.is_empty() {
+        let params = ident(&op.params_type());
+        args.push(quote!(params: &#params));
+    }
+    if let Some(body) = &op.body {
+        let ty = match &body.kind {
+            BodyKind::Json(ty) | BodyKind::Multipart(ty) => rust_type(api, ty, Context::Outside),
+        };
+        args.push(if body.required { quote!(body: &#ty) } else { quote!(body: Option<&#ty>) });
+    }
+
+    let path = path_expression(op);
+    let method = ident(op.method.as_str());
+    let mutable = (!op.other_params.is_empty() || op.body.as_ref().is_some_and(|b| !b.required)).then(|| quote!(mut));
+    let params = op.other_params.iter().map(|p| emit_param(api, p));
+    let body = op.body.as_ref().map(|body| match (&body.kind, body.required) {
+        (BodyKind::Json(_), true) => quote!(let request = request.json(body);),
+        (BodyKind::Json(_), false) => quote! {
+            if let Some(body) = body {
+                request = request.json(body);
+            }
+        },
+        (BodyKind::Multipart(ty), required) => {
+            let form = multipart_form(api, ty);
+            if required {
+                quote!(let request = request.multipart(#form);)
+            } else {
+                quote! {
+                    if let Some(body) = body {
+                        request = request.multipart(#form);
+                    }
+                }
+            }
+        }
+    });
+    let arms = response_arms(op);
+    quote! {
+        #doc
+        #deprecated
+        pub async fn #fn_name(&self, #(#args),*) -> Result<#success, Error<#error>> {
+            let path = #path;
+            let #mutable request = Request::new(reqwest::Method::#method, path);
+            #(#params)*
+            #body
+            let response = self.client.send(request).await?;
+            match response.status().as_u16() {
+                #(#arms)*
+            }
+        }
+    }
+}
+
+fn path_expression(op: &Operation) -> TokenStream {
+    let mut template = String::new();
+    let mut values = Vec::new();
+    for part in &op.path_parts {
+        match part {
+            PathPart::Literal(text) => template.push_str(&text.replace('{', "{{").replace('}', "}}")),
+            PathPart::Param(index) => {
+                template.push_str("{}");
+                let param = &op.path_params[*index];
+                let name = ident(&param.rust_name);
+                values.push(match &param.ty {
+                    TypeRef::String => quote!(encode_path_segment(#name)),
+                    _ => quote!(encode_path_segment(&crate::support::query_value(#name))),
+                });
+            }
+        }
+    }
+    if values.is_empty() {
+        quote!(String::from(#template))
+    } else {
+        quote!(format!(#template, #(#values),*))
+    }
+}
+
+/// Statements adding one query or header parameter to `request`.
+fn emit_param(api: &Api, param: &Parameter) -> TokenStream {
+    let field = ident(&param.rust_name);
+    let access = quote!(params.#field);
+    let name = &param.name;
+    let add = |key: TokenStream, value: TokenStream| match param.location {
+        ParamLocation::Header => quote!(request = request.header(#key, crate::support::query_value(#value));),
+        _ => quote!(request = request.query(#key, crate::support::query_value(#value));),
+    };
+    let body = match (&param.style, &param.ty) {
+        (QueryStyle::DeepObject, TypeRef::Named(id)) => {
+            let fields: Vec<TokenStream> = match api.type_def(id).map(|d| &d.kind) {
+                Some(TypeKind::Struct(s)) => s
+                    .fields
+                    .iter()
+                    .map(|f| {
+                        let key = format!("{name}[{}]", f.json_name);
+                        let member = ident(&f.name);
+                        let value = quote!(value.#member);
+                        let add_one = add(quote!(#key), quote!(item));
+                        let set = match &f.ty {
+                            TypeRef::Array(_) => quote!(for item in &item { #add_one }),
+                            _ => add_one,
+                        };
+                        if f.required && !f.nullable {
+                            quote! { let item = &#value; #set }
+                        } else {
+                            quote! { if let Some(item) = &#value { #set } }
+                        }
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            quote!(#(#fields)*)
+        }
+        (QueryStyle::DeepObject, _) => {
+            let add_one = add(quote!(&key), quote!(item));
+            quote! {
+                for (key, item) in value {
+                    let key = format!("{}[{}]", #name, key);
+                    #add_one
+                }
+            }
+        }
+        (_, TypeRef::Array(_)) => {
+            let add_one = add(quote!(#name), quote!(item));
+            quote!(for item in value { #add_one })
+        }
+        _ => add(quote!(#name), quote!(value)),
+    };
+    if param.required {
+        quote! {
+            let value = &#access;
+            #body
+        }
+    } else {
+        quote! {
+            if let Some(value) = &#access {
+                #body
+            }
+        }
+    }
+}
+
+/// An expression building the multipart form from `body`.
+fn multipart_form(api: &Api, ty: &TypeRef) -> TokenStream {
+    let TypeRef::Named(id) = ty else {
+        return quote!(reqwest::multipart::Form::new().text("body", crate::support::query_value(body)));
+    };
+    let Some(TypeKind::Struct(s)) = api.type_def(id).map(|d| &d.kind) else {
+        return quote!(reqwest::multipart::Form::new());
+    };
+    let parts = s.fields.iter().map(|f| {
+        let member = ident(&f.name);
+        let name = &f.json_name;
+        let add = match &f.ty {
+            TypeRef::Binary => quote!(form = form.part(#name, value.to_part().map_err(|err| Error::InvalidRequest(crate::runtime::InvalidRequest::Http(err)))?);),
+            _ => quote!(form = form.text(#name, crate::support::query_value(value));),
+        };
+        if f.required && !f.nullable {
+            quote! { let value = &body.#member; #add }
+        } else {
+            quote! { if let Some(value) = &body.#member { #add } }
+        }
+    });
+    quote! {{
+        let mut form = reqwest::multipart::Form::new();
+        #(#parts)*
+        form
+    }}
+}
+
+fn status_pattern(status: Status) -> TokenStream {
+    match status {
+        Status::Code(code) => quote!(#code),
+        Status::Range(class) => {
+            let low = class * 100;
+            let high = low + 99;
+            quote!(#low..=#high)
+        }
+        Status::Default => quote!(_),
+    }
+}
+
+/// A pattern binding the matched status to `status`.
+fn bound_pattern(status: Status) -> TokenStream {
+    match status {
+        Status::Default => quote!(status),
+        other => {
+            let pattern = status_pattern(other);
+            quote!(status @ #pattern)
+        }
+    }
+}
+
+fn response_arms(op: &Operation) -> Vec<TokenStream> {
+    let error = ident(&op.error_type());
+    let mut arms = Vec::new();
+    let decode = |r: &Response| match &r.body {
+        Some(_) => quote!(response.json()),
+        None => quote!(response.empty()),
+    };
+    match op.successes.as_slice() {
+        [] => arms.push(quote!(200..=299 => response.empty(),)),
+        [only] => {
+            let pattern = status_pattern(only.status);
+            let decode = decode(only);
+            arms.push(quote!(#pattern => #decode,));
+        }
+        many => {
+            let enum_name = ident(&op.response_type());
+            for r in many {
+                let pattern = status_pattern(r.status);
+                let variant = ident(&r.variant);
+                arms.push(match &r.body {
+                    Some(_) => quote!(#pattern => response.json().map(#enum_name::#variant),),
+                    None => quote!(#pattern => response.empty().map(|()| #enum_name::#variant),),
+                });
+            }
+        }
+    }
+    let mut has_default = false;
+    for r in &op.errors {
+        let variant = ident(&r.variant);
+        let pattern = status_pattern(r.status);
+        let arm = match (r.status, &r.body) {
+            (Status::Code(_), Some(_)) => quote!(#pattern => Err(Error::Api(#error::#variant(response.json()?))),),
+            (Status::Code(_), None) => quote!(#pattern => Err(Error::Api(#error::#variant)),),
+            (_, Some(_)) => {
+                let binding = bound_pattern(r.status);
+                quote!(#binding => Err(Error::Api(#error::#variant { status, body: response.json()? })),)
+            }
+            (_, None) => {
+                let binding = bound_pattern(r.status);
+                quote!(#binding => Err(Error::Api(#error::#variant { status })),)
+            }
+        };
+        has_default |= r.status == Status::Default;
+        arms.push(arm);
+    }
+    // Errors are sorted codes, ranges, `default`; so `default` is the last arm when present.
+    if !has_default {
+        arms.push(quote!(_ => Err(response.unexpected()),));
+    }
+    arms
+}
+
+fn emit_operation_types(api: &Api, group: &OperationGroup, op: &Operation) -> TokenStream {
+    let method = format!("{}::{}", group.struct_name, op.fn_name.trim_start_matches("r#"));
+    let params = (!op.other_params.is_empty()).then(|| emit_params_struct(api, op, &method));
+    let response = (op.successes.len() > 1).then(|| emit_response_enum(api, op, &method));
+    let error = emit_error_enum(api, op, &method);
+    quote!(#params #response #error)
+}
+
+fn emit_params_struct(api: &Api, op: &Operation, method: &str) -> TokenStream {
+    let name = ident(&op.params_type());
+    let doc = doc_attrs(&format!("Query and header parameters of [`{method}`]."));
+    let all_default = op.other_params.iter().all(|p| !p.required || has_default(api, &p.ty, &mut Vec::new()));
+    let derive_default = all_default.then(|| quote!(Default,));
+    let fields = op.other_params.iter().map(|p| {
+        let field = ident(&p.rust_name);
+        let ty = rust_type(api, &p.ty, Context::Outside);
+        let ty = if p.required { ty } else { quote!(Option<#ty>) };
+        let wire = &p.name;
+        let doc = doc_or(&p.doc, || format!("The `{wire}` parameter."));
+        quote!(#doc pub #field: #ty,)
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, #derive_default)]
+        pub struct #name {
+            #(#fields)*
+        }
+    }
+}
+
+fn emit_response_enum(api: &Api, op: &Operation, method: &str) -> TokenStream {
+    let name = ident(&op.response_type());
+    let doc = doc_attrs(&format!("The documented successful responses of [`{method}`]."));
+    let variants = op.successes.iter().map(|r| variant_tokens(api, r, true));
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#variants)*
+        }
+    }
+}
+
+fn variant_tokens(api: &Api, r: &Response, single_code_only: bool) -> TokenStream {
+    let variant = ident(&r.variant);
+    let doc = doc_attrs(&format!(
+        "{} {}",
+        status_doc(r.status),
+        r.doc.as_deref().unwrap_or("response").lines().next().unwrap_or("")
+    ));
+    let body = r.body.as_ref().map(|ty| rust_type(api, ty, Context::Outside));
+    match (r.status, body) {
+        (Status::Code(_), Some(body)) => quote!(#doc #variant(#body),),
+        (Status::Code(_), None) => quote!(#doc #variant,),
+        _ if single_code_only => quote!(#doc #variant,),
+        (_, Some(body)) => quote!(#doc #variant { #[doc = " The status code."] status: u16, #[doc = " The decoded body."] body: #body },),
+        (_, None) => quote!(#doc #variant { #[doc = " The status code."] status: u16 },),
+    }
+}
+
+fn emit_error_enum(api: &Api, op: &Operation, method: &str) -> TokenStream {
+    let name = ident(&op.error_type());
+    let doc = doc_attrs(&format!("The documented error responses of [`{method}`], carried by [`Error::Api`]."));
+    let variants = op.errors.iter().map(|r| variant_tokens(api, r, false));
+    let display_arms = op.errors.iter().map(|r| {
+        let variant = ident(&r.variant);
+        let label = format!(
+            "{} {}",
+            match r.status {
+                Status::Code(code) => code.to_string(),
+                Status::Range(class) => format!("{class}XX"),
+                Status::Default => "unexpected status".to_owned(),
+            },
+            r.doc.as_deref().unwrap_or("error").lines().next().unwrap_or("error")
+        );
+        match (r.status, &r.body) {
+            (Status::Code(_), Some(_)) => quote!(Self::#variant(body) => crate::support::describe_error(f, #label, body),),
+            (Status::Code(_), None) => quote!(Self::#variant => f.write_str(#label),),
+            (_, Some(_)) => quote!(Self::#variant { status, body } => crate::support::describe_error(f, &format!("{} ({})", #label, status), body),),
+            (_, None) => quote!(Self::#variant { status } => write!(f, "{} ({})", #label, status),),
+        }
+    });
+    let display_body = if op.errors.is_empty() {
+        quote!(match *self {})
+    } else {
+        quote!(match self { #(#display_arms)* })
+    };
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#variants)*
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                #display_body
+            }
+        }
+
+        impl std::error::Error for #name {}
+    }
+}

@@ -1,0 +1,140 @@
+//! Helpers shared by the emitters: identifiers, doc attributes and type paths.
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use crate::model::{Api, TypeKind, TypeRef};
+
+/// An identifier from a name decided in lowering (`r#type` becomes a raw identifier).
+pub fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+/// `#[doc = "..."]` lines for `text`, each line its own attribute so that
+/// prettyplease prints them as `///` comments.
+pub fn doc_attrs(text: &str) -> TokenStream {
+    let lines = text.lines().map(|line| {
+        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+        quote!(#[doc = #line])
+    });
+    quote!(#(#lines)*)
+}
+
+/// Documentation, or a generated sentence when the document has none
+/// (every public item of the generated crate is documented).
+pub fn doc_or(doc: &Option<String>, fallback: impl FnOnce() -> String) -> TokenStream {
+    match doc {
+        Some(text) => doc_attrs(text),
+        None => doc_attrs(&fallback()),
+    }
+}
+
+/// Where generated code refers to named types from.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    /// Inside `types.rs`: bare names.
+    Types,
+    /// Elsewhere: `types::Name` (each such module imports `crate::types`).
+    Outside,
+}
+
+/// The Rust type for a reference.
+pub fn rust_type(api: &Api, ty: &TypeRef, context: Context) -> TokenStream {
+    match ty {
+        TypeRef::String => quote!(String),
+        TypeRef::Bool => quote!(bool),
+        TypeRef::I32 => quote!(i32),
+        TypeRef::I64 => quote!(i64),
+        TypeRef::F32 => quote!(f32),
+        TypeRef::F64 => quote!(f64),
+        TypeRef::Binary => quote!(crate::Upload),
+        TypeRef::Json => quote!(serde_json::Value),
+        TypeRef::Object => quote!(serde_json::Map<String, serde_json::Value>),
+        TypeRef::Array(item) => {
+            let item = rust_type(api, item, context);
+            quote!(Vec<#item>)
+        }
+        TypeRef::Map(value) => {
+            let value = rust_type(api, value, context);
+            quote!(std::collections::BTreeMap<String, #value>)
+        }
+        TypeRef::Named(id) => {
+            let name = ident(api.type_def(id).map_or("UnknownType", |def| def.name.as_str()));
+            match context {
+                Context::Types => quote!(#name),
+                Context::Outside => quote!(types::#name),
+            }
+        }
+    }
+}
+
+/// Whether values of `ty` can be compared with `Eq` (no floats inside).
+pub fn is_eq(api: &Api, ty: &TypeRef, seen: &mut Vec<String>) -> bool {
+    match ty {
+        TypeRef::F32 | TypeRef::F64 | TypeRef::Json | TypeRef::Object => false,
+        TypeRef::Array(inner) | TypeRef::Map(inner) => is_eq(api, inner, seen),
+        TypeRef::Named(id) => {
+            if seen.contains(id) {
+                return true;
+            }
+            seen.push(id.clone());
+            match api.type_def(id).map(|def| &def.kind) {
+                Some(TypeKind::StringEnum(_)) => true,
+                Some(TypeKind::Struct(s)) => {
+                    s.fields.iter().all(|f| is_eq(api, &f.ty, seen)) && s.additional.as_ref().is_none_or(|a| is_eq(api, a, seen))
+                }
+                Some(TypeKind::Union(_)) | None => false,
+            }
+        }
+        _ => true,
+    }
+}
+
+/// Whether a struct can derive `Default`: every always-present field has a
+/// type with a sensible empty value.
+pub fn has_default(api: &Api, ty: &TypeRef, seen: &mut Vec<String>) -> bool {
+    match ty {
+        TypeRef::Named(id) => {
+            if seen.contains(id) {
+                return false;
+            }
+            seen.push(id.clone());
+            let result = match api.type_def(id).map(|def| &def.kind) {
+                Some(TypeKind::Struct(s)) => s
+                    .fields
+                    .iter()
+                    .filter(|f| f.required && !f.nullable)
+                    .all(|f| has_default(api, &f.ty, seen)),
+                _ => false,
+            };
+            seen.pop();
+            result
+        }
+        TypeRef::Binary => false,
+        _ => true,
+    }
+}
+
+/// Whether the type holds an upload (a `format: binary` string), which only
+/// multipart bodies can carry and serde cannot encode.
+pub fn holds_binary(api: &Api, ty: &TypeRef, seen: &mut Vec<String>) -> bool {
+    match ty {
+        TypeRef::Binary => true,
+        TypeRef::Array(inner) | TypeRef::Map(inner) => holds_binary(api, inner, seen),
+        TypeRef::Named(id) => {
+            if seen.contains(id) {
+                return false;
+            }
+            seen.push(id.clone());
+            match api.type_def(id).map(|def| &def.kind) {
+                Some(TypeKind::Struct(s)) => s.fields.iter().any(|f| holds_binary(api, &f.ty, seen)),
+                Some(TypeKind::Union(u)) => u.variants.iter().any(|v| holds_binary(api, &v.ty, seen)),
+                _ => false,
+            }
+        }
+        _ => false,
+    }
+}

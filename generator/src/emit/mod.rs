@@ -1,0 +1,65 @@
+//! Stage 3, emit: the model → one token stream (or text) per output file.
+//!
+//! Each output file has one owner module here. Emitters read the model only.
+
+mod apis;
+mod common;
+mod examples;
+mod manifest;
+mod root;
+mod types;
+mod webhooks;
+
+use std::collections::BTreeMap;
+
+use proc_macro2::TokenStream;
+
+use crate::model::Api;
+
+/// The hand-written runtime every generated crate carries.
+const RUNTIME: &str = include_str!("../../templates/runtime.rs");
+/// Serde helpers the generated types use.
+const SUPPORT: &str = include_str!("../../templates/support.rs");
+
+/// Settings of the generated crate that do not come from the document.
+#[derive(Debug, Clone)]
+pub struct CrateConfig {
+    /// Package name, such as `sunshine-conversations`.
+    pub name: String,
+    /// Package version.
+    pub version: String,
+}
+
+impl Default for CrateConfig {
+    fn default() -> Self {
+        Self { name: "sunshine-conversations".to_owned(), version: "0.1.0".to_owned() }
+    }
+}
+
+/// What one output file holds before formatting.
+pub enum FileContent {
+    /// Rust code, to be formatted by prettyplease.
+    Rust(TokenStream),
+    /// Text written as is (manifests, hand-written modules).
+    Text(String),
+}
+
+/// Emits every file of the client crate.
+pub fn emit(api: &Api, config: &CrateConfig) -> BTreeMap<String, FileContent> {
+    let mut files = BTreeMap::new();
+    files.insert("Cargo.toml".to_owned(), FileContent::Text(manifest::emit(api, config)));
+    files.insert("src/lib.rs".to_owned(), FileContent::Rust(root::emit_lib(api, config)));
+    files.insert("src/servers.rs".to_owned(), FileContent::Rust(root::emit_servers(api)));
+    files.insert("src/runtime.rs".to_owned(), FileContent::Text(RUNTIME.to_owned()));
+    files.insert("src/support.rs".to_owned(), FileContent::Text(SUPPORT.to_owned()));
+    files.insert("src/types.rs".to_owned(), FileContent::Rust(types::emit(api)));
+    files.insert("src/apis/mod.rs".to_owned(), FileContent::Rust(apis::emit_mod(api)));
+    for group in &api.groups {
+        files.insert(format!("src/apis/{}.rs", group.module), FileContent::Rust(apis::emit_group(api, group)));
+    }
+    files.insert("src/webhooks.rs".to_owned(), FileContent::Rust(webhooks::emit(api)));
+    if !api.examples.is_empty() {
+        files.insert("tests/examples.rs".to_owned(), FileContent::Rust(examples::emit(api, config)));
+    }
+    files
+}

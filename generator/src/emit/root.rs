@@ -1,0 +1,195 @@
+//! `src/lib.rs` (crate documentation, modules, re-exports) and
+//! `src/servers.rs` (the `Server` enum).
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::common::{doc_attrs, doc_or, has_default, ident};
+use super::CrateConfig;
+use crate::model::{Api, BodyKind, Operation, TypeKind, TypeRef};
+
+pub fn emit_lib(api: &Api, config: &CrateConfig) -> TokenStream {
+    let mut text = format!(
+        "# {} client\n\nAn async Rust client for the {} (version {} of its OpenAPI document), generated from that document.",
+        api.title, api.title, api.version
+    );
+    text.push_str("\n\nOperations are grouped by tag: [`Client`] has one accessor per tag (see [`apis`]); ");
+    text.push_str("request and response types are in [`types`]; webhook payloads in [`webhooks`].");
+    text.push_str("\n\n## Example\n\n```no_run\n");
+    text.push_str(&usage_example(api, config));
+    text.push_str("```");
+    if let Some(description) = &api.description {
+        text.push_str("\n\n## About the API\n\n");
+        text.push_str(description);
+    }
+    let doc = text.lines().map(|line| {
+        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+        quote!(#![doc = #line])
+    });
+    let has_groups = !api.groups.is_empty();
+    let apis = has_groups.then(|| quote!(#[rustfmt::skip] pub mod apis;));
+    quote! {
+        #(#doc)*
+        #![deny(missing_docs)]
+
+        #apis
+        #[rustfmt::skip] mod runtime;
+        #[rustfmt::skip] mod servers;
+        #[rustfmt::skip] mod support;
+        #[rustfmt::skip] pub mod types;
+        #[rustfmt::skip] pub mod webhooks;
+
+        pub use runtime::{Auth, BuildError, Client, ClientBuilder, Error, InvalidRequest};
+        pub use servers::Server;
+        pub use support::Upload;
+    }
+}
+
+/// Example code for the crate docs: build a client, call the first operation
+/// whose arguments can be written down simply.
+fn usage_example(api: &Api, config: &CrateConfig) -> String {
+    let crate_name = config.name.replace('-', "_");
+    let mut code = format!(
+        "use {crate_name}::{{Client, Error}};\n\n# async fn run() -> Result<(), Box<dyn std::error::Error>> {{\n\
+         let client = Client::builder()\n    .basic_auth(\"app_key_id\", \"app_key_secret\")\n    .build()?;\n"
+    );
+    if let Some((group, op)) = api.groups.iter().flat_map(|g| g.operations.iter().map(move |op| (g, op))).find(|(_, op)| simple_call(api, op, &crate_name).is_some()) {
+        let (setup, args) = simple_call(api, op, &crate_name).unwrap_or_default();
+        code.push_str(&setup);
+        code.push_str(&format!(
+            "match client.{}().{}({}).await {{\n    Ok(response) => println!(\"ok: {{response:?}}\"),\n    Err(Error::Api(error)) => eprintln!(\"the API said no: {{error}}\"),\n    Err(other) => return Err(other.into()),\n}}\n",
+            group.module,
+            op.fn_name.trim_start_matches("r#"),
+            args
+        ));
+    }
+    code.push_str("# Ok(())\n# }\n");
+    code
+}
+
+/// Setup lines and arguments for calling `op` in an example, when every
+/// argument is a string or a body whose required fields are strings.
+fn simple_call(api: &Api, op: &Operation, crate_name: &str) -> Option<(String, String)> {
+    let mut args: Vec<String> = Vec::new();
+    for param in &op.path_params {
+        if param.ty != TypeRef::String {
+            return None;
+        }
+        args.push(format!("\"{}\"", param.rust_name.trim_start_matches("r#").replace('_', "-")));
+    }
+    if !op.other_params.is_empty() {
+        return None;
+    }
+    let mut setup = String::new();
+    if let Some(body) = &op.body {
+        let BodyKind::Json(TypeRef::Named(id)) = &body.kind else { return None };
+        let def = api.type_def(id)?;
+        let TypeKind::Struct(s) = &def.kind else { return None };
+        if !has_default(api, &TypeRef::Named(id.clone()), &mut Vec::new()) {
+            return None;
+        }
+        let mut fields = String::new();
+        for field in s.fields.iter().filter(|f| f.required && !f.nullable) {
+            if field.ty != TypeRef::String {
+                return None;
+            }
+            fields.push_str(&format!("    {}: \"next\".to_owned(),\n", field.name));
+        }
+        setup = format!("let body = {crate_name}::types::{} {{\n{fields}    ..Default::default()\n}};\n", def.name);
+        args.push(if body.required { "&body".to_owned() } else { "Some(&body)".to_owned() });
+    }
+    Some((setup, args.join(", ")))
+}
+
+pub fn emit_servers(api: &Api) -> TokenStream {
+    let variants = api.servers.iter().map(|server| {
+        let name = ident(&server.name);
+        let doc = doc_or(&server.doc, || format!("`{}`", server.url));
+        let url_doc = doc_attrs(&format!("\nURL: `{}`", server.url));
+        let default = (server.is_default && server.variables.is_empty()).then(|| quote!(#[default]));
+        if server.variables.is_empty() {
+            quote!(#doc #url_doc #default #name,)
+        } else {
+            let fields = server.variables.iter().map(|v| {
+                let field = ident(&v.field);
+                let doc = doc_or(&v.doc, || format!("Value of `{{{}}}` in the URL.", v.name));
+                quote!(#doc #field: String,)
+            });
+            quote!(#doc #url_doc #default #name { #(#fields)* },)
+        }
+    });
+    let arms = api.servers.iter().map(|server| {
+        let name = ident(&server.name);
+        if server.variables.is_empty() {
+            let url = &server.url;
+            quote!(Self::#name => #url.to_owned(),)
+        } else {
+            let fields: Vec<_> = server.variables.iter().map(|v| ident(&v.field)).collect();
+            let mut template = server.url.replace("{{", "{{{{");
+            for v in &server.variables {
+                template = template.replace(&format!("{{{}}}", v.name), "{}");
+            }
+            quote!(Self::#name { #(#fields),* } => format!(#template, #(#fields),*),)
+        }
+    });
+    // A default server with variables gets a hand-written `Default` using their defaults.
+    let default_impl = api.servers.iter().find(|s| s.is_default && !s.variables.is_empty()).map(|server| {
+        let name = ident(&server.name);
+        let fields = server.variables.iter().map(|v| {
+            let field = ident(&v.field);
+            let value = &v.default;
+            quote!(#field: #value.to_owned())
+        });
+        quote! {
+            impl Default for Server {
+                fn default() -> Self {
+                    Self::#name { #(#fields),* }
+                }
+            }
+        }
+    });
+    let derive_default = default_impl.is_none().then(|| quote!(Default,));
+    if api.servers.is_empty() {
+        return quote! {
+            //! Where the API is served.
+
+            /// Where the API is served. The document names no server, so give a base URL
+            /// with [`ClientBuilder::base_url`](crate::ClientBuilder::base_url).
+            #[derive(Debug, Clone, PartialEq, Eq, Default)]
+            pub enum Server {
+                /// No server known; a base URL must be set on the builder.
+                #[default]
+                Unspecified,
+            }
+
+            impl Server {
+                /// The base URL (empty: set one on the builder).
+                pub fn url(&self) -> String {
+                    String::new()
+                }
+            }
+        };
+    }
+    quote! {
+        //! Where the API is served.
+
+        /// Where the API is served. Pick one with
+        /// [`ClientBuilder::server`](crate::ClientBuilder::server), or give any base URL with
+        /// [`ClientBuilder::base_url`](crate::ClientBuilder::base_url).
+        #[derive(Debug, Clone, PartialEq, Eq, #derive_default)]
+        pub enum Server {
+            #(#variants)*
+        }
+
+        impl Server {
+            /// The base URL of this server.
+            pub fn url(&self) -> String {
+                match self {
+                    #(#arms)*
+                }
+            }
+        }
+
+        #default_impl
+    }
+}

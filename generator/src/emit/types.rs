@@ -1,0 +1,315 @@
+//! `src/types.rs`: every named type, in name order.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::common::{doc_attrs, doc_or, has_default, holds_binary, ident, is_eq, rust_type, Context};
+use crate::model::{Api, EnumDef, Field, Presence, Shape, StructDef, Tagging, TypeDef, TypeKind, TypeRef, UnionDef};
+
+pub fn emit(api: &Api) -> TokenStream {
+    let mut defs: Vec<(&String, &TypeDef)> = api.types.iter().collect();
+    defs.sort_by(|a, b| a.1.name.cmp(&b.1.name));
+    let items = defs.into_iter().map(|(id, def)| match &def.kind {
+        TypeKind::Struct(s) => emit_struct(api, id, def, s),
+        TypeKind::StringEnum(e) => emit_enum(def, e),
+        TypeKind::Union(u) => emit_union(api, def, u),
+    });
+    quote! {
+        //! Request, response and event types of the API.
+
+        use serde::{Deserialize, Serialize};
+
+        #(#items)*
+    }
+}
+
+fn derives(api: &Api, id: &str, serde: bool) -> TokenStream {
+    let ty = TypeRef::Named(id.to_owned());
+    let mut list = vec![quote!(Debug), quote!(Clone), quote!(PartialEq)];
+    if is_eq(api, &ty, &mut Vec::new()) {
+        list.push(quote!(Eq));
+    }
+    if has_default(api, &ty, &mut Vec::new()) {
+        list.push(quote!(Default));
+    }
+    if serde {
+        list.push(quote!(Serialize));
+        list.push(quote!(Deserialize));
+    }
+    quote!(#[derive(#(#list),*)])
+}
+
+fn emit_struct(api: &Api, id: &str, def: &TypeDef, s: &StructDef) -> TokenStream {
+    let name = ident(&def.name);
+    let doc = doc_or(&def.doc, || format!("The `{}` object.", def.name));
+    // Multipart bodies carry uploads, which are not JSON: no serde for them.
+    let serde = !holds_binary(api, &TypeRef::Named(id.to_owned()), &mut Vec::new());
+    let derive = derives(api, id, serde);
+    let fields = s.fields.iter().map(|f| emit_field(api, f, serde));
+    let additional = s.additional.as_ref().map(|ty| {
+        let value = rust_type(api, ty, Context::Types);
+        let flatten = serde.then(|| quote!(#[serde(flatten)]));
+        quote! {
+            /// Properties not listed above, kept as sent.
+            #flatten
+            pub additional_properties: std::collections::BTreeMap<String, #value>,
+        }
+    });
+    quote! {
+        #doc
+        #derive
+        pub struct #name {
+            #(#fields)*
+            #additional
+        }
+    }
+}
+
+fn emit_field(api: &Api, field: &Field, serde: bool) -> TokenStream {
+    let name = ident(&field.name);
+    let mut ty = rust_type(api, &field.ty, Context::Types);
+    if field.boxed {
+        ty = quote!(Box<#ty>);
+    }
+    let json_name = &field.json_name;
+    let doc = doc_or(&field.doc, || format!("The `{json_name}` property."));
+    let rename = (field.name.trim_start_matches("r#") != json_name).then(|| quote!(rename = #json_name,));
+    let (ty, attrs) = match field.presence() {
+        Presence::Always => (ty, quote!()),
+        Presence::Nullable => (quote!(Option<#ty>), quote!()),
+        Presence::Optional => (quote!(Option<#ty>), quote!(default, skip_serializing_if = "Option::is_none",)),
+        Presence::OptionalNullable => (
+            quote!(Option<Option<#ty>>),
+            quote!(default, skip_serializing_if = "Option::is_none", with = "crate::support::double_option",),
+        ),
+    };
+    let note = match field.presence() {
+        Presence::OptionalNullable => Some(doc_attrs(
+            "\n`None` leaves the property out; `Some(None)` sends an explicit `null`.",
+        )),
+        _ => None,
+    };
+    let serde_attr = if serde && !(rename.is_none() && attrs.is_empty()) {
+        quote!(#[serde(#rename #attrs)])
+    } else {
+        quote!()
+    };
+    quote! {
+        #doc
+        #note
+        #serde_attr
+        pub #name: #ty,
+    }
+}
+
+fn emit_enum(def: &TypeDef, e: &EnumDef) -> TokenStream {
+    let name = ident(&def.name);
+    let doc = doc_or(&def.doc, || format!("The `{}` enumeration.", def.name));
+    let fallback = ident(&e.fallback);
+    let variants = e.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let doc = doc_attrs(&format!("`{}`", v.value.replace('`', "'")));
+        quote!(#doc #variant,)
+    });
+    let as_str = e.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let value = &v.value;
+        quote!(Self::#variant => #value,)
+    });
+    let from = e.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let value = &v.value;
+        quote!(#value => Self::#variant,)
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(from = "String", into = "String")]
+        pub enum #name {
+            #(#variants)*
+            /// A value this version of the crate does not know, kept as sent.
+            #fallback(String),
+        }
+
+        impl #name {
+            /// The value as it appears on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#as_str)*
+                    Self::#fallback(value) => value,
+                }
+            }
+        }
+
+        impl From<String> for #name {
+            fn from(value: String) -> Self {
+                match value.as_str() {
+                    #(#from)*
+                    _ => Self::#fallback(value),
+                }
+            }
+        }
+
+        impl From<#name> for String {
+            fn from(value: #name) -> Self {
+                match value {
+                    #name::#fallback(value) => value,
+                    known => known.as_str().to_owned(),
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    }
+}
+
+fn emit_union(api: &Api, def: &TypeDef, u: &UnionDef) -> TokenStream {
+    let name = ident(&def.name);
+    let doc = doc_or(&def.doc, || format!("One of several shapes of `{}`.", def.name));
+    let variants = u.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let mut ty = rust_type(api, &v.ty, Context::Types);
+        if v.boxed {
+            ty = quote!(Box<#ty>);
+        }
+        let doc = doc_or(&v.doc, || match v.tags.as_slice() {
+            [] => format!("The `{}` shape.", v.name),
+            tags => format!("Selected by {}.", tags.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ")),
+        });
+        quote!(#doc #variant(#ty),)
+    });
+    let fallback = u.fallback.as_ref().map(|f| {
+        let f = ident(f);
+        quote! {
+            /// A variant this version of the crate does not know, kept as sent.
+            #f(serde_json::Value),
+        }
+    });
+    let (serialize, deserialize) = match &u.tagging {
+        Tagging::Tagged { property } => tagged_impls(def, u, property),
+        Tagging::Untagged => untagged_impls(def, u),
+    };
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#variants)*
+            #fallback
+        }
+
+        #serialize
+        #deserialize
+    }
+}
+
+fn wrap(variant: &proc_macro2::Ident, boxed: bool) -> TokenStream {
+    if boxed {
+        quote!(|value| Self::#variant(Box::new(value)))
+    } else {
+        quote!(Self::#variant)
+    }
+}
+
+fn tagged_impls(def: &TypeDef, u: &UnionDef, property: &str) -> (TokenStream, TokenStream) {
+    let name = ident(&def.name);
+    let fallback = u.fallback.as_deref().map(ident);
+    let serialize_arms = u.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        // Written back with its tag, even if the variant's type lacks the property.
+        match v.tags.first() {
+            Some(tag) => quote!(Self::#variant(value) => crate::support::serialize_tagged(value, #property, #tag, serializer),),
+            None => quote!(Self::#variant(value) => value.serialize(serializer),),
+        }
+    });
+    let deserialize_arms = u.variants.iter().filter(|v| !v.tags.is_empty()).map(|v| {
+        let tags = v.tags.iter().map(|t| Literal::string(t));
+        let wrap = wrap(&ident(&v.name), v.boxed);
+        quote!(Some(#(#tags)|*) => crate::support::from_value(value).map(#wrap),)
+    });
+    let fallback_serialize = fallback.as_ref().map(|f| quote!(Self::#f(value) => value.serialize(serializer),));
+    let fallback_deserialize = match &fallback {
+        Some(f) => quote!(_ => Ok(Self::#f(value)),),
+        None => quote!(_ => Err(serde::de::Error::custom(concat!("unknown `", #property, "` for ", stringify!(#name)))),),
+    };
+    let serialize = quote! {
+        impl Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#serialize_arms)*
+                    #fallback_serialize
+                }
+            }
+        }
+    };
+    let deserialize = quote! {
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = serde_json::Value::deserialize(deserializer)?;
+                match value.get(#property).and_then(serde_json::Value::as_str) {
+                    #(#deserialize_arms)*
+                    #fallback_deserialize
+                }
+            }
+        }
+    };
+    (serialize, deserialize)
+}
+
+fn untagged_impls(def: &TypeDef, u: &UnionDef) -> (TokenStream, TokenStream) {
+    let name = ident(&def.name);
+    let serialize_arms = u.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        quote!(Self::#variant(value) => value.serialize(serializer),)
+    });
+    let shapes = u.variants.iter().map(|v| shape_tokens(&v.shape));
+    let decode_arms = u.variants.iter().enumerate().map(|(index, v)| {
+        let wrap = wrap(&ident(&v.name), v.boxed);
+        quote!(#index => serde_json::from_value(value.clone()).map(#wrap).ok(),)
+    });
+    let message = format!("the value matches no shape of `{}`", def.name);
+    let serialize = quote! {
+        impl Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#serialize_arms)*
+                }
+            }
+        }
+    };
+    let deserialize = quote! {
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                use crate::support::Shape;
+                const SHAPES: &[Shape] = &[#(#shapes),*];
+                let value = serde_json::Value::deserialize(deserializer)?;
+                // Try the variants that fit best first, so order in the document cannot mis-parse.
+                for index in crate::support::candidates(&value, SHAPES) {
+                    let decoded = match index {
+                        #(#decode_arms)*
+                        _ => None,
+                    };
+                    if let Some(decoded) = decoded {
+                        return Ok(decoded);
+                    }
+                }
+                Err(serde::de::Error::custom(#message))
+            }
+        }
+    };
+    (serialize, deserialize)
+}
+
+fn shape_tokens(shape: &Shape) -> TokenStream {
+    match shape {
+        Shape::Object { known, required } => quote!(Shape::Object { known: &[#(#known),*], required: &[#(#required),*] }),
+        Shape::String => quote!(Shape::String),
+        Shape::Number => quote!(Shape::Number),
+        Shape::Bool => quote!(Shape::Bool),
+        Shape::Array => quote!(Shape::Array),
+        Shape::Any => quote!(Shape::Any),
+    }
+}

@@ -1,0 +1,192 @@
+//! Turns descriptions from the document into rustdoc that renders well and
+//! passes `cargo doc` without warnings.
+//!
+//! Descriptions are CommonMark written for a web page. rustdoc reads a few
+//! things differently: an untagged code fence or an indented block is a Rust
+//! doctest, `[text]` is an intra-doc link, a bare URL is linted and `<word>` is
+//! taken for an HTML tag.
+
+/// Rustdoc text for a title and a description, either of which may be absent.
+pub fn doc(title: Option<&str>, description: Option<&str>) -> Option<String> {
+    let title = title.map(str::trim).filter(|t| !t.is_empty());
+    let description = description.map(str::trim).filter(|d| !d.is_empty());
+    let text = match (title, description) {
+        (Some(title), Some(description)) if !description.starts_with(title) => {
+            format!("{title}\n\n{description}")
+        }
+        (_, Some(description)) => description.to_owned(),
+        (Some(title), None) => title.to_owned(),
+        (None, None) => return None,
+    };
+    Some(sanitize(&text))
+}
+
+/// Makes markdown safe for rustdoc (see the module docs).
+pub fn sanitize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_fence = false;
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        if let Some(info) = trimmed.strip_prefix("```") {
+            if in_fence {
+                out.push_str("```");
+            } else if info.trim().is_empty() {
+                // An untagged fence would be compiled as a Rust doctest.
+                out.push_str("```text");
+            } else {
+                out.push_str("```");
+                out.push_str(info.trim());
+            }
+            in_fence = !in_fence;
+        } else if in_fence {
+            out.push_str(line);
+        } else {
+            // Indentation would turn the line into an (untagged) code block.
+            out.push_str(&escape_inline(trimmed));
+        }
+        out.push('\n');
+    }
+    if in_fence {
+        out.push_str("```\n");
+    }
+    out.trim_end().to_owned()
+}
+
+/// Escapes what rustdoc would misread in running text, leaving inline code
+/// spans and markdown links alone.
+fn escape_inline(line: &str) -> String {
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '`' => {
+                // Copy a code span verbatim.
+                let end = chars[i + 1..].iter().position(|&d| d == '`').map(|p| i + 1 + p);
+                match end {
+                    Some(end) => {
+                        out.extend(&chars[i..=end]);
+                        i = end + 1;
+                        continue;
+                    }
+                    None => out.push_str("\\`"),
+                }
+            }
+            '[' => {
+                // Keep `[text](url)`; escape any other bracket pair.
+                let close = matching_bracket(&chars, i);
+                match close {
+                    Some(close) if chars.get(close + 1) == Some(&'(') => out.push('['),
+                    _ => out.push_str("\\["),
+                }
+            }
+            ']' => {
+                let is_link_end = chars.get(i + 1) == Some(&'(') && opened_link(&chars, i);
+                out.push_str(if is_link_end { "]" } else { "\\]" });
+            }
+            '<' => {
+                if starts_url(&chars[i + 1..]) || starts_html_tag(&chars[i + 1..]) {
+                    out.push('<');
+                } else {
+                    out.push_str("&lt;");
+                }
+            }
+            'h' if starts_url(&chars[i..]) && !in_link_target(&out) => {
+                // A bare URL: wrap it so rustdoc renders a link instead of warning.
+                let end = chars[i..]
+                    .iter()
+                    .position(|c| c.is_whitespace() || matches!(c, ')' | '>' | '"' | '\'' | '`'))
+                    .map_or(chars.len(), |p| i + p);
+                let mut url: String = chars[i..end].iter().collect();
+                let mut trailing = String::new();
+                while url.ends_with(['.', ',', ';', ':']) {
+                    trailing.insert(0, url.pop().unwrap_or_default());
+                }
+                out.push('<');
+                out.push_str(&url);
+                out.push('>');
+                out.push_str(&trailing);
+                i = end;
+                continue;
+            }
+            _ => out.push(c),
+        }
+        i += 1;
+    }
+    out
+}
+
+fn matching_bracket(chars: &[char], open: usize) -> Option<usize> {
+    let mut depth = 0;
+    for (offset, &c) in chars[open..].iter().enumerate() {
+        match c {
+            '[' => depth += 1,
+            ']' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(open + offset);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+fn opened_link(chars: &[char], close: usize) -> bool {
+    (0..close).rev().any(|start| chars[start] == '[' && matching_bracket(chars, start) == Some(close))
+}
+
+fn starts_url(chars: &[char]) -> bool {
+    let text: String = chars.iter().take(8).collect();
+    text.starts_with("http://") || text.starts_with("https://")
+}
+
+/// Whether the text so far ends inside `](` or `<`, i.e. the URL is already a link target.
+fn in_link_target(out: &str) -> bool {
+    out.ends_with("](") || out.ends_with('<') || out.ends_with("href=\"") || out.ends_with('"')
+}
+
+/// HTML the descriptions use on purpose (`<aside>`, `<strong>`…).
+fn starts_html_tag(chars: &[char]) -> bool {
+    const TAGS: &[&str] = &[
+        "a ", "a>", "aside", "strong", "em>", "b>", "i>", "code", "br", "p>", "ul", "ol", "li", "table",
+        "tr", "td", "th", "span", "div", "sup", "sub", "pre", "img", "h1", "h2", "h3", "h4",
+    ];
+    let rest: String = chars.iter().take(8).collect();
+    let rest = rest.strip_prefix('/').unwrap_or(&rest);
+    TAGS.iter().any(|tag| rest.starts_with(tag))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn untagged_fences_become_text() {
+        assert_eq!(sanitize("a\n```\nx y\n```"), "a\n```text\nx y\n```");
+        assert_eq!(sanitize("```javascript\n{}\n```"), "```javascript\n{}\n```");
+    }
+
+    #[test]
+    fn brackets_urls_and_angles_are_escaped() {
+        assert_eq!(sanitize("use page[after] here"), "use page\\[after\\] here");
+        assert_eq!(sanitize("see [docs](https://x.io/a)."), "see [docs](https://x.io/a).");
+        assert_eq!(sanitize("go to https://x.io/a."), "go to <https://x.io/a>.");
+        assert_eq!(sanitize("a Vec<String> b"), "a Vec&lt;String> b");
+        assert_eq!(sanitize("<aside>x</aside>"), "<aside>x</aside>");
+        assert_eq!(sanitize("`page[size]` and `<x>`"), "`page[size]` and `<x>`");
+    }
+
+    #[test]
+    fn indentation_outside_fences_is_dropped() {
+        assert_eq!(sanitize("a\n\n    code\n"), "a\n\ncode");
+    }
+
+    #[test]
+    fn title_and_description_combine() {
+        assert_eq!(doc(Some("T"), Some("D")).as_deref(), Some("T\n\nD"));
+        assert_eq!(doc(None, Some(" ")), None);
+    }
+}

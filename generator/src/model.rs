@@ -1,0 +1,489 @@
+//! The intermediate model: what the client crate contains, with every Rust
+//! name already decided. Lowering builds it from OpenAPI; emitters read only
+//! this. Collections are ordered (`Vec` in document order, `BTreeMap` by key)
+//! so that output never depends on hash order.
+
+use std::collections::BTreeMap;
+
+/// Identifies a named type: the JSON pointer of the schema it came from.
+pub type TypeId = String;
+
+/// The whole API, as the emitters see it.
+#[derive(Debug, Clone)]
+pub struct Api {
+    /// API title from `info.title`.
+    pub title: String,
+    /// API version from `info.version`.
+    pub version: String,
+    /// Description from `info.description`.
+    pub description: Option<String>,
+    /// Servers, in document order.
+    pub servers: Vec<Server>,
+    /// Authentication schemes the document declares.
+    pub auth: Vec<AuthScheme>,
+    /// Operations grouped by tag; groups in document tag order.
+    pub groups: Vec<OperationGroup>,
+    /// Every named type reachable from the selected operations and webhooks.
+    pub types: BTreeMap<TypeId, TypeDef>,
+    /// Webhook payload types, keyed by event name.
+    pub webhooks: Vec<Webhook>,
+    /// Examples from the document that belong to a generated type.
+    pub examples: Vec<Example>,
+}
+
+impl Api {
+    /// Every operation, in group order.
+    pub fn operations(&self) -> impl Iterator<Item = &Operation> {
+        self.groups.iter().flat_map(|group| group.operations.iter())
+    }
+
+    /// The type a `TypeRef::Named` points at.
+    pub fn type_def(&self, id: &str) -> Option<&TypeDef> {
+        self.types.get(id)
+    }
+}
+
+/// A base URL the API is served from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Server {
+    /// Variant name in the generated `Server` enum.
+    pub name: String,
+    /// URL template, with `{variable}` placeholders.
+    pub url: String,
+    /// What the server is for.
+    pub doc: Option<String>,
+    /// Template variables, in order of appearance in the URL.
+    pub variables: Vec<ServerVariable>,
+    /// Whether this is the default server.
+    pub is_default: bool,
+}
+
+/// A `{variable}` in a server URL.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServerVariable {
+    /// Name in the URL template.
+    pub name: String,
+    /// Rust field name.
+    pub field: String,
+    /// Documentation.
+    pub doc: Option<String>,
+    /// Default value from the document.
+    pub default: String,
+}
+
+/// An authentication scheme.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthScheme {
+    /// HTTP basic (key id and secret).
+    Basic,
+    /// HTTP bearer token (for this API, a JWT).
+    Bearer,
+    /// Something else (API key in a header, OAuth2 flows…), by scheme name.
+    Other(String),
+}
+
+/// The operations of one tag, emitted as one module and one accessor.
+#[derive(Debug, Clone)]
+pub struct OperationGroup {
+    /// Tag name as written in the document.
+    pub tag: String,
+    /// Module name (`switchboard_actions`) and accessor method name.
+    pub module: String,
+    /// Accessor struct name (`SwitchboardActions`).
+    pub struct_name: String,
+    /// Tag description.
+    pub doc: Option<String>,
+    /// Operations in document order.
+    pub operations: Vec<Operation>,
+}
+
+/// HTTP methods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Method {
+    /// GET
+    Get,
+    /// POST
+    Post,
+    /// PUT
+    Put,
+    /// PATCH
+    Patch,
+    /// DELETE
+    Delete,
+    /// HEAD
+    Head,
+    /// OPTIONS
+    Options,
+    /// TRACE
+    Trace,
+}
+
+impl Method {
+    /// The upper-case method name, as reqwest's constants spell it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+            Method::Head => "HEAD",
+            Method::Options => "OPTIONS",
+            Method::Trace => "TRACE",
+        }
+    }
+}
+
+/// One API call.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// `operationId` as written (or derived when missing).
+    pub id: String,
+    /// Method name (`pass_control`).
+    pub fn_name: String,
+    /// Prefix for the operation's own types (`PassControl`).
+    pub type_prefix: String,
+    /// HTTP method.
+    pub method: Method,
+    /// Path template as written (`/v2/apps/{appId}/…`).
+    pub path: String,
+    /// The path template split into literal text and parameters.
+    pub path_parts: Vec<PathPart>,
+    /// Summary line.
+    pub summary: Option<String>,
+    /// Longer description.
+    pub description: Option<String>,
+    /// Whether the operation is marked deprecated.
+    pub deprecated: bool,
+    /// Path parameters, in template order.
+    pub path_params: Vec<Parameter>,
+    /// Query and header parameters, gathered in the `{Op}Params` struct.
+    pub other_params: Vec<Parameter>,
+    /// Request body, if any.
+    pub body: Option<RequestBody>,
+    /// Documented success responses (2xx and 3xx), by status.
+    pub successes: Vec<Response>,
+    /// Documented error responses (4xx, 5xx and `default`), by status.
+    pub errors: Vec<Response>,
+    /// Where it came from.
+    pub pointer: String,
+}
+
+impl Operation {
+    /// Name of the `{Op}Params` struct holding query and header parameters.
+    pub fn params_type(&self) -> String {
+        format!("{}Params", self.type_prefix)
+    }
+
+    /// Name of the per-operation error enum.
+    pub fn error_type(&self) -> String {
+        format!("{}Error", self.type_prefix)
+    }
+
+    /// Name of the success enum, used when several success statuses are documented.
+    pub fn response_type(&self) -> String {
+        format!("{}Response", self.type_prefix)
+    }
+}
+
+/// A piece of a path template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathPart {
+    /// Literal text, emitted as is.
+    Literal(String),
+    /// A parameter, by index into `Operation::path_params`.
+    Param(usize),
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    /// In the path.
+    Path,
+    /// In the query string.
+    Query,
+    /// In a request header.
+    Header,
+}
+
+/// How a query parameter is serialized.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QueryStyle {
+    /// `name=value`; arrays repeat the name.
+    Form,
+    /// `name[field]=value` for each field of an object.
+    DeepObject,
+}
+
+/// One parameter.
+#[derive(Debug, Clone)]
+pub struct Parameter {
+    /// Name on the wire.
+    pub name: String,
+    /// Rust field or argument name.
+    pub rust_name: String,
+    /// Where it goes.
+    pub location: ParamLocation,
+    /// Query serialization style (ignored for other locations).
+    pub style: QueryStyle,
+    /// Whether it must be given.
+    pub required: bool,
+    /// Its type.
+    pub ty: TypeRef,
+    /// Documentation.
+    pub doc: Option<String>,
+}
+
+/// A request body.
+#[derive(Debug, Clone)]
+pub struct RequestBody {
+    /// Whether callers must send one.
+    pub required: bool,
+    /// Encoding and type.
+    pub kind: BodyKind,
+    /// Documentation.
+    pub doc: Option<String>,
+}
+
+/// How a request body is encoded.
+#[derive(Debug, Clone)]
+pub enum BodyKind {
+    /// `application/json`.
+    Json(TypeRef),
+    /// `multipart/form-data`; the type is a struct whose fields are the parts.
+    Multipart(TypeRef),
+}
+
+/// A documented response.
+#[derive(Debug, Clone)]
+pub struct Response {
+    /// Which statuses it covers.
+    pub status: Status,
+    /// Variant name in the success or error enum (`NotFound`).
+    pub variant: String,
+    /// Body type; `None` when the response has no body.
+    pub body: Option<TypeRef>,
+    /// Documentation.
+    pub doc: Option<String>,
+}
+
+/// A response key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Status {
+    /// One status code.
+    Code(u16),
+    /// A class such as `4XX` (the hundreds digit).
+    Range(u16),
+    /// `default`.
+    Default,
+}
+
+/// A reference to a type, as fields, parameters and bodies use it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TypeRef {
+    /// `String`.
+    String,
+    /// `bool`.
+    Bool,
+    /// `i32`.
+    I32,
+    /// `i64`.
+    I64,
+    /// `f32`.
+    F32,
+    /// `f64`.
+    F64,
+    /// Raw bytes (a `format: binary` string, used in multipart bodies).
+    Binary,
+    /// Any JSON value.
+    Json,
+    /// A free-form JSON object.
+    Object,
+    /// `Vec<T>`.
+    Array(Box<TypeRef>),
+    /// A map from string keys to `T`.
+    Map(Box<TypeRef>),
+    /// A named type of the model.
+    Named(TypeId),
+}
+
+/// Documentation for an item, from the document's `title`/`description`.
+pub type Doc = Option<String>;
+
+/// A named type.
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    /// Rust name, unique in the crate.
+    pub name: String,
+    /// Documentation.
+    pub doc: Doc,
+    /// What it is.
+    pub kind: TypeKind,
+}
+
+/// The shapes a named type can have.
+#[derive(Debug, Clone)]
+pub enum TypeKind {
+    /// A struct with named fields.
+    Struct(StructDef),
+    /// A string enumeration; open, so unknown values are kept.
+    StringEnum(EnumDef),
+    /// One of several types.
+    Union(UnionDef),
+}
+
+/// A string enumeration.
+#[derive(Debug, Clone)]
+pub struct EnumDef {
+    /// Known values.
+    pub variants: Vec<EnumVariant>,
+    /// Name of the variant that keeps any other value (`Unknown`).
+    pub fallback: String,
+}
+
+/// A struct.
+#[derive(Debug, Clone)]
+pub struct StructDef {
+    /// Fields, in document order.
+    pub fields: Vec<Field>,
+    /// Type of extra properties, collected into a flattened map, when allowed
+    /// by `additionalProperties`.
+    pub additional: Option<TypeRef>,
+}
+
+/// A struct field.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// Property name on the wire.
+    pub json_name: String,
+    /// Rust field name.
+    pub name: String,
+    /// Its type, without optionality.
+    pub ty: TypeRef,
+    /// Whether the property is required.
+    pub required: bool,
+    /// Whether `null` is a valid value.
+    pub nullable: bool,
+    /// Whether the type must be boxed to break a cycle.
+    pub boxed: bool,
+    /// Documentation.
+    pub doc: Doc,
+}
+
+/// How a field is represented in Rust, derived from `required` and `nullable`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// `T`: always present, never null.
+    Always,
+    /// `Option<T>`: always present, may be null.
+    Nullable,
+    /// `Option<T>`: may be absent, never null.
+    Optional,
+    /// `Option<Option<T>>`: absent, null and a value are three different things.
+    OptionalNullable,
+}
+
+impl Field {
+    /// How the field is represented.
+    pub fn presence(&self) -> Presence {
+        match (self.required, self.nullable) {
+            (true, false) => Presence::Always,
+            (true, true) => Presence::Nullable,
+            (false, false) => Presence::Optional,
+            (false, true) => Presence::OptionalNullable,
+        }
+    }
+}
+
+/// A string enumeration value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnumVariant {
+    /// Value on the wire.
+    pub value: String,
+    /// Rust variant name.
+    pub name: String,
+}
+
+/// A union of types.
+#[derive(Debug, Clone)]
+pub struct UnionDef {
+    /// How the variant is chosen when decoding.
+    pub tagging: Tagging,
+    /// Variants, in document order.
+    pub variants: Vec<UnionVariant>,
+    /// For tagged unions: the variant that keeps an unknown tag's raw value.
+    pub fallback: Option<String>,
+}
+
+/// How a union picks its variant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Tagging {
+    /// A string property names the variant; unknown values are kept raw.
+    Tagged {
+        /// The property, such as `type`.
+        property: String,
+    },
+    /// By shape: the variant whose known properties best match the input.
+    Untagged,
+}
+
+/// One variant of a union.
+#[derive(Debug, Clone)]
+pub struct UnionVariant {
+    /// Rust variant name.
+    pub name: String,
+    /// The variant's type.
+    pub ty: TypeRef,
+    /// Tag values that select it (tagged unions only).
+    pub tags: Vec<String>,
+    /// What the variant accepts, for untagged decoding.
+    pub shape: Shape,
+    /// Whether the value must be boxed to break a cycle.
+    pub boxed: bool,
+    /// Documentation.
+    pub doc: Doc,
+}
+
+/// The JSON shape of a variant, used to choose between untagged variants.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Shape {
+    /// An object with these known and required properties.
+    Object {
+        /// Every property the variant knows.
+        known: Vec<String>,
+        /// Properties that must be present.
+        required: Vec<String>,
+    },
+    /// A string.
+    String,
+    /// A number.
+    Number,
+    /// A boolean.
+    Bool,
+    /// An array.
+    Array,
+    /// Anything.
+    Any,
+}
+
+/// A webhook: the payload the API posts to your endpoint.
+#[derive(Debug, Clone)]
+pub struct Webhook {
+    /// Name of the `x-webhooks` entry.
+    pub name: String,
+    /// Payload type.
+    pub payload: TypeRef,
+    /// Documentation.
+    pub doc: Doc,
+}
+
+/// An example value from the document that should decode into a type.
+#[derive(Debug, Clone)]
+pub struct Example {
+    /// Where the example is.
+    pub pointer: String,
+    /// The type it should decode into.
+    pub ty: TypeRef,
+    /// The example value.
+    pub value: serde_json::Value,
+}

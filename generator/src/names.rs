@@ -1,0 +1,153 @@
+//! The one place that turns names from the document into Rust identifiers.
+//!
+//! Every name is ASCII, starts with a letter, avoids keywords (raw
+//! identifiers where Rust allows them, a trailing `_` where it does not) and
+//! is made unique within its scope by [`Scope`].
+
+use std::collections::BTreeSet;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Rust keywords (2021 edition, strict and reserved).
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do",
+    "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let",
+    "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return",
+    "self", "static", "struct", "super", "trait", "true", "try", "type", "typeof", "union",
+    "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Keywords that cannot be raw identifiers.
+const NOT_RAW: &[&str] = &["self", "super", "crate", "Self", "_"];
+
+/// Type names that would shadow the prelude or names the generated code uses unqualified.
+const RESERVED_TYPES: &[&str] = &[
+    "Self", "Option", "Some", "None", "Result", "Ok", "Err", "Vec", "String", "Box", "Default",
+    "Clone", "Copy", "Send", "Sync", "Sized", "Debug", "Display", "Serialize", "Deserialize",
+    "Deserializer", "Serializer", "From", "Into", "Iterator", "ToString", "Eq", "PartialEq", "Ord",
+    "PartialOrd", "Hash", "Drop", "Fn", "FnMut", "FnOnce",
+];
+
+/// Keeps ASCII letters and digits, turning everything else into word breaks.
+fn ascii_words(raw: &str) -> String {
+    raw.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect()
+}
+
+/// `UpperCamelCase` name for a type or variant.
+pub fn type_name(raw: &str) -> String {
+    let mut name = ascii_words(raw).to_upper_camel_case();
+    if name.is_empty() {
+        name = if raw.is_empty() { "Empty".to_owned() } else { "Value".to_owned() };
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, 'N');
+    }
+    if RESERVED_TYPES.contains(&name.as_str()) {
+        name.push_str("Type");
+    }
+    name
+}
+
+/// `UpperCamelCase` name for an enum variant (which cannot shadow anything).
+pub fn variant_name(raw: &str) -> String {
+    let name = type_name(raw);
+    match name.strip_suffix("Type") {
+        Some(base) if RESERVED_TYPES.contains(&base) && base != "Self" && !raw.ends_with("Type") => base.to_owned(),
+        _ => name,
+    }
+}
+
+/// `snake_case` name for a field, argument, method or module.
+pub fn field_name(raw: &str) -> String {
+    let mut name = ascii_words(raw).to_snake_case();
+    if name.is_empty() {
+        name = if raw.is_empty() { "empty".to_owned() } else { "value".to_owned() };
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, 'n');
+    }
+    escape_keyword(name)
+}
+
+/// Makes a keyword usable: `r#type`, or `self_` where raw identifiers are not allowed.
+fn escape_keyword(name: String) -> String {
+    if NOT_RAW.contains(&name.as_str()) {
+        format!("{name}_")
+    } else if KEYWORDS.contains(&name.as_str()) {
+        format!("r#{name}")
+    } else {
+        name
+    }
+}
+
+/// A namespace in which every name handed out is unique.
+#[derive(Debug, Default, Clone)]
+pub struct Scope {
+    taken: BTreeSet<String>,
+}
+
+impl Scope {
+    /// A scope in which `reserved` are already taken.
+    pub fn with_reserved<'a>(reserved: impl IntoIterator<Item = &'a str>) -> Self {
+        Self {
+            taken: reserved.into_iter().map(str::to_owned).collect(),
+        }
+    }
+
+    /// Returns `candidate`, or `candidate2`, `candidate3`… if taken, and takes it.
+    pub fn claim(&mut self, candidate: &str) -> String {
+        let base = candidate.strip_prefix("r#").unwrap_or(candidate);
+        let mut name = candidate.to_owned();
+        let mut n = 2;
+        while self.taken.contains(&name) {
+            name = format!("{base}{n}");
+            n += 1;
+        }
+        self.taken.insert(name.clone());
+        name
+    }
+
+    /// Whether `name` is already taken.
+    pub fn contains(&self, name: &str) -> bool {
+        self.taken.contains(name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn types_are_camel_case_and_valid() {
+        assert_eq!(type_name("passControlBody"), "PassControlBody");
+        assert_eq!(type_name("switchboard:passControl"), "SwitchboardPassControl");
+        assert_eq!(type_name("1st"), "N1st");
+        assert_eq!(type_name(""), "Empty");
+        assert_eq!(type_name("-"), "Value");
+        assert_eq!(type_name("in-active"), "InActive");
+        assert_eq!(type_name("option"), "OptionType");
+        assert_eq!(type_name("Self"), "SelfType");
+    }
+
+    #[test]
+    fn fields_are_snake_case_and_escape_keywords() {
+        assert_eq!(field_name("switchboardIntegration"), "switchboard_integration");
+        assert_eq!(field_name("type"), "r#type");
+        assert_eq!(field_name("self"), "self_");
+        assert_eq!(field_name("identities.email"), "identities_email");
+        assert_eq!(field_name("2fa"), "n2fa");
+        assert_eq!(field_name("page[after]"), "page_after");
+    }
+
+    #[test]
+    fn scope_suffixes_collisions() {
+        let mut scope = Scope::with_reserved(["Unknown"]);
+        assert_eq!(scope.claim("InActive"), "InActive");
+        assert_eq!(scope.claim("InActive"), "InActive2");
+        assert_eq!(scope.claim("Unknown"), "Unknown2");
+        assert_eq!(scope.claim("r#type"), "r#type");
+        assert_eq!(scope.claim("r#type"), "type2");
+    }
+}

@@ -1,0 +1,141 @@
+//! Helpers the generated types and operations share: serde glue for
+//! nullable fields and unions, query-string values, and file uploads.
+
+// Not every API uses every helper (no untagged unions, no uploads...).
+#![allow(dead_code)]
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// Serde glue for `Option<Option<T>>` fields, where a property can be absent
+/// (`None`), explicitly `null` (`Some(None)`) or set (`Some(Some(value))`).
+/// Used together with `#[serde(default, skip_serializing_if = "Option::is_none")]`.
+pub(crate) mod double_option {
+    use super::*;
+
+    pub(crate) fn serialize<T: Serialize, S: Serializer>(value: &Option<Option<T>>, serializer: S) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(inner) => inner.serialize(serializer),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    pub(crate) fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Option<T>>, D::Error> {
+        // Reached only when the property is present; absence is `default`.
+        Option::<T>::deserialize(deserializer).map(Some)
+    }
+}
+
+/// Decodes a union variant from the JSON value already read.
+pub(crate) fn from_value<T: DeserializeOwned, E: serde::de::Error>(value: serde_json::Value) -> Result<T, E> {
+    serde_json::from_value(value).map_err(E::custom)
+}
+
+/// Serializes a tagged-union variant, adding the tag property when the
+/// variant's own type does not carry it.
+pub(crate) fn serialize_tagged<T: Serialize, S: Serializer>(value: &T, property: &str, tag: &str, serializer: S) -> Result<S::Ok, S::Error> {
+    let mut json = serde_json::to_value(value).map_err(serde::ser::Error::custom)?;
+    if let serde_json::Value::Object(map) = &mut json {
+        map.entry(property).or_insert_with(|| serde_json::Value::String(tag.to_owned()));
+    }
+    json.serialize(serializer)
+}
+
+/// The JSON a variant of an untagged union accepts.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Shape {
+    /// An object; `known` are its properties, `required` those it must have.
+    Object { known: &'static [&'static str], required: &'static [&'static str] },
+    String,
+    Number,
+    Bool,
+    Array,
+    Any,
+}
+
+/// Indices of the variants worth trying for `value`, best fit first: for an
+/// object, the variants whose required properties are all present, ordered by
+/// how many of the object's properties they know (then by fewest unknown);
+/// variants accepting anything come last.
+pub(crate) fn candidates(value: &serde_json::Value, shapes: &[Shape]) -> Vec<usize> {
+    use serde_json::Value;
+    let mut scored: Vec<(usize, usize, usize)> = Vec::new();
+    let mut fallbacks = Vec::new();
+    for (index, shape) in shapes.iter().enumerate() {
+        match (shape, value) {
+            (Shape::Object { known, required }, Value::Object(map)) => {
+                if required.iter().all(|r| map.contains_key(*r)) {
+                    let matched = map.keys().filter(|k| known.contains(&k.as_str())).count();
+                    scored.push((index, matched, map.len() - matched));
+                }
+            }
+            (Shape::String, Value::String(_))
+            | (Shape::Number, Value::Number(_))
+            | (Shape::Bool, Value::Bool(_))
+            | (Shape::Array, Value::Array(_)) => scored.push((index, 1, 0)),
+            (Shape::Any, _) => fallbacks.push(index),
+            _ => {}
+        }
+    }
+    scored.sort_by(|a, b| b.1.cmp(&a.1).then(a.2.cmp(&b.2)).then(a.0.cmp(&b.0)));
+    scored.into_iter().map(|(index, _, _)| index).chain(fallbacks).collect()
+}
+
+/// The text of a value in a query string or header: strings as they are,
+/// numbers and booleans in JSON notation, anything else as compact JSON.
+pub(crate) fn query_value<T: Serialize + ?Sized>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(text)) => text,
+        Ok(other) => other.to_string(),
+        // Only maps with non-string keys fail to serialize; none are generated.
+        Err(_) => String::new(),
+    }
+}
+
+/// Writes a documented error status and a short rendering of its body.
+pub(crate) fn describe_error<T: Serialize>(f: &mut std::fmt::Formatter<'_>, status: &str, body: &T) -> std::fmt::Result {
+    const LIMIT: usize = 300;
+    let text = serde_json::to_string(body).unwrap_or_default();
+    if text.len() <= LIMIT {
+        write!(f, "{status}: {text}")
+    } else {
+        let mut end = LIMIT;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        write!(f, "{status}: {}…", &text[..end])
+    }
+}
+
+/// A file to upload in a `multipart/form-data` request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Upload {
+    /// The file's contents.
+    pub bytes: Vec<u8>,
+    /// The file name sent with the part.
+    pub file_name: String,
+    /// The media type, such as `image/png`; when absent the server guesses.
+    pub content_type: Option<String>,
+}
+
+impl Upload {
+    /// An upload of `bytes` named `file_name`.
+    pub fn new(bytes: impl Into<Vec<u8>>, file_name: impl Into<String>) -> Self {
+        Self { bytes: bytes.into(), file_name: file_name.into(), content_type: None }
+    }
+
+    /// Sets the media type.
+    pub fn with_content_type(mut self, content_type: impl Into<String>) -> Self {
+        self.content_type = Some(content_type.into());
+        self
+    }
+
+    /// The multipart part for this upload.
+    pub(crate) fn to_part(&self) -> Result<reqwest::multipart::Part, reqwest::Error> {
+        let part = reqwest::multipart::Part::bytes(self.bytes.clone()).file_name(self.file_name.clone());
+        match &self.content_type {
+            Some(content_type) => part.mime_str(content_type),
+            None => Ok(part),
+        }
+    }
+}
