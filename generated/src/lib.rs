@@ -14,10 +14,11 @@
 //! let client = Client::builder()
 //!     .basic_auth("app_key_id", "app_key_secret")
 //!     .build()?;
-//! let body = sunshine_conversations::types::AcceptControlBody {
+//! let body = sunshine_conversations::types::PassControlBody {
+//!     switchboard_integration: "next".to_owned(),
 //!     ..Default::default()
 //! };
-//! match client.switchboard_actions().accept_control("app-id", "conversation-id", &body).await {
+//! match client.switchboard_actions().pass_control("app-id", "conversation-id", &body).await {
 //!     Ok(response) => println!("ok: {response:?}"),
 //!     Err(Error::Api(error)) => eprintln!("the API said no: {error}"),
 //!     Err(other) => return Err(other.into()),
@@ -29,6 +30,7 @@
 //! ## About the API
 //!
 //! A trimmed-down description of the Sunshine Conversations (formerly Smooch) REST API, version 17.12.1. It covers only the switchboard actions, which let integrations hand control of a conversation to one another (pass, offer, accept and release control), together with the schemas those operations need and the `switchboard:*` webhook events that the platform sends when control changes hands or a transfer fails.
+
 #![deny(missing_docs)]
 #[rustfmt::skip]
 pub mod apis;

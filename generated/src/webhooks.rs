@@ -2,7 +2,9 @@
 //! Webhook payloads: what the API posts to your endpoints. Parse a request
 //! body with the function for its webhook; event types this crate does not
 //! know yet decode into the `Unknown` variant instead of failing.
+
 use crate::types;
+
 pub use crate::types::WebhookEventPayload;
 /// Parses the body of a `Webhook Event` webhook request.
 ///

@@ -3,12 +3,15 @@
 //! Every example in the OpenAPI document decodes into its generated type and
 //! encodes back to the same JSON. The only difference allowed is a `null`
 //! written for an optional, non-nullable property, which is left out on the way back.
+
 use sunshine_conversations::types;
+
 #[derive(Default)]
 struct Report {
     passed: usize,
     failures: Vec<String>,
 }
+
 /// Removes `null` members of objects, recursively: the one documented
 /// difference between an example and its round trip.
 fn without_nulls(value: serde_json::Value) -> serde_json::Value {
@@ -28,6 +31,7 @@ fn without_nulls(value: serde_json::Value) -> serde_json::Value {
         other => other,
     }
 }
+
 fn check<T: serde::de::DeserializeOwned + serde::Serialize>(
     report: &mut Report,
     pointer: &str,
@@ -65,6 +69,7 @@ fn check<T: serde::de::DeserializeOwned + serde::Serialize>(
             );
     }
 }
+
 #[test]
 fn every_example_round_trips() {
     let mut report = Report::default();
@@ -108,7 +113,7 @@ fn every_example_round_trips() {
     >(
         &mut report,
         "#/paths/~1v2~1apps~1{appId}~1conversations~1{conversationId}~1offerControl/post/requestBody/content/application~1json/example",
-        "{\"metadata\":{\"topic\":\"billing\"},\"switchboardIntegration\":\"human\"}",
+        "{\"switchboardIntegration\":\"human\",\"metadata\":{\"topic\":\"billing\"}}",
     );
     check::<
         serde_json::Map<String, serde_json::Value>,
@@ -129,7 +134,7 @@ fn every_example_round_trips() {
     >(
         &mut report,
         "#/paths/~1v2~1apps~1{appId}~1conversations~1{conversationId}~1passControl/post/requestBody/content/application~1json/example",
-        "{\"metadata\":{\"priority\":2,\"reason\":\"customer asked for a human\"},\"switchboardIntegration\":\"next\"}",
+        "{\"switchboardIntegration\":\"next\",\"metadata\":{\"reason\":\"customer asked for a human\",\"priority\":2}}",
     );
     check::<
         serde_json::Map<String, serde_json::Value>,
@@ -178,49 +183,49 @@ fn every_example_round_trips() {
     >(
         &mut report,
         "#/x-webhooks/Webhook Event/post/requestBody/content/application~1json/examples/switchboard:acceptControl",
-        "{\"app\":{\"id\":\"64a1f0c2b7e4d90012ab3401\"},\"events\":[{\"createdAt\":\"2024-03-11T09:15:42.118Z\",\"id\":\"64a1f3e9b7e4d90012ab3410\",\"payload\":{\"conversation\":{\"activeSwitchboardIntegration\":{\"id\":\"64a1f0c2b7e4d90012ab3421\",\"integrationId\":\"64a1f0c2b7e4d90012ab3431\",\"integrationType\":\"zd:agentWorkspace\",\"name\":\"human\"},\"id\":\"64a1f1d0b7e4d90012ab3405\",\"type\":\"personal\"},\"metadata\":{\"agentGroup\":\"tier-1\"}},\"type\":\"switchboard:acceptControl\"}],\"webhook\":{\"id\":\"64a1f0c2b7e4d90012ab3402\",\"version\":\"v2\"}}",
+        "{\"app\":{\"id\":\"64a1f0c2b7e4d90012ab3401\"},\"webhook\":{\"id\":\"64a1f0c2b7e4d90012ab3402\",\"version\":\"v2\"},\"events\":[{\"id\":\"64a1f3e9b7e4d90012ab3410\",\"type\":\"switchboard:acceptControl\",\"createdAt\":\"2024-03-11T09:15:42.118Z\",\"payload\":{\"conversation\":{\"id\":\"64a1f1d0b7e4d90012ab3405\",\"type\":\"personal\",\"activeSwitchboardIntegration\":{\"id\":\"64a1f0c2b7e4d90012ab3421\",\"name\":\"human\",\"integrationId\":\"64a1f0c2b7e4d90012ab3431\",\"integrationType\":\"zd:agentWorkspace\"}},\"metadata\":{\"agentGroup\":\"tier-1\"}}}]}",
     );
     check::<
         types::WebhookEventPayload,
     >(
         &mut report,
         "#/x-webhooks/Webhook Event/post/requestBody/content/application~1json/examples/switchboard:acceptControl:failure",
-        "{\"app\":{\"id\":\"64a1f0c2b7e4d90012ab3401\"},\"events\":[{\"createdAt\":\"2024-03-11T09:16:03.500Z\",\"id\":\"64a1f3e9b7e4d90012ab3411\",\"payload\":{\"conversation\":{\"activeSwitchboardIntegration\":{\"id\":\"64a1f0c2b7e4d90012ab3420\",\"integrationId\":\"64a1f0c2b7e4d90012ab3430\",\"integrationType\":\"custom\",\"name\":\"bot\"},\"id\":\"64a1f1d0b7e4d90012ab3405\",\"type\":\"personal\"},\"error\":{\"code\":\"switchboard_invalid_action\",\"message\":\"No switchboard integration is pending for this conversation.\"},\"metadata\":null},\"type\":\"switchboard:acceptControl:failure\"}],\"webhook\":{\"id\":\"64a1f0c2b7e4d90012ab3402\",\"version\":\"v2\"}}",
+        "{\"app\":{\"id\":\"64a1f0c2b7e4d90012ab3401\"},\"webhook\":{\"id\":\"64a1f0c2b7e4d90012ab3402\",\"version\":\"v2\"},\"events\":[{\"id\":\"64a1f3e9b7e4d90012ab3411\",\"type\":\"switchboard:acceptControl:failure\",\"createdAt\":\"2024-03-11T09:16:03.500Z\",\"payload\":{\"error\":{\"code\":\"switchboard_invalid_action\",\"message\":\"No switchboard integration is pending for this conversation.\"},\"conversation\":{\"id\":\"64a1f1d0b7e4d90012ab3405\",\"type\":\"personal\",\"activeSwitchboardIntegration\":{\"id\":\"64a1f0c2b7e4d90012ab3420\",\"name\":\"bot\",\"integrationId\":\"64a1f0c2b7e4d90012ab3430\",\"integrationType\":\"custom\"}},\"metadata\":null}}]}",
     );
     check::<
         types::WebhookEventPayload,
     >(
         &mut report,
         "#/x-webhooks/Webhook Event/post/requestBody/content/application~1json/examples/switchboard:offerControl",
-        "{\"app\":{\"id\":\"64a1f0c2b7e4d90012ab3401\"},\"events\":[{\"createdAt\":\"2024-03-11T09:14:58.020Z\",\"id\":\"64a1f3e9b7e4d90012ab3412\",\"payload\":{\"conversation\":{\"activeSwitchboardIntegration\":{\"id\":\"64a1f0c2b7e4d90012ab3420\",\"integrationId\":\"64a1f0c2b7e4d90012ab3430\",\"integrationType\":\"custom\",\"name\":\"bot\"},\"id\":\"64a1f1d0b7e4d90012ab3405\",\"metadata\":{\"plan\":\"premium\"},\"pendingSwitchboardIntegration\":{\"id\":\"64a1f0c2b7e4d90012ab3421\",\"integrationId\":\"64a1f0c2b7e4d90012ab3431\",\"integrationType\":\"zd:agentWorkspace\",\"name\":\"human\"},\"type\":\"personal\"},\"metadata\":{\"topic\":\"billing\"}},\"type\":\"switchboard:offerControl\"}],\"webhook\":{\"id\":\"64a1f0c2b7e4d90012ab3402\",\"version\":\"v2\"}}",
+        "{\"app\":{\"id\":\"64a1f0c2b7e4d90012ab3401\"},\"webhook\":{\"id\":\"64a1f0c2b7e4d90012ab3402\",\"version\":\"v2\"},\"events\":[{\"id\":\"64a1f3e9b7e4d90012ab3412\",\"type\":\"switchboard:offerControl\",\"createdAt\":\"2024-03-11T09:14:58.020Z\",\"payload\":{\"conversation\":{\"id\":\"64a1f1d0b7e4d90012ab3405\",\"type\":\"personal\",\"metadata\":{\"plan\":\"premium\"},\"activeSwitchboardIntegration\":{\"id\":\"64a1f0c2b7e4d90012ab3420\",\"name\":\"bot\",\"integrationId\":\"64a1f0c2b7e4d90012ab3430\",\"integrationType\":\"custom\"},\"pendingSwitchboardIntegration\":{\"id\":\"64a1f0c2b7e4d90012ab3421\",\"name\":\"human\",\"integrationId\":\"64a1f0c2b7e4d90012ab3431\",\"integrationType\":\"zd:agentWorkspace\"}},\"metadata\":{\"topic\":\"billing\"}}}]}",
     );
     check::<
         types::WebhookEventPayload,
     >(
         &mut report,
         "#/x-webhooks/Webhook Event/post/requestBody/content/application~1json/examples/switchboard:offerControl:failure",
-        "{\"app\":{\"id\":\"64a1f0c2b7e4d90012ab3401\"},\"events\":[{\"createdAt\":\"2024-03-11T09:14:58.731Z\",\"id\":\"64a1f3e9b7e4d90012ab3413\",\"payload\":{\"conversation\":{\"activeSwitchboardIntegration\":{\"id\":\"64a1f0c2b7e4d90012ab3420\",\"integrationId\":\"64a1f0c2b7e4d90012ab3430\",\"integrationType\":\"custom\",\"name\":\"bot\"},\"id\":\"64a1f1d0b7e4d90012ab3405\",\"type\":\"personal\"},\"error\":{\"code\":\"switchboard_invalid_target\",\"message\":\"The active switchboard integration cannot be offered control.\"}},\"type\":\"switchboard:offerControl:failure\"}],\"webhook\":{\"id\":\"64a1f0c2b7e4d90012ab3402\",\"version\":\"v2\"}}",
+        "{\"app\":{\"id\":\"64a1f0c2b7e4d90012ab3401\"},\"webhook\":{\"id\":\"64a1f0c2b7e4d90012ab3402\",\"version\":\"v2\"},\"events\":[{\"id\":\"64a1f3e9b7e4d90012ab3413\",\"type\":\"switchboard:offerControl:failure\",\"createdAt\":\"2024-03-11T09:14:58.731Z\",\"payload\":{\"error\":{\"code\":\"switchboard_invalid_target\",\"message\":\"The active switchboard integration cannot be offered control.\"},\"conversation\":{\"id\":\"64a1f1d0b7e4d90012ab3405\",\"type\":\"personal\",\"activeSwitchboardIntegration\":{\"id\":\"64a1f0c2b7e4d90012ab3420\",\"name\":\"bot\",\"integrationId\":\"64a1f0c2b7e4d90012ab3430\",\"integrationType\":\"custom\"}}}}]}",
     );
     check::<
         types::WebhookEventPayload,
     >(
         &mut report,
         "#/x-webhooks/Webhook Event/post/requestBody/content/application~1json/examples/switchboard:passControl",
-        "{\"app\":{\"id\":\"64a1f0c2b7e4d90012ab3401\"},\"events\":[{\"createdAt\":\"2024-03-11T09:20:11.904Z\",\"id\":\"64a1f3e9b7e4d90012ab3414\",\"payload\":{\"conversation\":{\"activeSwitchboardIntegration\":{\"id\":\"64a1f0c2b7e4d90012ab3420\",\"integrationId\":\"64a1f0c2b7e4d90012ab3430\",\"integrationType\":\"custom\",\"name\":\"bot\"},\"id\":\"64a1f1d0b7e4d90012ab3405\",\"type\":\"sdkGroup\"},\"metadata\":{\"priority\":2,\"reason\":\"customer asked for a human\"},\"reason\":\"transferToEmail\"},\"type\":\"switchboard:passControl\"}],\"webhook\":{\"id\":\"64a1f0c2b7e4d90012ab3402\",\"version\":\"v2\"}}",
+        "{\"app\":{\"id\":\"64a1f0c2b7e4d90012ab3401\"},\"webhook\":{\"id\":\"64a1f0c2b7e4d90012ab3402\",\"version\":\"v2\"},\"events\":[{\"id\":\"64a1f3e9b7e4d90012ab3414\",\"type\":\"switchboard:passControl\",\"createdAt\":\"2024-03-11T09:20:11.904Z\",\"payload\":{\"conversation\":{\"id\":\"64a1f1d0b7e4d90012ab3405\",\"type\":\"sdkGroup\",\"activeSwitchboardIntegration\":{\"id\":\"64a1f0c2b7e4d90012ab3420\",\"name\":\"bot\",\"integrationId\":\"64a1f0c2b7e4d90012ab3430\",\"integrationType\":\"custom\"}},\"metadata\":{\"reason\":\"customer asked for a human\",\"priority\":2},\"reason\":\"transferToEmail\"}}]}",
     );
     check::<
         types::WebhookEventPayload,
     >(
         &mut report,
         "#/x-webhooks/Webhook Event/post/requestBody/content/application~1json/examples/switchboard:passControl:failure",
-        "{\"app\":{\"id\":\"64a1f0c2b7e4d90012ab3401\"},\"events\":[{\"createdAt\":\"2024-03-11T09:20:12.377Z\",\"id\":\"64a1f3e9b7e4d90012ab3415\",\"payload\":{\"conversation\":{\"activeSwitchboardIntegration\":{\"id\":\"64a1f0c2b7e4d90012ab3421\",\"integrationId\":\"64a1f0c2b7e4d90012ab3431\",\"integrationType\":\"zd:agentWorkspace\",\"name\":\"human\"},\"id\":\"64a1f1d0b7e4d90012ab3405\",\"type\":\"personal\"},\"error\":{\"code\":\"switchboard_invalid_target\",\"message\":\"No switchboard integration matches the requested target.\"}},\"type\":\"switchboard:passControl:failure\"}],\"webhook\":{\"id\":\"64a1f0c2b7e4d90012ab3402\",\"version\":\"v2\"}}",
+        "{\"app\":{\"id\":\"64a1f0c2b7e4d90012ab3401\"},\"webhook\":{\"id\":\"64a1f0c2b7e4d90012ab3402\",\"version\":\"v2\"},\"events\":[{\"id\":\"64a1f3e9b7e4d90012ab3415\",\"type\":\"switchboard:passControl:failure\",\"createdAt\":\"2024-03-11T09:20:12.377Z\",\"payload\":{\"error\":{\"code\":\"switchboard_invalid_target\",\"message\":\"No switchboard integration matches the requested target.\"},\"conversation\":{\"id\":\"64a1f1d0b7e4d90012ab3405\",\"type\":\"personal\",\"activeSwitchboardIntegration\":{\"id\":\"64a1f0c2b7e4d90012ab3421\",\"name\":\"human\",\"integrationId\":\"64a1f0c2b7e4d90012ab3431\",\"integrationType\":\"zd:agentWorkspace\"}}}}]}",
     );
     check::<
         types::WebhookEventPayload,
     >(
         &mut report,
         "#/x-webhooks/Webhook Event/post/requestBody/content/application~1json/examples/switchboard:releaseControl",
-        "{\"app\":{\"id\":\"64a1f0c2b7e4d90012ab3401\"},\"events\":[{\"createdAt\":\"2024-03-11T09:31:47.260Z\",\"id\":\"64a1f3e9b7e4d90012ab3416\",\"payload\":{\"conversation\":{\"id\":\"64a1f1d0b7e4d90012ab3405\",\"type\":\"personal\"},\"metadata\":{\"resolved\":true},\"reason\":\"ticketClosed\"},\"type\":\"switchboard:releaseControl\"}],\"webhook\":{\"id\":\"64a1f0c2b7e4d90012ab3402\",\"version\":\"v2\"}}",
+        "{\"app\":{\"id\":\"64a1f0c2b7e4d90012ab3401\"},\"webhook\":{\"id\":\"64a1f0c2b7e4d90012ab3402\",\"version\":\"v2\"},\"events\":[{\"id\":\"64a1f3e9b7e4d90012ab3416\",\"type\":\"switchboard:releaseControl\",\"createdAt\":\"2024-03-11T09:31:47.260Z\",\"payload\":{\"conversation\":{\"id\":\"64a1f1d0b7e4d90012ab3405\",\"type\":\"personal\"},\"metadata\":{\"resolved\":true},\"reason\":\"ticketClosed\"}}]}",
     );
     println!("{}/{} examples round-trip", report.passed, 22usize);
     assert!(

@@ -20,10 +20,48 @@ pub fn format_files(files: BTreeMap<String, FileContent>) -> Result<Files, Strin
                 FileContent::Text(text) => text,
                 FileContent::Rust(tokens) => {
                     let file = syn::parse2::<syn::File>(tokens).map_err(|err| format!("{path}: {err}"))?;
-                    format!("{PREAMBLE}{}", prettyplease::unparse(&file))
+                    format!("{PREAMBLE}{}", separate_items(&prettyplease::unparse(&file)))
                 }
             };
             Ok((path, text))
         })
         .collect()
+}
+
+/// prettyplease puts items right under each other; a blank line between
+/// items (after a closing brace or the imports) makes the files readable.
+fn separate_items(code: &str) -> String {
+    const ITEM_STARTS: &[&str] = &[
+        "///", "#[", "#![", "pub ", "pub(", "fn ", "async fn", "impl", "struct ", "enum ", "mod ", "use ", "const ", "type ", "trait ",
+    ];
+    let lines: Vec<&str> = code.lines().collect();
+    let mut out = String::with_capacity(code.len() + code.len() / 16);
+    for (index, line) in lines.iter().enumerate() {
+        out.push_str(line);
+        out.push('\n');
+        let Some(next) = lines.get(index + 1) else { continue };
+        let indent = |l: &str| l.len() - l.trim_start().len();
+        let (current, following) = (line.trim(), next.trim());
+        let same_level = indent(line) == indent(next);
+        let ends_item = current == "}" || current == "};" || current.ends_with(';') && current.starts_with("use ");
+        let ends_inner_doc = current.starts_with("//!") && !following.starts_with("//!");
+        let starts_item = ITEM_STARTS.iter().any(|s| following.starts_with(s));
+        let stays_in_imports = current.starts_with("use ") && following.starts_with("use ");
+        if (same_level && ends_item && starts_item && !stays_in_imports) || (ends_inner_doc && !following.is_empty()) {
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::separate_items;
+
+    #[test]
+    fn items_are_separated_but_match_arms_are_not() {
+        let code = "//! Docs.\nuse a::b;\nuse c::d;\nfn f() {\n    match x {\n        A => {\n            1\n        }\n        B => 2,\n    }\n}\nfn g() {}\n";
+        let expected = "//! Docs.\n\nuse a::b;\nuse c::d;\n\nfn f() {\n    match x {\n        A => {\n            1\n        }\n        B => 2,\n    }\n}\n\nfn g() {}\n";
+        assert_eq!(separate_items(code), expected);
+    }
 }

@@ -63,11 +63,9 @@ pub(crate) fn candidates(value: &serde_json::Value, shapes: &[Shape]) -> Vec<usi
     let mut fallbacks = Vec::new();
     for (index, shape) in shapes.iter().enumerate() {
         match (shape, value) {
-            (Shape::Object { known, required }, Value::Object(map)) => {
-                if required.iter().all(|r| map.contains_key(*r)) {
-                    let matched = map.keys().filter(|k| known.contains(&k.as_str())).count();
-                    scored.push((index, matched, map.len() - matched));
-                }
+            (Shape::Object { known, required }, Value::Object(map)) if required.iter().all(|r| map.contains_key(*r)) => {
+                let matched = map.keys().filter(|k| known.contains(&k.as_str())).count();
+                scored.push((index, matched, map.len() - matched));
             }
             (Shape::String, Value::String(_))
             | (Shape::Number, Value::Number(_))

@@ -1,10 +1,10 @@
 //! `src/apis/`: one module per tag, holding an accessor struct with one async
 //! method per operation, and each operation's parameter, response and error types.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::common::{doc_attrs, doc_or, has_default, ident, rust_type, Context};
+use super::common::{doc_attrs, doc_or, has_default, ident, inner_doc_attrs, rust_type, Context};
 use crate::model::{
     Api, BodyKind, Operation, OperationGroup, ParamLocation, Parameter, PathPart, QueryStyle, Response, Status, TypeKind,
     TypeRef,
@@ -36,13 +36,14 @@ pub fn emit_group(api: &Api, group: &OperationGroup) -> TokenStream {
     let accessor = ident(&group.module);
     let tag = &group.tag;
     let doc = doc_or(&group.doc, || format!("Operations tagged `{tag}`."));
+    let module_doc = inner_doc_attrs(group.doc.as_deref().unwrap_or(&format!("Operations tagged `{tag}`.")));
     let methods = group.operations.iter().map(|op| emit_operation(api, op));
     let support_types = group.operations.iter().map(|op| emit_operation_types(api, group, op));
     let accessor_doc = doc_attrs(&format!("Operations tagged `{tag}`."));
     let uses_types = group.operations.iter().any(operation_uses_types);
     let types_import = uses_types.then(|| quote!(use crate::types;));
     quote! {
-        #doc
+        #module_doc
 
         use crate::runtime::{encode_path_segment, Error, Request};
         use crate::Client;
@@ -319,10 +320,13 @@ fn multipart_form(api: &Api, ty: &TypeRef) -> TokenStream {
 
 fn status_pattern(status: Status) -> TokenStream {
     match status {
-        Status::Code(code) => quote!(#code),
+        Status::Code(code) => {
+            let code = Literal::u16_unsuffixed(code);
+            quote!(#code)
+        }
         Status::Range(class) => {
-            let low = class * 100;
-            let high = low + 99;
+            let low = Literal::u16_unsuffixed(class * 100);
+            let high = Literal::u16_unsuffixed(class * 100 + 99);
             quote!(#low..=#high)
         }
         Status::Default => quote!(_),

@@ -23,6 +23,15 @@ pub fn doc_attrs(text: &str) -> TokenStream {
     quote!(#(#lines)*)
 }
 
+/// `#![doc = "..."]` lines: documentation of the enclosing module.
+pub fn inner_doc_attrs(text: &str) -> TokenStream {
+    let lines = text.lines().map(|line| {
+        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+        quote!(#![doc = #line])
+    });
+    quote!(#(#lines)*)
+}
+
 /// Documentation, or a generated sentence when the document has none
 /// (every public item of the generated crate is documented).
 pub fn doc_or(doc: &Option<String>, fallback: impl FnOnce() -> String) -> TokenStream {
