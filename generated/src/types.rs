@@ -565,6 +565,7 @@ impl std::fmt::Display for SwitchboardReleaseControlPayloadReason {
 }
 
 /// One webhook event, selected by its `type`. Event types this crate does not know yet are kept, unparsed, in `Unknown`.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum WebhookEvent {
     /// `switchboard:acceptControl`: Sent when a switchboard integration takes control of a conversation it was offered.

@@ -486,4 +486,7 @@ pub struct Example {
     pub ty: TypeRef,
     /// The example value.
     pub value: serde_json::Value,
+    /// What the type encodes it back to; `None` when the example contradicts
+    /// its schema and the type must reject it.
+    pub expected: Option<serde_json::Value>,
 }

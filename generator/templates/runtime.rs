@@ -56,7 +56,7 @@ const BODY_PREVIEW_CHARS: usize = 200;
 /// use sunshine_conversations::{Client, Server};
 ///
 /// let client = Client::builder()
-///     .server(Server::EuropeanUnion)
+///     .server(Server::default())
 ///     .basic_auth("app_5f2c0a1b", "my-api-key-secret")
 ///     .build()?;
 /// # Ok(())

@@ -42,10 +42,16 @@ pub fn emit_group(api: &Api, group: &OperationGroup) -> TokenStream {
     let accessor_doc = doc_attrs(&format!("Operations tagged `{tag}`."));
     let uses_types = group.operations.iter().any(operation_uses_types);
     let types_import = uses_types.then(|| quote!(use crate::types;));
+    let has_path_params = group.operations.iter().any(|op| !op.path_params.is_empty());
+    let runtime_import = if has_path_params {
+        quote!(use crate::runtime::{encode_path_segment, Error, Request};)
+    } else {
+        quote!(use crate::runtime::{Error, Request};)
+    };
     quote! {
         #module_doc
 
-        use crate::runtime::{encode_path_segment, Error, Request};
+        #runtime_import
         use crate::Client;
         #types_import
 
@@ -478,10 +484,11 @@ fn emit_error_enum(api: &Api, op: &Operation, method: &str) -> TokenStream {
             (_, None) => quote!(Self::#variant { status } => write!(f, "{} ({})", #label, status),),
         }
     });
-    let display_body = if op.errors.is_empty() {
-        quote!(match *self {})
+    // An operation without documented errors has an empty (uninhabited) enum.
+    let (formatter, display_body) = if op.errors.is_empty() {
+        (quote!(_), quote!(match *self {}))
     } else {
-        quote!(match self { #(#display_arms)* })
+        (quote!(f), quote!(match self { #(#display_arms)* }))
     };
     quote! {
         #doc
@@ -491,7 +498,7 @@ fn emit_error_enum(api: &Api, op: &Operation, method: &str) -> TokenStream {
         }
 
         impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            fn fmt(&self, #formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 #display_body
             }
         }

@@ -50,7 +50,10 @@ pub fn emit(api: &Api, config: &CrateConfig) -> BTreeMap<String, FileContent> {
     files.insert("Cargo.toml".to_owned(), FileContent::Text(manifest::emit(api, config)));
     files.insert("src/lib.rs".to_owned(), FileContent::Rust(root::emit_lib(api, config)));
     files.insert("src/servers.rs".to_owned(), FileContent::Rust(root::emit_servers(api)));
-    files.insert("src/runtime.rs".to_owned(), FileContent::Text(RUNTIME.to_owned()));
+    // The runtime's doc examples name the crate; it is named by the configuration.
+    let library = config.name.replace('-', "_");
+    let runtime = RUNTIME.replace("use sunshine_conversations::", &format!("use {library}::"));
+    files.insert("src/runtime.rs".to_owned(), FileContent::Text(runtime));
     files.insert("src/support.rs".to_owned(), FileContent::Text(SUPPORT.to_owned()));
     files.insert("src/types.rs".to_owned(), FileContent::Rust(types::emit(api)));
     files.insert("src/apis/mod.rs".to_owned(), FileContent::Rust(apis::emit_mod(api)));

@@ -195,6 +195,9 @@ fn emit_union(api: &Api, def: &TypeDef, u: &UnionDef) -> TokenStream {
     };
     quote! {
         #doc
+        // Variants hold whole objects of different sizes; boxing them all would
+        // cost every user an allocation and a clumsier API.
+        #[allow(clippy::large_enum_variant)]
         #[derive(Debug, Clone, PartialEq)]
         pub enum #name {
             #(#variants)*

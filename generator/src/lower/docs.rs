@@ -25,7 +25,10 @@ pub fn doc(title: Option<&str>, description: Option<&str>) -> Option<String> {
 pub fn sanitize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut in_fence = false;
+    // Width of the marker of the list item the previous line belongs to.
+    let mut list_indent: Option<usize> = None;
     for line in text.lines() {
+        let line = line.replace('\t', "    ");
         let trimmed = line.trim_start();
         if let Some(info) = trimmed.strip_prefix("```") {
             if in_fence {
@@ -38,10 +41,22 @@ pub fn sanitize(text: &str) -> String {
                 out.push_str(info.trim());
             }
             in_fence = !in_fence;
+            list_indent = None;
         } else if in_fence {
-            out.push_str(line);
+            out.push_str(&line);
+        } else if trimmed.is_empty() {
+            list_indent = None;
         } else {
-            // Indentation would turn the line into an (untagged) code block.
+            let indent = line.len() - trimmed.len();
+            if let Some(marker) = list_marker(trimmed) {
+                // Nested lists keep small indents; four spaces would make a code block.
+                out.push_str(&" ".repeat(indent.min(3)));
+                list_indent = Some(indent.min(3) + marker);
+            } else if let Some(width) = list_indent {
+                // A continuation line belongs to the list item above it.
+                out.push_str(&" ".repeat(width));
+            }
+            // Deeper indentation would turn the line into an (untagged) code block.
             out.push_str(&escape_inline(trimmed));
         }
         out.push('\n');
@@ -50,6 +65,15 @@ pub fn sanitize(text: &str) -> String {
         out.push_str("```\n");
     }
     out.trim_end().to_owned()
+}
+
+/// The width of a list marker (`- `, `* `, `+ `, `1. `) starting `line`.
+fn list_marker(line: &str) -> Option<usize> {
+    if line.starts_with("- ") || line.starts_with("* ") || line.starts_with("+ ") {
+        return Some(2);
+    }
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    (digits > 0 && line[digits..].starts_with(". ")).then_some(digits + 2)
 }
 
 /// Escapes what rustdoc would misread in running text, leaving inline code
@@ -182,6 +206,13 @@ mod tests {
     #[test]
     fn indentation_outside_fences_is_dropped() {
         assert_eq!(sanitize("a\n\n    code\n"), "a\n\ncode");
+        assert_eq!(sanitize("```\n\tx\n```"), "```text\n    x\n```");
+    }
+
+    #[test]
+    fn list_continuations_are_indented() {
+        assert_eq!(sanitize("- one\nmore\n\nafter"), "- one\n  more\n\nafter");
+        assert_eq!(sanitize("1. one\n  - sub\n"), "1. one\n  - sub");
     }
 
     #[test]

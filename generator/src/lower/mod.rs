@@ -5,6 +5,7 @@
 //! Emitters never see the OpenAPI document.
 
 mod docs;
+mod examples;
 mod refs;
 mod schema;
 mod view;
@@ -102,15 +103,17 @@ pub fn lower(document: &Document, selection: &Selection, diagnostics: &mut Diagn
     let servers = lower_servers(&openapi.servers, &mut lowerer.diagnostics);
     let auth = lower_auth(openapi, &mut lowerer.diagnostics);
 
-    let Lowerer { schemas, diagnostics: own, mut examples, .. } = lowerer;
+    let Lowerer { schemas, diagnostics: mut own_diagnostics, mut examples, .. } = lowerer;
     let (types, schema_diagnostics, schema_examples) = schemas.finish();
     examples.extend(schema_examples.into_iter().map(|(id, value)| Example {
         pointer: child(&id, "example"),
         ty: TypeRef::Named(id),
         value,
+        expected: None,
     }));
     examples.sort_by(|a, b| a.pointer.cmp(&b.pointer));
-    diagnostics.extend(own);
+    examples::check_examples(&mut examples, &types, &mut own_diagnostics);
+    diagnostics.extend(own_diagnostics);
     diagnostics.extend(schema_diagnostics);
 
     Api {
@@ -381,12 +384,12 @@ impl<'a> Lowerer<'a> {
             None => TypeRef::Json,
         };
         if let Some(example) = &media.example {
-            self.examples.push(Example { pointer: child(pointer, "example"), ty: ty.clone(), value: example.clone() });
+            self.examples.push(Example { pointer: child(pointer, "example"), ty: ty.clone(), value: example.clone(), expected: None });
         }
         for (name, example) in &media.examples {
             let at = child(&child(pointer, "examples"), name);
             if let Some(value) = self.resolver.example(example, &at, &mut self.diagnostics) {
-                self.examples.push(Example { pointer: at, ty: ty.clone(), value });
+                self.examples.push(Example { pointer: at, ty: ty.clone(), value, expected: None });
             }
         }
         ty

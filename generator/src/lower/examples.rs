@@ -1,0 +1,199 @@
+//! Checks each example of the document against the type it belongs to, and
+//! works out the JSON the generated type must give back after a round trip.
+//!
+//! The round trip may differ from the example only in documented ways:
+//! `null` for an optional, non-nullable property is left out; a number of a
+//! floating-point property is written as a float; a property the schema does
+//! not declare is dropped (a defect of the document, reported as a warning).
+//! An example that contradicts its schema (wrong type, missing required
+//! property) must be rejected by the generated type instead.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value};
+
+use crate::diagnostics::{child, Diagnostic, Diagnostics};
+use crate::model::{Example, Presence, Shape, StructDef, Tagging, TypeDef, TypeId, TypeKind, TypeRef, UnionDef};
+
+/// Fills in `expected` for every example, warning about the document's defects.
+pub fn check_examples(examples: &mut [Example], types: &BTreeMap<TypeId, TypeDef>, diagnostics: &mut Diagnostics) {
+    for example in examples {
+        let mut checker = Checker { types, notes: Vec::new(), depth: 0 };
+        match checker.expected(&example.ty, &example.value, &example.pointer) {
+            Ok(expected) => example.expected = Some(expected),
+            Err(problem) => {
+                diagnostics.push(Diagnostic::warning(
+                    &example.pointer,
+                    format!("the example contradicts its schema ({problem}); the generated type rejects it"),
+                ));
+                example.expected = None;
+            }
+        }
+        for note in checker.notes {
+            diagnostics.push(Diagnostic::warning(&example.pointer, note));
+        }
+    }
+}
+
+struct Checker<'a> {
+    types: &'a BTreeMap<TypeId, TypeDef>,
+    notes: Vec<String>,
+    depth: usize,
+}
+
+impl Checker<'_> {
+    fn expected(&mut self, ty: &TypeRef, value: &Value, at: &str) -> Result<Value, String> {
+        if self.depth > 128 {
+            return Err(format!("{at}: nested too deeply"));
+        }
+        self.depth += 1;
+        let result = self.expected_inner(ty, value, at);
+        self.depth -= 1;
+        result
+    }
+
+    fn expected_inner(&mut self, ty: &TypeRef, value: &Value, at: &str) -> Result<Value, String> {
+        let mismatch = |expected: &str| Err(format!("{at} should be {expected}, found {}", crate::load::json_kind(value)));
+        match (ty, value) {
+            (TypeRef::String, Value::String(_)) | (TypeRef::Bool, Value::Bool(_)) => Ok(value.clone()),
+            (TypeRef::String, _) => mismatch("a string"),
+            (TypeRef::Bool, _) => mismatch("a boolean"),
+            (TypeRef::I32, Value::Number(n)) if n.as_i64().is_some_and(|i| i32::try_from(i).is_ok()) => Ok(value.clone()),
+            (TypeRef::I64, Value::Number(n)) if n.is_i64() => Ok(value.clone()),
+            (TypeRef::I32 | TypeRef::I64, _) => mismatch("an integer in range"),
+            (TypeRef::F32, Value::Number(n)) => Ok(n.as_f64().map(|f| f as f32 as f64).map_or(Value::Null, Value::from)),
+            (TypeRef::F64, Value::Number(n)) => Ok(n.as_f64().map_or(Value::Null, Value::from)),
+            (TypeRef::F32 | TypeRef::F64, _) => mismatch("a number"),
+            (TypeRef::Binary, _) => Err(format!("{at}: a file upload has no JSON form")),
+            (TypeRef::Json, _) => Ok(value.clone()),
+            (TypeRef::Object, Value::Object(_)) => Ok(value.clone()),
+            (TypeRef::Object, _) => mismatch("an object"),
+            (TypeRef::Array(item), Value::Array(items)) => items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| self.expected(item, v, &child(at, &i.to_string())))
+                .collect::<Result<Vec<_>, _>>()
+                .map(Value::Array),
+            (TypeRef::Array(_), _) => mismatch("an array"),
+            (TypeRef::Map(values), Value::Object(map)) => {
+                let mut out = Map::new();
+                for (key, v) in map {
+                    out.insert(key.clone(), self.expected(values, v, &child(at, key))?);
+                }
+                Ok(Value::Object(out))
+            }
+            (TypeRef::Map(_), _) => mismatch("an object"),
+            (TypeRef::Named(id), _) => {
+                let Some(def) = self.types.get(id) else { return Ok(value.clone()) };
+                match &def.kind {
+                    TypeKind::StringEnum(_) if value.is_string() => Ok(value.clone()),
+                    TypeKind::StringEnum(_) => mismatch("a string"),
+                    TypeKind::Struct(s) => self.structure(def, s, value, at),
+                    TypeKind::Union(u) => self.union(def, u, value, at),
+                }
+            }
+        }
+    }
+
+    fn structure(&mut self, def: &TypeDef, s: &StructDef, value: &Value, at: &str) -> Result<Value, String> {
+        let Value::Object(map) = value else {
+            return Err(format!("{at} should be an object, found {}", crate::load::json_kind(value)));
+        };
+        let mut out = Map::new();
+        for field in &s.fields {
+            match (map.get(&field.json_name), field.presence()) {
+                (None, Presence::Always | Presence::Nullable) => {
+                    return Err(format!("{at} lacks the required property `{}`", field.json_name));
+                }
+                (None, _) => {}
+                (Some(Value::Null), Presence::Always) => {
+                    return Err(format!("{at}/{} is null but not nullable", field.json_name));
+                }
+                // Documented difference: an optional property sent as `null` is left out.
+                (Some(Value::Null), Presence::Optional) => {}
+                (Some(Value::Null), _) => {
+                    out.insert(field.json_name.clone(), Value::Null);
+                }
+                (Some(v), _) => {
+                    let expected = self.expected(&field.ty, v, &child(at, &field.json_name))?;
+                    out.insert(field.json_name.clone(), expected);
+                }
+            }
+        }
+        for (key, v) in map {
+            if s.fields.iter().any(|f| &f.json_name == key) {
+                continue;
+            }
+            match &s.additional {
+                Some(ty) => {
+                    let expected = self.expected(ty, v, &child(at, key))?;
+                    out.insert(key.clone(), expected);
+                }
+                None => self.notes.push(format!(
+                    "the example has a property `{key}` (at {}) that `{}` does not declare; the generated type drops it",
+                    child(at, key),
+                    def.name
+                )),
+            }
+        }
+        Ok(Value::Object(out))
+    }
+
+    fn union(&mut self, def: &TypeDef, u: &UnionDef, value: &Value, at: &str) -> Result<Value, String> {
+        match &u.tagging {
+            Tagging::Tagged { property } => {
+                let tag = value.get(property).and_then(Value::as_str);
+                match u.variants.iter().find(|v| tag.is_some_and(|t| v.tags.iter().any(|x| x == t))) {
+                    Some(variant) => {
+                        let mut expected = self.expected(&variant.ty, value, at)?;
+                        // The tag is written back even when the variant type lacks the property.
+                        if let (Value::Object(map), Some(tag)) = (&mut expected, tag) {
+                            map.entry(property.clone()).or_insert_with(|| Value::String(tag.to_owned()));
+                        }
+                        Ok(expected)
+                    }
+                    None if u.fallback.is_some() => Ok(value.clone()),
+                    None => Err(format!("{at}: `{property}` selects no variant of `{}`", def.name)),
+                }
+            }
+            Tagging::Untagged => {
+                // The same order the generated code tries the variants in.
+                let shapes: Vec<&Shape> = u.variants.iter().map(|v| &v.shape).collect();
+                let mut last = format!("{at} matches no shape of `{}`", def.name);
+                for index in candidates(value, &shapes) {
+                    let saved = self.notes.len();
+                    match self.expected(&u.variants[index].ty, value, at) {
+                        Ok(expected) => return Ok(expected),
+                        Err(problem) => {
+                            self.notes.truncate(saved);
+                            last = problem;
+                        }
+                    }
+                }
+                Err(last)
+            }
+        }
+    }
+}
+
+/// Mirrors `support::candidates` in the generated crate.
+fn candidates(value: &Value, shapes: &[&Shape]) -> Vec<usize> {
+    let mut scored: Vec<(usize, usize, usize)> = Vec::new();
+    let mut fallbacks = Vec::new();
+    for (index, shape) in shapes.iter().enumerate() {
+        match (shape, value) {
+            (Shape::Object { known, required }, Value::Object(map)) if required.iter().all(|r| map.contains_key(r)) => {
+                let matched = map.keys().filter(|k| known.contains(k)).count();
+                scored.push((index, matched, map.len() - matched));
+            }
+            (Shape::String, Value::String(_))
+            | (Shape::Number, Value::Number(_))
+            | (Shape::Bool, Value::Bool(_))
+            | (Shape::Array, Value::Array(_)) => scored.push((index, 1, 0)),
+            (Shape::Any, _) => fallbacks.push(index),
+            _ => {}
+        }
+    }
+    scored.sort_by(|a, b| b.1.cmp(&a.1).then(a.2.cmp(&b.2)).then(a.0.cmp(&b.0)));
+    scored.into_iter().map(|(index, _, _)| index).chain(fallbacks).collect()
+}
