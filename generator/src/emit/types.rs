@@ -271,6 +271,7 @@ fn untagged_impls(def: &TypeDef, u: &UnionDef) -> (TokenStream, TokenStream) {
     let shapes = u.variants.iter().map(|v| shape_tokens(&v.shape));
     let decode_arms = u.variants.iter().enumerate().map(|(index, v)| {
         let wrap = wrap(&ident(&v.name), v.boxed);
+        let index = Literal::usize_unsuffixed(index);
         quote!(#index => serde_json::from_value(value.clone()).map(#wrap).ok(),)
     });
     let message = format!("the value matches no shape of `{}`", def.name);
