@@ -176,7 +176,7 @@ fn every_example_round_trips() {
         types::WebhookEventPayload,
     >(
         &mut report,
-        "#/x-webhooks/Webhook Event/post/requestBody/content/application~1json/examples/switchboard:acceptControl",
+        "#/x-webhooks/Webhook Event/post/requestBody/content/application~1json/examples/switchboard:acceptControl/value",
         "{\"app\":{\"id\":\"64a1f0c2b7e4d90012ab3401\"},\"webhook\":{\"id\":\"64a1f0c2b7e4d90012ab3402\",\"version\":\"v2\"},\"events\":[{\"id\":\"64a1f3e9b7e4d90012ab3410\",\"type\":\"switchboard:acceptControl\",\"createdAt\":\"2024-03-11T09:15:42.118Z\",\"payload\":{\"conversation\":{\"id\":\"64a1f1d0b7e4d90012ab3405\",\"type\":\"personal\",\"activeSwitchboardIntegration\":{\"id\":\"64a1f0c2b7e4d90012ab3421\",\"name\":\"human\",\"integrationId\":\"64a1f0c2b7e4d90012ab3431\",\"integrationType\":\"zd:agentWorkspace\"}},\"metadata\":{\"agentGroup\":\"tier-1\"}}}]}",
         "{\"app\":{\"id\":\"64a1f0c2b7e4d90012ab3401\"},\"webhook\":{\"id\":\"64a1f0c2b7e4d90012ab3402\",\"version\":\"v2\"},\"events\":[{\"id\":\"64a1f3e9b7e4d90012ab3410\",\"type\":\"switchboard:acceptControl\",\"createdAt\":\"2024-03-11T09:15:42.118Z\",\"payload\":{\"conversation\":{\"id\":\"64a1f1d0b7e4d90012ab3405\",\"type\":\"personal\",\"activeSwitchboardIntegration\":{\"id\":\"64a1f0c2b7e4d90012ab3421\",\"name\":\"human\",\"integrationId\":\"64a1f0c2b7e4d90012ab3431\",\"integrationType\":\"zd:agentWorkspace\"}},\"metadata\":{\"agentGroup\":\"tier-1\"}}}]}",
     );
@@ -184,7 +184,7 @@ fn every_example_round_trips() {
         types::WebhookEventPayload,
     >(
         &mut report,
-        "#/x-webhooks/Webhook Event/post/requestBody/content/application~1json/examples/switchboard:acceptControl:failure",
+        "#/x-webhooks/Webhook Event/post/requestBody/content/application~1json/examples/switchboard:acceptControl:failure/value",
         "{\"app\":{\"id\":\"64a1f0c2b7e4d90012ab3401\"},\"webhook\":{\"id\":\"64a1f0c2b7e4d90012ab3402\",\"version\":\"v2\"},\"events\":[{\"id\":\"64a1f3e9b7e4d90012ab3411\",\"type\":\"switchboard:acceptControl:failure\",\"createdAt\":\"2024-03-11T09:16:03.500Z\",\"payload\":{\"error\":{\"code\":\"switchboard_invalid_action\",\"message\":\"No switchboard integration is pending for this conversation.\"},\"conversation\":{\"id\":\"64a1f1d0b7e4d90012ab3405\",\"type\":\"personal\",\"activeSwitchboardIntegration\":{\"id\":\"64a1f0c2b7e4d90012ab3420\",\"name\":\"bot\",\"integrationId\":\"64a1f0c2b7e4d90012ab3430\",\"integrationType\":\"custom\"}},\"metadata\":null}}]}",
         "{\"app\":{\"id\":\"64a1f0c2b7e4d90012ab3401\"},\"webhook\":{\"id\":\"64a1f0c2b7e4d90012ab3402\",\"version\":\"v2\"},\"events\":[{\"id\":\"64a1f3e9b7e4d90012ab3411\",\"type\":\"switchboard:acceptControl:failure\",\"createdAt\":\"2024-03-11T09:16:03.500Z\",\"payload\":{\"error\":{\"code\":\"switchboard_invalid_action\",\"message\":\"No switchboard integration is pending for this conversation.\"},\"conversation\":{\"id\":\"64a1f1d0b7e4d90012ab3405\",\"type\":\"personal\",\"activeSwitchboardIntegration\":{\"id\":\"64a1f0c2b7e4d90012ab3420\",\"name\":\"bot\",\"integrationId\":\"64a1f0c2b7e4d90012ab3430\",\"integrationType\":\"custom\"}},\"metadata\":null}}]}",
     );
@@ -192,7 +192,7 @@ fn every_example_round_trips() {
         types::WebhookEventPayload,
     >(
         &mut report,
-        "#/x-webhooks/Webhook Event/post/requestBody/content/application~1json/examples/switchboard:offerControl",
+        "#/x-webhooks/Webhook Event/post/requestBody/content/application~1json/examples/switchboard:offerControl/value",
         "{\"app\":{\"id\":\"64a1f0c2b7e4d90012ab3401\"},\"webhook\":{\"id\":\"64a1f0c2b7e4d90012ab3402\",\"version\":\"v2\"},\"events\":[{\"id\":\"64a1f3e9b7e4d90012ab3412\",\"type\":\"switchboard:offerControl\",\"createdAt\":\"2024-03-11T09:14:58.020Z\",\"payload\":{\"conversation\":{\"id\":\"64a1f1d0b7e4d90012ab3405\",\"type\":\"personal\",\"metadata\":{\"plan\":\"premium\"},\"activeSwitchboardIntegration\":{\"id\":\"64a1f0c2b7e4d90012ab3420\",\"name\":\"bot\",\"integrationId\":\"64a1f0c2b7e4d90012ab3430\",\"integrationType\":\"custom\"},\"pendingSwitchboardIntegration\":{\"id\":\"64a1f0c2b7e4d90012ab3421\",\"name\":\"human\",\"integrationId\":\"64a1f0c2b7e4d90012ab3431\",\"integrationType\":\"zd:agentWorkspace\"}},\"metadata\":{\"topic\":\"billing\"}}}]}",
         "{\"app\":{\"id\":\"64a1f0c2b7e4d90012ab3401\"},\"webhook\":{\"id\":\"64a1f0c2b7e4d90012ab3402\",\"version\":\"v2\"},\"events\":[{\"id\":\"64a1f3e9b7e4d90012ab3412\",\"type\":\"switchboard:offerControl\",\"createdAt\":\"2024-03-11T09:14:58.020Z\",\"payload\":{\"conversation\":{\"id\":\"64a1f1d0b7e4d90012ab3405\",\"type\":\"personal\",\"metadata\":{\"plan\":\"premium\"},\"activeSwitchboardIntegration\":{\"id\":\"64a1f0c2b7e4d90012ab3420\",\"name\":\"bot\",\"integrationId\":\"64a1f0c2b7e4d90012ab3430\",\"integrationType\":\"custom\"},\"pendingSwitchboardIntegration\":{\"id\":\"64a1f0c2b7e4d90012ab3421\",\"name\":\"human\",\"integrationId\":\"64a1f0c2b7e4d90012ab3431\",\"integrationType\":\"zd:agentWorkspace\"}},\"metadata\":{\"topic\":\"billing\"}}}]}",
     );
@@ -200,7 +200,7 @@ fn every_example_round_trips() {
         types::WebhookEventPayload,
     >(
         &mut report,
-        "#/x-webhooks/Webhook Event/post/requestBody/content/application~1json/examples/switchboard:offerControl:failure",
+        "#/x-webhooks/Webhook Event/post/requestBody/content/application~1json/examples/switchboard:offerControl:failure/value",
         "{\"app\":{\"id\":\"64a1f0c2b7e4d90012ab3401\"},\"webhook\":{\"id\":\"64a1f0c2b7e4d90012ab3402\",\"version\":\"v2\"},\"events\":[{\"id\":\"64a1f3e9b7e4d90012ab3413\",\"type\":\"switchboard:offerControl:failure\",\"createdAt\":\"2024-03-11T09:14:58.731Z\",\"payload\":{\"error\":{\"code\":\"switchboard_invalid_target\",\"message\":\"The active switchboard integration cannot be offered control.\"},\"conversation\":{\"id\":\"64a1f1d0b7e4d90012ab3405\",\"type\":\"personal\",\"activeSwitchboardIntegration\":{\"id\":\"64a1f0c2b7e4d90012ab3420\",\"name\":\"bot\",\"integrationId\":\"64a1f0c2b7e4d90012ab3430\",\"integrationType\":\"custom\"}}}}]}",
         "{\"app\":{\"id\":\"64a1f0c2b7e4d90012ab3401\"},\"webhook\":{\"id\":\"64a1f0c2b7e4d90012ab3402\",\"version\":\"v2\"},\"events\":[{\"id\":\"64a1f3e9b7e4d90012ab3413\",\"type\":\"switchboard:offerControl:failure\",\"createdAt\":\"2024-03-11T09:14:58.731Z\",\"payload\":{\"error\":{\"code\":\"switchboard_invalid_target\",\"message\":\"The active switchboard integration cannot be offered control.\"},\"conversation\":{\"id\":\"64a1f1d0b7e4d90012ab3405\",\"type\":\"personal\",\"activeSwitchboardIntegration\":{\"id\":\"64a1f0c2b7e4d90012ab3420\",\"name\":\"bot\",\"integrationId\":\"64a1f0c2b7e4d90012ab3430\",\"integrationType\":\"custom\"}}}}]}",
     );
@@ -208,7 +208,7 @@ fn every_example_round_trips() {
         types::WebhookEventPayload,
     >(
         &mut report,
-        "#/x-webhooks/Webhook Event/post/requestBody/content/application~1json/examples/switchboard:passControl",
+        "#/x-webhooks/Webhook Event/post/requestBody/content/application~1json/examples/switchboard:passControl/value",
         "{\"app\":{\"id\":\"64a1f0c2b7e4d90012ab3401\"},\"webhook\":{\"id\":\"64a1f0c2b7e4d90012ab3402\",\"version\":\"v2\"},\"events\":[{\"id\":\"64a1f3e9b7e4d90012ab3414\",\"type\":\"switchboard:passControl\",\"createdAt\":\"2024-03-11T09:20:11.904Z\",\"payload\":{\"conversation\":{\"id\":\"64a1f1d0b7e4d90012ab3405\",\"type\":\"sdkGroup\",\"activeSwitchboardIntegration\":{\"id\":\"64a1f0c2b7e4d90012ab3420\",\"name\":\"bot\",\"integrationId\":\"64a1f0c2b7e4d90012ab3430\",\"integrationType\":\"custom\"}},\"metadata\":{\"reason\":\"customer asked for a human\",\"priority\":2},\"reason\":\"transferToEmail\"}}]}",
         "{\"app\":{\"id\":\"64a1f0c2b7e4d90012ab3401\"},\"webhook\":{\"id\":\"64a1f0c2b7e4d90012ab3402\",\"version\":\"v2\"},\"events\":[{\"id\":\"64a1f3e9b7e4d90012ab3414\",\"type\":\"switchboard:passControl\",\"createdAt\":\"2024-03-11T09:20:11.904Z\",\"payload\":{\"conversation\":{\"id\":\"64a1f1d0b7e4d90012ab3405\",\"type\":\"sdkGroup\",\"activeSwitchboardIntegration\":{\"id\":\"64a1f0c2b7e4d90012ab3420\",\"name\":\"bot\",\"integrationId\":\"64a1f0c2b7e4d90012ab3430\",\"integrationType\":\"custom\"}},\"metadata\":{\"reason\":\"customer asked for a human\",\"priority\":2},\"reason\":\"transferToEmail\"}}]}",
     );
@@ -216,7 +216,7 @@ fn every_example_round_trips() {
         types::WebhookEventPayload,
     >(
         &mut report,
-        "#/x-webhooks/Webhook Event/post/requestBody/content/application~1json/examples/switchboard:passControl:failure",
+        "#/x-webhooks/Webhook Event/post/requestBody/content/application~1json/examples/switchboard:passControl:failure/value",
         "{\"app\":{\"id\":\"64a1f0c2b7e4d90012ab3401\"},\"webhook\":{\"id\":\"64a1f0c2b7e4d90012ab3402\",\"version\":\"v2\"},\"events\":[{\"id\":\"64a1f3e9b7e4d90012ab3415\",\"type\":\"switchboard:passControl:failure\",\"createdAt\":\"2024-03-11T09:20:12.377Z\",\"payload\":{\"error\":{\"code\":\"switchboard_invalid_target\",\"message\":\"No switchboard integration matches the requested target.\"},\"conversation\":{\"id\":\"64a1f1d0b7e4d90012ab3405\",\"type\":\"personal\",\"activeSwitchboardIntegration\":{\"id\":\"64a1f0c2b7e4d90012ab3421\",\"name\":\"human\",\"integrationId\":\"64a1f0c2b7e4d90012ab3431\",\"integrationType\":\"zd:agentWorkspace\"}}}}]}",
         "{\"app\":{\"id\":\"64a1f0c2b7e4d90012ab3401\"},\"webhook\":{\"id\":\"64a1f0c2b7e4d90012ab3402\",\"version\":\"v2\"},\"events\":[{\"id\":\"64a1f3e9b7e4d90012ab3415\",\"type\":\"switchboard:passControl:failure\",\"createdAt\":\"2024-03-11T09:20:12.377Z\",\"payload\":{\"error\":{\"code\":\"switchboard_invalid_target\",\"message\":\"No switchboard integration matches the requested target.\"},\"conversation\":{\"id\":\"64a1f1d0b7e4d90012ab3405\",\"type\":\"personal\",\"activeSwitchboardIntegration\":{\"id\":\"64a1f0c2b7e4d90012ab3421\",\"name\":\"human\",\"integrationId\":\"64a1f0c2b7e4d90012ab3431\",\"integrationType\":\"zd:agentWorkspace\"}}}}]}",
     );
@@ -224,7 +224,7 @@ fn every_example_round_trips() {
         types::WebhookEventPayload,
     >(
         &mut report,
-        "#/x-webhooks/Webhook Event/post/requestBody/content/application~1json/examples/switchboard:releaseControl",
+        "#/x-webhooks/Webhook Event/post/requestBody/content/application~1json/examples/switchboard:releaseControl/value",
         "{\"app\":{\"id\":\"64a1f0c2b7e4d90012ab3401\"},\"webhook\":{\"id\":\"64a1f0c2b7e4d90012ab3402\",\"version\":\"v2\"},\"events\":[{\"id\":\"64a1f3e9b7e4d90012ab3416\",\"type\":\"switchboard:releaseControl\",\"createdAt\":\"2024-03-11T09:31:47.260Z\",\"payload\":{\"conversation\":{\"id\":\"64a1f1d0b7e4d90012ab3405\",\"type\":\"personal\"},\"metadata\":{\"resolved\":true},\"reason\":\"ticketClosed\"}}]}",
         "{\"app\":{\"id\":\"64a1f0c2b7e4d90012ab3401\"},\"webhook\":{\"id\":\"64a1f0c2b7e4d90012ab3402\",\"version\":\"v2\"},\"events\":[{\"id\":\"64a1f3e9b7e4d90012ab3416\",\"type\":\"switchboard:releaseControl\",\"createdAt\":\"2024-03-11T09:31:47.260Z\",\"payload\":{\"conversation\":{\"id\":\"64a1f1d0b7e4d90012ab3405\",\"type\":\"personal\"},\"metadata\":{\"resolved\":true},\"reason\":\"ticketClosed\"}}]}",
     );

@@ -21,30 +21,42 @@ pub fn check_examples(examples: &mut [Example], types: &BTreeMap<TypeId, TypeDef
         let mut checker = Checker { types, notes: Vec::new(), depth: 0 };
         match checker.expected(&example.ty, &example.value, &example.pointer) {
             Ok(expected) => example.expected = Some(expected),
-            Err(problem) => {
+            Err(Problem { pointer, message }) => {
                 diagnostics.push(Diagnostic::warning(
-                    &example.pointer,
-                    format!("the example contradicts its schema ({problem}); the generated type rejects it"),
+                    pointer,
+                    format!("this example contradicts its schema: {message}; the generated type rejects the example"),
                 ));
                 example.expected = None;
             }
         }
-        for note in checker.notes {
-            diagnostics.push(Diagnostic::warning(&example.pointer, note));
+        for Problem { pointer, message } in checker.notes {
+            diagnostics.push(Diagnostic::warning(pointer, message));
         }
+    }
+}
+
+/// Something about an example, and where exactly.
+struct Problem {
+    pointer: String,
+    message: String,
+}
+
+impl Problem {
+    fn at(pointer: &str, message: impl Into<String>) -> Self {
+        Self { pointer: pointer.to_owned(), message: message.into() }
     }
 }
 
 struct Checker<'a> {
     types: &'a BTreeMap<TypeId, TypeDef>,
-    notes: Vec<String>,
+    notes: Vec<Problem>,
     depth: usize,
 }
 
 impl Checker<'_> {
-    fn expected(&mut self, ty: &TypeRef, value: &Value, at: &str) -> Result<Value, String> {
+    fn expected(&mut self, ty: &TypeRef, value: &Value, at: &str) -> Result<Value, Problem> {
         if self.depth > 128 {
-            return Err(format!("{at}: nested too deeply"));
+            return Err(Problem::at(at, "nested too deeply"));
         }
         self.depth += 1;
         let result = self.expected_inner(ty, value, at);
@@ -52,8 +64,8 @@ impl Checker<'_> {
         result
     }
 
-    fn expected_inner(&mut self, ty: &TypeRef, value: &Value, at: &str) -> Result<Value, String> {
-        let mismatch = |expected: &str| Err(format!("{at} should be {expected}, found {}", crate::load::json_kind(value)));
+    fn expected_inner(&mut self, ty: &TypeRef, value: &Value, at: &str) -> Result<Value, Problem> {
+        let mismatch = |expected: &str| Err(Problem::at(at, format!("expected {expected}, found {}", crate::load::json_kind(value))));
         match (ty, value) {
             (TypeRef::String, Value::String(_)) | (TypeRef::Bool, Value::Bool(_)) => Ok(value.clone()),
             (TypeRef::String, _) => mismatch("a string"),
@@ -64,7 +76,7 @@ impl Checker<'_> {
             (TypeRef::F32, Value::Number(n)) => Ok(n.as_f64().map(|f| f as f32 as f64).map_or(Value::Null, Value::from)),
             (TypeRef::F64, Value::Number(n)) => Ok(n.as_f64().map_or(Value::Null, Value::from)),
             (TypeRef::F32 | TypeRef::F64, _) => mismatch("a number"),
-            (TypeRef::Binary, _) => Err(format!("{at}: a file upload has no JSON form")),
+            (TypeRef::Binary, _) => Err(Problem::at(at, "a file upload has no JSON form")),
             (TypeRef::Json, _) => Ok(value.clone()),
             (TypeRef::Object, Value::Object(_)) => Ok(value.clone()),
             (TypeRef::Object, _) => mismatch("an object"),
@@ -95,19 +107,19 @@ impl Checker<'_> {
         }
     }
 
-    fn structure(&mut self, def: &TypeDef, s: &StructDef, value: &Value, at: &str) -> Result<Value, String> {
+    fn structure(&mut self, def: &TypeDef, s: &StructDef, value: &Value, at: &str) -> Result<Value, Problem> {
         let Value::Object(map) = value else {
-            return Err(format!("{at} should be an object, found {}", crate::load::json_kind(value)));
+            return Err(Problem::at(at, format!("expected an object, found {}", crate::load::json_kind(value))));
         };
         let mut out = Map::new();
         for field in &s.fields {
             match (map.get(&field.json_name), field.presence()) {
                 (None, Presence::Always | Presence::Nullable) => {
-                    return Err(format!("{at} lacks the required property `{}`", field.json_name));
+                    return Err(Problem::at(at, format!("the required property `{}` is missing", field.json_name)));
                 }
                 (None, _) => {}
                 (Some(Value::Null), Presence::Always) => {
-                    return Err(format!("{at}/{} is null but not nullable", field.json_name));
+                    return Err(Problem::at(&child(at, &field.json_name), "`null`, but the property is not nullable"));
                 }
                 // Documented difference: an optional property sent as `null` is left out.
                 (Some(Value::Null), Presence::Optional) => {}
@@ -129,17 +141,16 @@ impl Checker<'_> {
                     let expected = self.expected(ty, v, &child(at, key))?;
                     out.insert(key.clone(), expected);
                 }
-                None => self.notes.push(format!(
-                    "the example has a property `{key}` (at {}) that `{}` does not declare; the generated type drops it",
-                    child(at, key),
-                    def.name
+                None => self.notes.push(Problem::at(
+                    &child(at, key),
+                    format!("this example has a property `{key}` that `{}` does not declare; the generated type drops it", def.name),
                 )),
             }
         }
         Ok(Value::Object(out))
     }
 
-    fn union(&mut self, def: &TypeDef, u: &UnionDef, value: &Value, at: &str) -> Result<Value, String> {
+    fn union(&mut self, def: &TypeDef, u: &UnionDef, value: &Value, at: &str) -> Result<Value, Problem> {
         match &u.tagging {
             Tagging::Tagged { property } => {
                 let tag = value.get(property).and_then(Value::as_str);
@@ -153,13 +164,13 @@ impl Checker<'_> {
                         Ok(expected)
                     }
                     None if u.fallback.is_some() => Ok(value.clone()),
-                    None => Err(format!("{at}: `{property}` selects no variant of `{}`", def.name)),
+                    None => Err(Problem::at(at, format!("`{property}` selects no variant of `{}`", def.name))),
                 }
             }
             Tagging::Untagged => {
                 // The same order the generated code tries the variants in.
                 let shapes: Vec<&Shape> = u.variants.iter().map(|v| &v.shape).collect();
-                let mut last = format!("{at} matches no shape of `{}`", def.name);
+                let mut last = Problem::at(at, format!("the value matches no shape of `{}`", def.name));
                 for index in candidates(value, &shapes) {
                     let saved = self.notes.len();
                     match self.expected(&u.variants[index].ty, value, at) {

@@ -111,7 +111,9 @@ pub fn lower(document: &Document, selection: &Selection, diagnostics: &mut Diagn
         value,
         expected: None,
     }));
-    examples.sort_by(|a, b| a.pointer.cmp(&b.pointer));
+    // A shared example is checked once per type it is used with.
+    examples.sort_by(|a, b| (&a.pointer, &a.ty).cmp(&(&b.pointer, &b.ty)));
+    examples.dedup_by(|a, b| a.pointer == b.pointer && a.ty == b.ty);
     examples::check_examples(&mut examples, &types, &mut own_diagnostics);
     diagnostics.extend(own_diagnostics);
     diagnostics.extend(schema_diagnostics);
@@ -388,8 +390,8 @@ impl<'a> Lowerer<'a> {
         }
         for (name, example) in &media.examples {
             let at = child(&child(pointer, "examples"), name);
-            if let Some(value) = self.resolver.example(example, &at, &mut self.diagnostics) {
-                self.examples.push(Example { pointer: at, ty: ty.clone(), value, expected: None });
+            if let Some((value, pointer)) = self.resolver.example(example, &at, &mut self.diagnostics) {
+                self.examples.push(Example { pointer, ty: ty.clone(), value, expected: None });
             }
         }
         ty

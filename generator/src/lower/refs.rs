@@ -32,11 +32,11 @@ impl<'a> Resolver<'a> {
         resolve(item, self.components.map(|c| &c.responses), "responses", at, diagnostics)
     }
 
-    /// The value of an example (inline or referenced); `None` for examples
-    /// given only by `externalValue`.
-    pub fn example(&self, item: &'a ReferenceOr<Example>, at: &str, diagnostics: &mut Diagnostics) -> Option<Value> {
-        let (example, _) = resolve(item, self.components.map(|c| &c.examples), "examples", at, diagnostics)?;
-        example.value.clone()
+    /// The value of an example (inline or referenced) and the pointer of that
+    /// value; `None` for examples given only by `externalValue`.
+    pub fn example(&self, item: &'a ReferenceOr<Example>, at: &str, diagnostics: &mut Diagnostics) -> Option<(Value, String)> {
+        let (example, pointer) = resolve(item, self.components.map(|c| &c.examples), "examples", at, diagnostics)?;
+        Some((example.value.clone()?, child(&pointer, "value")))
     }
 }
 
