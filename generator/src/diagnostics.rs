@@ -119,7 +119,9 @@ impl Diagnostics {
 
     /// The warnings alone.
     pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.items.iter().filter(|d| d.severity == Severity::Warning)
+        self.items
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
     }
 
     /// Moves every diagnostic of `other` into `self`.

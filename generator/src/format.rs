@@ -19,8 +19,12 @@ pub fn format_files(files: BTreeMap<String, FileContent>) -> Result<Files, Strin
                 FileContent::Text(text) if path.ends_with(".rs") => format!("{PREAMBLE}{text}"),
                 FileContent::Text(text) => text,
                 FileContent::Rust(tokens) => {
-                    let file = syn::parse2::<syn::File>(tokens).map_err(|err| format!("{path}: {err}"))?;
-                    format!("{PREAMBLE}{}", separate_items(&prettyplease::unparse(&file)))
+                    let file =
+                        syn::parse2::<syn::File>(tokens).map_err(|err| format!("{path}: {err}"))?;
+                    format!(
+                        "{PREAMBLE}{}",
+                        separate_items(&prettyplease::unparse(&file))
+                    )
                 }
             };
             Ok((path, text))
@@ -32,22 +36,29 @@ pub fn format_files(files: BTreeMap<String, FileContent>) -> Result<Files, Strin
 /// items (after a closing brace or the imports) makes the files readable.
 fn separate_items(code: &str) -> String {
     const ITEM_STARTS: &[&str] = &[
-        "///", "#[", "#![", "pub ", "pub(", "fn ", "async fn", "impl", "struct ", "enum ", "mod ", "use ", "const ", "type ", "trait ",
+        "///", "#[", "#![", "pub ", "pub(", "fn ", "async fn", "impl", "struct ", "enum ", "mod ",
+        "use ", "const ", "type ", "trait ",
     ];
     let lines: Vec<&str> = code.lines().collect();
     let mut out = String::with_capacity(code.len() + code.len() / 16);
     for (index, line) in lines.iter().enumerate() {
         out.push_str(line);
         out.push('\n');
-        let Some(next) = lines.get(index + 1) else { continue };
+        let Some(next) = lines.get(index + 1) else {
+            continue;
+        };
         let indent = |l: &str| l.len() - l.trim_start().len();
         let (current, following) = (line.trim(), next.trim());
         let same_level = indent(line) == indent(next);
-        let ends_item = current == "}" || current == "};" || current.ends_with(';') && current.starts_with("use ");
+        let ends_item = current == "}"
+            || current == "};"
+            || current.ends_with(';') && current.starts_with("use ");
         let ends_inner_doc = current.starts_with("//!") && !following.starts_with("//!");
         let starts_item = ITEM_STARTS.iter().any(|s| following.starts_with(s));
         let stays_in_imports = current.starts_with("use ") && following.starts_with("use ");
-        if (same_level && ends_item && starts_item && !stays_in_imports) || (ends_inner_doc && !following.is_empty()) {
+        if (same_level && ends_item && starts_item && !stays_in_imports)
+            || (ends_inner_doc && !following.is_empty())
+        {
             out.push('\n');
         }
     }

@@ -23,6 +23,11 @@ use diagnostics::Diagnostics;
 pub use emit::CrateConfig;
 pub use lower::Selection;
 
+// The README's client example must compile against the generated crate.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeExamples;
+
 /// The generated crate: relative path → file contents.
 pub type Files = std::collections::BTreeMap<String, String>;
 
@@ -38,7 +43,11 @@ pub struct Generated {
 }
 
 /// Runs load → lower → emit → format on a document's bytes. Nothing is written.
-pub fn generate(spec: &[u8], selection: &Selection, config: &CrateConfig) -> Result<Generated, Diagnostics> {
+pub fn generate(
+    spec: &[u8],
+    selection: &Selection,
+    config: &CrateConfig,
+) -> Result<Generated, Diagnostics> {
     let mut diagnostics = Diagnostics::default();
     let Ok(document) = load::load(spec, &mut diagnostics) else {
         return Err(diagnostics);
@@ -48,7 +57,11 @@ pub fn generate(spec: &[u8], selection: &Selection, config: &CrateConfig) -> Res
         return Err(diagnostics);
     }
     match format::format_files(emit::emit(&api, config)) {
-        Ok(files) => Ok(Generated { files, api, diagnostics }),
+        Ok(files) => Ok(Generated {
+            files,
+            api,
+            diagnostics,
+        }),
         Err(err) => {
             diagnostics.error("#", format!("internal error while emitting code: {err}"));
             Err(diagnostics)

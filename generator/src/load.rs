@@ -52,7 +52,8 @@ pub fn load(bytes: &[u8], diagnostics: &mut Diagnostics) -> Result<Document, Fai
     let yaml: serde_yaml::Value = match serde_yaml::from_str(text) {
         Ok(value) => value,
         Err(err) => {
-            let mut diagnostic = Diagnostic::error("#", format!("the document is not valid YAML: {err}"));
+            let mut diagnostic =
+                Diagnostic::error("#", format!("the document is not valid YAML: {err}"));
             if let Some(location) = err.location() {
                 diagnostic = diagnostic.at(location.line(), location.column());
             }
@@ -69,7 +70,11 @@ pub fn load(bytes: &[u8], diagnostics: &mut Diagnostics) -> Result<Document, Fai
         Some(section) => typed(section, "#/x-webhooks", diagnostics)?,
         None => IndexMap::new(),
     };
-    Ok(Document { openapi, webhooks, raw })
+    Ok(Document {
+        openapi,
+        webhooks,
+        raw,
+    })
 }
 
 /// Deserializes `value` into `T`, reporting the failing place as a JSON pointer.
@@ -82,9 +87,13 @@ fn typed<T: serde::de::DeserializeOwned>(
         let mut pointer = base.to_owned();
         for segment in err.path().iter() {
             match segment {
-                serde_path_to_error::Segment::Seq { index } => pointer = child(&pointer, &index.to_string()),
+                serde_path_to_error::Segment::Seq { index } => {
+                    pointer = child(&pointer, &index.to_string())
+                }
                 serde_path_to_error::Segment::Map { key } => pointer = child(&pointer, key),
-                serde_path_to_error::Segment::Enum { variant } => pointer = child(&pointer, variant),
+                serde_path_to_error::Segment::Enum { variant } => {
+                    pointer = child(&pointer, variant)
+                }
                 serde_path_to_error::Segment::Unknown => {}
             }
         }
@@ -98,7 +107,11 @@ fn typed<T: serde::de::DeserializeOwned>(
 
 /// Converts YAML into JSON, turning scalar mapping keys (such as an unquoted
 /// status code `200`) into strings and refusing what JSON cannot express.
-fn to_json(yaml: serde_yaml::Value, pointer: &str, diagnostics: &mut Diagnostics) -> Result<Value, Failed> {
+fn to_json(
+    yaml: serde_yaml::Value,
+    pointer: &str,
+    diagnostics: &mut Diagnostics,
+) -> Result<Value, Failed> {
     Ok(match yaml {
         serde_yaml::Value::Null => Value::Null,
         serde_yaml::Value::Bool(b) => Value::Bool(b),
@@ -111,7 +124,10 @@ fn to_json(yaml: serde_yaml::Value, pointer: &str, diagnostics: &mut Diagnostics
                 match n.as_f64().and_then(serde_json::Number::from_f64) {
                     Some(f) => Value::Number(f),
                     None => {
-                        diagnostics.error(pointer, format!("the number {n} cannot be represented in JSON"));
+                        diagnostics.error(
+                            pointer,
+                            format!("the number {n} cannot be represented in JSON"),
+                        );
                         return Err(Failed);
                     }
                 }
@@ -121,7 +137,11 @@ fn to_json(yaml: serde_yaml::Value, pointer: &str, diagnostics: &mut Diagnostics
         serde_yaml::Value::Sequence(items) => {
             let mut out = Vec::with_capacity(items.len());
             for (index, item) in items.into_iter().enumerate() {
-                out.push(to_json(item, &child(pointer, &index.to_string()), diagnostics)?);
+                out.push(to_json(
+                    item,
+                    &child(pointer, &index.to_string()),
+                    diagnostics,
+                )?);
             }
             Value::Array(out)
         }
@@ -135,7 +155,10 @@ fn to_json(yaml: serde_yaml::Value, pointer: &str, diagnostics: &mut Diagnostics
                     other => {
                         diagnostics.error(
                             pointer,
-                            format!("a mapping key must be a string, found {}", yaml_kind(&other)),
+                            format!(
+                                "a mapping key must be a string, found {}",
+                                yaml_kind(&other)
+                            ),
                         );
                         return Err(Failed);
                     }
@@ -147,8 +170,11 @@ fn to_json(yaml: serde_yaml::Value, pointer: &str, diagnostics: &mut Diagnostics
         }
         serde_yaml::Value::Tagged(tagged) => {
             diagnostics.push(
-                Diagnostic::error(pointer, format!("YAML tag `{}` is not supported", tagged.tag))
-                    .with_help("remove the `!tag`; OpenAPI documents use plain YAML"),
+                Diagnostic::error(
+                    pointer,
+                    format!("YAML tag `{}` is not supported", tagged.tag),
+                )
+                .with_help("remove the `!tag`; OpenAPI documents use plain YAML"),
             );
             return Err(Failed);
         }
@@ -171,15 +197,23 @@ fn yaml_kind(value: &serde_yaml::Value) -> &'static str {
 fn check_version(raw: &Value, diagnostics: &mut Diagnostics) -> Result<(), Failed> {
     let Some(root) = raw.as_object() else {
         diagnostics.push(
-            Diagnostic::error("#", format!("the document must be a mapping, found {}", json_kind(raw)))
-                .with_help("expected an OpenAPI 3.0 document starting with `openapi: 3.0.x`"),
+            Diagnostic::error(
+                "#",
+                format!("the document must be a mapping, found {}", json_kind(raw)),
+            )
+            .with_help("expected an OpenAPI 3.0 document starting with `openapi: 3.0.x`"),
         );
         return Err(Failed);
     };
     if let Some(swagger) = root.get("swagger") {
         diagnostics.push(
-            Diagnostic::error("#/swagger", format!("Swagger {} documents are not supported", show(swagger)))
-                .with_help("only OpenAPI 3.0.x is supported; convert the document to OpenAPI 3.0 first"),
+            Diagnostic::error(
+                "#/swagger",
+                format!("Swagger {} documents are not supported", show(swagger)),
+            )
+            .with_help(
+                "only OpenAPI 3.0.x is supported; convert the document to OpenAPI 3.0 first",
+            ),
         );
         return Err(Failed);
     }
@@ -187,8 +221,11 @@ fn check_version(raw: &Value, diagnostics: &mut Diagnostics) -> Result<(), Faile
         Some(Value::String(version)) if version.starts_with("3.0.") || version == "3.0" => Ok(()),
         Some(other) => {
             diagnostics.push(
-                Diagnostic::error("#/openapi", format!("OpenAPI version {} is not supported", show(other)))
-                    .with_help("only OpenAPI 3.0.x documents are supported"),
+                Diagnostic::error(
+                    "#/openapi",
+                    format!("OpenAPI version {} is not supported", show(other)),
+                )
+                .with_help("only OpenAPI 3.0.x documents are supported"),
             );
             Err(Failed)
         }
@@ -274,7 +311,12 @@ fn repair_schema(raw: &mut Value, pointer: &str, diagnostics: &mut Diagnostics) 
     repair_schema_value(schema, pointer, diagnostics, 0);
 }
 
-fn repair_schema_value(schema: &mut Value, pointer: &str, diagnostics: &mut Diagnostics, depth: usize) {
+fn repair_schema_value(
+    schema: &mut Value,
+    pointer: &str,
+    diagnostics: &mut Diagnostics,
+    depth: usize,
+) {
     // Deeper nesting than this is refused later with a clear error; here we just stop.
     if depth > 64 {
         return;
@@ -307,7 +349,9 @@ fn repair_schema_value(schema: &mut Value, pointer: &str, diagnostics: &mut Diag
         }
     }
     if !lifted.is_empty() {
-        let required = map.entry("required").or_insert_with(|| Value::Array(Vec::new()));
+        let required = map
+            .entry("required")
+            .or_insert_with(|| Value::Array(Vec::new()));
         if let Value::Array(list) = required {
             for name in lifted {
                 if !list.iter().any(|v| v.as_str() == Some(&name)) {

@@ -10,11 +10,11 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 
 /// Rust keywords (2021 edition, strict and reserved).
 const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do",
-    "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let",
-    "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return",
-    "self", "static", "struct", "super", "trait", "true", "try", "type", "typeof", "union",
-    "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "static", "struct", "super", "trait", "true", "try", "type", "typeof",
+    "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
 /// Keywords that cannot be raw identifiers.
@@ -22,10 +22,41 @@ const NOT_RAW: &[&str] = &["self", "super", "crate", "Self", "_"];
 
 /// Type names that would shadow the prelude or names the generated code uses unqualified.
 const RESERVED_TYPES: &[&str] = &[
-    "Self", "Option", "Some", "None", "Result", "Ok", "Err", "Vec", "String", "Box", "Default",
-    "Clone", "Copy", "Send", "Sync", "Sized", "Debug", "Display", "Serialize", "Deserialize",
-    "Deserializer", "Serializer", "From", "Into", "Iterator", "ToString", "Eq", "PartialEq", "Ord",
-    "PartialOrd", "Hash", "Drop", "Fn", "FnMut", "FnOnce",
+    "Self",
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "Vec",
+    "String",
+    "Box",
+    "Default",
+    "Clone",
+    "Copy",
+    "Send",
+    "Sync",
+    "Sized",
+    "Debug",
+    "Display",
+    "Serialize",
+    "Deserialize",
+    "Deserializer",
+    "Serializer",
+    "From",
+    "Into",
+    "Iterator",
+    "ToString",
+    "Eq",
+    "PartialEq",
+    "Ord",
+    "PartialOrd",
+    "Hash",
+    "Drop",
+    "Fn",
+    "FnMut",
+    "FnOnce",
 ];
 
 /// Keeps ASCII letters and digits, turning everything else into word breaks.
@@ -39,7 +70,11 @@ fn ascii_words(raw: &str) -> String {
 pub fn type_name(raw: &str) -> String {
     let mut name = ascii_words(raw).to_upper_camel_case();
     if name.is_empty() {
-        name = if raw.is_empty() { "Empty".to_owned() } else { "Value".to_owned() };
+        name = if raw.is_empty() {
+            "Empty".to_owned()
+        } else {
+            "Value".to_owned()
+        };
     }
     if name.starts_with(|c: char| c.is_ascii_digit()) {
         name.insert(0, 'N');
@@ -54,7 +89,11 @@ pub fn type_name(raw: &str) -> String {
 pub fn variant_name(raw: &str) -> String {
     let name = type_name(raw);
     match name.strip_suffix("Type") {
-        Some(base) if RESERVED_TYPES.contains(&base) && base != "Self" && !raw.ends_with("Type") => base.to_owned(),
+        Some(base)
+            if RESERVED_TYPES.contains(&base) && base != "Self" && !raw.ends_with("Type") =>
+        {
+            base.to_owned()
+        }
         _ => name,
     }
 }
@@ -63,7 +102,11 @@ pub fn variant_name(raw: &str) -> String {
 pub fn field_name(raw: &str) -> String {
     let mut name = ascii_words(raw).to_snake_case();
     if name.is_empty() {
-        name = if raw.is_empty() { "empty".to_owned() } else { "value".to_owned() };
+        name = if raw.is_empty() {
+            "empty".to_owned()
+        } else {
+            "value".to_owned()
+        };
     }
     if name.starts_with(|c: char| c.is_ascii_digit()) {
         name.insert(0, 'n');
@@ -122,7 +165,10 @@ mod tests {
     #[test]
     fn types_are_camel_case_and_valid() {
         assert_eq!(type_name("passControlBody"), "PassControlBody");
-        assert_eq!(type_name("switchboard:passControl"), "SwitchboardPassControl");
+        assert_eq!(
+            type_name("switchboard:passControl"),
+            "SwitchboardPassControl"
+        );
         assert_eq!(type_name("1st"), "N1st");
         assert_eq!(type_name(""), "Empty");
         assert_eq!(type_name("-"), "Value");
@@ -133,7 +179,10 @@ mod tests {
 
     #[test]
     fn fields_are_snake_case_and_escape_keywords() {
-        assert_eq!(field_name("switchboardIntegration"), "switchboard_integration");
+        assert_eq!(
+            field_name("switchboardIntegration"),
+            "switchboard_integration"
+        );
         assert_eq!(field_name("type"), "r#type");
         assert_eq!(field_name("self"), "self_");
         assert_eq!(field_name("identities.email"), "identities_email");

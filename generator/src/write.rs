@@ -53,7 +53,10 @@ impl std::fmt::Display for WriteError {
 impl std::error::Error for WriteError {}
 
 fn io_error(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
-    move |err| WriteError { path: path.to_owned(), message: err.to_string() }
+    move |err| WriteError {
+        path: path.to_owned(),
+        message: err.to_string(),
+    }
 }
 
 /// Compares `files` with what is in `out` without writing anything.
@@ -68,7 +71,10 @@ pub fn check(out: &Path, files: &Files) -> Result<Outcome, WriteError> {
             Err(err) => return Err(io_error(&out.join(path))(err)),
         }
     }
-    outcome.stray = existing.into_iter().filter(|path| !files.contains_key(path)).collect();
+    outcome.stray = existing
+        .into_iter()
+        .filter(|path| !files.contains_key(path))
+        .collect();
     Ok(outcome)
 }
 
@@ -89,7 +95,9 @@ pub fn write(out: &Path, files: &Files) -> Result<Outcome, WriteError> {
         _ => PathBuf::from("."),
     };
     fs::create_dir_all(&parent).map_err(io_error(&parent))?;
-    let name = out.file_name().map_or_else(|| "generated".into(), |n| n.to_string_lossy().into_owned());
+    let name = out
+        .file_name()
+        .map_or_else(|| "generated".into(), |n| n.to_string_lossy().into_owned());
     let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
     let backup = parent.join(format!(".{name}.previous-{}", std::process::id()));
 
@@ -115,8 +123,14 @@ fn stage(out: &Path, staging: &Path, files: &Files, outcome: &Outcome) -> Result
             // Same bytes and same modification time as before.
             let source = out.join(path);
             fs::copy(&source, &target).map_err(io_error(&source))?;
-            let modified = fs::metadata(&source).and_then(|m| m.modified()).map_err(io_error(&source))?;
-            fs::File::options().write(true).open(&target).and_then(|f| f.set_modified(modified)).map_err(io_error(&target))?;
+            let modified = fs::metadata(&source)
+                .and_then(|m| m.modified())
+                .map_err(io_error(&source))?;
+            fs::File::options()
+                .write(true)
+                .open(&target)
+                .and_then(|f| f.set_modified(modified))
+                .map_err(io_error(&target))?;
         } else {
             fs::write(&target, contents).map_err(io_error(&target))?;
         }
@@ -145,8 +159,11 @@ fn swap(out: &Path, staging: &Path, backup: &Path) -> Result<(), WriteError> {
 
 /// Whether `out` holds a crate this tool generated (or nothing at all).
 fn looks_generated(out: &Path) -> bool {
-    let is_empty = fs::read_dir(out).map(|mut entries| entries.next().is_none()).unwrap_or(false);
-    is_empty || fs::read_to_string(out.join("src/lib.rs")).is_ok_and(|text| text.starts_with(PREAMBLE))
+    let is_empty = fs::read_dir(out)
+        .map(|mut entries| entries.next().is_none())
+        .unwrap_or(false);
+    is_empty
+        || fs::read_to_string(out.join("src/lib.rs")).is_ok_and(|text| text.starts_with(PREAMBLE))
 }
 
 /// Relative paths of the files under `out`, except the [`KEPT`] entries.
@@ -160,7 +177,11 @@ fn existing_files(out: &Path) -> Result<Vec<String>, WriteError> {
         for entry in fs::read_dir(&dir).map_err(io_error(&dir))? {
             let entry = entry.map_err(io_error(&dir))?;
             let path = entry.path();
-            let relative = path.strip_prefix(out).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+            let relative = path
+                .strip_prefix(out)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/");
             if dir == out && KEPT.contains(&relative.as_str()) {
                 continue;
             }

@@ -27,7 +27,11 @@ fn cases() -> Vec<Case> {
     }];
     for (version, spec) in common::upstream_specs().unwrap_or_default() {
         let suffix = version.replace('.', "-");
-        cases.push(Case { crate_name: format!("full-{suffix}"), spec: spec.clone(), tags: Vec::new() });
+        cases.push(Case {
+            crate_name: format!("full-{suffix}"),
+            spec: spec.clone(),
+            tags: Vec::new(),
+        });
         cases.push(Case {
             crate_name: format!("switchboard-{suffix}"),
             spec,
@@ -47,7 +51,12 @@ fn cargo(dir: &Path, args: &[&str]) -> String {
         .expect("cargo runs");
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "`cargo {}` failed in {}:\n{stdout}\n{stderr}", args.join(" "), dir.display());
+    assert!(
+        output.status.success(),
+        "`cargo {}` failed in {}:\n{stdout}\n{stderr}",
+        args.join(" "),
+        dir.display()
+    );
     stdout
 }
 
@@ -58,28 +67,76 @@ fn generated_crates_build_lint_document_and_pass_their_tests() {
     let cases = cases();
     for case in &cases {
         let bytes = std::fs::read(&case.spec).expect("spec readable");
-        let selection = Selection { tags: case.tags.clone() };
-        let config = CrateConfig { name: case.crate_name.clone(), ..CrateConfig::default() };
-        let generated = codegen::generate(&bytes, &selection, &config)
-            .unwrap_or_else(|diagnostics| panic!("{} does not generate:\n{diagnostics}", case.crate_name));
+        let selection = Selection {
+            tags: case.tags.clone(),
+        };
+        let config = CrateConfig {
+            name: case.crate_name.clone(),
+            ..CrateConfig::default()
+        };
+        let generated =
+            codegen::generate(&bytes, &selection, &config).unwrap_or_else(|diagnostics| {
+                panic!("{} does not generate:\n{diagnostics}", case.crate_name)
+            });
         if !case.tags.is_empty() {
-            let groups: Vec<&str> = generated.api.groups.iter().map(|g| g.tag.as_str()).collect();
-            assert_eq!(groups, case.tags, "{}: --tag keeps only the selected operations", case.crate_name);
+            let groups: Vec<&str> = generated
+                .api
+                .groups
+                .iter()
+                .map(|g| g.tag.as_str())
+                .collect();
+            assert_eq!(
+                groups, case.tags,
+                "{}: --tag keeps only the selected operations",
+                case.crate_name
+            );
         }
-        codegen::write::write(&dir.join(&case.crate_name), &generated.files).expect("crate written");
+        codegen::write::write(&dir.join(&case.crate_name), &generated.files)
+            .expect("crate written");
     }
-    let members: Vec<String> = cases.iter().map(|c| format!("{:?}", c.crate_name)).collect();
-    let manifest = format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", "));
+    let members: Vec<String> = cases
+        .iter()
+        .map(|c| format!("{:?}", c.crate_name))
+        .collect();
+    let manifest = format!(
+        "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
+        members.join(", ")
+    );
     std::fs::write(dir.join("Cargo.toml"), manifest).expect("workspace manifest");
     // The project's lock file pins the same dependency versions as `generated/`.
-    std::fs::copy(common::workspace_root().join("Cargo.lock"), dir.join("Cargo.lock")).expect("lock file");
+    std::fs::copy(
+        common::workspace_root().join("Cargo.lock"),
+        dir.join("Cargo.lock"),
+    )
+    .expect("lock file");
 
-    cargo(&dir, &["clippy", "--workspace", "--all-targets", "--quiet", "--", "-D", "warnings"]);
+    cargo(
+        &dir,
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--quiet",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    );
     cargo(&dir, &["doc", "--workspace", "--no-deps", "--quiet"]);
-    let output = cargo(&dir, &["test", "--workspace", "--quiet", "--", "--nocapture"]);
-    let reports: Vec<&str> = output.lines().filter(|line| line.contains("examples round-trip")).collect();
+    let output = cargo(
+        &dir,
+        &["test", "--workspace", "--quiet", "--", "--nocapture"],
+    );
+    let reports: Vec<&str> = output
+        .lines()
+        .filter(|line| line.contains("examples round-trip"))
+        .collect();
     for line in &reports {
         println!("{line}");
     }
-    assert_eq!(reports.len(), cases.len(), "every crate reports its example round trips:\n{output}");
+    assert_eq!(
+        reports.len(),
+        cases.len(),
+        "every crate reports its example round trips:\n{output}"
+    );
 }

@@ -25,7 +25,9 @@ Exit codes: 0 success, 1 errors in the document (or stale output with --check),
 
 /// The workspace root, so default paths work from any directory.
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
 #[derive(Debug)]
@@ -55,7 +57,11 @@ fn parse(args: &[String]) -> Result<Option<Options>, String> {
         Some(other) => return Err(format!("unknown command `{other}`")),
     }
     while let Some(arg) = args.next() {
-        let mut value = |name: &str| args.next().cloned().ok_or_else(|| format!("`{name}` needs a value"));
+        let mut value = |name: &str| {
+            args.next()
+                .cloned()
+                .ok_or_else(|| format!("`{name}` needs a value"))
+        };
         match arg.as_str() {
             "--spec" => options.spec = PathBuf::from(value("--spec")?),
             "--out" => options.out = PathBuf::from(value("--out")?),
@@ -95,8 +101,13 @@ fn run(options: &Options) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let selection = Selection { tags: options.tags.clone() };
-    let config = CrateConfig { name: options.crate_name.clone(), ..CrateConfig::default() };
+    let selection = Selection {
+        tags: options.tags.clone(),
+    };
+    let config = CrateConfig {
+        name: options.crate_name.clone(),
+        ..CrateConfig::default()
+    };
     let generated = match codegen::generate(&spec, &selection, &config) {
         Ok(generated) => generated,
         Err(diagnostics) => {
@@ -107,7 +118,10 @@ fn run(options: &Options) -> ExitCode {
     };
     let warnings = generated.diagnostics.warnings().count();
     if warnings > 0 {
-        eprint!("{}", with_file(&generated.diagnostics.to_string(), &options.spec));
+        eprint!(
+            "{}",
+            with_file(&generated.diagnostics.to_string(), &options.spec)
+        );
         if options.deny_warnings {
             eprintln!("error: {warnings} warning(s) and --deny-warnings given; nothing written");
             return ExitCode::from(1);
@@ -132,12 +146,22 @@ fn run(options: &Options) -> ExitCode {
             eprintln!("stale: {}", options.out.join(path).display());
         }
         for path in &outcome.stray {
-            eprintln!("not generated any more: {}", options.out.join(path).display());
+            eprintln!(
+                "not generated any more: {}",
+                options.out.join(path).display()
+            );
         }
-        eprintln!("error: {} is out of date; run `cargo xtask generate` to update it", options.out.display());
+        eprintln!(
+            "error: {} is out of date; run `cargo xtask generate` to update it",
+            options.out.display()
+        );
         return ExitCode::from(1);
     }
-    let verb = if options.check { "checked" } else { "generated" };
+    let verb = if options.check {
+        "checked"
+    } else {
+        "generated"
+    };
     println!(
         "{verb} {operations} operations, {types} types, {} files ({} written, {} unchanged, {} removed), {warnings} warnings, in {} ms",
         generated.files.len(),
@@ -163,10 +187,12 @@ mod tests {
     #[test]
     fn generated_crate_is_up_to_date() {
         let root = workspace_root();
-        let spec = std::fs::read(root.join("spec/sunshine-conversations.yaml")).expect("spec/ is readable");
+        let spec = std::fs::read(root.join("spec/sunshine-conversations.yaml"))
+            .expect("spec/ is readable");
         let generated = codegen::generate(&spec, &Selection::default(), &CrateConfig::default())
             .unwrap_or_else(|diagnostics| panic!("spec/ does not generate:\n{diagnostics}"));
-        let outcome = codegen::write::check(&root.join("generated"), &generated.files).expect("generated/ is readable");
+        let outcome = codegen::write::check(&root.join("generated"), &generated.files)
+            .expect("generated/ is readable");
         assert!(
             outcome.is_fresh(),
             "generated/ is out of date (changed: {:?}, not generated any more: {:?}); run `cargo xtask generate`",
@@ -177,7 +203,11 @@ mod tests {
 
     #[test]
     fn options_parse() {
-        let args: Vec<String> = ["generate", "--tag", "A", "--tag", "B C", "--check", "--out", "x"].map(String::from).into();
+        let args: Vec<String> = [
+            "generate", "--tag", "A", "--tag", "B C", "--check", "--out", "x",
+        ]
+        .map(String::from)
+        .into();
         let options = parse(&args).expect("valid").expect("not help");
         assert_eq!(options.tags, ["A", "B C"]);
         assert!(options.check);

@@ -6,8 +6,8 @@ use quote::quote;
 
 use super::common::{doc_attrs, doc_or, has_default, ident, inner_doc_attrs, rust_type, Context};
 use crate::model::{
-    Api, BodyKind, Operation, OperationGroup, ParamLocation, Parameter, PathPart, QueryStyle, Response, Status, TypeKind,
-    TypeRef,
+    Api, BodyKind, Operation, OperationGroup, ParamLocation, Parameter, PathPart, QueryStyle,
+    Response, Status, TypeKind, TypeRef,
 };
 
 pub fn emit_mod(api: &Api) -> TokenStream {
@@ -36,17 +36,33 @@ pub fn emit_group(api: &Api, group: &OperationGroup) -> TokenStream {
     let accessor = ident(&group.module);
     let tag = &group.tag;
     let doc = doc_or(&group.doc, || format!("Operations tagged `{tag}`."));
-    let module_doc = inner_doc_attrs(group.doc.as_deref().unwrap_or(&format!("Operations tagged `{tag}`.")));
+    let module_doc = inner_doc_attrs(
+        group
+            .doc
+            .as_deref()
+            .unwrap_or(&format!("Operations tagged `{tag}`.")),
+    );
     let methods = group.operations.iter().map(|op| emit_operation(api, op));
-    let support_types = group.operations.iter().map(|op| emit_operation_types(api, group, op));
+    let support_types = group
+        .operations
+        .iter()
+        .map(|op| emit_operation_types(api, group, op));
     let accessor_doc = doc_attrs(&format!("Operations tagged `{tag}`."));
     let uses_types = group.operations.iter().any(operation_uses_types);
-    let types_import = uses_types.then(|| quote!(use crate::types;));
+    let types_import = uses_types.then(|| {
+        quote!(
+            use crate::types;
+        )
+    });
     let has_path_params = group.operations.iter().any(|op| !op.path_params.is_empty());
     let runtime_import = if has_path_params {
-        quote!(use crate::runtime::{encode_path_segment, Error, Request};)
+        quote!(
+            use crate::runtime::{encode_path_segment, Error, Request};
+        )
     } else {
-        quote!(use crate::runtime::{Error, Request};)
+        quote!(
+            use crate::runtime::{Error, Request};
+        )
     };
     quote! {
         #module_doc
@@ -78,11 +94,18 @@ pub fn emit_group(api: &Api, group: &OperationGroup) -> TokenStream {
 
 fn operation_uses_types(op: &Operation) -> bool {
     let named = |ty: &TypeRef| references_named(ty);
-    op.path_params.iter().chain(&op.other_params).any(|p| named(&p.ty))
+    op.path_params
+        .iter()
+        .chain(&op.other_params)
+        .any(|p| named(&p.ty))
         || op.body.as_ref().is_some_and(|b| match &b.kind {
             BodyKind::Json(ty) | BodyKind::Multipart(ty) => named(ty),
         })
-        || op.successes.iter().chain(&op.errors).any(|r| r.body.as_ref().is_some_and(named))
+        || op
+            .successes
+            .iter()
+            .chain(&op.errors)
+            .any(|r| r.body.as_ref().is_some_and(named))
 }
 
 pub(super) fn references_named(ty: &TypeRef) -> bool {
@@ -164,33 +187,41 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
         let ty = match &body.kind {
             BodyKind::Json(ty) | BodyKind::Multipart(ty) => rust_type(api, ty, Context::Outside),
         };
-        args.push(if body.required { quote!(body: &#ty) } else { quote!(body: Option<&#ty>) });
+        args.push(if body.required {
+            quote!(body: &#ty)
+        } else {
+            quote!(body: Option<&#ty>)
+        });
     }
 
     let path = path_expression(op);
     let method = ident(op.method.as_str());
-    let mutable = (!op.other_params.is_empty() || op.body.as_ref().is_some_and(|b| !b.required)).then(|| quote!(mut));
+    let mutable = (!op.other_params.is_empty() || op.body.as_ref().is_some_and(|b| !b.required))
+        .then(|| quote!(mut));
     let params = op.other_params.iter().map(|p| emit_param(api, p));
-    let body = op.body.as_ref().map(|body| match (&body.kind, body.required) {
-        (BodyKind::Json(_), true) => quote!(let request = request.json(body);),
-        (BodyKind::Json(_), false) => quote! {
-            if let Some(body) = body {
-                request = request.json(body);
-            }
-        },
-        (BodyKind::Multipart(ty), required) => {
-            let form = multipart_form(api, ty);
-            if required {
-                quote!(let request = request.multipart(#form);)
-            } else {
-                quote! {
-                    if let Some(body) = body {
-                        request = request.multipart(#form);
+    let body = op
+        .body
+        .as_ref()
+        .map(|body| match (&body.kind, body.required) {
+            (BodyKind::Json(_), true) => quote!(let request = request.json(body);),
+            (BodyKind::Json(_), false) => quote! {
+                if let Some(body) = body {
+                    request = request.json(body);
+                }
+            },
+            (BodyKind::Multipart(ty), required) => {
+                let form = multipart_form(api, ty);
+                if required {
+                    quote!(let request = request.multipart(#form);)
+                } else {
+                    quote! {
+                        if let Some(body) = body {
+                            request = request.multipart(#form);
+                        }
                     }
                 }
             }
-        }
-    });
+        });
     let arms = response_arms(op);
     quote! {
         #doc
@@ -213,7 +244,9 @@ fn path_expression(op: &Operation) -> TokenStream {
     let mut values = Vec::new();
     for part in &op.path_parts {
         match part {
-            PathPart::Literal(text) => template.push_str(&text.replace('{', "{{").replace('}', "}}")),
+            PathPart::Literal(text) => {
+                template.push_str(&text.replace('{', "{{").replace('}', "}}"))
+            }
             PathPart::Param(index) => {
                 template.push_str("{}");
                 let param = &op.path_params[*index];
@@ -238,7 +271,9 @@ fn emit_param(api: &Api, param: &Parameter) -> TokenStream {
     let access = quote!(params.#field);
     let name = &param.name;
     let add = |key: TokenStream, value: TokenStream| match param.location {
-        ParamLocation::Header => quote!(request = request.header(#key, crate::support::query_value(#value));),
+        ParamLocation::Header => {
+            quote!(request = request.header(#key, crate::support::query_value(#value));)
+        }
         _ => quote!(request = request.query(#key, crate::support::query_value(#value));),
     };
     let body = match (&param.style, &param.ty) {
@@ -299,7 +334,9 @@ fn emit_param(api: &Api, param: &Parameter) -> TokenStream {
 /// An expression building the multipart form from `body`.
 fn multipart_form(api: &Api, ty: &TypeRef) -> TokenStream {
     let TypeRef::Named(id) = ty else {
-        return quote!(reqwest::multipart::Form::new().text("body", crate::support::query_value(body)));
+        return quote!(
+            reqwest::multipart::Form::new().text("body", crate::support::query_value(body))
+        );
     };
     let Some(TypeKind::Struct(s)) = api.type_def(id).map(|d| &d.kind) else {
         return quote!(reqwest::multipart::Form::new());
@@ -381,7 +418,9 @@ fn response_arms(op: &Operation) -> Vec<TokenStream> {
         let variant = ident(&r.variant);
         let pattern = status_pattern(r.status);
         let arm = match (r.status, &r.body) {
-            (Status::Code(_), Some(_)) => quote!(#pattern => Err(Error::Api(#error::#variant(response.json()?))),),
+            (Status::Code(_), Some(_)) => {
+                quote!(#pattern => Err(Error::Api(#error::#variant(response.json()?))),)
+            }
             (Status::Code(_), None) => quote!(#pattern => Err(Error::Api(#error::#variant)),),
             (_, Some(_)) => {
                 let binding = bound_pattern(r.status);
@@ -403,7 +442,11 @@ fn response_arms(op: &Operation) -> Vec<TokenStream> {
 }
 
 fn emit_operation_types(api: &Api, group: &OperationGroup, op: &Operation) -> TokenStream {
-    let method = format!("{}::{}", group.struct_name, op.fn_name.trim_start_matches("r#"));
+    let method = format!(
+        "{}::{}",
+        group.struct_name,
+        op.fn_name.trim_start_matches("r#")
+    );
     let params = (!op.other_params.is_empty()).then(|| emit_params_struct(api, op, &method));
     let response = (op.successes.len() > 1).then(|| emit_response_enum(api, op, &method));
     let error = emit_error_enum(api, op, &method);
@@ -413,7 +456,10 @@ fn emit_operation_types(api: &Api, group: &OperationGroup, op: &Operation) -> To
 fn emit_params_struct(api: &Api, op: &Operation, method: &str) -> TokenStream {
     let name = ident(&op.params_type());
     let doc = doc_attrs(&format!("Query and header parameters of [`{method}`]."));
-    let all_default = op.other_params.iter().all(|p| !p.required || has_default(api, &p.ty, &mut Vec::new()));
+    let all_default = op
+        .other_params
+        .iter()
+        .all(|p| !p.required || has_default(api, &p.ty, &mut Vec::new()));
     let derive_default = all_default.then(|| quote!(Default,));
     let fields = op.other_params.iter().map(|p| {
         let field = ident(&p.rust_name);
@@ -434,7 +480,9 @@ fn emit_params_struct(api: &Api, op: &Operation, method: &str) -> TokenStream {
 
 fn emit_response_enum(api: &Api, op: &Operation, method: &str) -> TokenStream {
     let name = ident(&op.response_type());
-    let doc = doc_attrs(&format!("The documented successful responses of [`{method}`]."));
+    let doc = doc_attrs(&format!(
+        "The documented successful responses of [`{method}`]."
+    ));
     let variants = op.successes.iter().map(|r| variant_tokens(api, r, true));
     quote! {
         #doc
@@ -450,21 +498,33 @@ fn variant_tokens(api: &Api, r: &Response, single_code_only: bool) -> TokenStrea
     let doc = doc_attrs(&format!(
         "{} {}",
         status_doc(r.status),
-        r.doc.as_deref().unwrap_or("response").lines().next().unwrap_or("")
+        r.doc
+            .as_deref()
+            .unwrap_or("response")
+            .lines()
+            .next()
+            .unwrap_or("")
     ));
-    let body = r.body.as_ref().map(|ty| rust_type(api, ty, Context::Outside));
+    let body = r
+        .body
+        .as_ref()
+        .map(|ty| rust_type(api, ty, Context::Outside));
     match (r.status, body) {
         (Status::Code(_), Some(body)) => quote!(#doc #variant(#body),),
         (Status::Code(_), None) => quote!(#doc #variant,),
         _ if single_code_only => quote!(#doc #variant,),
-        (_, Some(body)) => quote!(#doc #variant { #[doc = " The status code."] status: u16, #[doc = " The decoded body."] body: #body },),
+        (_, Some(body)) => {
+            quote!(#doc #variant { #[doc = " The status code."] status: u16, #[doc = " The decoded body."] body: #body },)
+        }
         (_, None) => quote!(#doc #variant { #[doc = " The status code."] status: u16 },),
     }
 }
 
 fn emit_error_enum(api: &Api, op: &Operation, method: &str) -> TokenStream {
     let name = ident(&op.error_type());
-    let doc = doc_attrs(&format!("The documented error responses of [`{method}`], carried by [`Error::Api`]."));
+    let doc = doc_attrs(&format!(
+        "The documented error responses of [`{method}`], carried by [`Error::Api`]."
+    ));
     let variants = op.errors.iter().map(|r| variant_tokens(api, r, false));
     let display_arms = op.errors.iter().map(|r| {
         let variant = ident(&r.variant);

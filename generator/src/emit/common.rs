@@ -17,7 +17,11 @@ pub fn ident(name: &str) -> Ident {
 /// prettyplease prints them as `///` comments.
 pub fn doc_attrs(text: &str) -> TokenStream {
     let lines = text.lines().map(|line| {
-        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
         quote!(#[doc = #line])
     });
     quote!(#(#lines)*)
@@ -26,7 +30,11 @@ pub fn doc_attrs(text: &str) -> TokenStream {
 /// `#![doc = "..."]` lines: documentation of the enclosing module.
 pub fn inner_doc_attrs(text: &str) -> TokenStream {
     let lines = text.lines().map(|line| {
-        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
         quote!(#![doc = #line])
     });
     quote!(#(#lines)*)
@@ -71,7 +79,10 @@ pub fn rust_type(api: &Api, ty: &TypeRef, context: Context) -> TokenStream {
             quote!(std::collections::BTreeMap<String, #value>)
         }
         TypeRef::Named(id) => {
-            let name = ident(api.type_def(id).map_or("UnknownType", |def| def.name.as_str()));
+            let name = ident(
+                api.type_def(id)
+                    .map_or("UnknownType", |def| def.name.as_str()),
+            );
             match context {
                 Context::Types => quote!(#name),
                 Context::Outside => quote!(types::#name),
@@ -93,7 +104,8 @@ pub fn is_eq(api: &Api, ty: &TypeRef, seen: &mut Vec<String>) -> bool {
             match api.type_def(id).map(|def| &def.kind) {
                 Some(TypeKind::StringEnum(_)) => true,
                 Some(TypeKind::Struct(s)) => {
-                    s.fields.iter().all(|f| is_eq(api, &f.ty, seen)) && s.additional.as_ref().is_none_or(|a| is_eq(api, a, seen))
+                    s.fields.iter().all(|f| is_eq(api, &f.ty, seen))
+                        && s.additional.as_ref().is_none_or(|a| is_eq(api, a, seen))
                 }
                 Some(TypeKind::Union(_)) | None => false,
             }
@@ -139,8 +151,12 @@ pub fn holds_binary(api: &Api, ty: &TypeRef, seen: &mut Vec<String>) -> bool {
             }
             seen.push(id.clone());
             match api.type_def(id).map(|def| &def.kind) {
-                Some(TypeKind::Struct(s)) => s.fields.iter().any(|f| holds_binary(api, &f.ty, seen)),
-                Some(TypeKind::Union(u)) => u.variants.iter().any(|v| holds_binary(api, &v.ty, seen)),
+                Some(TypeKind::Struct(s)) => {
+                    s.fields.iter().any(|f| holds_binary(api, &f.ty, seen))
+                }
+                Some(TypeKind::Union(u)) => {
+                    u.variants.iter().any(|v| holds_binary(api, &v.ty, seen))
+                }
                 _ => false,
             }
         }

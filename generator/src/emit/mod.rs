@@ -32,7 +32,10 @@ pub struct CrateConfig {
 
 impl Default for CrateConfig {
     fn default() -> Self {
-        Self { name: "sunshine-conversations".to_owned(), version: "0.1.0".to_owned() }
+        Self {
+            name: "sunshine-conversations".to_owned(),
+            version: "0.1.0".to_owned(),
+        }
     }
 }
 
@@ -47,22 +50,49 @@ pub enum FileContent {
 /// Emits every file of the client crate.
 pub fn emit(api: &Api, config: &CrateConfig) -> BTreeMap<String, FileContent> {
     let mut files = BTreeMap::new();
-    files.insert("Cargo.toml".to_owned(), FileContent::Text(manifest::emit(api, config)));
-    files.insert("src/lib.rs".to_owned(), FileContent::Rust(root::emit_lib(api, config)));
-    files.insert("src/servers.rs".to_owned(), FileContent::Rust(root::emit_servers(api)));
+    files.insert(
+        "Cargo.toml".to_owned(),
+        FileContent::Text(manifest::emit(api, config)),
+    );
+    files.insert(
+        "src/lib.rs".to_owned(),
+        FileContent::Rust(root::emit_lib(api, config)),
+    );
+    files.insert(
+        "src/servers.rs".to_owned(),
+        FileContent::Rust(root::emit_servers(api)),
+    );
     // The runtime's doc examples name the crate; it is named by the configuration.
     let library = config.name.replace('-', "_");
     let runtime = RUNTIME.replace("use sunshine_conversations::", &format!("use {library}::"));
     files.insert("src/runtime.rs".to_owned(), FileContent::Text(runtime));
-    files.insert("src/support.rs".to_owned(), FileContent::Text(SUPPORT.to_owned()));
-    files.insert("src/types.rs".to_owned(), FileContent::Rust(types::emit(api)));
-    files.insert("src/apis/mod.rs".to_owned(), FileContent::Rust(apis::emit_mod(api)));
+    files.insert(
+        "src/support.rs".to_owned(),
+        FileContent::Text(SUPPORT.to_owned()),
+    );
+    files.insert(
+        "src/types.rs".to_owned(),
+        FileContent::Rust(types::emit(api)),
+    );
+    files.insert(
+        "src/apis/mod.rs".to_owned(),
+        FileContent::Rust(apis::emit_mod(api)),
+    );
     for group in &api.groups {
-        files.insert(format!("src/apis/{}.rs", group.module), FileContent::Rust(apis::emit_group(api, group)));
+        files.insert(
+            format!("src/apis/{}.rs", group.module),
+            FileContent::Rust(apis::emit_group(api, group)),
+        );
     }
-    files.insert("src/webhooks.rs".to_owned(), FileContent::Rust(webhooks::emit(api)));
+    files.insert(
+        "src/webhooks.rs".to_owned(),
+        FileContent::Rust(webhooks::emit(api)),
+    );
     if !api.examples.is_empty() {
-        files.insert("tests/examples.rs".to_owned(), FileContent::Rust(examples::emit(api, config)));
+        files.insert(
+            "tests/examples.rs".to_owned(),
+            FileContent::Rust(examples::emit(api, config)),
+        );
     }
     files
 }

@@ -13,7 +13,9 @@ pub fn emit_lib(api: &Api, config: &CrateConfig) -> TokenStream {
         "# {} client\n\nAn async Rust client for the {} (version {} of its OpenAPI document), generated from that document.",
         api.title, api.title, api.version
     );
-    text.push_str("\n\nOperations are grouped by tag: [`Client`] has one accessor per tag (see [`apis`]); ");
+    text.push_str(
+        "\n\nOperations are grouped by tag: [`Client`] has one accessor per tag (see [`apis`]); ",
+    );
     text.push_str("request and response types are in [`types`]; webhook payloads in [`webhooks`].");
     text.push_str("\n\n## Example\n\n```no_run\n");
     text.push_str(&usage_example(api, config));
@@ -23,11 +25,20 @@ pub fn emit_lib(api: &Api, config: &CrateConfig) -> TokenStream {
         text.push_str(description);
     }
     let doc = text.lines().map(|line| {
-        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
         quote!(#![doc = #line])
     });
     let has_groups = !api.groups.is_empty();
-    let apis = has_groups.then(|| quote!(#[rustfmt::skip] pub mod apis;));
+    let apis = has_groups.then(|| {
+        quote! {
+            #[rustfmt::skip]
+            pub mod apis;
+        }
+    });
     quote! {
         #(#doc)*
         #![deny(missing_docs)]
@@ -53,7 +64,12 @@ fn usage_example(api: &Api, config: &CrateConfig) -> String {
         "use {crate_name}::{{Client, Error}};\n\n# async fn run() -> Result<(), Box<dyn std::error::Error>> {{\n\
          let client = Client::builder()\n    .basic_auth(\"app_key_id\", \"app_key_secret\")\n    .build()?;\n"
     );
-    if let Some((group, op)) = api.groups.iter().flat_map(|g| g.operations.iter().map(move |op| (g, op))).find(|(_, op)| simple_call(api, op, &crate_name).is_some()) {
+    if let Some((group, op)) = api
+        .groups
+        .iter()
+        .flat_map(|g| g.operations.iter().map(move |op| (g, op)))
+        .find(|(_, op)| simple_call(api, op, &crate_name).is_some())
+    {
         let (setup, args) = simple_call(api, op, &crate_name).unwrap_or_default();
         code.push_str(&setup);
         code.push_str(&format!(
@@ -75,16 +91,23 @@ fn simple_call(api: &Api, op: &Operation, crate_name: &str) -> Option<(String, S
         if param.ty != TypeRef::String {
             return None;
         }
-        args.push(format!("\"{}\"", param.rust_name.trim_start_matches("r#").replace('_', "-")));
+        args.push(format!(
+            "\"{}\"",
+            param.rust_name.trim_start_matches("r#").replace('_', "-")
+        ));
     }
     if !op.other_params.is_empty() {
         return None;
     }
     let mut setup = String::new();
     if let Some(body) = &op.body {
-        let BodyKind::Json(TypeRef::Named(id)) = &body.kind else { return None };
+        let BodyKind::Json(TypeRef::Named(id)) = &body.kind else {
+            return None;
+        };
         let def = api.type_def(id)?;
-        let TypeKind::Struct(s) = &def.kind else { return None };
+        let TypeKind::Struct(s) = &def.kind else {
+            return None;
+        };
         if !has_default(api, &TypeRef::Named(id.clone()), &mut Vec::new()) {
             return None;
         }
@@ -95,8 +118,15 @@ fn simple_call(api: &Api, op: &Operation, crate_name: &str) -> Option<(String, S
             }
             fields.push_str(&format!("    {}: \"next\".to_owned(),\n", field.name));
         }
-        setup = format!("let body = {crate_name}::types::{} {{\n{fields}    ..Default::default()\n}};\n", def.name);
-        args.push(if body.required { "&body".to_owned() } else { "Some(&body)".to_owned() });
+        setup = format!(
+            "let body = {crate_name}::types::{} {{\n{fields}    ..Default::default()\n}};\n",
+            def.name
+        );
+        args.push(if body.required {
+            "&body".to_owned()
+        } else {
+            "Some(&body)".to_owned()
+        });
     }
     Some((setup, args.join(", ")))
 }
@@ -106,7 +136,8 @@ pub fn emit_servers(api: &Api) -> TokenStream {
         let name = ident(&server.name);
         let doc = doc_or(&server.doc, || format!("`{}`", server.url));
         let url_doc = doc_attrs(&format!("\nURL: `{}`", server.url));
-        let default = (server.is_default && server.variables.is_empty()).then(|| quote!(#[default]));
+        let default =
+            (server.is_default && server.variables.is_empty()).then(|| quote!(#[default]));
         if server.variables.is_empty() {
             quote!(#doc #url_doc #default #name,)
         } else {
@@ -133,21 +164,25 @@ pub fn emit_servers(api: &Api) -> TokenStream {
         }
     });
     // A default server with variables gets a hand-written `Default` using their defaults.
-    let default_impl = api.servers.iter().find(|s| s.is_default && !s.variables.is_empty()).map(|server| {
-        let name = ident(&server.name);
-        let fields = server.variables.iter().map(|v| {
-            let field = ident(&v.field);
-            let value = &v.default;
-            quote!(#field: #value.to_owned())
-        });
-        quote! {
-            impl Default for Server {
-                fn default() -> Self {
-                    Self::#name { #(#fields),* }
+    let default_impl = api
+        .servers
+        .iter()
+        .find(|s| s.is_default && !s.variables.is_empty())
+        .map(|server| {
+            let name = ident(&server.name);
+            let fields = server.variables.iter().map(|v| {
+                let field = ident(&v.field);
+                let value = &v.default;
+                quote!(#field: #value.to_owned())
+            });
+            quote! {
+                impl Default for Server {
+                    fn default() -> Self {
+                        Self::#name { #(#fields),* }
+                    }
                 }
             }
-        }
-    });
+        });
     let derive_default = default_impl.is_none().then(|| quote!(Default,));
     if api.servers.is_empty() {
         return quote! {

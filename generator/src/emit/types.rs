@@ -3,8 +3,12 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::common::{doc_attrs, doc_or, has_default, holds_binary, ident, is_eq, rust_type, Context};
-use crate::model::{Api, EnumDef, Field, Presence, Shape, StructDef, Tagging, TypeDef, TypeKind, TypeRef, UnionDef};
+use super::common::{
+    doc_attrs, doc_or, has_default, holds_binary, ident, is_eq, rust_type, Context,
+};
+use crate::model::{
+    Api, EnumDef, Field, Presence, Shape, StructDef, Tagging, TypeDef, TypeKind, TypeRef, UnionDef,
+};
 
 pub fn emit(api: &Api) -> TokenStream {
     let mut defs: Vec<(&String, &TypeDef)> = api.types.iter().collect();
@@ -73,14 +77,22 @@ fn emit_field(api: &Api, field: &Field, serde: bool) -> TokenStream {
     }
     let json_name = &field.json_name;
     let doc = doc_or(&field.doc, || format!("The `{json_name}` property."));
-    let rename = (field.name.trim_start_matches("r#") != json_name).then(|| quote!(rename = #json_name,));
+    let rename =
+        (field.name.trim_start_matches("r#") != json_name).then(|| quote!(rename = #json_name,));
     let (ty, attrs) = match field.presence() {
         Presence::Always => (ty, quote!()),
         Presence::Nullable => (quote!(Option<#ty>), quote!()),
-        Presence::Optional => (quote!(Option<#ty>), quote!(default, skip_serializing_if = "Option::is_none",)),
+        Presence::Optional => (
+            quote!(Option<#ty>),
+            quote!(default, skip_serializing_if = "Option::is_none",),
+        ),
         Presence::OptionalNullable => (
             quote!(Option<Option<#ty>>),
-            quote!(default, skip_serializing_if = "Option::is_none", with = "crate::support::double_option",),
+            quote!(
+                default,
+                skip_serializing_if = "Option::is_none",
+                with = "crate::support::double_option",
+            ),
         ),
     };
     let note = match field.presence() {
@@ -169,7 +181,9 @@ fn emit_enum(def: &TypeDef, e: &EnumDef) -> TokenStream {
 
 fn emit_union(api: &Api, def: &TypeDef, u: &UnionDef) -> TokenStream {
     let name = ident(&def.name);
-    let doc = doc_or(&def.doc, || format!("One of several shapes of `{}`.", def.name));
+    let doc = doc_or(&def.doc, || {
+        format!("One of several shapes of `{}`.", def.name)
+    });
     let variants = u.variants.iter().map(|v| {
         let variant = ident(&v.name);
         let mut ty = rust_type(api, &v.ty, Context::Types);
@@ -178,7 +192,13 @@ fn emit_union(api: &Api, def: &TypeDef, u: &UnionDef) -> TokenStream {
         }
         let doc = doc_or(&v.doc, || match v.tags.as_slice() {
             [] => format!("The `{}` shape.", v.name),
-            tags => format!("Selected by {}.", tags.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ")),
+            tags => format!(
+                "Selected by {}.",
+                tags.iter()
+                    .map(|t| format!("`{t}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         });
         quote!(#doc #variant(#ty),)
     });
@@ -233,10 +253,14 @@ fn tagged_impls(def: &TypeDef, u: &UnionDef, property: &str) -> (TokenStream, To
         let wrap = wrap(&ident(&v.name), v.boxed);
         quote!(Some(#(#tags)|*) => crate::support::from_value(value).map(#wrap),)
     });
-    let fallback_serialize = fallback.as_ref().map(|f| quote!(Self::#f(value) => value.serialize(serializer),));
+    let fallback_serialize = fallback
+        .as_ref()
+        .map(|f| quote!(Self::#f(value) => value.serialize(serializer),));
     let fallback_deserialize = match &fallback {
         Some(f) => quote!(_ => Ok(Self::#f(value)),),
-        None => quote!(_ => Err(serde::de::Error::custom(concat!("unknown `", #property, "` for ", stringify!(#name)))),),
+        None => {
+            quote!(_ => Err(serde::de::Error::custom(concat!("unknown `", #property, "` for ", stringify!(#name)))),)
+        }
     };
     let serialize = quote! {
         impl Serialize for #name {
@@ -309,7 +333,9 @@ fn untagged_impls(def: &TypeDef, u: &UnionDef) -> (TokenStream, TokenStream) {
 
 fn shape_tokens(shape: &Shape) -> TokenStream {
     match shape {
-        Shape::Object { known, required } => quote!(Shape::Object { known: &[#(#known),*], required: &[#(#required),*] }),
+        Shape::Object { known, required } => {
+            quote!(Shape::Object { known: &[#(#known),*], required: &[#(#required),*] })
+        }
         Shape::String => quote!(Shape::String),
         Shape::Number => quote!(Shape::Number),
         Shape::Bool => quote!(Shape::Bool),

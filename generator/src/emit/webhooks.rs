@@ -10,7 +10,10 @@ use crate::names;
 pub fn emit(api: &Api) -> TokenStream {
     let parsers = api.webhooks.iter().map(|webhook| {
         let ty = rust_type(api, &webhook.payload, Context::Outside);
-        let function = ident(&format!("parse_{}", names::field_name(&webhook.name).trim_start_matches("r#")));
+        let function = ident(&format!(
+            "parse_{}",
+            names::field_name(&webhook.name).trim_start_matches("r#")
+        ));
         let mut text = format!("Parses the body of a `{}` webhook request.", webhook.name);
         if let Some(doc) = &webhook.doc {
             text.push_str("\n\n");
@@ -36,8 +39,15 @@ pub fn emit(api: &Api) -> TokenStream {
             _ => None,
         })
         .collect();
-    let uses_types = api.webhooks.iter().any(|w| matches!(w.payload, TypeRef::Named(_) | TypeRef::Array(_)));
-    let types_import = uses_types.then(|| quote!(use crate::types;));
+    let uses_types = api
+        .webhooks
+        .iter()
+        .any(|w| matches!(w.payload, TypeRef::Named(_) | TypeRef::Array(_)));
+    let types_import = uses_types.then(|| {
+        quote!(
+            use crate::types;
+        )
+    });
     quote! {
         //! Webhook payloads: what the API posts to your endpoints. Parse a request
         //! body with the function for its webhook; event types this crate does not

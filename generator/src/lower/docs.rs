@@ -87,7 +87,10 @@ fn escape_inline(line: &str) -> String {
         match c {
             '`' => {
                 // Copy a code span verbatim.
-                let end = chars[i + 1..].iter().position(|&d| d == '`').map(|p| i + 1 + p);
+                let end = chars[i + 1..]
+                    .iter()
+                    .position(|&d| d == '`')
+                    .map(|p| i + 1 + p);
                 match end {
                     Some(end) => {
                         out.extend(&chars[i..=end]);
@@ -159,7 +162,9 @@ fn matching_bracket(chars: &[char], open: usize) -> Option<usize> {
 }
 
 fn opened_link(chars: &[char], close: usize) -> bool {
-    (0..close).rev().any(|start| chars[start] == '[' && matching_bracket(chars, start) == Some(close))
+    (0..close)
+        .rev()
+        .any(|start| chars[start] == '[' && matching_bracket(chars, start) == Some(close))
 }
 
 fn starts_url(chars: &[char]) -> bool {
@@ -175,8 +180,9 @@ fn in_link_target(out: &str) -> bool {
 /// HTML the descriptions use on purpose (`<aside>`, `<strong>`…).
 fn starts_html_tag(chars: &[char]) -> bool {
     const TAGS: &[&str] = &[
-        "a ", "a>", "aside", "strong", "em>", "b>", "i>", "code", "br", "p>", "ul", "ol", "li", "table",
-        "tr", "td", "th", "span", "div", "sup", "sub", "pre", "img", "h1", "h2", "h3", "h4",
+        "a ", "a>", "aside", "strong", "em>", "b>", "i>", "code", "br", "p>", "ul", "ol", "li",
+        "table", "tr", "td", "th", "span", "div", "sup", "sub", "pre", "img", "h1", "h2", "h3",
+        "h4",
     ];
     let rest: String = chars.iter().take(8).collect();
     let rest = rest.strip_prefix('/').unwrap_or(&rest);
@@ -196,7 +202,10 @@ mod tests {
     #[test]
     fn brackets_urls_and_angles_are_escaped() {
         assert_eq!(sanitize("use page[after] here"), "use page\\[after\\] here");
-        assert_eq!(sanitize("see [docs](https://x.io/a)."), "see [docs](https://x.io/a).");
+        assert_eq!(
+            sanitize("see [docs](https://x.io/a)."),
+            "see [docs](https://x.io/a)."
+        );
         assert_eq!(sanitize("go to https://x.io/a."), "go to <https://x.io/a>.");
         assert_eq!(sanitize("a Vec<String> b"), "a Vec&lt;String> b");
         assert_eq!(sanitize("<aside>x</aside>"), "<aside>x</aside>");

@@ -13,12 +13,22 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use crate::diagnostics::{child, Diagnostic, Diagnostics};
-use crate::model::{Example, Presence, Shape, StructDef, Tagging, TypeDef, TypeId, TypeKind, TypeRef, UnionDef};
+use crate::model::{
+    Example, Presence, Shape, StructDef, Tagging, TypeDef, TypeId, TypeKind, TypeRef, UnionDef,
+};
 
 /// Fills in `expected` for every example, warning about the document's defects.
-pub fn check_examples(examples: &mut [Example], types: &BTreeMap<TypeId, TypeDef>, diagnostics: &mut Diagnostics) {
+pub fn check_examples(
+    examples: &mut [Example],
+    types: &BTreeMap<TypeId, TypeDef>,
+    diagnostics: &mut Diagnostics,
+) {
     for example in examples {
-        let mut checker = Checker { types, notes: Vec::new(), depth: 0 };
+        let mut checker = Checker {
+            types,
+            notes: Vec::new(),
+            depth: 0,
+        };
         match checker.expected(&example.ty, &example.value, &example.pointer) {
             Ok(expected) => example.expected = Some(expected),
             Err(Problem { pointer, message }) => {
@@ -43,7 +53,10 @@ struct Problem {
 
 impl Problem {
     fn at(pointer: &str, message: impl Into<String>) -> Self {
-        Self { pointer: pointer.to_owned(), message: message.into() }
+        Self {
+            pointer: pointer.to_owned(),
+            message: message.into(),
+        }
     }
 }
 
@@ -65,15 +78,32 @@ impl Checker<'_> {
     }
 
     fn expected_inner(&mut self, ty: &TypeRef, value: &Value, at: &str) -> Result<Value, Problem> {
-        let mismatch = |expected: &str| Err(Problem::at(at, format!("expected {expected}, found {}", crate::load::json_kind(value))));
+        let mismatch = |expected: &str| {
+            Err(Problem::at(
+                at,
+                format!(
+                    "expected {expected}, found {}",
+                    crate::load::json_kind(value)
+                ),
+            ))
+        };
         match (ty, value) {
-            (TypeRef::String, Value::String(_)) | (TypeRef::Bool, Value::Bool(_)) => Ok(value.clone()),
+            (TypeRef::String, Value::String(_)) | (TypeRef::Bool, Value::Bool(_)) => {
+                Ok(value.clone())
+            }
             (TypeRef::String, _) => mismatch("a string"),
             (TypeRef::Bool, _) => mismatch("a boolean"),
-            (TypeRef::I32, Value::Number(n)) if n.as_i64().is_some_and(|i| i32::try_from(i).is_ok()) => Ok(value.clone()),
+            (TypeRef::I32, Value::Number(n))
+                if n.as_i64().is_some_and(|i| i32::try_from(i).is_ok()) =>
+            {
+                Ok(value.clone())
+            }
             (TypeRef::I64, Value::Number(n)) if n.is_i64() => Ok(value.clone()),
             (TypeRef::I32 | TypeRef::I64, _) => mismatch("an integer in range"),
-            (TypeRef::F32, Value::Number(n)) => Ok(n.as_f64().map(|f| f as f32 as f64).map_or(Value::Null, Value::from)),
+            (TypeRef::F32, Value::Number(n)) => Ok(n
+                .as_f64()
+                .map(|f| f as f32 as f64)
+                .map_or(Value::Null, Value::from)),
             (TypeRef::F64, Value::Number(n)) => Ok(n.as_f64().map_or(Value::Null, Value::from)),
             (TypeRef::F32 | TypeRef::F64, _) => mismatch("a number"),
             (TypeRef::Binary, _) => Err(Problem::at(at, "a file upload has no JSON form")),
@@ -96,7 +126,9 @@ impl Checker<'_> {
             }
             (TypeRef::Map(_), _) => mismatch("an object"),
             (TypeRef::Named(id), _) => {
-                let Some(def) = self.types.get(id) else { return Ok(value.clone()) };
+                let Some(def) = self.types.get(id) else {
+                    return Ok(value.clone());
+                };
                 match &def.kind {
                     TypeKind::StringEnum(_) if value.is_string() => Ok(value.clone()),
                     TypeKind::StringEnum(_) => mismatch("a string"),
@@ -107,19 +139,37 @@ impl Checker<'_> {
         }
     }
 
-    fn structure(&mut self, def: &TypeDef, s: &StructDef, value: &Value, at: &str) -> Result<Value, Problem> {
+    fn structure(
+        &mut self,
+        def: &TypeDef,
+        s: &StructDef,
+        value: &Value,
+        at: &str,
+    ) -> Result<Value, Problem> {
         let Value::Object(map) = value else {
-            return Err(Problem::at(at, format!("expected an object, found {}", crate::load::json_kind(value))));
+            return Err(Problem::at(
+                at,
+                format!(
+                    "expected an object, found {}",
+                    crate::load::json_kind(value)
+                ),
+            ));
         };
         let mut out = Map::new();
         for field in &s.fields {
             match (map.get(&field.json_name), field.presence()) {
                 (None, Presence::Always | Presence::Nullable) => {
-                    return Err(Problem::at(at, format!("the required property `{}` is missing", field.json_name)));
+                    return Err(Problem::at(
+                        at,
+                        format!("the required property `{}` is missing", field.json_name),
+                    ));
                 }
                 (None, _) => {}
                 (Some(Value::Null), Presence::Always) => {
-                    return Err(Problem::at(&child(at, &field.json_name), "`null`, but the property is not nullable"));
+                    return Err(Problem::at(
+                        &child(at, &field.json_name),
+                        "`null`, but the property is not nullable",
+                    ));
                 }
                 // Documented difference: an optional property sent as `null` is left out.
                 (Some(Value::Null), Presence::Optional) => {}
@@ -150,27 +200,42 @@ impl Checker<'_> {
         Ok(Value::Object(out))
     }
 
-    fn union(&mut self, def: &TypeDef, u: &UnionDef, value: &Value, at: &str) -> Result<Value, Problem> {
+    fn union(
+        &mut self,
+        def: &TypeDef,
+        u: &UnionDef,
+        value: &Value,
+        at: &str,
+    ) -> Result<Value, Problem> {
         match &u.tagging {
             Tagging::Tagged { property } => {
                 let tag = value.get(property).and_then(Value::as_str);
-                match u.variants.iter().find(|v| tag.is_some_and(|t| v.tags.iter().any(|x| x == t))) {
+                match u
+                    .variants
+                    .iter()
+                    .find(|v| tag.is_some_and(|t| v.tags.iter().any(|x| x == t)))
+                {
                     Some(variant) => {
                         let mut expected = self.expected(&variant.ty, value, at)?;
                         // The tag is written back even when the variant type lacks the property.
                         if let (Value::Object(map), Some(tag)) = (&mut expected, tag) {
-                            map.entry(property.clone()).or_insert_with(|| Value::String(tag.to_owned()));
+                            map.entry(property.clone())
+                                .or_insert_with(|| Value::String(tag.to_owned()));
                         }
                         Ok(expected)
                     }
                     None if u.fallback.is_some() => Ok(value.clone()),
-                    None => Err(Problem::at(at, format!("`{property}` selects no variant of `{}`", def.name))),
+                    None => Err(Problem::at(
+                        at,
+                        format!("`{property}` selects no variant of `{}`", def.name),
+                    )),
                 }
             }
             Tagging::Untagged => {
                 // The same order the generated code tries the variants in.
                 let shapes: Vec<&Shape> = u.variants.iter().map(|v| &v.shape).collect();
-                let mut last = Problem::at(at, format!("the value matches no shape of `{}`", def.name));
+                let mut last =
+                    Problem::at(at, format!("the value matches no shape of `{}`", def.name));
                 for index in candidates(value, &shapes) {
                     let saved = self.notes.len();
                     match self.expected(&u.variants[index].ty, value, at) {
@@ -193,7 +258,9 @@ fn candidates(value: &Value, shapes: &[&Shape]) -> Vec<usize> {
     let mut fallbacks = Vec::new();
     for (index, shape) in shapes.iter().enumerate() {
         match (shape, value) {
-            (Shape::Object { known, required }, Value::Object(map)) if required.iter().all(|r| map.contains_key(r)) => {
+            (Shape::Object { known, required }, Value::Object(map))
+                if required.iter().all(|r| map.contains_key(r)) =>
+            {
                 let matched = map.keys().filter(|k| known.contains(k)).count();
                 scored.push((index, matched, map.len() - matched));
             }
@@ -206,5 +273,9 @@ fn candidates(value: &Value, shapes: &[&Shape]) -> Vec<usize> {
         }
     }
     scored.sort_by(|a, b| b.1.cmp(&a.1).then(a.2.cmp(&b.2)).then(a.0.cmp(&b.0)));
-    scored.into_iter().map(|(index, _, _)| index).chain(fallbacks).collect()
+    scored
+        .into_iter()
+        .map(|(index, _, _)| index)
+        .chain(fallbacks)
+        .collect()
 }

@@ -13,14 +13,18 @@ mod view;
 use std::collections::{BTreeMap, BTreeSet};
 
 use indexmap::IndexMap;
-use openapiv3::{MediaType, Parameter as OaParameter, ParameterSchemaOrContent, PathItem, ReferenceOr, StatusCode};
+use openapiv3::{
+    MediaType, Parameter as OaParameter, ParameterSchemaOrContent, PathItem, ReferenceOr,
+    StatusCode,
+};
 use serde_json::Value;
 
 use crate::diagnostics::{child, Diagnostic, Diagnostics};
 use crate::load::Document;
 use crate::model::{
-    Api, AuthScheme, BodyKind, Example, Method, Operation, OperationGroup, ParamLocation, Parameter, PathPart,
-    QueryStyle, RequestBody, Response, Server, ServerVariable, Status, TypeRef, Webhook,
+    Api, AuthScheme, BodyKind, Example, Method, Operation, OperationGroup, ParamLocation,
+    Parameter, PathPart, QueryStyle, RequestBody, Response, Server, ServerVariable, Status,
+    TypeRef, Webhook,
 };
 use crate::names::{self, Scope};
 use docs::doc;
@@ -60,7 +64,10 @@ pub fn lower(document: &Document, selection: &Selection, diagnostics: &mut Diagn
         if !known {
             lowerer.diagnostics.push(
                 Diagnostic::error("#/paths", format!("no operation has the tag `{tag}`"))
-                    .with_help(format!("tags in this document: {}", tag_names(openapi).join(", "))),
+                    .with_help(format!(
+                        "tags in this document: {}",
+                        tag_names(openapi).join(", ")
+                    )),
             );
         }
     }
@@ -84,11 +91,17 @@ pub fn lower(document: &Document, selection: &Selection, diagnostics: &mut Diagn
                 continue;
             }
             let pointer = child(&item_pointer, method);
-            let id = operation.operation_id.clone().unwrap_or_else(|| derived_operation_id(method, path));
+            let id = operation
+                .operation_id
+                .clone()
+                .unwrap_or_else(|| derived_operation_id(method, path));
             if let Some(first) = seen_ids.insert(id.clone(), pointer.clone()) {
                 lowerer.diagnostics.push(
-                    Diagnostic::error(child(&pointer, "operationId"), format!("operationId `{id}` is also used at {first}"))
-                        .with_help("every operationId must be unique"),
+                    Diagnostic::error(
+                        child(&pointer, "operationId"),
+                        format!("operationId `{id}` is also used at {first}"),
+                    )
+                    .with_help("every operationId must be unique"),
                 );
                 continue;
             }
@@ -103,7 +116,12 @@ pub fn lower(document: &Document, selection: &Selection, diagnostics: &mut Diagn
     let servers = lower_servers(&openapi.servers, &mut lowerer.diagnostics);
     let auth = lower_auth(openapi, &mut lowerer.diagnostics);
 
-    let Lowerer { schemas, diagnostics: mut own_diagnostics, mut examples, .. } = lowerer;
+    let Lowerer {
+        schemas,
+        diagnostics: mut own_diagnostics,
+        mut examples,
+        ..
+    } = lowerer;
     let (types, schema_diagnostics, schema_examples) = schemas.finish();
     examples.extend(schema_examples.into_iter().map(|(id, value)| Example {
         pointer: child(&id, "example"),
@@ -121,7 +139,11 @@ pub fn lower(document: &Document, selection: &Selection, diagnostics: &mut Diagn
     Api {
         title: openapi.info.title.clone(),
         version: openapi.info.version.clone(),
-        description: openapi.info.description.as_deref().and_then(|d| doc(None, Some(d))),
+        description: openapi
+            .info
+            .description
+            .as_deref()
+            .and_then(|d| doc(None, Some(d))),
         servers,
         auth,
         groups,
@@ -145,7 +167,10 @@ fn tag_names(openapi: &openapiv3::OpenAPI) -> Vec<String> {
 
 /// A stable name for an operation without `operationId`: method and path words.
 fn derived_operation_id(method: &str, path: &str) -> String {
-    let words: Vec<&str> = path.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let words: Vec<&str> = path
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
     format!("{method}_{}", words.join("_"))
 }
 
@@ -179,20 +204,52 @@ impl<'a> Lowerer<'a> {
         let type_prefix = names::type_name(id);
 
         // Operation parameters override path-item ones with the same name and location.
-        let item_pointer = pointer.rsplit_once('/').map_or(pointer, |(head, _)| head).to_owned();
-        let mut params: Vec<(&'a openapiv3::ParameterData, ParamLocation, QueryStyle, String)> = Vec::new();
+        let item_pointer = pointer
+            .rsplit_once('/')
+            .map_or(pointer, |(head, _)| head)
+            .to_owned();
+        let mut params: Vec<(
+            &'a openapiv3::ParameterData,
+            ParamLocation,
+            QueryStyle,
+            String,
+        )> = Vec::new();
         let sources = item
             .parameters
             .iter()
             .enumerate()
-            .map(|(i, p)| (p, child(&child(&item_pointer, "parameters"), &i.to_string())))
-            .chain(operation.parameters.iter().enumerate().map(|(i, p)| (p, child(&child(pointer, "parameters"), &i.to_string()))));
+            .map(|(i, p)| {
+                (
+                    p,
+                    child(&child(&item_pointer, "parameters"), &i.to_string()),
+                )
+            })
+            .chain(
+                operation
+                    .parameters
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (p, child(&child(pointer, "parameters"), &i.to_string()))),
+            );
         for (parameter, at) in sources {
-            let Some((parameter, at)) = self.resolver.parameter(parameter, &at, &mut self.diagnostics) else { continue };
+            let Some((parameter, at)) =
+                self.resolver
+                    .parameter(parameter, &at, &mut self.diagnostics)
+            else {
+                continue;
+            };
             let (data, location, style) = match parameter {
-                OaParameter::Path { parameter_data, .. } => (parameter_data, ParamLocation::Path, QueryStyle::Form),
-                OaParameter::Header { parameter_data, .. } => (parameter_data, ParamLocation::Header, QueryStyle::Form),
-                OaParameter::Query { parameter_data, style, .. } => {
+                OaParameter::Path { parameter_data, .. } => {
+                    (parameter_data, ParamLocation::Path, QueryStyle::Form)
+                }
+                OaParameter::Header { parameter_data, .. } => {
+                    (parameter_data, ParamLocation::Header, QueryStyle::Form)
+                }
+                OaParameter::Query {
+                    parameter_data,
+                    style,
+                    ..
+                } => {
                     let style = match style {
                         openapiv3::QueryStyle::DeepObject => QueryStyle::DeepObject,
                         openapiv3::QueryStyle::Form => QueryStyle::Form,
@@ -226,7 +283,9 @@ impl<'a> Lowerer<'a> {
             let hint = format!("{type_prefix}{}", names::type_name(&data.name));
             let ty = match &data.format {
                 ParameterSchemaOrContent::Schema(schema) => {
-                    self.schemas.lower(SchemaRef::from(schema), &child(at, "schema"), &hint).ty
+                    self.schemas
+                        .lower(SchemaRef::from(schema), &child(at, "schema"), &hint)
+                        .ty
                 }
                 ParameterSchemaOrContent::Content(_) => {
                     self.diagnostics.push(Diagnostic::warning(
@@ -258,7 +317,10 @@ impl<'a> Lowerer<'a> {
             match part {
                 TemplatePart::Literal(text) => parts.push(PathPart::Literal(text)),
                 TemplatePart::Param(name) => {
-                    let Some(position) = path_params.iter().position(|(p, _)| p.name == name) else { continue };
+                    let Some(position) = path_params.iter().position(|(p, _)| p.name == name)
+                    else {
+                        continue;
+                    };
                     let (mut parameter, _) = path_params.remove(position);
                     parameter.rust_name = scope.claim(&names::field_name(&parameter.name));
                     parts.push(PathPart::Param(ordered.len()));
@@ -269,7 +331,10 @@ impl<'a> Lowerer<'a> {
         for (parameter, at) in path_params {
             self.diagnostics.push(Diagnostic::warning(
                 at,
-                format!("path parameter `{}` does not appear in the path `{path}`; it is ignored", parameter.name),
+                format!(
+                    "path parameter `{}` does not appear in the path `{path}`; it is ignored",
+                    parameter.name
+                ),
             ));
         }
         let mut param_scope = Scope::default();
@@ -288,7 +353,11 @@ impl<'a> Lowerer<'a> {
             Some(body) => self.request_body(body, &child(pointer, "requestBody"), &type_prefix)?,
             None => None,
         };
-        let (successes, errors) = self.responses(&operation.responses, &child(pointer, "responses"), &type_prefix);
+        let (successes, errors) = self.responses(
+            &operation.responses,
+            &child(pointer, "responses"),
+            &type_prefix,
+        );
 
         Some(Operation {
             id: id.to_owned(),
@@ -297,7 +366,10 @@ impl<'a> Lowerer<'a> {
             method,
             path: path.to_owned(),
             path_parts: parts,
-            summary: operation.summary.as_deref().and_then(|s| doc(None, Some(s))),
+            summary: operation
+                .summary
+                .as_deref()
+                .and_then(|s| doc(None, Some(s))),
             description: doc(None, operation.description.as_deref()),
             deprecated: operation.deprecated,
             path_params: ordered,
@@ -325,14 +397,20 @@ impl<'a> Lowerer<'a> {
         let mut ok = true;
         while let Some(open) = rest.find('{') {
             let Some(close) = rest[open..].find('}').map(|c| open + c) else {
-                self.diagnostics.push(Diagnostic::error(pointer, format!("the path `{path}` has an unclosed `{{`")));
+                self.diagnostics.push(Diagnostic::error(
+                    pointer,
+                    format!("the path `{path}` has an unclosed `{{`"),
+                ));
                 return None;
             };
             if open > 0 {
                 parts.push(TemplatePart::Literal(rest[..open].to_owned()));
             }
             let name = &rest[open + 1..close];
-            if !params.iter().any(|(d, l, _, _)| d.name == name && *l == ParamLocation::Path) {
+            if !params
+                .iter()
+                .any(|(d, l, _, _)| d.name == name && *l == ParamLocation::Path)
+            {
                 self.diagnostics.push(
                     Diagnostic::error(pointer, format!("the path `{path}` uses `{{{name}}}`, which is not declared as a path parameter"))
                         .with_help(format!("add a parameter with `name: {name}` and `in: path` to the operation or its path item")),
@@ -355,11 +433,16 @@ impl<'a> Lowerer<'a> {
         at: &str,
         type_prefix: &str,
     ) -> Option<Option<RequestBody>> {
-        let (body, at) = self.resolver.request_body(body, at, &mut self.diagnostics)?;
+        let (body, at) = self
+            .resolver
+            .request_body(body, at, &mut self.diagnostics)?;
         let content = child(&at, "content");
         let hint = format!("{type_prefix}Body");
         let json = body.content.iter().find(|(media, _)| is_json(media));
-        let multipart = body.content.iter().find(|(media, _)| media.starts_with("multipart/form-data"));
+        let multipart = body
+            .content
+            .iter()
+            .find(|(media, _)| media.starts_with("multipart/form-data"));
         let kind = if let Some((media, content_type)) = json {
             let media_pointer = child(&content, media);
             let ty = self.media_type(content_type, &media_pointer, &hint);
@@ -376,28 +459,53 @@ impl<'a> Lowerer<'a> {
             );
             return None;
         };
-        Some(Some(RequestBody { required: body.required, kind, doc: doc(None, body.description.as_deref()) }))
+        Some(Some(RequestBody {
+            required: body.required,
+            kind,
+            doc: doc(None, body.description.as_deref()),
+        }))
     }
 
     /// Lowers a media type's schema and records its examples.
     fn media_type(&mut self, media: &'a MediaType, pointer: &str, hint: &str) -> TypeRef {
         let ty = match &media.schema {
-            Some(schema) => self.schemas.lower(SchemaRef::from(schema), &child(pointer, "schema"), hint).ty,
+            Some(schema) => {
+                self.schemas
+                    .lower(SchemaRef::from(schema), &child(pointer, "schema"), hint)
+                    .ty
+            }
             None => TypeRef::Json,
         };
         if let Some(example) = &media.example {
-            self.examples.push(Example { pointer: child(pointer, "example"), ty: ty.clone(), value: example.clone(), expected: None });
+            self.examples.push(Example {
+                pointer: child(pointer, "example"),
+                ty: ty.clone(),
+                value: example.clone(),
+                expected: None,
+            });
         }
         for (name, example) in &media.examples {
             let at = child(&child(pointer, "examples"), name);
-            if let Some((value, pointer)) = self.resolver.example(example, &at, &mut self.diagnostics) {
-                self.examples.push(Example { pointer, ty: ty.clone(), value, expected: None });
+            if let Some((value, pointer)) =
+                self.resolver.example(example, &at, &mut self.diagnostics)
+            {
+                self.examples.push(Example {
+                    pointer,
+                    ty: ty.clone(),
+                    value,
+                    expected: None,
+                });
             }
         }
         ty
     }
 
-    fn responses(&mut self, responses: &'a openapiv3::Responses, at: &str, type_prefix: &str) -> (Vec<Response>, Vec<Response>) {
+    fn responses(
+        &mut self,
+        responses: &'a openapiv3::Responses,
+        at: &str,
+        type_prefix: &str,
+    ) -> (Vec<Response>, Vec<Response>) {
         let mut successes = Vec::new();
         let mut errors = Vec::new();
         let mut entries: Vec<(Status, &'a ReferenceOr<openapiv3::Response>, String)> = responses
@@ -417,7 +525,12 @@ impl<'a> Lowerer<'a> {
         let mut success_scope = Scope::default();
         let mut error_scope = Scope::default();
         for (status, response, pointer) in entries {
-            let Some((response, pointer)) = self.resolver.response(response, &pointer, &mut self.diagnostics) else { continue };
+            let Some((response, pointer)) =
+                self.resolver
+                    .response(response, &pointer, &mut self.diagnostics)
+            else {
+                continue;
+            };
             let is_success = match status {
                 Status::Code(code) => (200..400).contains(&code),
                 Status::Range(class) => class == 2 || class == 3,
@@ -427,7 +540,9 @@ impl<'a> Lowerer<'a> {
             let content = child(&pointer, "content");
             let body = if response.content.is_empty() {
                 None
-            } else if let Some((media, media_type)) = response.content.iter().find(|(m, _)| is_json(m)) {
+            } else if let Some((media, media_type)) =
+                response.content.iter().find(|(m, _)| is_json(m))
+            {
                 Some(self.media_type(media_type, &child(&content, media), &hint))
             } else {
                 let kinds: Vec<&str> = response.content.keys().map(String::as_str).collect();
@@ -437,14 +552,22 @@ impl<'a> Lowerer<'a> {
                 ));
                 Some(TypeRef::Json)
             };
-            let scope = if is_success { &mut success_scope } else { &mut error_scope };
+            let scope = if is_success {
+                &mut success_scope
+            } else {
+                &mut error_scope
+            };
             let entry = Response {
                 status,
                 variant: scope.claim(&status_word(status)),
                 body,
                 doc: doc(None, Some(&response.description)),
             };
-            if is_success { successes.push(entry) } else { errors.push(entry) }
+            if is_success {
+                successes.push(entry)
+            } else {
+                errors.push(entry)
+            }
         }
         successes.sort_by_key(|r| r.status);
         errors.sort_by_key(|r| r.status);
@@ -458,27 +581,46 @@ impl<'a> Lowerer<'a> {
             for (method, operation) in item.iter() {
                 let pointer = child(&item_pointer, method);
                 let Some(body) = &operation.request_body else {
-                    self.diagnostics.push(Diagnostic::warning(pointer, "webhook without a request body; there is no payload type to generate"));
+                    self.diagnostics.push(Diagnostic::warning(
+                        pointer,
+                        "webhook without a request body; there is no payload type to generate",
+                    ));
                     continue;
                 };
-                let Some((body, body_pointer)) = self.resolver.request_body(body, &child(&pointer, "requestBody"), &mut self.diagnostics) else { continue };
-                let Some((media, media_type)) = body.content.iter().find(|(m, _)| is_json(m)) else {
-                    self.diagnostics.push(Diagnostic::warning(child(&body_pointer, "content"), "webhook payload is not JSON; it is left out"));
+                let Some((body, body_pointer)) = self.resolver.request_body(
+                    body,
+                    &child(&pointer, "requestBody"),
+                    &mut self.diagnostics,
+                ) else {
+                    continue;
+                };
+                let Some((media, media_type)) = body.content.iter().find(|(m, _)| is_json(m))
+                else {
+                    self.diagnostics.push(Diagnostic::warning(
+                        child(&body_pointer, "content"),
+                        "webhook payload is not JSON; it is left out",
+                    ));
                     continue;
                 };
                 let media_pointer = child(&child(&body_pointer, "content"), media);
                 let base = names::type_name(name);
                 // The `events` array of a payload is the event enum, named after the webhook.
                 if let Some(ReferenceOr::Item(schema)) = &media_type.schema {
-                    if let Some((items, items_pointer)) = events_items(schema, &child(&media_pointer, "schema")) {
+                    if let Some((items, items_pointer)) =
+                        events_items(schema, &child(&media_pointer, "schema"))
+                    {
                         self.schemas.event_union(items, &items_pointer, &base);
                     }
                 }
-                let payload = self.media_type(media_type, &media_pointer, &format!("{base}Payload"));
+                let payload =
+                    self.media_type(media_type, &media_pointer, &format!("{base}Payload"));
                 out.push(Webhook {
                     name: name.clone(),
                     payload,
-                    doc: doc(operation.summary.as_deref(), operation.description.as_deref()),
+                    doc: doc(
+                        operation.summary.as_deref(),
+                        operation.description.as_deref(),
+                    ),
                 });
             }
         }
@@ -487,12 +629,26 @@ impl<'a> Lowerer<'a> {
 }
 
 /// The inline item schema of an `events` array property, if the payload has one.
-fn events_items<'s>(schema: &'s openapiv3::Schema, pointer: &str) -> Option<(&'s openapiv3::Schema, String)> {
-    let openapiv3::SchemaKind::Type(openapiv3::Type::Object(object)) = &schema.schema_kind else { return None };
-    let ReferenceOr::Item(events) = object.properties.get("events")? else { return None };
-    let openapiv3::SchemaKind::Type(openapiv3::Type::Array(array)) = &events.schema_kind else { return None };
-    let ReferenceOr::Item(items) = array.items.as_ref()? else { return None };
-    Some((items, child(&child(&child(pointer, "properties"), "events"), "items")))
+fn events_items<'s>(
+    schema: &'s openapiv3::Schema,
+    pointer: &str,
+) -> Option<(&'s openapiv3::Schema, String)> {
+    let openapiv3::SchemaKind::Type(openapiv3::Type::Object(object)) = &schema.schema_kind else {
+        return None;
+    };
+    let ReferenceOr::Item(events) = object.properties.get("events")? else {
+        return None;
+    };
+    let openapiv3::SchemaKind::Type(openapiv3::Type::Array(array)) = &events.schema_kind else {
+        return None;
+    };
+    let ReferenceOr::Item(items) = array.items.as_ref()? else {
+        return None;
+    };
+    Some((
+        items,
+        child(&child(&child(pointer, "properties"), "events"), "items"),
+    ))
 }
 
 enum TemplatePart {
@@ -552,17 +708,33 @@ fn status_word(status: Status) -> String {
     }
 }
 
-fn group_operations(openapi: &openapiv3::OpenAPI, operations: Vec<(Option<String>, Operation)>) -> Vec<OperationGroup> {
+fn group_operations(
+    openapi: &openapiv3::OpenAPI,
+    operations: Vec<(Option<String>, Operation)>,
+) -> Vec<OperationGroup> {
     let mut by_tag: IndexMap<String, Vec<Operation>> = IndexMap::new();
     // Declared tags first, in declaration order; then undeclared ones as met.
     for tag in &openapi.tags {
         by_tag.insert(tag.name.clone(), Vec::new());
     }
     for (tag, operation) in operations {
-        by_tag.entry(tag.unwrap_or_else(|| "Default".to_owned())).or_default().push(operation);
+        by_tag
+            .entry(tag.unwrap_or_else(|| "Default".to_owned()))
+            .or_default()
+            .push(operation);
     }
-    let mut scope = Scope::with_reserved(["runtime", "support", "types", "webhooks", "apis", "new", "builder", "clone"]);
-    let mut type_scope = Scope::with_reserved(["Client", "ClientBuilder", "Error", "Server", "Auth", "Request", "Response"]);
+    let mut scope = Scope::with_reserved([
+        "runtime", "support", "types", "webhooks", "apis", "new", "builder", "clone",
+    ]);
+    let mut type_scope = Scope::with_reserved([
+        "Client",
+        "ClientBuilder",
+        "Error",
+        "Server",
+        "Auth",
+        "Request",
+        "Response",
+    ]);
     by_tag
         .into_iter()
         .filter(|(_, ops)| !ops.is_empty())
@@ -575,7 +747,14 @@ fn group_operations(openapi: &openapiv3::OpenAPI, operations: Vec<(Option<String
             OperationGroup {
                 module: scope.claim(names::field_name(&tag).trim_start_matches("r#")),
                 struct_name: type_scope.claim(&names::type_name(&tag)),
-                doc: doc(None, openapi.tags.iter().find(|t| t.name == tag).and_then(|t| t.description.as_deref())),
+                doc: doc(
+                    None,
+                    openapi
+                        .tags
+                        .iter()
+                        .find(|t| t.name == tag)
+                        .and_then(|t| t.description.as_deref()),
+                ),
                 tag,
                 operations,
             }
@@ -619,7 +798,11 @@ fn lower_servers(servers: &[openapiv3::Server], diagnostics: &mut Diagnostics) -
         })
         .collect();
     // The default is the first server usable as is, without variables to fill in.
-    if let Some(index) = out.iter().position(|s| s.variables.is_empty()).or((!out.is_empty()).then_some(0)) {
+    if let Some(index) = out
+        .iter()
+        .position(|s| s.variables.is_empty())
+        .or((!out.is_empty()).then_some(0))
+    {
         out[index].is_default = true;
     }
     out
@@ -629,7 +812,9 @@ fn template_variables(url: &str) -> Vec<String> {
     let mut names = Vec::new();
     let mut rest = url;
     while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}') else { break };
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
         names.push(rest[open + 1..open + close].to_owned());
         rest = &rest[open + close + 1..];
     }
@@ -637,20 +822,33 @@ fn template_variables(url: &str) -> Vec<String> {
 }
 
 fn lower_auth(openapi: &openapiv3::OpenAPI, diagnostics: &mut Diagnostics) -> Vec<AuthScheme> {
-    let Some(components) = &openapi.components else { return Vec::new() };
+    let Some(components) = &openapi.components else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     for (name, scheme) in &components.security_schemes {
         let pointer = child("#/components/securitySchemes", name);
         let scheme = match scheme {
             ReferenceOr::Item(scheme) => scheme,
             ReferenceOr::Reference { reference } => {
-                diagnostics.push(Diagnostic::warning(pointer, format!("security scheme given by reference (`{reference}`) is not supported")));
+                diagnostics.push(Diagnostic::warning(
+                    pointer,
+                    format!("security scheme given by reference (`{reference}`) is not supported"),
+                ));
                 continue;
             }
         };
         let lowered = match scheme {
-            openapiv3::SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("basic") => AuthScheme::Basic,
-            openapiv3::SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("bearer") => AuthScheme::Bearer,
+            openapiv3::SecurityScheme::HTTP { scheme, .. }
+                if scheme.eq_ignore_ascii_case("basic") =>
+            {
+                AuthScheme::Basic
+            }
+            openapiv3::SecurityScheme::HTTP { scheme, .. }
+                if scheme.eq_ignore_ascii_case("bearer") =>
+            {
+                AuthScheme::Bearer
+            }
             _ => {
                 diagnostics.push(Diagnostic::warning(
                     pointer,

@@ -20,22 +20,66 @@ impl<'a> Resolver<'a> {
         Self { components }
     }
 
-    pub fn parameter(&self, item: &'a ReferenceOr<Parameter>, at: &str, diagnostics: &mut Diagnostics) -> Option<(&'a Parameter, String)> {
-        resolve(item, self.components.map(|c| &c.parameters), "parameters", at, diagnostics)
+    pub fn parameter(
+        &self,
+        item: &'a ReferenceOr<Parameter>,
+        at: &str,
+        diagnostics: &mut Diagnostics,
+    ) -> Option<(&'a Parameter, String)> {
+        resolve(
+            item,
+            self.components.map(|c| &c.parameters),
+            "parameters",
+            at,
+            diagnostics,
+        )
     }
 
-    pub fn request_body(&self, item: &'a ReferenceOr<RequestBody>, at: &str, diagnostics: &mut Diagnostics) -> Option<(&'a RequestBody, String)> {
-        resolve(item, self.components.map(|c| &c.request_bodies), "requestBodies", at, diagnostics)
+    pub fn request_body(
+        &self,
+        item: &'a ReferenceOr<RequestBody>,
+        at: &str,
+        diagnostics: &mut Diagnostics,
+    ) -> Option<(&'a RequestBody, String)> {
+        resolve(
+            item,
+            self.components.map(|c| &c.request_bodies),
+            "requestBodies",
+            at,
+            diagnostics,
+        )
     }
 
-    pub fn response(&self, item: &'a ReferenceOr<Response>, at: &str, diagnostics: &mut Diagnostics) -> Option<(&'a Response, String)> {
-        resolve(item, self.components.map(|c| &c.responses), "responses", at, diagnostics)
+    pub fn response(
+        &self,
+        item: &'a ReferenceOr<Response>,
+        at: &str,
+        diagnostics: &mut Diagnostics,
+    ) -> Option<(&'a Response, String)> {
+        resolve(
+            item,
+            self.components.map(|c| &c.responses),
+            "responses",
+            at,
+            diagnostics,
+        )
     }
 
     /// The value of an example (inline or referenced) and the pointer of that
     /// value; `None` for examples given only by `externalValue`.
-    pub fn example(&self, item: &'a ReferenceOr<Example>, at: &str, diagnostics: &mut Diagnostics) -> Option<(Value, String)> {
-        let (example, pointer) = resolve(item, self.components.map(|c| &c.examples), "examples", at, diagnostics)?;
+    pub fn example(
+        &self,
+        item: &'a ReferenceOr<Example>,
+        at: &str,
+        diagnostics: &mut Diagnostics,
+    ) -> Option<(Value, String)> {
+        let (example, pointer) = resolve(
+            item,
+            self.components.map(|c| &c.examples),
+            "examples",
+            at,
+            diagnostics,
+        )?;
         Some((example.value.clone()?, child(&pointer, "value")))
     }
 }
@@ -56,8 +100,13 @@ fn resolve<'a, T>(
             ReferenceOr::Reference { reference } => {
                 let Some(name) = reference.strip_prefix(&prefix) else {
                     diagnostics.push(
-                        Diagnostic::error(child(&pointer, "$ref"), format!("`$ref: {reference}` must point into `{prefix}`"))
-                            .with_help("references to other documents and other sections are not supported"),
+                        Diagnostic::error(
+                            child(&pointer, "$ref"),
+                            format!("`$ref: {reference}` must point into `{prefix}`"),
+                        )
+                        .with_help(
+                            "references to other documents and other sections are not supported",
+                        ),
                     );
                     return None;
                 };
@@ -74,6 +123,9 @@ fn resolve<'a, T>(
             }
         }
     }
-    diagnostics.push(Diagnostic::error(at, format!("the references starting here form a cycle (more than {MAX_CHAIN} links)")));
+    diagnostics.push(Diagnostic::error(
+        at,
+        format!("the references starting here form a cycle (more than {MAX_CHAIN} links)"),
+    ));
     None
 }

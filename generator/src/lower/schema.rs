@@ -14,8 +14,8 @@ use super::docs::doc;
 use super::view::{Primitive, SchemaRef, View};
 use crate::diagnostics::{child, pointer_token, Diagnostic, Diagnostics};
 use crate::model::{
-    EnumDef, EnumVariant, Field, Shape, StructDef, Tagging, TypeDef, TypeId, TypeKind, TypeRef, UnionDef,
-    UnionVariant,
+    EnumDef, EnumVariant, Field, Shape, StructDef, Tagging, TypeDef, TypeId, TypeKind, TypeRef,
+    UnionDef, UnionVariant,
 };
 use crate::names::{self, Scope};
 
@@ -33,7 +33,10 @@ pub struct Lowered {
 
 impl Lowered {
     fn plain(ty: TypeRef) -> Self {
-        Self { ty, nullable: false }
+        Self {
+            ty,
+            nullable: false,
+        }
     }
 }
 
@@ -106,10 +109,10 @@ impl<'a> SchemaLowerer<'a> {
             } else {
                 format!("`$ref: {reference}` points into another document")
             };
-            self.diagnostics.push(
-                Diagnostic::error(child(at, "$ref"), message)
-                    .with_help("schemas must be referenced as `#/components/schemas/<name>` in this same document"),
-            );
+            self.diagnostics
+                .push(Diagnostic::error(child(at, "$ref"), message).with_help(
+                "schemas must be referenced as `#/components/schemas/<name>` in this same document",
+            ));
             return None;
         };
         let name = name.replace("~1", "/").replace("~0", "~");
@@ -119,8 +122,13 @@ impl<'a> SchemaLowerer<'a> {
             .map(|(key, value)| (key.as_str(), value));
         if found.is_none() {
             self.diagnostics.push(
-                Diagnostic::error(child(at, "$ref"), format!("`$ref: {reference}` points at nothing"))
-                    .with_help(format!("define `{name}` under `components/schemas`, or fix the reference")),
+                Diagnostic::error(
+                    child(at, "$ref"),
+                    format!("`$ref: {reference}` points at nothing"),
+                )
+                .with_help(format!(
+                    "define `{name}` under `components/schemas`, or fix the reference"
+                )),
             );
         }
         found
@@ -140,7 +148,9 @@ impl<'a> SchemaLowerer<'a> {
             return match self.named_target(&id, &mut seen) {
                 Some(target) => Lowered {
                     ty: TypeRef::Named(target),
-                    nullable: self.component_schema(&id).is_some_and(|s| s.schema_data.nullable),
+                    nullable: self
+                        .component_schema(&id)
+                        .is_some_and(|s| s.schema_data.nullable),
                 },
                 None => {
                     self.diagnostics.push(
@@ -155,7 +165,10 @@ impl<'a> SchemaLowerer<'a> {
         let lowered = match schema {
             ReferenceOr::Reference { reference } => {
                 let target = self.component(reference, &id);
-                Lowered { ty: target.ty, nullable: target.nullable }
+                Lowered {
+                    ty: target.ty,
+                    nullable: target.nullable,
+                }
             }
             ReferenceOr::Item(schema) => {
                 let hint = names::type_name(name);
@@ -168,7 +181,10 @@ impl<'a> SchemaLowerer<'a> {
     }
 
     fn component_schema(&self, id: &str) -> Option<&'a Schema> {
-        let name = id.strip_prefix(COMPONENT_PREFIX)?.replace("~1", "/").replace("~0", "~");
+        let name = id
+            .strip_prefix(COMPONENT_PREFIX)?
+            .replace("~1", "/")
+            .replace("~0", "~");
         match self.components?.schemas.get(&name)? {
             ReferenceOr::Item(schema) => Some(schema),
             ReferenceOr::Reference { .. } => None,
@@ -181,7 +197,10 @@ impl<'a> SchemaLowerer<'a> {
         if !seen.insert(id.to_owned()) {
             return None;
         }
-        let name = id.strip_prefix(COMPONENT_PREFIX)?.replace("~1", "/").replace("~0", "~");
+        let name = id
+            .strip_prefix(COMPONENT_PREFIX)?
+            .replace("~1", "/")
+            .replace("~0", "~");
         let schema = match self.components?.schemas.get(&name)? {
             ReferenceOr::Reference { reference } => {
                 return self.named_target(&reference_id(reference)?, seen);
@@ -222,7 +241,13 @@ impl<'a> SchemaLowerer<'a> {
         lowered
     }
 
-    fn schema(&mut self, schema: &'a Schema, pointer: &str, hint: &str, from_component: bool) -> Lowered {
+    fn schema(
+        &mut self,
+        schema: &'a Schema,
+        pointer: &str,
+        hint: &str,
+        from_component: bool,
+    ) -> Lowered {
         if self.depth >= MAX_DEPTH {
             self.diagnostics.push(Diagnostic::error(
                 pointer,
@@ -235,7 +260,9 @@ impl<'a> SchemaLowerer<'a> {
         let mut lowered = self.schema_view(&view, pointer, hint, from_component);
         lowered.nullable |= view.data.nullable;
         if from_component {
-            if let (TypeRef::Named(id), Some(example @ Value::Object(_))) = (&lowered.ty, &view.data.example) {
+            if let (TypeRef::Named(id), Some(example @ Value::Object(_))) =
+                (&lowered.ty, &view.data.example)
+            {
                 if id == pointer {
                     self.schema_examples.push((id.clone(), example.clone()));
                 }
@@ -245,22 +272,34 @@ impl<'a> SchemaLowerer<'a> {
         lowered
     }
 
-    fn schema_view(&mut self, view: &View<'a>, pointer: &str, hint: &str, from_component: bool) -> Lowered {
+    fn schema_view(
+        &mut self,
+        view: &View<'a>,
+        pointer: &str,
+        hint: &str,
+        from_component: bool,
+    ) -> Lowered {
         if let Some(target) = single_ref_wrapper(view) {
             return self.lower(target, &child(&child(pointer, "allOf"), "0"), hint);
         }
         if view.has_not {
             self.diagnostics.push(
-                Diagnostic::warning(pointer, "`not` is not supported; any JSON value is accepted here")
-                    .with_help("describe the allowed values positively (type, enum, oneOf)"),
+                Diagnostic::warning(
+                    pointer,
+                    "`not` is not supported; any JSON value is accepted here",
+                )
+                .with_help("describe the allowed values positively (type, enum, oneOf)"),
             );
             return Lowered::plain(TypeRef::Json);
         }
         if let Some(other) = view.unknown_type {
-            self.diagnostics.push(Diagnostic::error(
-                child(pointer, "type"),
-                format!("`type: {other}` is not an OpenAPI 3.0 type"),
-            ).with_help("use one of string, integer, number, boolean, object, array"));
+            self.diagnostics.push(
+                Diagnostic::error(
+                    child(pointer, "type"),
+                    format!("`type: {other}` is not an OpenAPI 3.0 type"),
+                )
+                .with_help("use one of string, integer, number, boolean, object, array"),
+            );
             return Lowered::plain(TypeRef::Json);
         }
         if !view.all_of.is_empty() {
@@ -275,7 +314,9 @@ impl<'a> SchemaLowerer<'a> {
             return self.union(view, pointer, hint, from_component);
         }
         let ty = match view.primitive {
-            Some(Primitive::String) if has_string_values(view) => return self.string_enum(view, pointer, hint, from_component),
+            Some(Primitive::String) if has_string_values(view) => {
+                return self.string_enum(view, pointer, hint, from_component)
+            }
             Some(Primitive::String) => match view.format.as_deref() {
                 Some("binary") => TypeRef::Binary,
                 _ => TypeRef::String,
@@ -300,7 +341,10 @@ impl<'a> SchemaLowerer<'a> {
             }
             Some(Primitive::Array) => {
                 let items = match view.items {
-                    Some(items) => self.lower(items, &child(pointer, "items"), &format!("{hint}Item")).ty,
+                    Some(items) => {
+                        self.lower(items, &child(pointer, "items"), &format!("{hint}Item"))
+                            .ty
+                    }
                     None => {
                         self.diagnostics.push(Diagnostic::warning(
                             pointer,
@@ -339,15 +383,31 @@ impl<'a> SchemaLowerer<'a> {
         }
     }
 
-    fn register(&mut self, id: &str, candidate: &str, from_component: bool, def: TypeDef) -> Lowered {
+    fn register(
+        &mut self,
+        id: &str,
+        candidate: &str,
+        from_component: bool,
+        def: TypeDef,
+    ) -> Lowered {
         self.types.insert(
             id.to_owned(),
-            Pending { candidate: candidate.to_owned(), from_component, def },
+            Pending {
+                candidate: candidate.to_owned(),
+                from_component,
+                def,
+            },
         );
         Lowered::plain(TypeRef::Named(id.to_owned()))
     }
 
-    fn string_enum(&mut self, view: &View<'a>, pointer: &str, hint: &str, from_component: bool) -> Lowered {
+    fn string_enum(
+        &mut self,
+        view: &View<'a>,
+        pointer: &str,
+        hint: &str,
+        from_component: bool,
+    ) -> Lowered {
         let mut scope = Scope::default();
         let mut variants = Vec::new();
         let mut seen = BTreeSet::new();
@@ -355,7 +415,10 @@ impl<'a> SchemaLowerer<'a> {
             match value {
                 Value::String(text) => {
                     if seen.insert(text.clone()) {
-                        variants.push(EnumVariant { value: text.clone(), name: scope.claim(&names::variant_name(text)) });
+                        variants.push(EnumVariant {
+                            value: text.clone(),
+                            name: scope.claim(&names::variant_name(text)),
+                        });
                     }
                 }
                 // `null` among the values just repeats `nullable: true`.
@@ -376,7 +439,14 @@ impl<'a> SchemaLowerer<'a> {
     }
 
     /// Gathers properties from a schema and, recursively, its `allOf` members.
-    fn collect(&mut self, view: &View<'a>, pointer: &str, owner: &str, parts: &mut ObjectParts<'a>, seen: &mut BTreeSet<String>) {
+    fn collect(
+        &mut self,
+        view: &View<'a>,
+        pointer: &str,
+        owner: &str,
+        parts: &mut ObjectParts<'a>,
+        seen: &mut BTreeSet<String>,
+    ) {
         if seen.len() > MAX_DEPTH {
             return;
         }
@@ -387,12 +457,16 @@ impl<'a> SchemaLowerer<'a> {
             let member_pointer = child(&child(pointer, "allOf"), &index.to_string());
             match SchemaRef::from(member) {
                 SchemaRef::Ref(reference) => {
-                    let Some((name, target)) = self.resolve(reference, &member_pointer) else { continue };
+                    let Some((name, target)) = self.resolve(reference, &member_pointer) else {
+                        continue;
+                    };
                     let id = format!("{COMPONENT_PREFIX}{}", pointer_token(name));
                     if !seen.insert(id.clone()) {
                         self.diagnostics.push(Diagnostic::error(
                             child(&member_pointer, "$ref"),
-                            format!("`allOf` includes `{reference}`, which includes this schema again"),
+                            format!(
+                                "`allOf` includes `{reference}`, which includes this schema again"
+                            ),
                         ));
                         continue;
                     }
@@ -410,13 +484,25 @@ impl<'a> SchemaLowerer<'a> {
                 }
                 SchemaRef::Inline(schema) => {
                     let member_view = View::new(schema, self.raw_at(&member_pointer));
-                    self.collect_member(&member_view, &member_pointer, owner, &member_pointer, parts, seen);
+                    self.collect_member(
+                        &member_view,
+                        &member_pointer,
+                        owner,
+                        &member_pointer,
+                        parts,
+                        seen,
+                    );
                 }
             }
         }
         for (name, schema) in &view.properties {
             let property_pointer = child(&child(pointer, "properties"), name);
-            let property = Property { json_name: name, schema: *schema, pointer: property_pointer, owner: owner.to_owned() };
+            let property = Property {
+                json_name: name,
+                schema: *schema,
+                pointer: property_pointer,
+                owner: owner.to_owned(),
+            };
             match parts.properties.iter_mut().find(|p| p.json_name == *name) {
                 // A later member refines the property; keep its first position.
                 Some(existing) => *existing = property,
@@ -426,14 +512,25 @@ impl<'a> SchemaLowerer<'a> {
         parts.required.extend(view.required.iter().cloned());
         match view.additional {
             Some(AdditionalProperties::Schema(schema)) => {
-                parts.additional = Some((SchemaRef::from(schema.as_ref()), child(pointer, "additionalProperties")));
+                parts.additional = Some((
+                    SchemaRef::from(schema.as_ref()),
+                    child(pointer, "additionalProperties"),
+                ));
             }
             Some(AdditionalProperties::Any(true)) => parts.additional_any = true,
             _ => {}
         }
     }
 
-    fn collect_member(&mut self, view: &View<'a>, pointer: &str, owner: &str, at: &str, parts: &mut ObjectParts<'a>, seen: &mut BTreeSet<String>) {
+    fn collect_member(
+        &mut self,
+        view: &View<'a>,
+        pointer: &str,
+        owner: &str,
+        at: &str,
+        parts: &mut ObjectParts<'a>,
+        seen: &mut BTreeSet<String>,
+    ) {
         let (members, keyword) = view.union_members();
         if !members.is_empty() {
             self.diagnostics.push(
@@ -453,13 +550,22 @@ impl<'a> SchemaLowerer<'a> {
         self.collect(view, pointer, owner, parts, seen);
     }
 
-    fn structure(&mut self, view: &View<'a>, pointer: &str, hint: &str, from_component: bool) -> Lowered {
+    fn structure(
+        &mut self,
+        view: &View<'a>,
+        pointer: &str,
+        hint: &str,
+        from_component: bool,
+    ) -> Lowered {
         let name = hint.to_owned();
         let mut parts = ObjectParts::default();
         let mut seen = BTreeSet::from([pointer.to_owned()]);
         self.collect(view, pointer, &name, &mut parts, &mut seen);
         // Reserve the id first so that a property referring back to us finds it.
-        self.done.insert(pointer.to_owned(), Lowered::plain(TypeRef::Named(pointer.to_owned())));
+        self.done.insert(
+            pointer.to_owned(),
+            Lowered::plain(TypeRef::Named(pointer.to_owned())),
+        );
 
         let mut scope = Scope::default();
         let mut fields = Vec::new();
@@ -480,10 +586,15 @@ impl<'a> SchemaLowerer<'a> {
             });
         }
         for required in &parts.required {
-            if !parts.properties.iter().any(|p| p.json_name == required) && parts.additional.is_none() && !parts.additional_any {
+            if !parts.properties.iter().any(|p| p.json_name == required)
+                && parts.additional.is_none()
+                && !parts.additional_any
+            {
                 self.diagnostics.push(Diagnostic::warning(
                     pointer,
-                    format!("`required` lists `{required}`, which is not a property of this schema"),
+                    format!(
+                        "`required` lists `{required}`, which is not a property of this schema"
+                    ),
                 ));
             }
         }
@@ -492,10 +603,17 @@ impl<'a> SchemaLowerer<'a> {
             None if parts.additional_any => Some(TypeRef::Json),
             None => None,
         };
-        let description = view.data.description.as_deref().or_else(|| parts.descriptions.first().copied());
+        let description = view
+            .data
+            .description
+            .as_deref()
+            .or_else(|| parts.descriptions.first().copied());
         let def = TypeDef {
             name: String::new(),
-            doc: doc(view.data.title.as_deref().filter(|_| from_component), description),
+            doc: doc(
+                view.data.title.as_deref().filter(|_| from_component),
+                description,
+            ),
             kind: TypeKind::Struct(StructDef { fields, additional }),
         };
         self.register(pointer, &name, from_component, def)
@@ -508,11 +626,16 @@ impl<'a> SchemaLowerer<'a> {
             SchemaRef::Inline(schema) => {
                 let mut description = schema.schema_data.description.clone();
                 if description.is_none() {
-                    if let Some(ReferenceOr::Reference { reference }) = schema_all_of_first(schema) {
+                    if let Some(ReferenceOr::Reference { reference }) = schema_all_of_first(schema)
+                    {
                         description = self.reference_description(reference);
                     }
                 }
-                (schema.schema_data.read_only, schema.schema_data.write_only, doc(None, description.as_deref()))
+                (
+                    schema.schema_data.read_only,
+                    schema.schema_data.write_only,
+                    doc(None, description.as_deref()),
+                )
             }
             SchemaRef::Ref(reference) => {
                 let description = self.reference_description(reference);
@@ -525,18 +648,33 @@ impl<'a> SchemaLowerer<'a> {
     fn reference_description(&self, reference: &str) -> Option<String> {
         let id = reference_id(reference)?;
         let schema = self.component_schema(&id)?;
-        schema.schema_data.description.clone().or_else(|| schema.schema_data.title.clone())
+        schema
+            .schema_data
+            .description
+            .clone()
+            .or_else(|| schema.schema_data.title.clone())
     }
 
     fn resolved_data(&self, reference: &str) -> (bool, bool) {
         reference_id(reference)
             .and_then(|id| self.component_schema(&id))
-            .map_or((false, false), |s| (s.schema_data.read_only, s.schema_data.write_only))
+            .map_or((false, false), |s| {
+                (s.schema_data.read_only, s.schema_data.write_only)
+            })
     }
 
-    fn union(&mut self, view: &View<'a>, pointer: &str, hint: &str, from_component: bool) -> Lowered {
+    fn union(
+        &mut self,
+        view: &View<'a>,
+        pointer: &str,
+        hint: &str,
+        from_component: bool,
+    ) -> Lowered {
         let name = hint.to_owned();
-        self.done.insert(pointer.to_owned(), Lowered::plain(TypeRef::Named(pointer.to_owned())));
+        self.done.insert(
+            pointer.to_owned(),
+            Lowered::plain(TypeRef::Named(pointer.to_owned())),
+        );
         let (members, keyword) = view.union_members();
         let discriminator = view.data.discriminator.as_ref();
         let mut scope = Scope::default();
@@ -548,7 +686,12 @@ impl<'a> SchemaLowerer<'a> {
                 .map(|d| {
                     d.mapping
                         .iter()
-                        .map(|(tag, target)| (child(&child(&child(pointer, "discriminator"), "mapping"), tag), SchemaRef::Ref(target.as_str())))
+                        .map(|(tag, target)| {
+                            (
+                                child(&child(&child(pointer, "discriminator"), "mapping"), tag),
+                                SchemaRef::Ref(target.as_str()),
+                            )
+                        })
                         .collect()
                 })
                 .unwrap_or_default()
@@ -556,14 +699,22 @@ impl<'a> SchemaLowerer<'a> {
             members
                 .iter()
                 .enumerate()
-                .map(|(index, member)| (child(&child(pointer, keyword), &index.to_string()), SchemaRef::from(member)))
+                .map(|(index, member)| {
+                    (
+                        child(&child(pointer, keyword), &index.to_string()),
+                        SchemaRef::from(member),
+                    )
+                })
                 .collect()
         };
         for (index, (member_pointer, member)) in listed.into_iter().enumerate() {
             let (variant_name, member_doc) = match member {
                 SchemaRef::Ref(reference) => {
                     let component = reference.rsplit('/').next().unwrap_or(reference);
-                    (names::variant_name(component), self.reference_description(reference))
+                    (
+                        names::variant_name(component),
+                        self.reference_description(reference),
+                    )
                 }
                 SchemaRef::Inline(schema) => (
                     match &schema.schema_data.title {
@@ -581,17 +732,33 @@ impl<'a> SchemaLowerer<'a> {
                 None => Vec::new(),
             };
             let shape = self.shape(member, &member_pointer);
-            variants.push(UnionVariant { name: variant_name, ty: lowered.ty, tags, shape, boxed: false, doc: doc(None, member_doc.as_deref()) });
+            variants.push(UnionVariant {
+                name: variant_name,
+                ty: lowered.ty,
+                tags,
+                shape,
+                boxed: false,
+                doc: doc(None, member_doc.as_deref()),
+            });
         }
         let tagging = match discriminator {
-            Some(d) => Tagging::Tagged { property: d.property_name.clone() },
+            Some(d) => Tagging::Tagged {
+                property: d.property_name.clone(),
+            },
             None => Tagging::Untagged,
         };
         let fallback = matches!(tagging, Tagging::Tagged { .. }).then(|| scope.claim("Unknown"));
         let def = TypeDef {
             name: String::new(),
-            doc: doc(view.data.title.as_deref().filter(|_| from_component), view.data.description.as_deref()),
-            kind: TypeKind::Union(UnionDef { tagging, variants, fallback }),
+            doc: doc(
+                view.data.title.as_deref().filter(|_| from_component),
+                view.data.description.as_deref(),
+            ),
+            kind: TypeKind::Union(UnionDef {
+                tagging,
+                variants,
+                fallback,
+            }),
         };
         let mut lowered = self.register(pointer, &name, from_component, def);
         lowered.nullable = nullable;
@@ -607,7 +774,10 @@ impl<'a> SchemaLowerer<'a> {
         if members.is_empty() || view.data.discriminator.is_some() {
             return self.lower(SchemaRef::Inline(items), pointer, name);
         }
-        self.done.insert(pointer.to_owned(), Lowered::plain(TypeRef::Named(pointer.to_owned())));
+        self.done.insert(
+            pointer.to_owned(),
+            Lowered::plain(TypeRef::Named(pointer.to_owned())),
+        );
         let mut scope = Scope::default();
         let mut variants = Vec::new();
         for (index, member) in members.iter().enumerate() {
@@ -637,8 +807,21 @@ impl<'a> SchemaLowerer<'a> {
             let variant_name = scope.claim(&variant_name);
             let lowered = self.lower(member, &member_pointer, &format!("{name}{variant_name}"));
             let shape = self.shape(member, &member_pointer);
-            let event_doc = doc(None, Some(&format!("`{tag}`: {}", member_doc.as_deref().unwrap_or("event."))));
-            variants.push(UnionVariant { name: variant_name, ty: lowered.ty, tags: vec![tag], shape, boxed: false, doc: event_doc });
+            let event_doc = doc(
+                None,
+                Some(&format!(
+                    "`{tag}`: {}",
+                    member_doc.as_deref().unwrap_or("event.")
+                )),
+            );
+            variants.push(UnionVariant {
+                name: variant_name,
+                ty: lowered.ty,
+                tags: vec![tag],
+                shape,
+                boxed: false,
+                doc: event_doc,
+            });
         }
         let fallback = Some(scope.claim("Unknown"));
         let def = TypeDef {
@@ -651,7 +834,12 @@ impl<'a> SchemaLowerer<'a> {
 
     /// Tag values that select `member`: the discriminator mapping, else a
     /// single-valued `enum` on the property, else the schema's name.
-    fn tags_for(&mut self, discriminator: &openapiv3::Discriminator, member: SchemaRef<'a>, at: &str) -> Vec<String> {
+    fn tags_for(
+        &mut self,
+        discriminator: &openapiv3::Discriminator,
+        member: SchemaRef<'a>,
+        at: &str,
+    ) -> Vec<String> {
         let SchemaRef::Ref(reference) = member else {
             self.diagnostics.push(Diagnostic::warning(
                 at,
@@ -662,7 +850,10 @@ impl<'a> SchemaLowerer<'a> {
         let mapped: Vec<String> = discriminator
             .mapping
             .iter()
-            .filter(|(_, target)| target.as_str() == reference || target.as_str() == reference.rsplit('/').next().unwrap_or(""))
+            .filter(|(_, target)| {
+                target.as_str() == reference
+                    || target.as_str() == reference.rsplit('/').next().unwrap_or("")
+            })
             .map(|(tag, _)| tag.clone())
             .collect();
         if !mapped.is_empty() {
@@ -684,7 +875,9 @@ impl<'a> SchemaLowerer<'a> {
         self.collect(&view, &id, "", &mut parts, &mut seen);
         std::mem::swap(&mut quiet, &mut self.diagnostics);
         let found = parts.properties.iter().find(|p| p.json_name == property)?;
-        let SchemaRef::Inline(schema) = found.schema else { return None };
+        let SchemaRef::Inline(schema) = found.schema else {
+            return None;
+        };
         let view = View::new(schema, self.raw_at(&found.pointer));
         match view.enumeration.as_slice() {
             [Value::String(only)] => Some(only.clone()),
@@ -697,7 +890,9 @@ impl<'a> SchemaLowerer<'a> {
         let (schema, id) = match member {
             SchemaRef::Inline(schema) => (schema, pointer.to_owned()),
             SchemaRef::Ref(reference) => {
-                let Some(id) = reference_id(reference) else { return Shape::Any };
+                let Some(id) = reference_id(reference) else {
+                    return Shape::Any;
+                };
                 match self.component_schema(&id) {
                     Some(schema) => (schema, id),
                     None => return Shape::Any,
@@ -714,14 +909,20 @@ impl<'a> SchemaLowerer<'a> {
             Some(Primitive::Boolean) => Shape::Bool,
             Some(Primitive::Array) => Shape::Array,
             _ if !view.one_of.is_empty() || !view.any_of.is_empty() => Shape::Any,
-            Some(Primitive::Object) | None if !view.properties.is_empty() || !view.all_of.is_empty() => {
+            Some(Primitive::Object) | None
+                if !view.properties.is_empty() || !view.all_of.is_empty() =>
+            {
                 let mut parts = ObjectParts::default();
                 let mut seen = BTreeSet::from([id.clone()]);
                 let mut quiet = std::mem::take(&mut self.diagnostics);
                 self.collect(&view, &id, "", &mut parts, &mut seen);
                 std::mem::swap(&mut quiet, &mut self.diagnostics);
                 Shape::Object {
-                    known: parts.properties.iter().map(|p| p.json_name.to_owned()).collect(),
+                    known: parts
+                        .properties
+                        .iter()
+                        .map(|p| p.json_name.to_owned())
+                        .collect(),
                     required: parts.required.into_iter().collect(),
                 }
             }
@@ -736,11 +937,17 @@ impl<'a> SchemaLowerer<'a> {
         // Component schemas claim their names first, then inline types; each
         // group alphabetically, so a name never depends on traversal order.
         order.sort_by(|a, b| {
-            (!a.1.from_component, &a.1.candidate, a.0).cmp(&(!b.1.from_component, &b.1.candidate, b.0))
+            (!a.1.from_component, &a.1.candidate, a.0).cmp(&(
+                !b.1.from_component,
+                &b.1.candidate,
+                b.0,
+            ))
         });
         let mut scope = Scope::default();
-        let names: BTreeMap<TypeId, String> =
-            order.into_iter().map(|(id, pending)| (id.clone(), scope.claim(&pending.candidate))).collect();
+        let names: BTreeMap<TypeId, String> = order
+            .into_iter()
+            .map(|(id, pending)| (id.clone(), scope.claim(&pending.candidate)))
+            .collect();
         let mut types: BTreeMap<TypeId, TypeDef> = self
             .types
             .into_iter()
@@ -790,7 +997,8 @@ fn break_cycles(types: &mut BTreeMap<TypeId, TypeDef>) {
             }
             TypeKind::Union(u) => {
                 for variant in &mut u.variants {
-                    variant.boxed = by_value(&variant.ty).is_some_and(|target| reaches(&target, id));
+                    variant.boxed =
+                        by_value(&variant.ty).is_some_and(|target| reaches(&target, id));
                 }
             }
             TypeKind::StringEnum(_) => {}
@@ -809,7 +1017,12 @@ fn by_value(ty: &TypeRef) -> Option<TypeId> {
 /// `allOf: [$ref]` with nothing of its own but annotations is just that reference.
 fn single_ref_wrapper<'a>(view: &View<'a>) -> Option<SchemaRef<'a>> {
     match view.all_of {
-        [only] if view.properties.is_empty() && view.one_of.is_empty() && view.any_of.is_empty() && view.additional.is_none() => {
+        [only]
+            if view.properties.is_empty()
+                && view.one_of.is_empty()
+                && view.any_of.is_empty()
+                && view.additional.is_none() =>
+        {
             Some(SchemaRef::from(only))
         }
         _ => None,
@@ -828,7 +1041,11 @@ fn schema_all_of_first(schema: &Schema) -> Option<&ReferenceOr<Schema>> {
 fn is_polymorphic_base(view: &View<'_>) -> bool {
     view.one_of.is_empty()
         && view.any_of.is_empty()
-        && view.data.discriminator.as_ref().is_some_and(|d| !d.mapping.is_empty())
+        && view
+            .data
+            .discriminator
+            .as_ref()
+            .is_some_and(|d| !d.mapping.is_empty())
 }
 
 fn has_string_values(view: &View<'_>) -> bool {
@@ -836,7 +1053,9 @@ fn has_string_values(view: &View<'_>) -> bool {
 }
 
 fn reference_id(reference: &str) -> Option<TypeId> {
-    reference.starts_with(COMPONENT_PREFIX).then(|| reference.to_owned())
+    reference
+        .starts_with(COMPONENT_PREFIX)
+        .then(|| reference.to_owned())
 }
 
 fn inline_variant_name(schema: &Schema, index: usize) -> String {

@@ -101,7 +101,11 @@ impl<'a> View<'a> {
                     StringFormat::Byte => "byte",
                     StringFormat::Binary => "binary",
                 });
-                view.enumeration = t.enumeration.iter().map(|v| v.clone().map_or(Value::Null, Value::String)).collect();
+                view.enumeration = t
+                    .enumeration
+                    .iter()
+                    .map(|v| v.clone().map_or(Value::Null, Value::String))
+                    .collect();
             }
             SchemaKind::Type(Type::Integer(t)) => {
                 view.primitive = Some(Primitive::Integer);
@@ -109,7 +113,11 @@ impl<'a> View<'a> {
                     IntegerFormat::Int32 => "int32",
                     IntegerFormat::Int64 => "int64",
                 });
-                view.enumeration = t.enumeration.iter().map(|v| v.map_or(Value::Null, Value::from)).collect();
+                view.enumeration = t
+                    .enumeration
+                    .iter()
+                    .map(|v| v.map_or(Value::Null, Value::from))
+                    .collect();
             }
             SchemaKind::Type(Type::Number(t)) => {
                 view.primitive = Some(Primitive::Number);
@@ -117,15 +125,27 @@ impl<'a> View<'a> {
                     NumberFormat::Float => "float",
                     NumberFormat::Double => "double",
                 });
-                view.enumeration = t.enumeration.iter().map(|v| v.map_or(Value::Null, Value::from)).collect();
+                view.enumeration = t
+                    .enumeration
+                    .iter()
+                    .map(|v| v.map_or(Value::Null, Value::from))
+                    .collect();
             }
             SchemaKind::Type(Type::Boolean(t)) => {
                 view.primitive = Some(Primitive::Boolean);
-                view.enumeration = t.enumeration.iter().map(|v| v.map_or(Value::Null, Value::Bool)).collect();
+                view.enumeration = t
+                    .enumeration
+                    .iter()
+                    .map(|v| v.map_or(Value::Null, Value::Bool))
+                    .collect();
             }
             SchemaKind::Type(Type::Object(t)) => {
                 view.primitive = Some(Primitive::Object);
-                view.properties = t.properties.iter().map(|(k, v)| (k.as_str(), v.into())).collect();
+                view.properties = t
+                    .properties
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.into()))
+                    .collect();
                 view.required = &t.required;
                 view.additional = t.additional_properties.as_ref();
             }
@@ -156,7 +176,11 @@ impl<'a> View<'a> {
                     None => None,
                 };
                 view.format = any.format.clone();
-                view.properties = any.properties.iter().map(|(k, v)| (k.as_str(), v.into())).collect();
+                view.properties = any
+                    .properties
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.into()))
+                    .collect();
                 view.required = &any.required;
                 view.additional = any.additional_properties.as_ref();
                 view.items = any.items.as_ref().map(Into::into);
@@ -182,7 +206,10 @@ impl<'a> View<'a> {
     }
 }
 
-fn format_name<T>(format: &VariantOrUnknownOrEmpty<T>, name: impl Fn(&T) -> &'static str) -> Option<String> {
+fn format_name<T>(
+    format: &VariantOrUnknownOrEmpty<T>,
+    name: impl Fn(&T) -> &'static str,
+) -> Option<String> {
     match format {
         VariantOrUnknownOrEmpty::Item(item) => Some(name(item).to_owned()),
         VariantOrUnknownOrEmpty::Unknown(other) => Some(other.clone()),

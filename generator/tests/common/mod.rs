@@ -7,7 +7,10 @@ use std::path::{Path, PathBuf};
 
 /// The workspace root.
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("generator/ is inside the workspace").to_owned()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("generator/ is inside the workspace")
+        .to_owned()
 }
 
 /// The three published versions of the upstream spec.
@@ -18,7 +21,10 @@ pub const UPSTREAM_VERSIONS: [&str; 3] = ["9.1.0", "15.4.0", "17.12.1"];
 /// these tests must run there.
 pub fn upstream_specs() -> Option<Vec<(&'static str, PathBuf)>> {
     let dir = workspace_root().join("../shared/specs/sunshine-conversations");
-    let specs: Vec<_> = UPSTREAM_VERSIONS.iter().map(|v| (*v, dir.join(format!("openapi-{v}.yaml")))).collect();
+    let specs: Vec<_> = UPSTREAM_VERSIONS
+        .iter()
+        .map(|v| (*v, dir.join(format!("openapi-{v}.yaml"))))
+        .collect();
     if specs.iter().all(|(_, path)| path.is_file()) {
         return Some(specs);
     }
