@@ -44,6 +44,7 @@ mod support;
 pub mod types;
 #[rustfmt::skip]
 pub mod webhooks;
+
 pub use runtime::{Auth, BuildError, Client, ClientBuilder, Error, InvalidRequest};
 pub use servers::Server;
 pub use support::Upload;

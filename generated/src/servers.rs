@@ -29,7 +29,8 @@ impl Server {
     pub fn url(&self) -> String {
         match self {
             Self::Zendesk { subdomain } => {
-                format!("https://{}.zendesk.com/sc", subdomain)
+                let subdomain = crate::support::url_part(subdomain);
+                format!("https://{subdomain}.zendesk.com/sc")
             }
             Self::UnitedStates => "https://api.smooch.io".to_owned(),
             Self::EuropeanUnion => "https://api.eu-1.smooch.io".to_owned(),

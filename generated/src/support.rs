@@ -32,12 +32,12 @@ pub(crate) fn from_value<T: DeserializeOwned, E: serde::de::Error>(value: serde_
     serde_json::from_value(value).map_err(E::custom)
 }
 
-/// Serializes a tagged-union variant, adding the tag property when the
-/// variant's own type does not carry it.
+/// Serializes a tagged-union variant with the variant's tag: the variant,
+/// not a stray value in its own tag property, decides what is written.
 pub(crate) fn serialize_tagged<T: Serialize, S: Serializer>(value: &T, property: &str, tag: &str, serializer: S) -> Result<S::Ok, S::Error> {
     let mut json = serde_json::to_value(value).map_err(serde::ser::Error::custom)?;
     if let serde_json::Value::Object(map) = &mut json {
-        map.entry(property).or_insert_with(|| serde_json::Value::String(tag.to_owned()));
+        map.insert(property.to_owned(), serde_json::Value::String(tag.to_owned()));
     }
     json.serialize(serializer)
 }
@@ -89,6 +89,14 @@ pub(crate) fn query_value<T: Serialize + ?Sized>(value: &T) -> String {
         // Only maps with non-string keys fail to serialize; none are generated.
         Err(_) => String::new(),
     }
+}
+
+/// Percent-encodes a server variable's value for its place in the URL, so
+/// that a value such as `evil.example/` can never move the request to another
+/// host or path: only `A-Z a-z 0-9 - . _ ~` are kept as they are.
+pub(crate) fn url_part(value: &str) -> String {
+    const KEEP: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+    percent_encoding::utf8_percent_encode(value, KEEP).to_string()
 }
 
 /// Writes a documented error status and a short rendering of its body.

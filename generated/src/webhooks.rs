@@ -4,8 +4,8 @@
 //! know yet decode into the `Unknown` variant instead of failing.
 
 use crate::types;
-
 pub use crate::types::WebhookEventPayload;
+
 /// Parses the body of a `Webhook Event` webhook request.
 ///
 /// Receive switchboard events

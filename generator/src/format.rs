@@ -50,15 +50,13 @@ fn separate_items(code: &str) -> String {
         let indent = |l: &str| l.len() - l.trim_start().len();
         let (current, following) = (line.trim(), next.trim());
         let same_level = indent(line) == indent(next);
-        let ends_item = current == "}"
-            || current == "};"
-            || current.ends_with(';') && current.starts_with("use ");
+        let is_use = |l: &str| l.starts_with("use ") || l.starts_with("pub use ");
+        let is_mod = |l: &str| l.starts_with("mod ") || l.starts_with("pub mod ") || l == "#[rustfmt::skip]";
+        let ends_item = current == "}" || current == "};" || (current.ends_with(';') && (is_use(current) || is_mod(current)));
         let ends_inner_doc = current.starts_with("//!") && !following.starts_with("//!");
         let starts_item = ITEM_STARTS.iter().any(|s| following.starts_with(s));
-        let stays_in_imports = current.starts_with("use ") && following.starts_with("use ");
-        if (same_level && ends_item && starts_item && !stays_in_imports)
-            || (ends_inner_doc && !following.is_empty())
-        {
+        let same_group = (is_use(current) && is_use(following)) || (is_mod(current) && is_mod(following));
+        if (same_level && ends_item && starts_item && !same_group) || (ends_inner_doc && !following.is_empty()) {
             out.push('\n');
         }
     }

@@ -1,5 +1,7 @@
 //! Project automation. `cargo xtask --help` lists the commands.
 
+mod bench;
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -8,6 +10,7 @@ use codegen::{CrateConfig, Selection};
 
 const HELP: &str = "\
 cargo xtask generate [OPTIONS]
+cargo xtask bench [--runs N] [--build]
 
 Generates the client crate from an OpenAPI document.
 
@@ -19,6 +22,10 @@ Options:
   --check             write nothing; fail if the output is not up to date
   --deny-warnings     fail on warnings about the document too
   -h, --help          this text
+
+bench measures generation time (median of N runs, default 10) and output size
+for spec/ and the published specs in ../shared; with --build, also how long the
+generated full-API crate takes to compile (dependencies prebuilt).
 
 Exit codes: 0 success, 1 errors in the document (or stale output with --check),
 2 usage or I/O errors.";
@@ -78,6 +85,9 @@ fn parse(args: &[String]) -> Result<Option<Options>, String> {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("bench") {
+        return bench::run(&args[1..], &workspace_root());
+    }
     let options = match parse(&args) {
         Ok(Some(options)) => options,
         Ok(None) => {

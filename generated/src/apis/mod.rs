@@ -5,4 +5,5 @@
 /// Operations tagged `Switchboard Actions`.
 #[rustfmt::skip]
 pub mod switchboard_actions;
+
 pub use switchboard_actions::SwitchboardActions;

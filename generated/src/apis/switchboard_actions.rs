@@ -34,12 +34,12 @@ impl SwitchboardActions<'_> {
         conversation_id: &str,
         body: &types::PassControlBody,
     ) -> Result<serde_json::Map<String, serde_json::Value>, Error<PassControlError>> {
+        let app_id = encode_path_segment(app_id);
+        let conversation_id = encode_path_segment(conversation_id);
         let path = format!(
-            "/v2/apps/{}/conversations/{}/passControl", encode_path_segment(app_id),
-            encode_path_segment(conversation_id)
+            "/v2/apps/{app_id}/conversations/{conversation_id}/passControl"
         );
-        let request = Request::new(reqwest::Method::POST, path);
-        let request = request.json(body);
+        let request = Request::new(reqwest::Method::POST, path).json(body);
         let response = self.client.send(request).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -63,9 +63,10 @@ impl SwitchboardActions<'_> {
         conversation_id: &str,
         body: Option<&types::ReleaseControlBody>,
     ) -> Result<serde_json::Map<String, serde_json::Value>, Error<ReleaseControlError>> {
+        let app_id = encode_path_segment(app_id);
+        let conversation_id = encode_path_segment(conversation_id);
         let path = format!(
-            "/v2/apps/{}/conversations/{}/releaseControl", encode_path_segment(app_id),
-            encode_path_segment(conversation_id)
+            "/v2/apps/{app_id}/conversations/{conversation_id}/releaseControl"
         );
         let mut request = Request::new(reqwest::Method::POST, path);
         if let Some(body) = body {
@@ -95,12 +96,12 @@ impl SwitchboardActions<'_> {
         conversation_id: &str,
         body: &types::OfferControlBody,
     ) -> Result<serde_json::Map<String, serde_json::Value>, Error<OfferControlError>> {
+        let app_id = encode_path_segment(app_id);
+        let conversation_id = encode_path_segment(conversation_id);
         let path = format!(
-            "/v2/apps/{}/conversations/{}/offerControl", encode_path_segment(app_id),
-            encode_path_segment(conversation_id)
+            "/v2/apps/{app_id}/conversations/{conversation_id}/offerControl"
         );
-        let request = Request::new(reqwest::Method::POST, path);
-        let request = request.json(body);
+        let request = Request::new(reqwest::Method::POST, path).json(body);
         let response = self.client.send(request).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -124,12 +125,12 @@ impl SwitchboardActions<'_> {
         conversation_id: &str,
         body: &types::AcceptControlBody,
     ) -> Result<serde_json::Map<String, serde_json::Value>, Error<AcceptControlError>> {
+        let app_id = encode_path_segment(app_id);
+        let conversation_id = encode_path_segment(conversation_id);
         let path = format!(
-            "/v2/apps/{}/conversations/{}/acceptControl", encode_path_segment(app_id),
-            encode_path_segment(conversation_id)
+            "/v2/apps/{app_id}/conversations/{conversation_id}/acceptControl"
         );
-        let request = Request::new(reqwest::Method::POST, path);
-        let request = request.json(body);
+        let request = Request::new(reqwest::Method::POST, path).json(body);
         let response = self.client.send(request).await?;
         match response.status().as_u16() {
             200 => response.json(),

@@ -199,38 +199,36 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
     let mutable = (!op.other_params.is_empty() || op.body.as_ref().is_some_and(|b| !b.required))
         .then(|| quote!(mut));
     let params = op.other_params.iter().map(|p| emit_param(api, p));
-    let body = op
-        .body
-        .as_ref()
-        .map(|body| match (&body.kind, body.required) {
-            (BodyKind::Json(_), true) => quote!(let request = request.json(body);),
-            (BodyKind::Json(_), false) => quote! {
-                if let Some(body) = body {
-                    request = request.json(body);
-                }
-            },
-            (BodyKind::Multipart(ty), required) => {
+    // A required body is part of building the request; an optional one is added when given.
+    let mut request = quote!(Request::new(reqwest::Method::#method, path));
+    let mut optional_body = None;
+    if let Some(body) = &op.body {
+        let attach = match &body.kind {
+            BodyKind::Json(_) => quote!(.json(body)),
+            BodyKind::Multipart(ty) => {
                 let form = multipart_form(api, ty);
-                if required {
-                    quote!(let request = request.multipart(#form);)
-                } else {
-                    quote! {
-                        if let Some(body) = body {
-                            request = request.multipart(#form);
-                        }
-                    }
-                }
+                quote!(.multipart(#form))
             }
-        });
+        };
+        if body.required {
+            request = quote!(#request #attach);
+        } else {
+            optional_body = Some(quote! {
+                if let Some(body) = body {
+                    request = request #attach;
+                }
+            });
+        }
+    }
     let arms = response_arms(op);
     quote! {
         #doc
         #deprecated
         pub async fn #fn_name(&self, #(#args),*) -> Result<#success, Error<#error>> {
-            let path = #path;
-            let #mutable request = Request::new(reqwest::Method::#method, path);
+            #path
+            let #mutable request = #request;
             #(#params)*
-            #body
+            #optional_body
             let response = self.client.send(request).await?;
             match response.status().as_u16() {
                 #(#arms)*
@@ -239,29 +237,32 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
     }
 }
 
+/// Statements encoding the path parameters, then the path built from them.
 fn path_expression(op: &Operation) -> TokenStream {
-    let mut template = String::new();
-    let mut values = Vec::new();
+    let encode = op.path_params.iter().map(|param| {
+        let name = ident(&param.rust_name);
+        match &param.ty {
+            TypeRef::String => quote!(let #name = encode_path_segment(#name);),
+            _ => quote!(let #name = encode_path_segment(&crate::support::query_value(#name));),
+        }
+    });
+    let mut path = String::new();
     for part in &op.path_parts {
         match part {
-            PathPart::Literal(text) => {
-                template.push_str(&text.replace('{', "{{").replace('}', "}}"))
-            }
-            PathPart::Param(index) => {
-                template.push_str("{}");
-                let param = &op.path_params[*index];
-                let name = ident(&param.rust_name);
-                values.push(match &param.ty {
-                    TypeRef::String => quote!(encode_path_segment(#name)),
-                    _ => quote!(encode_path_segment(&crate::support::query_value(#name))),
-                });
-            }
+            PathPart::Literal(text) => path.push_str(text),
+            PathPart::Param(index) => path.push_str(&format!("{{{}}}", op.path_params[*index].name)),
         }
     }
-    if values.is_empty() {
+    let names = op.path_params.iter().map(|p| (&p.name, &p.rust_name));
+    let (template, positional) = super::root::url_template(&path, names);
+    let build = if op.path_params.is_empty() {
         quote!(String::from(#template))
     } else {
-        quote!(format!(#template, #(#values),*))
+        quote!(format!(#template #(, #positional)*))
+    };
+    quote! {
+        #(#encode)*
+        let path = #build;
     }
 }
 

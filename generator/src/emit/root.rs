@@ -156,11 +156,18 @@ pub fn emit_servers(api: &Api) -> TokenStream {
             quote!(Self::#name => #url.to_owned(),)
         } else {
             let fields: Vec<_> = server.variables.iter().map(|v| ident(&v.field)).collect();
-            let mut template = server.url.replace("{{", "{{{{");
-            for v in &server.variables {
-                template = template.replace(&format!("{{{}}}", v.name), "{}");
+            // Values are percent-encoded so that they cannot change the host or path.
+            let encoded = server.variables.iter().map(|v| {
+                let field = ident(&v.field);
+                quote!(let #field = crate::support::url_part(#field);)
+            });
+            let (template, positional) = url_template(&server.url, server.variables.iter().map(|v| (&v.name, &v.field)));
+            quote! {
+                Self::#name { #(#fields),* } => {
+                    #(#encoded)*
+                    format!(#template #(, #positional)*)
+                }
             }
-            quote!(Self::#name { #(#fields),* } => format!(#template, #(#fields),*),)
         }
     });
     // A default server with variables gets a hand-written `Default` using their defaults.
@@ -227,4 +234,25 @@ pub fn emit_servers(api: &Api) -> TokenStream {
 
         #default_impl
     }
+}
+
+/// A `format!` template for a URL or path with `{name}` placeholders: each
+/// becomes a captured `{field}` (or `{}` plus a positional argument for a raw
+/// identifier, which `format!` cannot capture). Literal braces are escaped.
+pub(super) fn url_template<'a>(
+    url: &str,
+    variables: impl Iterator<Item = (&'a String, &'a String)>,
+) -> (String, Vec<proc_macro2::Ident>) {
+    let mut template = url.replace('{', "{{").replace('}', "}}");
+    let mut positional = Vec::new();
+    for (name, field) in variables {
+        let placeholder = format!("{{{{{name}}}}}");
+        if field.starts_with("r#") {
+            template = template.replacen(&placeholder, "{}", 1);
+            positional.push(ident(field));
+        } else {
+            template = template.replace(&placeholder, &format!("{{{field}}}"));
+        }
+    }
+    (template, positional)
 }
