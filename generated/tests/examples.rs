@@ -229,8 +229,8 @@ fn every_example_round_trips() {
         "{\"app\":{\"id\":\"64a1f0c2b7e4d90012ab3401\"},\"webhook\":{\"id\":\"64a1f0c2b7e4d90012ab3402\",\"version\":\"v2\"},\"events\":[{\"id\":\"64a1f3e9b7e4d90012ab3416\",\"type\":\"switchboard:releaseControl\",\"createdAt\":\"2024-03-11T09:31:47.260Z\",\"payload\":{\"conversation\":{\"id\":\"64a1f1d0b7e4d90012ab3405\",\"type\":\"personal\"},\"metadata\":{\"resolved\":true},\"reason\":\"ticketClosed\"}}]}",
     );
     println!(
-        "{}/{} examples round-trip; {}/{} examples that contradict their schema are rejected",
-        report.round_trips, 22usize, report.rejected, 0usize
+        "{}: {}/{} examples round-trip; {}/{} examples that contradict their schema are rejected",
+        env!("CARGO_PKG_NAME"), report.round_trips, 22usize, report.rejected, 0usize
     );
     assert!(
         report.failures.is_empty(), "{} examples fail:\n{}", report.failures.len(),

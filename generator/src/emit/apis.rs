@@ -243,7 +243,7 @@ fn path_expression(op: &Operation) -> TokenStream {
         let name = ident(&param.rust_name);
         match &param.ty {
             TypeRef::String => quote!(let #name = encode_path_segment(#name);),
-            _ => quote!(let #name = encode_path_segment(&crate::support::query_value(#name));),
+            _ => quote!(let #name = encode_path_segment(&crate::support::query_value(#name)).into_owned();),
         }
     });
     let mut path = String::new();

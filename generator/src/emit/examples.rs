@@ -83,7 +83,8 @@ pub fn emit(api: &Api, config: &CrateConfig) -> TokenStream {
             let mut report = Report::default();
             #(#cases)*
             println!(
-                "{}/{} examples round-trip; {}/{} examples that contradict their schema are rejected",
+                "{}: {}/{} examples round-trip; {}/{} examples that contradict their schema are rejected",
+                env!("CARGO_PKG_NAME"),
                 report.round_trips, #valid, report.rejected, #invalid
             );
             assert!(report.failures.is_empty(), "{} examples fail:\n{}", report.failures.len(), report.failures.join("\n"));
