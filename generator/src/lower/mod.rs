@@ -443,6 +443,14 @@ impl<'a> Lowerer<'a> {
             .content
             .iter()
             .find(|(media, _)| media.starts_with("multipart/form-data"));
+        let chosen = json.or(multipart).map(|(media, _)| media.as_str());
+        let dropped: Vec<&str> = body.content.keys().map(String::as_str).filter(|m| Some(*m) != chosen).collect();
+        if chosen.is_some() && !dropped.is_empty() {
+            self.diagnostics.push(Diagnostic::warning(
+                content.clone(),
+                format!("request body media types {dropped:?} are not generated; the operation sends {}", chosen.unwrap_or_default()),
+            ));
+        }
         let kind = if let Some((media, content_type)) = json {
             let media_pointer = child(&content, media);
             let ty = self.media_type(content_type, &media_pointer, &hint);
@@ -745,7 +753,11 @@ fn group_operations(
                 operation.fn_name = fn_scope.claim(&operation.fn_name);
             }
             OperationGroup {
-                module: scope.claim(names::field_name(&tag).trim_start_matches("r#")),
+                // Also a file name, so a keyword gets a trailing `_` instead of `r#`.
+                module: scope.claim(&names::field_name(&tag).strip_prefix("r#").map_or_else(
+                    || names::field_name(&tag),
+                    |keyword| format!("{keyword}_"),
+                )),
                 struct_name: type_scope.claim(&names::type_name(&tag)),
                 doc: doc(
                     None,

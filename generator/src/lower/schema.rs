@@ -58,6 +58,13 @@ struct ObjectParts<'a> {
     descriptions: Vec<&'a str>,
 }
 
+/// What a property's schema says beyond its type.
+struct PropertyFacts {
+    read_only: bool,
+    write_only: bool,
+    doc: Option<String>,
+}
+
 /// A type waiting for its final name.
 struct Pending {
     candidate: String,
@@ -259,13 +266,11 @@ impl<'a> SchemaLowerer<'a> {
         let view = View::new(schema, self.raw_at(pointer));
         let mut lowered = self.schema_view(&view, pointer, hint, from_component);
         lowered.nullable |= view.data.nullable;
-        if from_component {
-            if let (TypeRef::Named(id), Some(example @ Value::Object(_))) =
-                (&lowered.ty, &view.data.example)
-            {
-                if id == pointer {
-                    self.schema_examples.push((id.clone(), example.clone()));
-                }
+        // A whole-object `example` on a schema that became a named type is
+        // checked like any other example.
+        if let (TypeRef::Named(id), Some(example @ Value::Object(_))) = (&lowered.ty, &view.data.example) {
+            if id == pointer {
+                self.schema_examples.push((id.clone(), example.clone()));
             }
         }
         self.depth -= 1;
@@ -558,6 +563,15 @@ impl<'a> SchemaLowerer<'a> {
         from_component: bool,
     ) -> Lowered {
         let name = hint.to_owned();
+        if view.data.discriminator.is_some() {
+            self.diagnostics.push(
+                Diagnostic::warning(
+                    child(pointer, "discriminator"),
+                    "a `discriminator` without `oneOf`, `anyOf` or a `mapping` names no variants; the schema is generated as a plain struct",
+                )
+                .with_help("list the variants in `oneOf` or in `discriminator.mapping`"),
+            );
+        }
         let mut parts = ObjectParts::default();
         let mut seen = BTreeSet::from([pointer.to_owned()]);
         self.collect(view, pointer, &name, &mut parts, &mut seen);
@@ -572,17 +586,17 @@ impl<'a> SchemaLowerer<'a> {
         for property in &parts.properties {
             let field_hint = format!("{}{}", property.owner, names::type_name(property.json_name));
             let lowered = self.lower(property.schema, &property.pointer, &field_hint);
-            let (read_only, write_only, description) = self.property_facts(property);
+            let facts = self.property_facts(property);
             fields.push(Field {
                 json_name: property.json_name.to_owned(),
                 name: scope.claim(&names::field_name(property.json_name)),
                 ty: lowered.ty,
                 // A read-only property is absent from requests and a write-only one
                 // from responses, so neither can be required in both directions.
-                required: parts.required.contains(property.json_name) && !read_only && !write_only,
+                required: parts.required.contains(property.json_name) && !facts.read_only && !facts.write_only,
                 nullable: lowered.nullable,
                 boxed: false,
-                doc: description,
+                doc: facts.doc,
             });
         }
         for required in &parts.required {
@@ -619,29 +633,36 @@ impl<'a> SchemaLowerer<'a> {
         self.register(pointer, &name, from_component, def)
     }
 
-    /// Whether a property is read- or write-only, and its documentation,
-    /// looking through a `$ref` for what the property itself does not say.
-    fn property_facts(&mut self, property: &Property<'a>) -> (bool, bool, Option<String>) {
-        match property.schema {
+    /// What the property's own schema says (or, through a `$ref`, the
+    /// referenced one): direction, deprecation and documentation.
+    fn property_facts(&mut self, property: &Property<'a>) -> PropertyFacts {
+        let (data, mut description) = match property.schema {
             SchemaRef::Inline(schema) => {
                 let mut description = schema.schema_data.description.clone();
                 if description.is_none() {
-                    if let Some(ReferenceOr::Reference { reference }) = schema_all_of_first(schema)
-                    {
+                    if let Some(ReferenceOr::Reference { reference }) = schema_all_of_first(schema) {
                         description = self.reference_description(reference);
                     }
                 }
-                (
-                    schema.schema_data.read_only,
-                    schema.schema_data.write_only,
-                    doc(None, description.as_deref()),
-                )
+                (Some(&schema.schema_data), description)
             }
-            SchemaRef::Ref(reference) => {
-                let description = self.reference_description(reference);
-                let data = self.resolved_data(reference);
-                (data.0, data.1, doc(None, description.as_deref()))
-            }
+            SchemaRef::Ref(reference) => (
+                reference_id(reference).and_then(|id| self.component_schema(&id)).map(|s| &s.schema_data),
+                self.reference_description(reference),
+            ),
+        };
+        let deprecated = data.is_some_and(|d| d.deprecated);
+        if deprecated {
+            let note = "**Deprecated** by the API.";
+            description = Some(match description {
+                Some(text) => format!("{}\n\n{note}", text.trim_end()),
+                None => note.to_owned(),
+            });
+        }
+        PropertyFacts {
+            read_only: data.is_some_and(|d| d.read_only),
+            write_only: data.is_some_and(|d| d.write_only),
+            doc: doc(None, description.as_deref()),
         }
     }
 
@@ -653,14 +674,6 @@ impl<'a> SchemaLowerer<'a> {
             .description
             .clone()
             .or_else(|| schema.schema_data.title.clone())
-    }
-
-    fn resolved_data(&self, reference: &str) -> (bool, bool) {
-        reference_id(reference)
-            .and_then(|id| self.component_schema(&id))
-            .map_or((false, false), |s| {
-                (s.schema_data.read_only, s.schema_data.write_only)
-            })
     }
 
     fn union(
