@@ -51,12 +51,18 @@ fn separate_items(code: &str) -> String {
         let (current, following) = (line.trim(), next.trim());
         let same_level = indent(line) == indent(next);
         let is_use = |l: &str| l.starts_with("use ") || l.starts_with("pub use ");
-        let is_mod = |l: &str| l.starts_with("mod ") || l.starts_with("pub mod ") || l == "#[rustfmt::skip]";
-        let ends_item = current == "}" || current == "};" || (current.ends_with(';') && (is_use(current) || is_mod(current)));
+        let is_mod =
+            |l: &str| l.starts_with("mod ") || l.starts_with("pub mod ") || l == "#[rustfmt::skip]";
+        let ends_item = current == "}"
+            || current == "};"
+            || (current.ends_with(';') && (is_use(current) || is_mod(current)));
         let ends_inner_doc = current.starts_with("//!") && !following.starts_with("//!");
         let starts_item = ITEM_STARTS.iter().any(|s| following.starts_with(s));
-        let same_group = (is_use(current) && is_use(following)) || (is_mod(current) && is_mod(following));
-        if (same_level && ends_item && starts_item && !same_group) || (ends_inner_doc && !following.is_empty()) {
+        let same_group =
+            (is_use(current) && is_use(following)) || (is_mod(current) && is_mod(following));
+        if (same_level && ends_item && starts_item && !same_group)
+            || (ends_inner_doc && !following.is_empty())
+        {
             out.push('\n');
         }
     }

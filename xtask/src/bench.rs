@@ -28,17 +28,26 @@ pub fn run(args: &[String], root: &Path) -> ExitCode {
             }
         }
     }
-    let mut specs = vec![("spec/".to_owned(), root.join("spec/sunshine-conversations.yaml"))];
+    let mut specs = vec![(
+        "spec/".to_owned(),
+        root.join("spec/sunshine-conversations.yaml"),
+    )];
     let shared = root.join("../shared/specs/sunshine-conversations");
     for version in ["9.1.0", "15.4.0", "17.12.1"] {
         let path = shared.join(format!("openapi-{version}.yaml"));
         if path.is_file() {
             specs.push((format!("upstream {version}"), path));
         } else {
-            eprintln!("note: {} is absent; upstream {version} is not measured", path.display());
+            eprintln!(
+                "note: {} is absent; upstream {version} is not measured",
+                path.display()
+            );
         }
     }
-    println!("{:<18} {:>10} {:>10} {:>6} {:>6} {:>9} {:>9}", "spec", "median ms", "min ms", "ops", "types", "examples", "rs lines");
+    println!(
+        "{:<18} {:>10} {:>10} {:>6} {:>6} {:>9} {:>9}",
+        "spec", "median ms", "min ms", "ops", "types", "examples", "rs lines"
+    );
     for (name, path) in &specs {
         let Ok(bytes) = std::fs::read(path) else {
             eprintln!("error: cannot read {}", path.display());
@@ -48,7 +57,8 @@ pub fn run(args: &[String], root: &Path) -> ExitCode {
         let mut last = None;
         for _ in 0..runs {
             let started = Instant::now();
-            let generated = codegen::generate(&bytes, &Selection::default(), &CrateConfig::default());
+            let generated =
+                codegen::generate(&bytes, &Selection::default(), &CrateConfig::default());
             times.push(started.elapsed());
             last = Some(generated);
         }
@@ -57,8 +67,12 @@ pub fn run(args: &[String], root: &Path) -> ExitCode {
             return ExitCode::from(1);
         };
         times.sort();
-        let lines: usize =
-            generated.files.iter().filter(|(p, _)| p.ends_with(".rs")).map(|(_, text)| text.lines().count()).sum();
+        let lines: usize = generated
+            .files
+            .iter()
+            .filter(|(p, _)| p.ends_with(".rs"))
+            .map(|(_, text)| text.lines().count())
+            .sum();
         println!(
             "{:<18} {:>10.1} {:>10.1} {:>6} {:>6} {:>9} {:>9}",
             name,
@@ -89,13 +103,21 @@ fn ms(duration: Duration) -> f64 {
 fn build_time(spec: &Path, root: &Path) -> ExitCode {
     let dir = root.join("target/bench-build");
     let crate_dir = dir.join("sunshine-full");
-    let Ok(bytes) = std::fs::read(spec) else { return ExitCode::from(2) };
-    let config = CrateConfig { name: "sunshine-full".to_owned(), ..CrateConfig::default() };
+    let Ok(bytes) = std::fs::read(spec) else {
+        return ExitCode::from(2);
+    };
+    let config = CrateConfig {
+        name: "sunshine-full".to_owned(),
+        ..CrateConfig::default()
+    };
     let Ok(generated) = codegen::generate(&bytes, &Selection::default(), &config) else {
         return ExitCode::from(1);
     };
     if let Err(err) = std::fs::create_dir_all(&dir).and_then(|()| {
-        std::fs::write(dir.join("Cargo.toml"), "[workspace]\nresolver = \"2\"\nmembers = [\"sunshine-full\"]\n")?;
+        std::fs::write(
+            dir.join("Cargo.toml"),
+            "[workspace]\nresolver = \"2\"\nmembers = [\"sunshine-full\"]\n",
+        )?;
         std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).map(|_| ())
     }) {
         eprintln!("error: {}: {err}", dir.display());
@@ -115,8 +137,12 @@ fn build_time(spec: &Path, root: &Path) -> ExitCode {
             .ok()?;
         status.success().then(|| started.elapsed())
     };
-    let touch = || std::fs::write(crate_dir.join("src/lib.rs"), &generated.files["src/lib.rs"]).is_ok();
-    let steps: [(&str, &[&str]); 2] = [("debug build", &["build", "--quiet"]), ("check", &["check", "--quiet"])];
+    let touch =
+        || std::fs::write(crate_dir.join("src/lib.rs"), &generated.files["src/lib.rs"]).is_ok();
+    let steps: [(&str, &[&str]); 2] = [
+        ("debug build", &["build", "--quiet"]),
+        ("check", &["check", "--quiet"]),
+    ];
     if cargo(&["build", "--quiet"]).is_none() {
         eprintln!("error: the generated crate does not build");
         return ExitCode::from(1);
@@ -133,7 +159,10 @@ fn build_time(spec: &Path, root: &Path) -> ExitCode {
             }
         }
         times.sort();
-        println!("full 17.12.1 crate, {name} of the crate alone: median {:.1} s", times[1].as_secs_f64());
+        println!(
+            "full 17.12.1 crate, {name} of the crate alone: median {:.1} s",
+            times[1].as_secs_f64()
+        );
     }
     ExitCode::SUCCESS
 }

@@ -250,7 +250,9 @@ fn path_expression(op: &Operation) -> TokenStream {
     for part in &op.path_parts {
         match part {
             PathPart::Literal(text) => path.push_str(text),
-            PathPart::Param(index) => path.push_str(&format!("{{{}}}", op.path_params[*index].name)),
+            PathPart::Param(index) => {
+                path.push_str(&format!("{{{}}}", op.path_params[*index].name))
+            }
         }
     }
     let names = op.path_params.iter().map(|p| (&p.name, &p.rust_name));

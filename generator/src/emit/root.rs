@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::common::{doc_attrs, doc_or, has_default, ident};
+use super::common::{doc_attrs, doc_or, has_default, ident, inner_doc_attrs};
 use super::CrateConfig;
 use crate::model::{Api, BodyKind, Operation, TypeKind, TypeRef};
 
@@ -24,14 +24,7 @@ pub fn emit_lib(api: &Api, config: &CrateConfig) -> TokenStream {
         text.push_str("\n\n## About the API\n\n");
         text.push_str(description);
     }
-    let doc = text.lines().map(|line| {
-        let line = if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        };
-        quote!(#![doc = #line])
-    });
+    let doc = inner_doc_attrs(&text);
     let has_groups = !api.groups.is_empty();
     let apis = has_groups.then(|| {
         quote! {
@@ -40,7 +33,7 @@ pub fn emit_lib(api: &Api, config: &CrateConfig) -> TokenStream {
         }
     });
     quote! {
-        #(#doc)*
+        #doc
         #![deny(missing_docs)]
 
         #apis
@@ -161,7 +154,10 @@ pub fn emit_servers(api: &Api) -> TokenStream {
                 let field = ident(&v.field);
                 quote!(let #field = crate::support::url_part(#field);)
             });
-            let (template, positional) = url_template(&server.url, server.variables.iter().map(|v| (&v.name, &v.field)));
+            let (template, positional) = url_template(
+                &server.url,
+                server.variables.iter().map(|v| (&v.name, &v.field)),
+            );
             quote! {
                 Self::#name { #(#fields),* } => {
                     #(#encoded)*

@@ -444,7 +444,12 @@ impl<'a> Lowerer<'a> {
             .iter()
             .find(|(media, _)| media.starts_with("multipart/form-data"));
         let chosen = json.or(multipart).map(|(media, _)| media.as_str());
-        let dropped: Vec<&str> = body.content.keys().map(String::as_str).filter(|m| Some(*m) != chosen).collect();
+        let dropped: Vec<&str> = body
+            .content
+            .keys()
+            .map(String::as_str)
+            .filter(|m| Some(*m) != chosen)
+            .collect();
         if chosen.is_some() && !dropped.is_empty() {
             self.diagnostics.push(Diagnostic::warning(
                 content.clone(),
@@ -754,10 +759,11 @@ fn group_operations(
             }
             OperationGroup {
                 // Also a file name, so a keyword gets a trailing `_` instead of `r#`.
-                module: scope.claim(&names::field_name(&tag).strip_prefix("r#").map_or_else(
-                    || names::field_name(&tag),
-                    |keyword| format!("{keyword}_"),
-                )),
+                module: scope.claim(
+                    &names::field_name(&tag)
+                        .strip_prefix("r#")
+                        .map_or_else(|| names::field_name(&tag), |keyword| format!("{keyword}_")),
+                ),
                 struct_name: type_scope.claim(&names::type_name(&tag)),
                 doc: doc(
                     None,

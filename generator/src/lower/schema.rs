@@ -268,7 +268,9 @@ impl<'a> SchemaLowerer<'a> {
         lowered.nullable |= view.data.nullable;
         // A whole-object `example` on a schema that became a named type is
         // checked like any other example.
-        if let (TypeRef::Named(id), Some(example @ Value::Object(_))) = (&lowered.ty, &view.data.example) {
+        if let (TypeRef::Named(id), Some(example @ Value::Object(_))) =
+            (&lowered.ty, &view.data.example)
+        {
             if id == pointer {
                 self.schema_examples.push((id.clone(), example.clone()));
             }
@@ -593,7 +595,9 @@ impl<'a> SchemaLowerer<'a> {
                 ty: lowered.ty,
                 // A read-only property is absent from requests and a write-only one
                 // from responses, so neither can be required in both directions.
-                required: parts.required.contains(property.json_name) && !facts.read_only && !facts.write_only,
+                required: parts.required.contains(property.json_name)
+                    && !facts.read_only
+                    && !facts.write_only,
                 nullable: lowered.nullable,
                 boxed: false,
                 doc: facts.doc,
@@ -640,14 +644,17 @@ impl<'a> SchemaLowerer<'a> {
             SchemaRef::Inline(schema) => {
                 let mut description = schema.schema_data.description.clone();
                 if description.is_none() {
-                    if let Some(ReferenceOr::Reference { reference }) = schema_all_of_first(schema) {
+                    if let Some(ReferenceOr::Reference { reference }) = schema_all_of_first(schema)
+                    {
                         description = self.reference_description(reference);
                     }
                 }
                 (Some(&schema.schema_data), description)
             }
             SchemaRef::Ref(reference) => (
-                reference_id(reference).and_then(|id| self.component_schema(&id)).map(|s| &s.schema_data),
+                reference_id(reference)
+                    .and_then(|id| self.component_schema(&id))
+                    .map(|s| &s.schema_data),
                 self.reference_description(reference),
             ),
         };
@@ -878,15 +885,22 @@ impl<'a> SchemaLowerer<'a> {
         vec![reference.rsplit('/').next().unwrap_or(reference).to_owned()]
     }
 
+    /// The properties of a schema and its `allOf` members, gathered only to
+    /// look at them: problems are reported where the schema is lowered.
+    fn peek_properties(&mut self, view: &View<'a>, id: &str) -> ObjectParts<'a> {
+        let mut parts = ObjectParts::default();
+        let mut seen = BTreeSet::from([id.to_owned()]);
+        let reported = std::mem::take(&mut self.diagnostics);
+        self.collect(view, id, "", &mut parts, &mut seen);
+        self.diagnostics = reported;
+        parts
+    }
+
     fn single_enum_value(&mut self, reference: &str, property: &str) -> Option<String> {
         let id = reference_id(reference)?;
         let schema = self.component_schema(&id)?;
         let view = View::new(schema, self.raw_at(&id));
-        let mut parts = ObjectParts::default();
-        let mut seen = BTreeSet::from([id.clone()]);
-        let mut quiet = std::mem::take(&mut self.diagnostics);
-        self.collect(&view, &id, "", &mut parts, &mut seen);
-        std::mem::swap(&mut quiet, &mut self.diagnostics);
+        let parts = self.peek_properties(&view, &id);
         let found = parts.properties.iter().find(|p| p.json_name == property)?;
         let SchemaRef::Inline(schema) = found.schema else {
             return None;
@@ -925,11 +939,7 @@ impl<'a> SchemaLowerer<'a> {
             Some(Primitive::Object) | None
                 if !view.properties.is_empty() || !view.all_of.is_empty() =>
             {
-                let mut parts = ObjectParts::default();
-                let mut seen = BTreeSet::from([id.clone()]);
-                let mut quiet = std::mem::take(&mut self.diagnostics);
-                self.collect(&view, &id, "", &mut parts, &mut seen);
-                std::mem::swap(&mut quiet, &mut self.diagnostics);
+                let parts = self.peek_properties(&view, &id);
                 Shape::Object {
                     known: parts
                         .properties
