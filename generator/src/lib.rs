@@ -7,8 +7,8 @@
 //! 2. [`lower`]: resolve references and lower to [`model::Api`], deciding every
 //!    Rust name once;
 //! 3. [`emit`]: one token stream per output file, read from the model only;
-//! 4. [`format`]: prettyplease, plus the generated-file preamble;
-//! 5. [`write`]: replace the output directory atomically, or check it.
+//! 4. [`format`](mod@format): prettyplease, plus the generated-file preamble;
+//! 5. [`write`](mod@write): replace the output directory atomically, or check it.
 
 pub mod diagnostics;
 pub mod emit;
@@ -42,8 +42,33 @@ pub struct Generated {
     pub diagnostics: Diagnostics,
 }
 
+/// Stack for the pipeline. The limits on nesting (128 YAML levels, 64 schema
+/// levels) keep recursion bounded, but types nested that deep make `syn` and
+/// `prettyplease` recurse further than a 2 MiB test thread allows in debug builds.
+const PIPELINE_STACK: usize = 256 << 20;
+
 /// Runs load → lower → emit → format on a document's bytes. Nothing is written.
 pub fn generate(
+    spec: &[u8],
+    selection: &Selection,
+    config: &CrateConfig,
+) -> Result<Generated, Diagnostics> {
+    std::thread::scope(|scope| {
+        match std::thread::Builder::new()
+            .name("codegen".to_owned())
+            .stack_size(PIPELINE_STACK)
+            .spawn_scoped(scope, || run_pipeline(spec, selection, config))
+        {
+            Ok(pipeline) => pipeline
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            // No thread to be had: run here, on the caller's stack.
+            Err(_) => run_pipeline(spec, selection, config),
+        }
+    })
+}
+
+fn run_pipeline(
     spec: &[u8],
     selection: &Selection,
     config: &CrateConfig,

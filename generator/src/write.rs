@@ -78,7 +78,7 @@ pub fn check(out: &Path, files: &Files) -> Result<Outcome, WriteError> {
     Ok(outcome)
 }
 
-/// Makes `out` contain exactly `files` (plus the entries in [`KEPT`]).
+/// Makes `out` contain exactly `files` (plus `target/` and `Cargo.lock`, which generation never owns).
 pub fn write(out: &Path, files: &Files) -> Result<Outcome, WriteError> {
     let outcome = check(out, files)?;
     if outcome.is_fresh() {
