@@ -139,6 +139,14 @@ impl Client {
 
     /// Joins `path` and `query` to the base URL.
     fn url(&self, path: &str, query: &str) -> Result<Url, InvalidRequest> {
+        // An empty path parameter would leave `//` in the path and address a
+        // different resource (or none); refuse it rather than send it.
+        if path.contains("//") {
+            return Err(InvalidRequest::Url {
+                reason: "a path parameter is empty".to_owned(),
+                url: format!("{}{path}", self.inner.base_url),
+            });
+        }
         let mut url =
             String::with_capacity(self.inner.base_url.len() + path.len() + query.len() + 1);
         url.push_str(&self.inner.base_url);

@@ -1746,3 +1746,26 @@ async fn clients_and_errors_can_cross_tasks_and_threads() {
     expected.sort();
     assert_eq!(paths, expected);
 }
+
+#[tokio::test]
+async fn empty_ids_are_refused_before_anything_is_sent() {
+    let server = MockServer::start().await;
+    answer_json(&server, 200, json!({})).await;
+    let client = client_for(&server);
+
+    for op in Op::ALL {
+        for (app_id, conversation_id) in [("", "conv"), ("app", "")] {
+            let failure = op
+                .call(&client, app_id, conversation_id)
+                .await
+                .expect_err("an empty segment must not be sent");
+            assert_eq!(
+                failure.kind,
+                Kind::InvalidRequestUrl,
+                "{op:?} {app_id:?}/{conversation_id:?}: {failure:?}"
+            );
+        }
+    }
+    let received = server.received_requests().await.unwrap_or_default();
+    assert!(received.is_empty(), "nothing is sent: {received:?}");
+}
