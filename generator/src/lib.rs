@@ -44,8 +44,9 @@ pub struct Generated {
 
 /// Stack for the pipeline. The limits on nesting (128 YAML levels, 64 schema
 /// levels) keep recursion bounded, but types nested that deep make `syn` and
-/// `prettyplease` recurse further than a 2 MiB test thread allows in debug builds.
-const PIPELINE_STACK: usize = 256 << 20;
+/// `prettyplease` recurse further than a 2 MiB test thread allows in debug
+/// builds (about 40 KiB a level); 64 MiB leaves a wide margin.
+const PIPELINE_STACK: usize = 64 << 20;
 
 /// Runs load → lower → emit → format on a document's bytes. Nothing is written.
 pub fn generate(

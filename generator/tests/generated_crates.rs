@@ -20,11 +20,15 @@ struct Case {
 }
 
 fn cases() -> Vec<Case> {
-    let mut cases = vec![Case {
-        crate_name: "constructs".to_owned(),
-        spec: common::workspace_root().join("generator/tests/fixtures/constructs.yaml"),
-        tags: Vec::new(),
-    }];
+    let fixtures = common::workspace_root().join("generator/tests/fixtures");
+    let mut cases: Vec<Case> = ["constructs", "awkward"]
+        .into_iter()
+        .map(|name| Case {
+            crate_name: name.to_owned(),
+            spec: fixtures.join(format!("{name}.yaml")),
+            tags: Vec::new(),
+        })
+        .collect();
     for (version, spec) in common::upstream_specs().unwrap_or_default() {
         let suffix = version.replace('.', "-");
         cases.push(Case {
@@ -65,6 +69,7 @@ fn generated_crates_build_lint_document_and_pass_their_tests() {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("generated-crates");
     std::fs::create_dir_all(&dir).expect("scratch directory");
     let cases = cases();
+    let mut with_examples = 0;
     for case in &cases {
         let bytes = std::fs::read(&case.spec).expect("spec readable");
         let selection = Selection {
