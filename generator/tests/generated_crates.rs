@@ -96,6 +96,7 @@ fn generated_crates_build_lint_document_and_pass_their_tests() {
                 case.crate_name
             );
         }
+        with_examples += usize::from(!generated.api.examples.is_empty());
         codegen::write::write(&dir.join(&case.crate_name), &generated.files)
             .expect("crate written");
     }
@@ -141,7 +142,7 @@ fn generated_crates_build_lint_document_and_pass_their_tests() {
     }
     assert_eq!(
         reports.len(),
-        cases.len(),
-        "every crate reports its example round trips:\n{output}"
+        with_examples,
+        "every crate with examples reports their round trips:\n{output}"
     );
 }

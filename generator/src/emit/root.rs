@@ -68,7 +68,7 @@ fn usage_example(api: &Api, config: &CrateConfig) -> String {
         code.push_str(&format!(
             "match client.{}().{}({}).await {{\n    Ok(response) => println!(\"ok: {{response:?}}\"),\n    Err(Error::Api(error)) => eprintln!(\"the API said no: {{error}}\"),\n    Err(other) => return Err(other.into()),\n}}\n",
             group.module,
-            op.fn_name.trim_start_matches("r#"),
+            op.fn_name,
             args
         ));
     }
