@@ -30,6 +30,13 @@ generated full-API crate takes to compile (dependencies prebuilt).
 Exit codes: 0 success, 1 errors in the document (or stale output with --check),
 2 usage or I/O errors.";
 
+/// Generation (or the check) succeeded.
+const SUCCESS: u8 = 0;
+/// Errors in the document, or stale output with `--check`.
+const SPEC_ERRORS: u8 = 1;
+/// Bad arguments, or a file that cannot be read or written.
+const USAGE_OR_IO: u8 = 2;
+
 /// The workspace root, so default paths work from any directory.
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -99,16 +106,17 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    run(&options)
+    ExitCode::from(run(&options))
 }
 
-fn run(options: &Options) -> ExitCode {
+/// Runs `generate`; returns the process exit code.
+fn run(options: &Options) -> u8 {
     let started = Instant::now();
     let spec = match std::fs::read(&options.spec) {
         Ok(bytes) => bytes,
         Err(err) => {
             eprintln!("error: cannot read {}: {err}", options.spec.display());
-            return ExitCode::from(2);
+            return USAGE_OR_IO;
         }
     };
     let selection = Selection {
@@ -123,7 +131,7 @@ fn run(options: &Options) -> ExitCode {
         Err(diagnostics) => {
             eprint!("{}", with_file(&diagnostics.to_string(), &options.spec));
             eprintln!("error: {} cannot be generated from", options.spec.display());
-            return ExitCode::from(1);
+            return SPEC_ERRORS;
         }
     };
     let warnings = generated.diagnostics.warnings().count();
@@ -134,7 +142,7 @@ fn run(options: &Options) -> ExitCode {
         );
         if options.deny_warnings {
             eprintln!("error: {warnings} warning(s) and --deny-warnings given; nothing written");
-            return ExitCode::from(1);
+            return SPEC_ERRORS;
         }
     }
     let outcome = if options.check {
@@ -146,7 +154,7 @@ fn run(options: &Options) -> ExitCode {
         Ok(outcome) => outcome,
         Err(err) => {
             eprintln!("error: {err}");
-            return ExitCode::from(2);
+            return USAGE_OR_IO;
         }
     };
     let operations = generated.api.operations().count();
@@ -165,7 +173,7 @@ fn run(options: &Options) -> ExitCode {
             "error: {} is out of date; run `cargo xtask generate` to update it",
             options.out.display()
         );
-        return ExitCode::from(1);
+        return SPEC_ERRORS;
     }
     let verb = if options.check {
         "checked"
@@ -180,7 +188,7 @@ fn run(options: &Options) -> ExitCode {
         if options.check { 0 } else { outcome.stray.len() },
         started.elapsed().as_millis()
     );
-    ExitCode::SUCCESS
+    SUCCESS
 }
 
 /// Prefixes each `-->` location with the document's file name.
@@ -208,6 +216,71 @@ mod tests {
             "generated/ is out of date (changed: {:?}, not generated any more: {:?}); run `cargo xtask generate`",
             outcome.changed,
             outcome.stray
+        );
+    }
+
+    fn options(spec: &Path, out: &Path) -> Options {
+        Options {
+            spec: spec.to_owned(),
+            out: out.to_owned(),
+            tags: Vec::new(),
+            crate_name: "exit-codes".to_owned(),
+            check: false,
+            deny_warnings: false,
+        }
+    }
+
+    #[test]
+    fn exit_codes_say_what_went_wrong_and_bad_specs_write_nothing() {
+        let dir = workspace_root().join("target/xtask-tests/exit-codes");
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("scratch");
+        let out = dir.join("out");
+        let good = workspace_root().join("spec/sunshine-conversations.yaml");
+        assert_eq!(run(&options(&good, &out)), SUCCESS);
+        let lib = std::fs::read_to_string(out.join("src/lib.rs")).expect("written");
+
+        let check = Options {
+            check: true,
+            ..options(&good, &out)
+        };
+        assert_eq!(run(&check), SUCCESS, "fresh output passes --check");
+        std::fs::write(out.join("src/lib.rs"), "// edited\n").expect("edit");
+        assert_eq!(run(&check), SPEC_ERRORS, "stale output fails --check");
+        std::fs::write(out.join("src/lib.rs"), &lib).expect("restore");
+
+        let bad = dir.join("bad.yaml");
+        std::fs::write(
+            &bad,
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: 42\n",
+        )
+        .expect("bad spec");
+        assert_eq!(run(&options(&bad, &out)), SPEC_ERRORS);
+        assert_eq!(
+            std::fs::read_to_string(out.join("src/lib.rs")).expect("kept"),
+            lib,
+            "nothing written"
+        );
+
+        assert_eq!(run(&options(&dir.join("missing.yaml"), &out)), USAGE_OR_IO);
+
+        // A warning (the undeclared server variable) fails only with --deny-warnings.
+        let warns = dir.join("warns.yaml");
+        std::fs::write(
+            &warns,
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\nservers: [{url: 'https://{x}.test'}]\npaths: {}\n",
+        )
+        .expect("spec with a warning");
+        let warns_out = dir.join("warns-out");
+        assert_eq!(run(&options(&warns, &warns_out)), SUCCESS);
+        let deny = Options {
+            deny_warnings: true,
+            ..options(&warns, &dir.join("denied-out"))
+        };
+        assert_eq!(run(&deny), SPEC_ERRORS);
+        assert!(
+            !dir.join("denied-out").exists(),
+            "nothing written when warnings are denied"
         );
     }
 
