@@ -29,10 +29,6 @@ serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 percent-encoding = "2"
 bytes = "1"
-
-[dev-dependencies]
-tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
-wiremock = "0.6"
 "#,
         name = config.name,
         version = config.version,
