@@ -471,6 +471,8 @@ pub enum Shape {
 pub struct Webhook {
     /// Name of the `x-webhooks` entry.
     pub name: String,
+    /// Name of the function that parses its payload (`parse_webhook_event`).
+    pub parse_fn: String,
     /// Payload type.
     pub payload: TypeRef,
     /// Documentation.

@@ -5,15 +5,11 @@ use quote::quote;
 
 use super::common::{doc_attrs, ident, rust_type, Context};
 use crate::model::{Api, TypeRef};
-use crate::names;
 
 pub fn emit(api: &Api) -> TokenStream {
     let parsers = api.webhooks.iter().map(|webhook| {
         let ty = rust_type(api, &webhook.payload, Context::Outside);
-        let function = ident(&format!(
-            "parse_{}",
-            names::field_name(&webhook.name).trim_start_matches("r#")
-        ));
+        let function = ident(&webhook.parse_fn);
         let mut text = format!("Parses the body of a `{}` webhook request.", webhook.name);
         if let Some(doc) = &webhook.doc {
             text.push_str("\n\n");

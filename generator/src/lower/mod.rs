@@ -589,6 +589,7 @@ impl<'a> Lowerer<'a> {
 
     fn webhooks(&mut self, webhooks: &'a IndexMap<String, PathItem>) -> Vec<Webhook> {
         let mut out = Vec::new();
+        let mut parse_fns = Scope::default();
         for (name, item) in webhooks {
             let item_pointer = child("#/x-webhooks", name);
             for (method, operation) in item.iter() {
@@ -629,6 +630,10 @@ impl<'a> Lowerer<'a> {
                     self.media_type(media_type, &media_pointer, &format!("{base}Payload"));
                 out.push(Webhook {
                     name: name.clone(),
+                    parse_fn: parse_fns.claim(&format!(
+                        "parse_{}",
+                        names::field_name(name).trim_start_matches("r#")
+                    )),
                     payload,
                     doc: doc(
                         operation.summary.as_deref(),
