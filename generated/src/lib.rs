@@ -39,6 +39,8 @@ mod runtime;
 #[rustfmt::skip]
 mod servers;
 #[rustfmt::skip]
+mod shape;
+#[rustfmt::skip]
 mod support;
 #[rustfmt::skip]
 pub mod types;

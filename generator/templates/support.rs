@@ -41,44 +41,6 @@ pub(crate) fn serialize_tagged<T: Serialize, S: Serializer>(value: &T, property:
     json.serialize(serializer)
 }
 
-/// The JSON a variant of an untagged union accepts.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Shape {
-    /// An object; `known` are its properties, `required` those it must have.
-    Object { known: &'static [&'static str], required: &'static [&'static str] },
-    String,
-    Number,
-    Bool,
-    Array,
-    Any,
-}
-
-/// Indices of the variants worth trying for `value`, best fit first: for an
-/// object, the variants whose required properties are all present, ordered by
-/// how many of the object's properties they know (then by fewest unknown);
-/// variants accepting anything come last.
-pub(crate) fn candidates(value: &serde_json::Value, shapes: &[Shape]) -> Vec<usize> {
-    use serde_json::Value;
-    let mut scored: Vec<(usize, usize, usize)> = Vec::new();
-    let mut fallbacks = Vec::new();
-    for (index, shape) in shapes.iter().enumerate() {
-        match (shape, value) {
-            (Shape::Object { known, required }, Value::Object(map)) if required.iter().all(|r| map.contains_key(*r)) => {
-                let matched = map.keys().filter(|k| known.contains(&k.as_str())).count();
-                scored.push((index, matched, map.len() - matched));
-            }
-            (Shape::String, Value::String(_))
-            | (Shape::Number, Value::Number(_))
-            | (Shape::Bool, Value::Bool(_))
-            | (Shape::Array, Value::Array(_)) => scored.push((index, 1, 0)),
-            (Shape::Any, _) => fallbacks.push(index),
-            _ => {}
-        }
-    }
-    scored.sort_by(|a, b| b.1.cmp(&a.1).then(a.2.cmp(&b.2)).then(a.0.cmp(&b.0)));
-    scored.into_iter().map(|(index, _, _)| index).chain(fallbacks).collect()
-}
-
 /// The text of a value in a query string or header: strings as they are,
 /// numbers and booleans in JSON notation, anything else as compact JSON.
 pub(crate) fn query_value<T: Serialize + ?Sized>(value: &T) -> String {

@@ -20,6 +20,8 @@ use crate::model::Api;
 const RUNTIME: &str = include_str!("../../templates/runtime.rs");
 /// Serde helpers the generated types use.
 const SUPPORT: &str = include_str!("../../templates/support.rs");
+/// Untagged-union decoding, shared with the generator's example checks.
+const SHAPE: &str = include_str!("../../templates/shape.rs");
 
 /// Settings of the generated crate that do not come from the document.
 #[derive(Debug, Clone)]
@@ -69,6 +71,10 @@ pub fn emit(api: &Api, config: &CrateConfig) -> BTreeMap<String, FileContent> {
     files.insert(
         "src/support.rs".to_owned(),
         FileContent::Text(SUPPORT.to_owned()),
+    );
+    files.insert(
+        "src/shape.rs".to_owned(),
+        FileContent::Text(SHAPE.to_owned()),
     );
     files.insert(
         "src/types.rs".to_owned(),

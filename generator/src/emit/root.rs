@@ -39,6 +39,7 @@ pub fn emit_lib(api: &Api, config: &CrateConfig) -> TokenStream {
         #apis
         #[rustfmt::skip] mod runtime;
         #[rustfmt::skip] mod servers;
+        #[rustfmt::skip] mod shape;
         #[rustfmt::skip] mod support;
         #[rustfmt::skip] pub mod types;
         #[rustfmt::skip] pub mod webhooks;

@@ -311,11 +311,11 @@ fn untagged_impls(def: &TypeDef, u: &UnionDef) -> (TokenStream, TokenStream) {
     let deserialize = quote! {
         impl<'de> Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                use crate::support::Shape;
+                use crate::shape::Shape;
                 const SHAPES: &[Shape] = &[#(#shapes),*];
                 let value = serde_json::Value::deserialize(deserializer)?;
                 // Try the variants that fit best first, so order in the document cannot mis-parse.
-                for index in crate::support::candidates(&value, SHAPES) {
+                for index in crate::shape::candidates(&value, SHAPES) {
                     let decoded = match index {
                         #(#decode_arms)*
                         _ => None,

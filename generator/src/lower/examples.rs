@@ -12,6 +12,10 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
+// The generated crate's own variant picker, so the prediction cannot drift from it.
+#[path = "../../templates/shape.rs"]
+mod shape;
+
 use crate::diagnostics::{child, Diagnostic, Diagnostics};
 use crate::model::{
     Example, Presence, Shape, StructDef, Tagging, TypeDef, TypeId, TypeKind, TypeRef, UnionDef,
@@ -233,10 +237,33 @@ impl Checker<'_> {
             }
             Tagging::Untagged => {
                 // The same order the generated code tries the variants in.
-                let shapes: Vec<&Shape> = u.variants.iter().map(|v| &v.shape).collect();
+                let lists: Vec<(Vec<&str>, Vec<&str>)> = u
+                    .variants
+                    .iter()
+                    .map(|v| match &v.shape {
+                        Shape::Object { known, required } => (
+                            known.iter().map(String::as_str).collect(),
+                            required.iter().map(String::as_str).collect(),
+                        ),
+                        _ => (Vec::new(), Vec::new()),
+                    })
+                    .collect();
+                let shapes: Vec<shape::Shape<'_>> = u
+                    .variants
+                    .iter()
+                    .zip(&lists)
+                    .map(|(v, (known, required))| match &v.shape {
+                        Shape::Object { .. } => shape::Shape::Object { known, required },
+                        Shape::String => shape::Shape::String,
+                        Shape::Number => shape::Shape::Number,
+                        Shape::Bool => shape::Shape::Bool,
+                        Shape::Array => shape::Shape::Array,
+                        Shape::Any => shape::Shape::Any,
+                    })
+                    .collect();
                 let mut last =
                     Problem::at(at, format!("the value matches no shape of `{}`", def.name));
-                for index in candidates(value, &shapes) {
+                for index in shape::candidates(value, &shapes) {
                     let saved = self.notes.len();
                     match self.expected(&u.variants[index].ty, value, at) {
                         Ok(expected) => return Ok(expected),
@@ -250,32 +277,4 @@ impl Checker<'_> {
             }
         }
     }
-}
-
-/// Mirrors `support::candidates` in the generated crate.
-fn candidates(value: &Value, shapes: &[&Shape]) -> Vec<usize> {
-    let mut scored: Vec<(usize, usize, usize)> = Vec::new();
-    let mut fallbacks = Vec::new();
-    for (index, shape) in shapes.iter().enumerate() {
-        match (shape, value) {
-            (Shape::Object { known, required }, Value::Object(map))
-                if required.iter().all(|r| map.contains_key(r)) =>
-            {
-                let matched = map.keys().filter(|k| known.contains(k)).count();
-                scored.push((index, matched, map.len() - matched));
-            }
-            (Shape::String, Value::String(_))
-            | (Shape::Number, Value::Number(_))
-            | (Shape::Bool, Value::Bool(_))
-            | (Shape::Array, Value::Array(_)) => scored.push((index, 1, 0)),
-            (Shape::Any, _) => fallbacks.push(index),
-            _ => {}
-        }
-    }
-    scored.sort_by(|a, b| b.1.cmp(&a.1).then(a.2.cmp(&b.2)).then(a.0.cmp(&b.0)));
-    scored
-        .into_iter()
-        .map(|(index, _, _)| index)
-        .chain(fallbacks)
-        .collect()
 }
