@@ -207,8 +207,8 @@ impl Shape<'_> {
     }
 
     fn document(&mut self, root: &serde_json::Map<String, Value>) {
-        if let Some(info) = self.required(root, "#", "info", Kind::Mapping, "the document") {
-            let info = info.as_object().expect("checked");
+        let info = self.required(root, "#", "info", Kind::Mapping, "the document");
+        if let Some(info) = info.and_then(Value::as_object) {
             self.required(info, "#/info", "title", Kind::String, "`info`");
             self.required(info, "#/info", "version", Kind::String, "`info`");
             self.fields(
