@@ -124,6 +124,13 @@ impl Diagnostics {
             .filter(|d| d.severity == Severity::Warning)
     }
 
+    /// Gives diagnostics without a position the one `find` knows for their pointer.
+    pub fn fill_positions(&mut self, find: impl Fn(&str) -> Option<(usize, usize)>) {
+        for diagnostic in self.items.iter_mut().filter(|d| d.position.is_none()) {
+            diagnostic.position = find(&diagnostic.pointer);
+        }
+    }
+
     /// Moves every diagnostic of `other` into `self`.
     pub fn extend(&mut self, other: Diagnostics) {
         self.items.extend(other.items);

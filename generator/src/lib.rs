@@ -14,6 +14,7 @@ pub mod diagnostics;
 pub mod emit;
 pub mod format;
 pub mod load;
+pub mod locate;
 pub mod lower;
 pub mod model;
 pub mod names;
@@ -67,6 +68,21 @@ pub fn generate(
             Err(_) => run_pipeline(spec, selection, config),
         }
     })
+    .map(|mut generated| {
+        with_positions(&mut generated.diagnostics, spec);
+        generated
+    })
+    .map_err(|mut diagnostics| {
+        with_positions(&mut diagnostics, spec);
+        diagnostics
+    })
+}
+
+/// Lowering knows pointers only; the line and column come from the text.
+fn with_positions(diagnostics: &mut Diagnostics, spec: &[u8]) {
+    if let Ok(text) = std::str::from_utf8(spec) {
+        diagnostics.fill_positions(|pointer| locate::locate(text, pointer));
+    }
 }
 
 fn run_pipeline(

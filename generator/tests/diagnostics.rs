@@ -185,7 +185,7 @@ fn swagger_2_document() {
         "swagger-2.yaml",
         "\
 error: Swagger `2.0` documents are not supported; only OpenAPI 3.0.x documents are
-  --> #/swagger
+  --> #/swagger (line 1, column 1)
   help: convert the document to OpenAPI 3.0 first
 ",
     );
@@ -197,7 +197,7 @@ fn openapi_3_1_document_names_the_supported_versions() {
         "openapi-3.1.yaml",
         "\
 error: OpenAPI version `3.1.0` is not supported; only OpenAPI 3.0.x documents are
-  --> #/openapi
+  --> #/openapi (line 1, column 1)
   help: OpenAPI 3.1 changed how schemas are written (JSON Schema 2020-12); convert the document to 3.0
 ",
     );
@@ -209,7 +209,7 @@ fn openapi_version_written_as_a_number() {
         b"openapi: 3.0\ninfo: {title: T, version: '1'}\npaths: {}\n",
         "\
 error: the OpenAPI version must be a string, found the number 3.0
-  --> #/openapi
+  --> #/openapi (line 1, column 1)
   help: quote it, and give all three parts: `openapi: '3.0.3'`; only OpenAPI 3.0.x is supported
 ",
     );
@@ -237,7 +237,7 @@ fn paths_is_a_number() {
         "paths-number.yaml",
         "\
 error: `paths` must be a mapping, found a number
-  --> #/paths
+  --> #/paths (line 3, column 1)
 ",
     );
 }
@@ -248,7 +248,7 @@ fn info_is_a_sequence() {
         "info-sequence.yaml",
         "\
 error: `info` must be a mapping, found a sequence
-  --> #/info
+  --> #/info (line 2, column 1)
 ",
     );
 }
@@ -259,7 +259,7 @@ fn schema_properties_is_a_number() {
         "properties-number.yaml",
         "\
 error: `properties` must be a mapping, found a number
-  --> #/components/schemas/User/properties
+  --> #/components/schemas/User/properties (line 8, column 7)
 ",
     );
 }
@@ -270,7 +270,7 @@ fn parameter_in_body() {
         "parameter-in-body.yaml",
         "\
 error: `in: body` is Swagger 2.0; OpenAPI 3.0 parameters are `in` `query`, `header`, `path` or `cookie`
-  --> #/paths/~1users/post/parameters/0/in
+  --> #/paths/~1users/post/parameters/0/in (line 9, column 11)
   help: describe the body with the operation's `requestBody` instead
 ",
     );
@@ -282,22 +282,22 @@ fn structural_problems_are_all_reported_in_one_run() {
         "structure-problems.yaml",
         "\
 error: `version` must be a string, found a number
-  --> #/info/version
+  --> #/info/version (line 5, column 3)
   help: quote it: `version: '1.0'`
 error: `required` must be a boolean, found a string
-  --> #/paths/~1users~1{userId}/get/parameters/0/required
+  --> #/paths/~1users~1{userId}/get/parameters/0/required (line 11, column 9)
 error: the parameter has no `name`, which is required
-  --> #/paths/~1users~1{userId}/get/parameters/1
+  --> #/paths/~1users~1{userId}/get/parameters/1 (line 12, column 9)
 error: the response has no `description`, which is required
-  --> #/paths/~1users~1{userId}/get/responses/200
+  --> #/paths/~1users~1{userId}/get/responses/200 (line 14, column 9)
 error: `maxLength` must be a non-negative integer, found a number
-  --> #/paths/~1users~1{userId}/get/responses/200/content/application~1json/schema/properties/name/maxLength
+  --> #/paths/~1users~1{userId}/get/responses/200/content/application~1json/schema/properties/name/maxLength (line 20, column 19)
 error: `items` must be a mapping, found a sequence
-  --> #/paths/~1users~1{userId}/get/responses/200/content/application~1json/schema/properties/tags/items
+  --> #/paths/~1users~1{userId}/get/responses/200/content/application~1json/schema/properties/tags/items (line 21, column 19)
 error: `allOf` must be a sequence, found a mapping
-  --> #/components/schemas/Broken/allOf
+  --> #/components/schemas/Broken/allOf (line 27, column 5)
 warning: `users` does not start with `/`; it is not a path and is ignored
-  --> #/paths/users
+  --> #/paths/users (line 22, column 3)
   help: paths are relative to the server URL and start with `/`
 ",
     );
@@ -329,10 +329,10 @@ paths:
         generated.diagnostics.to_string(),
         "\
 warning: `required: true` inside a schema is not valid JSON Schema; it is ignored
-  --> #/paths/~1a/get/parameters/0/schema/required
+  --> #/paths/~1a/get/parameters/0/schema/required (line 8, column 9)
   help: a parameter's `required` goes beside its `schema`; a property is required when the parent lists it in `required`
 warning: `required: true` inside a property schema is not valid JSON Schema
-  --> #/paths/~1a/get/responses/200/content/application~1json/schema/properties/x/required
+  --> #/paths/~1a/get/responses/200/content/application~1json/schema/properties/x/required (line 17, column 19)
   help: list `x` in the parent schema's `required` array instead; treated that way
 "
     );
@@ -352,7 +352,7 @@ fn dangling_schema_ref() {
         "dangling-schema-ref.yaml",
         "\
 error: `$ref: #/components/schemas/Missing` points at nothing
-  --> #/paths/~1users/get/responses/200/content/application~1json/schema/$ref
+  --> #/paths/~1users/get/responses/200/content/application~1json/schema/$ref (line 12, column 15)
   help: define `Missing` under `components/schemas`, or fix the reference
 ",
     );
@@ -364,7 +364,7 @@ fn dangling_parameter_ref() {
         "dangling-parameter-ref.yaml",
         "\
 error: `$ref: #/components/parameters/Missing` points at nothing
-  --> #/paths/~1users/get/parameters/0/$ref
+  --> #/paths/~1users/get/parameters/0/$ref (line 8, column 11)
   help: define `Missing` under `components/parameters`, or fix the reference
 ",
     );
@@ -376,7 +376,7 @@ fn dangling_response_ref() {
         "dangling-response-ref.yaml",
         "\
 error: `$ref: #/components/responses/Missing` points at nothing
-  --> #/paths/~1users/get/responses/404/$ref
+  --> #/paths/~1users/get/responses/404/$ref (line 9, column 9)
   help: define `Missing` under `components/responses`, or fix the reference
 ",
     );
@@ -388,7 +388,7 @@ fn ref_into_another_file() {
         "external-ref.yaml",
         "\
 error: `$ref: other.yaml#/components/schemas/X` points into another document
-  --> #/paths/~1users/get/responses/200/content/application~1json/schema/$ref
+  --> #/paths/~1users/get/responses/200/content/application~1json/schema/$ref (line 12, column 15)
   help: schemas must be referenced as `#/components/schemas/<name>` in this same document
 ",
     );
@@ -398,7 +398,7 @@ error: `$ref: other.yaml#/components/schemas/X` points into another document
 fn ref_cycle_without_a_concrete_type() {
     let expected = "\
 error: this schema refers to itself without ever becoming an object, enum or union
-  --> #/components/schemas/A
+  --> #/components/schemas/A (line 15, column 5)
   help: a `$ref` cycle needs a concrete object type somewhere in the loop
 ";
     // A: {$ref: B}, B: {$ref: A}
@@ -417,7 +417,7 @@ fn duplicate_operation_ids() {
         "duplicate-operation-id.yaml",
         "\
 error: operationId `list` is also used at #/paths/~1users/get
-  --> #/paths/~1apps/get/operationId
+  --> #/paths/~1apps/get/operationId (line 11, column 7)
   help: every operationId must be unique
 ",
     );
@@ -480,7 +480,7 @@ fn path_template_parameter_not_declared() {
         "undeclared-path-parameter.yaml",
         "\
 error: the path `/apps/{appId}/users/{userId}` uses `{userId}`, which is not declared as a path parameter
-  --> #/paths/~1apps~1{appId}~1users~1{userId}/get
+  --> #/paths/~1apps~1{appId}~1users~1{userId}/get (line 5, column 5)
   help: add a parameter with `name: userId` and `in: path` to the operation or its path item
 ",
     );
@@ -492,22 +492,22 @@ fn several_problems_are_all_reported_errors_first() {
         "many-problems.yaml",
         "\
 error: the path `/users/{userId}` uses `{userId}`, which is not declared as a path parameter
-  --> #/paths/~1users~1{userId}/get
+  --> #/paths/~1users~1{userId}/get (line 7, column 5)
   help: add a parameter with `name: userId` and `in: path` to the operation or its path item
 error: operationId `getUser` is also used at #/paths/~1users~1{userId}/get
-  --> #/paths/~1users/get/operationId
+  --> #/paths/~1users/get/operationId (line 13, column 7)
   help: every operationId must be unique
 error: `$ref: #/components/schemas/App` points at nothing
-  --> #/paths/~1apps/post/requestBody/content/application~1json/schema/$ref
+  --> #/paths/~1apps/post/requestBody/content/application~1json/schema/$ref (line 24, column 13)
   help: define `App` under `components/schemas`, or fix the reference
 error: `$ref: #/components/schemas/Missing` points at nothing
-  --> #/components/schemas/User/properties/app/$ref
+  --> #/components/schemas/User/properties/app/$ref (line 37, column 9)
   help: define `Missing` under `components/schemas`, or fix the reference
 warning: `required: true` inside a property schema is not valid JSON Schema
-  --> #/components/schemas/User/properties/id/required
+  --> #/components/schemas/User/properties/id/required (line 36, column 9)
   help: list `id` in the parent schema's `required` array instead; treated that way
 warning: cookie parameter `session` is not supported; the operation is generated without it
-  --> #/paths/~1apps/post/parameters/0
+  --> #/paths/~1apps/post/parameters/0 (line 20, column 9)
 ",
     );
 }
