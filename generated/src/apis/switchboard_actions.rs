@@ -33,7 +33,7 @@ impl SwitchboardActions<'_> {
         app_id: &str,
         conversation_id: &str,
         body: &types::PassControlBody,
-    ) -> Call<serde_json::Map<String, serde_json::Value>, PassControlError> {
+    ) -> Call<(), PassControlError> {
         let app_id = encode_path_segment(app_id);
         let conversation_id = encode_path_segment(conversation_id);
         let path = format!(
@@ -50,7 +50,7 @@ impl SwitchboardActions<'_> {
             self.client,
             request,
             |response| match response.status().as_u16() {
-                200 => response.json(),
+                200 => response.empty(),
                 404 => Err(response.error_from_body(PassControlError::NotFound)),
                 _ => Err(response.unexpected()),
             },
@@ -71,7 +71,7 @@ impl SwitchboardActions<'_> {
         app_id: &str,
         conversation_id: &str,
         body: Option<&types::ReleaseControlBody>,
-    ) -> Call<serde_json::Map<String, serde_json::Value>, ReleaseControlError> {
+    ) -> Call<(), ReleaseControlError> {
         let app_id = encode_path_segment(app_id);
         let conversation_id = encode_path_segment(conversation_id);
         let path = format!(
@@ -90,7 +90,7 @@ impl SwitchboardActions<'_> {
             self.client,
             request,
             |response| match response.status().as_u16() {
-                200 => response.json(),
+                200 => response.empty(),
                 403 => Err(response.error_from_body(ReleaseControlError::Forbidden)),
                 404 => Err(response.error_from_body(ReleaseControlError::NotFound)),
                 _ => Err(response.unexpected()),
@@ -112,7 +112,7 @@ impl SwitchboardActions<'_> {
         app_id: &str,
         conversation_id: &str,
         body: &types::OfferControlBody,
-    ) -> Call<serde_json::Map<String, serde_json::Value>, OfferControlError> {
+    ) -> Call<(), OfferControlError> {
         let app_id = encode_path_segment(app_id);
         let conversation_id = encode_path_segment(conversation_id);
         let path = format!(
@@ -129,7 +129,7 @@ impl SwitchboardActions<'_> {
             self.client,
             request,
             |response| match response.status().as_u16() {
-                200 => response.json(),
+                200 => response.empty(),
                 404 => Err(response.error_from_body(OfferControlError::NotFound)),
                 _ => Err(response.unexpected()),
             },
@@ -150,7 +150,7 @@ impl SwitchboardActions<'_> {
         app_id: &str,
         conversation_id: &str,
         body: &types::AcceptControlBody,
-    ) -> Call<serde_json::Map<String, serde_json::Value>, AcceptControlError> {
+    ) -> Call<(), AcceptControlError> {
         let app_id = encode_path_segment(app_id);
         let conversation_id = encode_path_segment(conversation_id);
         let path = format!(
@@ -167,7 +167,7 @@ impl SwitchboardActions<'_> {
             self.client,
             request,
             |response| match response.status().as_u16() {
-                200 => response.json(),
+                200 => response.empty(),
                 403 => Err(response.error_from_body(AcceptControlError::Forbidden)),
                 404 => Err(response.error_from_body(AcceptControlError::NotFound)),
                 _ => Err(response.unexpected()),
@@ -178,6 +178,7 @@ impl SwitchboardActions<'_> {
 
 /// The documented error responses of [`SwitchboardActions::pass_control`], carried by [`Error::Api`](crate::Error::Api).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PassControlError {
     /// `404` The app or conversation does not exist.
     NotFound(types::ErrorResponse),
@@ -200,6 +201,7 @@ impl std::fmt::Display for PassControlError {
 impl std::error::Error for PassControlError {}
 /// The documented error responses of [`SwitchboardActions::release_control`], carried by [`Error::Api`](crate::Error::Api).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ReleaseControlError {
     /// `403` The calling integration is not allowed to release control.
     Forbidden(types::ErrorResponse),
@@ -231,6 +233,7 @@ impl std::fmt::Display for ReleaseControlError {
 impl std::error::Error for ReleaseControlError {}
 /// The documented error responses of [`SwitchboardActions::offer_control`], carried by [`Error::Api`](crate::Error::Api).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum OfferControlError {
     /// `404` The app or conversation does not exist.
     NotFound(types::ErrorResponse),
@@ -253,6 +256,7 @@ impl std::fmt::Display for OfferControlError {
 impl std::error::Error for OfferControlError {}
 /// The documented error responses of [`SwitchboardActions::accept_control`], carried by [`Error::Api`](crate::Error::Api).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AcceptControlError {
     /// `403` The calling integration is not allowed to accept control.
     Forbidden(types::ErrorResponse),

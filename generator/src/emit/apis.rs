@@ -508,6 +508,7 @@ fn emit_response_enum(api: &Api, op: &Operation, method: &str) -> TokenStream {
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
         }
@@ -574,6 +575,7 @@ fn emit_error_enum(api: &Api, op: &Operation, method: &str) -> TokenStream {
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
         }

@@ -565,6 +565,12 @@ impl<'a> Lowerer<'a> {
                 ));
                 Some(TypeRef::Json)
             };
+            // A success body that declares no properties (`type: object`
+            // alone) tells the caller nothing: the operation returns `()`.
+            let body = match body {
+                Some(TypeRef::Object) if is_success => None,
+                other => other,
+            };
             let scope = if is_success {
                 &mut success_scope
             } else {
