@@ -20,7 +20,7 @@
 //! };
 //! match client.switchboard_actions().pass_control("app-id", "conversation-id", &body).await {
 //!     Ok(response) => println!("ok: {response:?}"),
-//!     Err(Error::Api(error)) => eprintln!("the API said no: {error}"),
+//!     Err(Error::Api { error, .. }) => eprintln!("the API said no: {error}"),
 //!     Err(other) => return Err(other.into()),
 //! }
 //! # Ok(())
@@ -48,5 +48,15 @@ pub mod types;
 pub mod webhooks;
 
 pub use runtime::{Auth, BuildError, Client, ClientBuilder, Error, InvalidRequest};
+pub use runtime::{Jwt, JwtScope, RequestOptions, RetryOutcome, RetryPolicy};
+pub use runtime::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+
+/// The HTTP client this crate sends requests with, for
+/// [`ClientBuilder::http_client`].
+pub use reqwest::Client as HttpClient;
+pub use reqwest::{header::HeaderMap, StatusCode};
+
+/// The HTTP stack, for settings this crate does not wrap (proxies, TLS).
+pub use reqwest;
 pub use servers::Server;
 pub use support::Upload;

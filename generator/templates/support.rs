@@ -97,13 +97,4 @@ impl Upload {
         self.content_type = Some(content_type.into());
         self
     }
-
-    /// The multipart part for this upload.
-    pub(crate) fn to_part(&self) -> Result<reqwest::multipart::Part, reqwest::Error> {
-        let part = reqwest::multipart::Part::bytes(self.bytes.clone()).file_name(self.file_name.clone());
-        match &self.content_type {
-            Some(content_type) => part.mime_str(content_type),
-            None => Ok(part),
-        }
-    }
 }

@@ -18,7 +18,7 @@ use sunshine_conversations::types::{
     self, AcceptControlBody, ErrorResponse, OfferControlBody, PassControlBody, ReleaseControlBody,
 };
 use sunshine_conversations::{
-    Auth, BuildError, Client, ClientBuilder, Error, InvalidRequest, Server,
+    Auth, BuildError, Client, ClientBuilder, Error, InvalidRequest, RetryPolicy, Server,
 };
 use wiremock::matchers::{any, basic_auth, bearer_token, body_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -163,10 +163,10 @@ fn outcome<E: StdError + 'static>(
         Err(error) => error,
     };
     let kind = match &error {
-        Error::Api(_) => Kind::Api,
+        Error::Api { .. } => Kind::Api,
         Error::UnexpectedStatus { .. } => Kind::UnexpectedStatus,
         Error::Decode { .. } => Kind::Decode,
-        Error::Transport(_) => Kind::Transport,
+        Error::Transport { .. } => Kind::Transport,
         Error::InvalidRequest(InvalidRequest::Url { .. }) => Kind::InvalidRequestUrl,
         Error::InvalidRequest(_) => Kind::InvalidRequestOther,
         _ => Kind::Other,
@@ -552,9 +552,13 @@ async fn not_found_is_a_typed_api_error_for_pass_control() {
         .unwrap_err();
 
     match &error {
-        Error::Api(PassControlError::NotFound(ErrorResponse {
-            errors: Some(errors),
-        })) => {
+        Error::Api {
+            error:
+                PassControlError::NotFound(ErrorResponse {
+                    errors: Some(errors),
+                }),
+            ..
+        } => {
             assert_eq!(errors.len(), 1);
             assert_eq!(errors[0].code.as_deref(), Some("conversation_not_found"));
             assert_eq!(errors[0].title.as_deref(), Some("Conversation not found"));
@@ -586,9 +590,13 @@ async fn not_found_is_a_typed_api_error_for_offer_control() {
         .unwrap_err();
 
     match &error {
-        Error::Api(OfferControlError::NotFound(ErrorResponse {
-            errors: Some(errors),
-        })) => {
+        Error::Api {
+            error:
+                OfferControlError::NotFound(ErrorResponse {
+                    errors: Some(errors),
+                }),
+            ..
+        } => {
             assert_eq!(errors[0].code.as_deref(), Some("conversation_not_found"));
             assert_eq!(errors[0].title.as_deref(), Some("Conversation not found"));
         }
@@ -608,9 +616,13 @@ async fn not_found_is_a_typed_api_error_for_accept_control() {
         .unwrap_err();
 
     match &error {
-        Error::Api(AcceptControlError::NotFound(ErrorResponse {
-            errors: Some(errors),
-        })) => {
+        Error::Api {
+            error:
+                AcceptControlError::NotFound(ErrorResponse {
+                    errors: Some(errors),
+                }),
+            ..
+        } => {
             assert_eq!(errors[0].code.as_deref(), Some("conversation_not_found"));
             assert_eq!(errors[0].title.as_deref(), Some("Conversation not found"));
         }
@@ -630,9 +642,13 @@ async fn not_found_is_a_typed_api_error_for_release_control() {
         .unwrap_err();
 
     match &error {
-        Error::Api(ReleaseControlError::NotFound(ErrorResponse {
-            errors: Some(errors),
-        })) => {
+        Error::Api {
+            error:
+                ReleaseControlError::NotFound(ErrorResponse {
+                    errors: Some(errors),
+                }),
+            ..
+        } => {
             assert_eq!(errors[0].code.as_deref(), Some("conversation_not_found"));
             assert_eq!(errors[0].title.as_deref(), Some("Conversation not found"));
         }
@@ -652,9 +668,13 @@ async fn forbidden_is_a_typed_api_error_for_accept_control() {
         .unwrap_err();
 
     match &error {
-        Error::Api(AcceptControlError::Forbidden(ErrorResponse {
-            errors: Some(errors),
-        })) => {
+        Error::Api {
+            error:
+                AcceptControlError::Forbidden(ErrorResponse {
+                    errors: Some(errors),
+                }),
+            ..
+        } => {
             assert_eq!(errors[0].code.as_deref(), Some("forbidden"));
             assert_eq!(
                 errors[0].title.as_deref(),
@@ -677,9 +697,13 @@ async fn forbidden_is_a_typed_api_error_for_release_control() {
         .unwrap_err();
 
     match &error {
-        Error::Api(ReleaseControlError::Forbidden(ErrorResponse {
-            errors: Some(errors),
-        })) => {
+        Error::Api {
+            error:
+                ReleaseControlError::Forbidden(ErrorResponse {
+                    errors: Some(errors),
+                }),
+            ..
+        } => {
             assert_eq!(errors[0].code.as_deref(), Some("forbidden"));
             assert_eq!(
                 errors[0].title.as_deref(),
@@ -704,7 +728,7 @@ async fn documented_statuses_map_to_their_variant_for_every_operation() {
             if documented {
                 assert_eq!(failure.kind, Kind::Api, "{op:?} {status}: {failure:?}");
                 assert_eq!(failure.api, Some((status, expected.clone())), "{op:?}");
-                assert_eq!(failure.status, None, "{op:?}");
+                assert_eq!(failure.status.map(|s| s.as_u16()), Some(status), "{op:?}");
                 assert_eq!(failure.raw_body, None, "{op:?}");
             } else {
                 // pass/offer do not document 403: the body is kept raw.
@@ -773,9 +797,17 @@ async fn api_error_display_source_and_accessors() {
     let api = error.api_error().unwrap();
     assert_eq!(message, format!("the API returned an error: {api}"));
     assert!(error.source().is_none(), "{:?}", error.source());
-    assert_eq!(error.status(), None);
+    // Documented errors keep the response's status and headers too.
+    assert_eq!(error.status(), Some(StatusCode::NOT_FOUND));
     assert_eq!(error.raw_body(), None);
-    assert!(error.headers().is_none());
+    assert_eq!(
+        error.headers().and_then(|h| h.get("content-type")),
+        Some(&reqwest::header::HeaderValue::from_static(
+            "application/json"
+        ))
+    );
+    assert!(!error.is_retryable());
+    assert_eq!(error.attempts(), 1);
     assert_eq!(
         error.into_api_error(),
         Some(AcceptControlError::NotFound(error_response(
@@ -975,7 +1007,7 @@ async fn forbidden_with_non_json_body_is_a_decode_error() {
     }
     assert_eq!(error.status(), Some(StatusCode::FORBIDDEN));
     assert_eq!(error.raw_body(), Some("Forbidden"));
-    assert!(error.headers().is_none());
+    assert!(error.headers().is_some());
     assert!(error.source().unwrap().is::<serde_json::Error>());
 }
 
@@ -1636,8 +1668,10 @@ fn debug_output_never_shows_secrets() {
 
 #[tokio::test]
 async fn connection_refused_is_a_transport_error_for_every_operation() {
+    // Nothing was sent, so every method is retried: quickly, here.
     let client = Client::builder()
         .base_url(format!("http://127.0.0.1:{}", closed_port()))
+        .retry(RetryPolicy::default().initial_delay(std::time::Duration::from_millis(1)))
         .build()
         .unwrap();
 
@@ -1646,7 +1680,10 @@ async fn connection_refused_is_a_transport_error_for_every_operation() {
         assert_eq!(failure.kind, Kind::Transport, "{op:?}: {failure:?}");
         assert_eq!(failure.status, None, "{op:?}");
         assert_eq!(failure.raw_body, None, "{op:?}");
-        assert_eq!(failure.display, "the HTTP request failed", "{op:?}");
+        assert_eq!(
+            failure.display, "the HTTP request failed (4 attempts)",
+            "{op:?}"
+        );
         assert!(failure.source_is_reqwest, "{op:?}: {:?}", failure.sources);
     }
 
@@ -1656,9 +1693,12 @@ async fn connection_refused_is_a_transport_error_for_every_operation() {
         .await
         .unwrap_err();
     match &error {
-        Error::Transport(source) => assert!(source.is_connect(), "{source:?}"),
+        Error::Transport { source, .. } => assert!(source.is_connect(), "{source:?}"),
         other => panic!("expected Transport, got {other:?}"),
     }
+    assert!(error.is_retryable());
+    assert_eq!(error.attempts(), 4);
+    assert_eq!(error.retry_after(), None);
 }
 
 #[tokio::test]
@@ -1689,7 +1729,7 @@ async fn a_timeout_of_the_users_http_client_is_a_transport_error() {
         .unwrap_err();
 
     match &error {
-        Error::Transport(source) => assert!(source.is_timeout(), "{source:?}"),
+        Error::Transport { source, .. } => assert!(source.is_timeout(), "{source:?}"),
         other => panic!("expected Transport, got {other:?}"),
     }
     assert_eq!(error.status(), None);
@@ -1723,7 +1763,13 @@ async fn clients_and_errors_can_cross_tasks_and_threads() {
     for task in tasks {
         let error = task.await.unwrap().unwrap_err();
         assert!(
-            matches!(error, Error::Api(PassControlError::NotFound(_))),
+            matches!(
+                error,
+                Error::Api {
+                    error: PassControlError::NotFound(_),
+                    ..
+                }
+            ),
             "{error:?}"
         );
         assert_send_sync(&error);

@@ -39,11 +39,17 @@ impl SwitchboardActions<'_> {
         let path = format!(
             "/v2/apps/{app_id}/conversations/{conversation_id}/passControl"
         );
-        let request = Request::new(reqwest::Method::POST, path).json(body);
+        let request = Request::new(
+                "PassControl",
+                reqwest::Method::POST,
+                "/v2/apps/{appId}/conversations/{conversationId}/passControl",
+                path,
+            )
+            .json(body);
         let response = self.client.send(request).await?;
         match response.status().as_u16() {
             200 => response.json(),
-            404 => Err(Error::Api(PassControlError::NotFound(response.json()?))),
+            404 => Err(response.error_from_body(PassControlError::NotFound)),
             _ => Err(response.unexpected()),
         }
     }
@@ -68,15 +74,20 @@ impl SwitchboardActions<'_> {
         let path = format!(
             "/v2/apps/{app_id}/conversations/{conversation_id}/releaseControl"
         );
-        let mut request = Request::new(reqwest::Method::POST, path);
+        let mut request = Request::new(
+            "ReleaseControl",
+            reqwest::Method::POST,
+            "/v2/apps/{appId}/conversations/{conversationId}/releaseControl",
+            path,
+        );
         if let Some(body) = body {
             request = request.json(body);
         }
         let response = self.client.send(request).await?;
         match response.status().as_u16() {
             200 => response.json(),
-            403 => Err(Error::Api(ReleaseControlError::Forbidden(response.json()?))),
-            404 => Err(Error::Api(ReleaseControlError::NotFound(response.json()?))),
+            403 => Err(response.error_from_body(ReleaseControlError::Forbidden)),
+            404 => Err(response.error_from_body(ReleaseControlError::NotFound)),
             _ => Err(response.unexpected()),
         }
     }
@@ -101,11 +112,17 @@ impl SwitchboardActions<'_> {
         let path = format!(
             "/v2/apps/{app_id}/conversations/{conversation_id}/offerControl"
         );
-        let request = Request::new(reqwest::Method::POST, path).json(body);
+        let request = Request::new(
+                "OfferControl",
+                reqwest::Method::POST,
+                "/v2/apps/{appId}/conversations/{conversationId}/offerControl",
+                path,
+            )
+            .json(body);
         let response = self.client.send(request).await?;
         match response.status().as_u16() {
             200 => response.json(),
-            404 => Err(Error::Api(OfferControlError::NotFound(response.json()?))),
+            404 => Err(response.error_from_body(OfferControlError::NotFound)),
             _ => Err(response.unexpected()),
         }
     }
@@ -130,12 +147,18 @@ impl SwitchboardActions<'_> {
         let path = format!(
             "/v2/apps/{app_id}/conversations/{conversation_id}/acceptControl"
         );
-        let request = Request::new(reqwest::Method::POST, path).json(body);
+        let request = Request::new(
+                "AcceptControl",
+                reqwest::Method::POST,
+                "/v2/apps/{appId}/conversations/{conversationId}/acceptControl",
+                path,
+            )
+            .json(body);
         let response = self.client.send(request).await?;
         match response.status().as_u16() {
             200 => response.json(),
-            403 => Err(Error::Api(AcceptControlError::Forbidden(response.json()?))),
-            404 => Err(Error::Api(AcceptControlError::NotFound(response.json()?))),
+            403 => Err(response.error_from_body(AcceptControlError::Forbidden)),
+            404 => Err(response.error_from_body(AcceptControlError::NotFound)),
             _ => Err(response.unexpected()),
         }
     }

@@ -200,7 +200,10 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
         .then(|| quote!(mut));
     let params = op.other_params.iter().map(|p| emit_param(api, p));
     // A required body is part of building the request; an optional one is added when given.
-    let mut request = quote!(Request::new(reqwest::Method::#method, path));
+    let operation_id = &op.id;
+    let template = &op.path;
+    let mut request =
+        quote!(Request::new(#operation_id, reqwest::Method::#method, #template, path));
     let mut optional_body = None;
     if let Some(body) = &op.body {
         let attach = match &body.kind {
@@ -338,17 +341,17 @@ fn emit_param(api: &Api, param: &Parameter) -> TokenStream {
 fn multipart_form(api: &Api, ty: &TypeRef) -> TokenStream {
     let TypeRef::Named(id) = ty else {
         return quote!(
-            reqwest::multipart::Form::new().text("body", crate::support::query_value(body))
+            crate::runtime::Multipart::new().text("body", crate::support::query_value(body))
         );
     };
     let Some(TypeKind::Struct(s)) = api.type_def(id).map(|d| &d.kind) else {
-        return quote!(reqwest::multipart::Form::new());
+        return quote!(crate::runtime::Multipart::new());
     };
     let parts = s.fields.iter().map(|f| {
         let member = ident(&f.name);
         let name = &f.json_name;
         let add = match &f.ty {
-            TypeRef::Binary => quote!(form = form.part(#name, value.to_part().map_err(|err| Error::InvalidRequest(crate::runtime::InvalidRequest::Http(err)))?);),
+            TypeRef::Binary => quote!(form = form.file(#name, value);),
             _ => quote!(form = form.text(#name, crate::support::query_value(value));),
         };
         if f.required && !f.nullable {
@@ -358,7 +361,7 @@ fn multipart_form(api: &Api, ty: &TypeRef) -> TokenStream {
         }
     });
     quote! {{
-        let mut form = reqwest::multipart::Form::new();
+        let mut form = crate::runtime::Multipart::new();
         #(#parts)*
         form
     }}
@@ -422,16 +425,16 @@ fn response_arms(op: &Operation) -> Vec<TokenStream> {
         let pattern = status_pattern(r.status);
         let arm = match (r.status, &r.body) {
             (Status::Code(_), Some(_)) => {
-                quote!(#pattern => Err(Error::Api(#error::#variant(response.json()?))),)
+                quote!(#pattern => Err(response.error_from_body(#error::#variant)),)
             }
-            (Status::Code(_), None) => quote!(#pattern => Err(Error::Api(#error::#variant)),),
+            (Status::Code(_), None) => quote!(#pattern => Err(response.error(#error::#variant)),),
             (_, Some(_)) => {
                 let binding = bound_pattern(r.status);
-                quote!(#binding => Err(Error::Api(#error::#variant { status, body: response.json()? })),)
+                quote!(#binding => Err(response.error_from_body(|body| #error::#variant { status, body })),)
             }
             (_, None) => {
                 let binding = bound_pattern(r.status);
-                quote!(#binding => Err(Error::Api(#error::#variant { status })),)
+                quote!(#binding => Err(response.error(#error::#variant { status })),)
             }
         };
         has_default |= r.status == Status::Default;

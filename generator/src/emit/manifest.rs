@@ -23,12 +23,22 @@ description = "{description}"
 [lib]
 name = "{lib}"
 
+[features]
+default = ["tracing"]
+# A `tracing` span for each request.
+tracing = ["dep:tracing"]
+
 [dependencies]
 reqwest = {{ version = "0.12", default-features = false, features = ["json", "rustls-tls", "multipart"] }}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 percent-encoding = "2"
 bytes = "1"
+tokio = {{ version = "1", features = ["time"] }}
+httpdate = "1"
+hmac = "0.12"
+sha2 = "0.10"
+tracing = {{ version = "0.1", optional = true }}
 "#,
         name = config.name,
         version = config.version,

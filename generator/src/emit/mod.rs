@@ -16,8 +16,30 @@ use proc_macro2::TokenStream;
 
 use crate::model::Api;
 
-/// The hand-written runtime every generated crate carries.
-const RUNTIME: &str = include_str!("../../templates/runtime.rs");
+/// The hand-written runtime every generated crate carries: its modules, by
+/// file name under `src/runtime/`.
+const RUNTIME: [(&str, &str); 8] = [
+    ("mod.rs", include_str!("../../templates/runtime/mod.rs")),
+    ("auth.rs", include_str!("../../templates/runtime/auth.rs")),
+    (
+        "builder.rs",
+        include_str!("../../templates/runtime/builder.rs"),
+    ),
+    (
+        "options.rs",
+        include_str!("../../templates/runtime/options.rs"),
+    ),
+    (
+        "request.rs",
+        include_str!("../../templates/runtime/request.rs"),
+    ),
+    (
+        "response.rs",
+        include_str!("../../templates/runtime/response.rs"),
+    ),
+    ("retry.rs", include_str!("../../templates/runtime/retry.rs")),
+    ("trace.rs", include_str!("../../templates/runtime/trace.rs")),
+];
 /// Serde helpers the generated types use.
 const SUPPORT: &str = include_str!("../../templates/support.rs");
 /// Untagged-union decoding, shared with the generator's example checks.
@@ -66,8 +88,10 @@ pub fn emit(api: &Api, config: &CrateConfig) -> BTreeMap<String, FileContent> {
     );
     // The runtime's doc examples name the crate; it is named by the configuration.
     let library = config.name.replace('-', "_");
-    let runtime = RUNTIME.replace("use sunshine_conversations::", &format!("use {library}::"));
-    files.insert("src/runtime.rs".to_owned(), FileContent::Text(runtime));
+    for (file, text) in RUNTIME {
+        let text = text.replace("use sunshine_conversations::", &format!("use {library}::"));
+        files.insert(format!("src/runtime/{file}"), FileContent::Text(text));
+    }
     files.insert(
         "src/support.rs".to_owned(),
         FileContent::Text(SUPPORT.to_owned()),

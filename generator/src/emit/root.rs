@@ -45,6 +45,14 @@ pub fn emit_lib(api: &Api, config: &CrateConfig) -> TokenStream {
         #[rustfmt::skip] pub mod webhooks;
 
         pub use runtime::{Auth, BuildError, Client, ClientBuilder, Error, InvalidRequest};
+        pub use runtime::{Jwt, JwtScope, RequestOptions, RetryOutcome, RetryPolicy};
+        pub use runtime::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+        /// The HTTP client this crate sends requests with, for
+        /// [`ClientBuilder::http_client`].
+        pub use reqwest::Client as HttpClient;
+        pub use reqwest::{header::HeaderMap, StatusCode};
+        /// The HTTP stack, for settings this crate does not wrap (proxies, TLS).
+        pub use reqwest;
         pub use servers::Server;
         pub use support::Upload;
     }
@@ -67,7 +75,7 @@ fn usage_example(api: &Api, config: &CrateConfig) -> String {
         let (setup, args) = simple_call(api, op, &crate_name).unwrap_or_default();
         code.push_str(&setup);
         code.push_str(&format!(
-            "match client.{}().{}({}).await {{\n    Ok(response) => println!(\"ok: {{response:?}}\"),\n    Err(Error::Api(error)) => eprintln!(\"the API said no: {{error}}\"),\n    Err(other) => return Err(other.into()),\n}}\n",
+            "match client.{}().{}({}).await {{\n    Ok(response) => println!(\"ok: {{response:?}}\"),\n    Err(Error::Api {{ error, .. }}) => eprintln!(\"the API said no: {{error}}\"),\n    Err(other) => return Err(other.into()),\n}}\n",
             group.module,
             op.fn_name,
             args
