@@ -3,10 +3,13 @@
 //! checks every request against `spec/sunshine-conversations.yaml` with its
 //! own OpenAPI validator, independent of this project's generator.
 //!
-//! Every operation is called with basic and with bearer credentials and with
-//! each shape of body, and Prism must find nothing wrong with any request.
-//! A second test sends requests that break the document and checks that the
-//! same detection reports them, so the first test can fail.
+//! Every operation is called with basic auth, a bearer token and a JWT the
+//! client signs, with each shape of body, and with `Prefer: code=403` or
+//! `code=404` (Prism's way to pick a documented response, sent as a
+//! per-request option) to check that error answers decode to the operation's
+//! typed error. Prism must find nothing wrong with any request. A second test
+//! sends requests that break the document and checks that the same
+//! detection reports them, so the first test can fail.
 //!
 //! Prism is an npm package pinned by `contract/package.json` and
 //! `contract/package-lock.json`; the first run installs it with `npm ci`.
@@ -20,6 +23,8 @@ mod common;
 mod prism;
 mod prism_log;
 
+use std::time::Duration;
+
 use serde_json::{json, Map, Value};
 use sunshine_conversations::apis::switchboard_actions::{
     AcceptControlError, OfferControlError, PassControlError, ReleaseControlError,
@@ -27,7 +32,7 @@ use sunshine_conversations::apis::switchboard_actions::{
 use sunshine_conversations::types::{
     AcceptControlBody, ErrorResponse, OfferControlBody, PassControlBody, ReleaseControlBody,
 };
-use sunshine_conversations::{Client, Error};
+use sunshine_conversations::{Auth, Client, Error, RequestOptions};
 
 use crate::prism::{Prism, Stopped};
 
@@ -45,6 +50,14 @@ enum Op {
 
 impl Op {
     const ALL: [Op; 4] = [Op::Pass, Op::Offer, Op::Accept, Op::Release];
+
+    /// The error statuses the document gives the operation.
+    fn documented_errors(self) -> &'static [u16] {
+        match self {
+            Op::Pass | Op::Offer => &[404],
+            Op::Accept | Op::Release => &[403, 404],
+        }
+    }
 
     fn action(self) -> &'static str {
         match self {
@@ -95,12 +108,20 @@ impl Ids {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Credentials {
+    /// An API key id and secret with HTTP Basic authentication.
     Basic,
+    /// A JWT signed elsewhere, as a bearer token.
     Bearer,
+    /// A JWT the client signs from an API key, as a bearer token.
+    SignedJwt,
 }
 
 impl Credentials {
-    const ALL: [Credentials; 2] = [Credentials::Basic, Credentials::Bearer];
+    const ALL: [Credentials; 3] = [
+        Credentials::Basic,
+        Credentials::Bearer,
+        Credentials::SignedJwt,
+    ];
 
     fn client(self, base_url: &str) -> Client {
         let builder = Client::builder().base_url(base_url);
@@ -109,6 +130,10 @@ impl Credentials {
             // Prism checks the scheme, not the signature.
             Credentials::Bearer => builder.bearer_token(
                 "eyJhbGciOiJIUzI1NiIsImtpZCI6ImFwcF82NGExZjBjMiJ9.eyJzY29wZSI6ImFwcCJ9.c2lnbmF0dXJl",
+            ),
+            Credentials::SignedJwt => builder.auth(
+                Auth::jwt("app_64a1f0c2", "contract-test-secret")
+                    .expires_in(Duration::from_secs(600)),
             ),
         };
         builder.build().expect("a client for Prism")
@@ -164,40 +189,75 @@ struct Case {
     credentials: Credentials,
     body: Body,
     ids: Ids,
+    /// The documented error status asked of Prism with `Prefer: code=…`
+    /// (sent through `Client::with_options`); `None` for its `200`.
+    prefer: Option<u16>,
 }
 
 impl Case {
-    /// Every operation, with each credential and each body, and once with
-    /// ids that need percent-encoding.
+    /// Every operation with each credential: with each body, asking for
+    /// each documented error status, and once with ids that need
+    /// percent-encoding.
     fn all() -> Vec<Case> {
         let mut cases = Vec::new();
+        let plain = |op, credentials, body, prefer| Case {
+            op,
+            credentials,
+            body,
+            ids: Ids::Plain,
+            prefer,
+        };
         for credentials in Credentials::ALL {
             for op in Op::ALL {
                 for &body in Body::for_op(op) {
-                    cases.push(Case {
-                        op,
-                        credentials,
-                        body,
-                        ids: Ids::Plain,
-                    });
+                    cases.push(plain(op, credentials, body, None));
+                }
+                for &status in op.documented_errors() {
+                    cases.push(plain(op, credentials, Body::Metadata, Some(status)));
                 }
             }
         }
         for op in Op::ALL {
             cases.push(Case {
-                op,
-                credentials: Credentials::Basic,
-                body: Body::Metadata,
                 ids: Ids::Reserved,
+                ..plain(op, Credentials::Basic, Body::Metadata, None)
             });
         }
         cases
     }
 
-    /// The mocked response Prism picks from the document: each operation's
-    /// `200` example is an empty object.
+    /// The status Prism should answer with.
+    fn status(self) -> u16 {
+        self.prefer.unwrap_or(200)
+    }
+
+    /// What the client should make of Prism's answer, which is the
+    /// document's example for the status: an empty object for `200`, an
+    /// `errors` list for `403` and `404`.
     fn expected(self) -> Outcome {
-        Outcome::Success(Map::new())
+        let example = |code: &str, title: &str| {
+            serde_json::from_value(json!({"errors": [{"code": code, "title": title}]}))
+                .expect("an ErrorResponse")
+        };
+        match self.prefer {
+            None => Outcome::Success(Map::new()),
+            Some(403) => Outcome::Forbidden(example("forbidden", "Forbidden")),
+            Some(404) => {
+                Outcome::NotFound(example("conversation_not_found", "Conversation not found"))
+            }
+            Some(other) => unreachable!("no case asks for {other}"),
+        }
+    }
+
+    /// The client for this case: its credentials, and the `Prefer` header
+    /// as a per-request option.
+    fn client(self, base_url: &str) -> Client {
+        let client = self.credentials.client(base_url);
+        match self.prefer {
+            Some(status) => client
+                .with_options(RequestOptions::new().header("Prefer", &format!("code={status}"))),
+            None => client,
+        }
     }
 
     async fn call(self, client: &Client) -> Outcome {
@@ -212,7 +272,10 @@ impl Case {
                 };
                 match actions.pass_control(app_id, conversation_id, &body).await {
                     Ok(map) => Outcome::Success(map),
-                    Err(Error::Api(PassControlError::NotFound(body))) => Outcome::NotFound(body),
+                    Err(Error::Api {
+                        error: PassControlError::NotFound(body),
+                        ..
+                    }) => Outcome::NotFound(body),
                     Err(other) => Outcome::Failed(other.to_string()),
                 }
             }
@@ -223,7 +286,10 @@ impl Case {
                 };
                 match actions.offer_control(app_id, conversation_id, &body).await {
                     Ok(map) => Outcome::Success(map),
-                    Err(Error::Api(OfferControlError::NotFound(body))) => Outcome::NotFound(body),
+                    Err(Error::Api {
+                        error: OfferControlError::NotFound(body),
+                        ..
+                    }) => Outcome::NotFound(body),
                     Err(other) => Outcome::Failed(other.to_string()),
                 }
             }
@@ -231,10 +297,14 @@ impl Case {
                 let body = AcceptControlBody { metadata };
                 match actions.accept_control(app_id, conversation_id, &body).await {
                     Ok(map) => Outcome::Success(map),
-                    Err(Error::Api(AcceptControlError::Forbidden(body))) => {
-                        Outcome::Forbidden(body)
-                    }
-                    Err(Error::Api(AcceptControlError::NotFound(body))) => Outcome::NotFound(body),
+                    Err(Error::Api {
+                        error: AcceptControlError::Forbidden(body),
+                        ..
+                    }) => Outcome::Forbidden(body),
+                    Err(Error::Api {
+                        error: AcceptControlError::NotFound(body),
+                        ..
+                    }) => Outcome::NotFound(body),
                     Err(other) => Outcome::Failed(other.to_string()),
                 }
             }
@@ -243,10 +313,14 @@ impl Case {
                 let body = (self.body != Body::Absent).then_some(&body);
                 match actions.release_control(app_id, conversation_id, body).await {
                     Ok(map) => Outcome::Success(map),
-                    Err(Error::Api(ReleaseControlError::Forbidden(body))) => {
-                        Outcome::Forbidden(body)
-                    }
-                    Err(Error::Api(ReleaseControlError::NotFound(body))) => Outcome::NotFound(body),
+                    Err(Error::Api {
+                        error: ReleaseControlError::Forbidden(body),
+                        ..
+                    }) => Outcome::Forbidden(body),
+                    Err(Error::Api {
+                        error: ReleaseControlError::NotFound(body),
+                        ..
+                    }) => Outcome::NotFound(body),
                     Err(other) => Outcome::Failed(other.to_string()),
                 }
             }
@@ -328,7 +402,7 @@ fn every_operation_conforms_to_the_document() {
     let mut problems = Vec::new();
     block_on(async {
         for case in &cases {
-            let client = case.credentials.client(prism.base_url());
+            let client = case.client(prism.base_url());
             let outcome = case.call(&client).await;
             if outcome != case.expected() {
                 problems.push(format!(
@@ -349,10 +423,11 @@ fn every_operation_conforms_to_the_document() {
         for violation in &exchange.violations {
             problems.push(format!("{case:?}: Prism: {violation}"));
         }
-        if exchange.violations.is_empty() && exchange.status != Some(200) {
+        if exchange.violations.is_empty() && exchange.status != Some(case.status()) {
             problems.push(format!(
-                "{case:?}: Prism logged status {:?}, not the 200 it was asked for",
-                exchange.status
+                "{case:?}: Prism logged status {:?}, not the {} it was asked for",
+                exchange.status,
+                case.status()
             ));
         }
     }
@@ -436,6 +511,7 @@ fn requests_that_break_the_document_are_reported() {
             credentials: Credentials::Basic,
             body: Body::Metadata,
             ids: Ids::Plain,
+            prefer: None,
         }
         .call(&Credentials::Basic.client(&base_url))
         .await;
