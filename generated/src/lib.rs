@@ -47,7 +47,7 @@ pub mod types;
 #[rustfmt::skip]
 pub mod webhooks;
 
-pub use runtime::{Auth, BuildError, Client, ClientBuilder, Error, InvalidRequest};
+pub use runtime::{Auth, BuildError, Call, Client, ClientBuilder, Error, InvalidRequest};
 pub use runtime::{Jwt, JwtScope, RequestOptions, RetryOutcome, RetryPolicy};
 pub use runtime::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 

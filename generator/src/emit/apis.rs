@@ -57,11 +57,11 @@ pub fn emit_group(api: &Api, group: &OperationGroup) -> TokenStream {
     let has_path_params = group.operations.iter().any(|op| !op.path_params.is_empty());
     let runtime_import = if has_path_params {
         quote!(
-            use crate::runtime::{encode_path_segment, Error, Request};
+            use crate::runtime::{encode_path_segment, Call, Request};
         )
     } else {
         quote!(
-            use crate::runtime::{Error, Request};
+            use crate::runtime::{Call, Request};
         )
     };
     quote! {
@@ -157,12 +157,12 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
     if !op.errors.is_empty() {
         doc.push_str("\n\n# Errors\n\n");
         doc.push_str(&format!(
-            "[`Error::Api`] with a [`{}`] for a documented error status ({}); the other [`Error`] variants for anything else.",
+            "[`Error::Api`](crate::Error::Api) with a [`{}`] for a documented error status ({}); the other [`Error`](crate::Error) variants for anything else.",
             op.error_type(),
             op.errors.iter().map(|r| status_doc(r.status)).collect::<Vec<_>>().join(", ")
         ));
     } else {
-        doc.push_str("\n\n# Errors\n\nAn [`Error`] when the request fails or the response is not a documented success.");
+        doc.push_str("\n\n# Errors\n\nAn [`Error`](crate::Error) when the request fails or the response is not a documented success.");
     }
     let doc = doc_attrs(&doc);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
@@ -179,9 +179,14 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
         };
         args.push(quote!(#name: #ty));
     }
+    let params_optional = params_all_optional(op);
     if !op.other_params.is_empty() {
         let params = ident(&op.params_type());
-        args.push(quote!(params: &#params));
+        args.push(if params_optional {
+            quote!(params: Option<&#params>)
+        } else {
+            quote!(params: &#params)
+        });
     }
     if let Some(body) = &op.body {
         let ty = match &body.kind {
@@ -199,6 +204,11 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
     let mutable = (!op.other_params.is_empty() || op.body.as_ref().is_some_and(|b| !b.required))
         .then(|| quote!(mut));
     let params = op.other_params.iter().map(|p| emit_param(api, p));
+    let params = if params_optional && !op.other_params.is_empty() {
+        quote!(if let Some(params) = params { #(#params)* })
+    } else {
+        quote!(#(#params)*)
+    };
     // A required body is part of building the request; an optional one is added when given.
     let operation_id = &op.id;
     let template = &op.path;
@@ -227,17 +237,22 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
     quote! {
         #doc
         #deprecated
-        pub async fn #fn_name(&self, #(#args),*) -> Result<#success, Error<#error>> {
+        pub fn #fn_name(&self, #(#args),*) -> Call<#success, #error> {
             #path
             let #mutable request = #request;
-            #(#params)*
+            #params
             #optional_body
-            let response = self.client.send(request).await?;
-            match response.status().as_u16() {
+            Call::new(self.client, request, |response| match response.status().as_u16() {
                 #(#arms)*
-            }
+            })
         }
     }
+}
+
+/// Whether every query and header parameter may be left out, so that the
+/// operation takes `Option<&Params>` and `None` sends none of them.
+fn params_all_optional(op: &Operation) -> bool {
+    op.other_params.iter().all(|p| !p.required)
 }
 
 /// Statements encoding the path parameters, then the path built from them.
@@ -529,7 +544,7 @@ fn variant_tokens(api: &Api, r: &Response, single_code_only: bool) -> TokenStrea
 fn emit_error_enum(api: &Api, op: &Operation, method: &str) -> TokenStream {
     let name = ident(&op.error_type());
     let doc = doc_attrs(&format!(
-        "The documented error responses of [`{method}`], carried by [`Error::Api`]."
+        "The documented error responses of [`{method}`], carried by [`Error::Api`](crate::Error::Api)."
     ));
     let variants = op.errors.iter().map(|r| variant_tokens(api, r, false));
     let display_arms = op.errors.iter().map(|r| {

@@ -16,29 +16,25 @@ use proc_macro2::TokenStream;
 
 use crate::model::Api;
 
+/// `(file name, contents)` of templates under `templates/runtime/`.
+macro_rules! runtime_modules {
+    ($($file:literal),* $(,)?) => {
+        &[$(($file, include_str!(concat!("../../templates/runtime/", $file)))),*]
+    };
+}
+
 /// The hand-written runtime every generated crate carries: its modules, by
 /// file name under `src/runtime/`.
-const RUNTIME: [(&str, &str); 8] = [
-    ("mod.rs", include_str!("../../templates/runtime/mod.rs")),
-    ("auth.rs", include_str!("../../templates/runtime/auth.rs")),
-    (
-        "builder.rs",
-        include_str!("../../templates/runtime/builder.rs"),
-    ),
-    (
-        "options.rs",
-        include_str!("../../templates/runtime/options.rs"),
-    ),
-    (
-        "request.rs",
-        include_str!("../../templates/runtime/request.rs"),
-    ),
-    (
-        "response.rs",
-        include_str!("../../templates/runtime/response.rs"),
-    ),
-    ("retry.rs", include_str!("../../templates/runtime/retry.rs")),
-    ("trace.rs", include_str!("../../templates/runtime/trace.rs")),
+const RUNTIME: &[(&str, &str)] = runtime_modules![
+    "mod.rs",
+    "auth.rs",
+    "builder.rs",
+    "call.rs",
+    "options.rs",
+    "request.rs",
+    "response.rs",
+    "retry.rs",
+    "trace.rs",
 ];
 /// Serde helpers the generated types use.
 const SUPPORT: &str = include_str!("../../templates/support.rs");

@@ -44,7 +44,7 @@ pub fn emit_lib(api: &Api, config: &CrateConfig) -> TokenStream {
         #[rustfmt::skip] pub mod types;
         #[rustfmt::skip] pub mod webhooks;
 
-        pub use runtime::{Auth, BuildError, Client, ClientBuilder, Error, InvalidRequest};
+        pub use runtime::{Auth, BuildError, Call, Client, ClientBuilder, Error, InvalidRequest};
         pub use runtime::{Jwt, JwtScope, RequestOptions, RetryOutcome, RetryPolicy};
         pub use runtime::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
         /// The HTTP client this crate sends requests with, for
