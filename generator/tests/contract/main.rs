@@ -240,7 +240,7 @@ impl Case {
                 .expect("an ErrorResponse")
         };
         match self.prefer {
-            None => Outcome::Success(Map::new()),
+            None => Outcome::Success,
             Some(403) => Outcome::Forbidden(example("forbidden", "Forbidden")),
             Some(404) => {
                 Outcome::NotFound(example("conversation_not_found", "Conversation not found"))
@@ -271,7 +271,7 @@ impl Case {
                     metadata,
                 };
                 match actions.pass_control(app_id, conversation_id, &body).await {
-                    Ok(map) => Outcome::Success(map),
+                    Ok(()) => Outcome::Success,
                     Err(Error::Api {
                         error: PassControlError::NotFound(body),
                         ..
@@ -285,7 +285,7 @@ impl Case {
                     metadata,
                 };
                 match actions.offer_control(app_id, conversation_id, &body).await {
-                    Ok(map) => Outcome::Success(map),
+                    Ok(()) => Outcome::Success,
                     Err(Error::Api {
                         error: OfferControlError::NotFound(body),
                         ..
@@ -296,7 +296,7 @@ impl Case {
             Op::Accept => {
                 let body = AcceptControlBody { metadata };
                 match actions.accept_control(app_id, conversation_id, &body).await {
-                    Ok(map) => Outcome::Success(map),
+                    Ok(()) => Outcome::Success,
                     Err(Error::Api {
                         error: AcceptControlError::Forbidden(body),
                         ..
@@ -312,7 +312,7 @@ impl Case {
                 let body = ReleaseControlBody { metadata };
                 let body = (self.body != Body::Absent).then_some(&body);
                 match actions.release_control(app_id, conversation_id, body).await {
-                    Ok(map) => Outcome::Success(map),
+                    Ok(()) => Outcome::Success,
                     Err(Error::Api {
                         error: ReleaseControlError::Forbidden(body),
                         ..
@@ -331,7 +331,8 @@ impl Case {
 /// What a call produced, the same for every operation.
 #[derive(Debug, Clone, PartialEq)]
 enum Outcome {
-    Success(Map<String, Value>),
+    /// The documented success (no body to speak of).
+    Success,
     /// `Error::Api(..::NotFound(body))`.
     NotFound(ErrorResponse),
     /// `Error::Api(..::Forbidden(body))`.
@@ -536,7 +537,7 @@ fn requests_that_break_the_document_are_reported() {
             exchange.violations
         );
     }
-    assert_eq!(valid, Outcome::Success(Map::new()), "{transcript}");
+    assert_eq!(valid, Outcome::Success, "{transcript}");
     let last = &stopped.log.exchanges[broken.len()];
     assert!(last.violations.is_empty(), "the valid request: {last:#?}");
     eprintln!(
