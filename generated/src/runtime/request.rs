@@ -45,7 +45,7 @@ pub(crate) struct Request {
 }
 
 /// What a request sends after its headers.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(super) enum Body {
     Empty,
     /// Serialized JSON; `Bytes` so each attempt shares it instead of copying.
@@ -131,6 +131,38 @@ impl Request {
         self
     }
 
+    /// The same request again (its body shared, not copied), for another
+    /// page. Only requests that were sent once, so carry no error, are
+    /// duplicated.
+    #[allow(dead_code)]
+    pub(super) fn duplicate(&self) -> Request {
+        Request {
+            operation: self.operation,
+            method: self.method.clone(),
+            template: self.template,
+            path: self.path.clone(),
+            query: self.query.clone(),
+            headers: self.headers.clone(),
+            body: self.body.clone(),
+            error: None,
+        }
+    }
+
+    /// This request with the query parameter `name` set to `value` alone,
+    /// replacing any value it had.
+    #[allow(dead_code)]
+    pub(super) fn with_query(&self, name: &str, value: &str) -> Request {
+        let mut request = self.duplicate();
+        let prefix: String = utf8_percent_encode(name, COMPONENT).chain(["="]).collect();
+        request.query = self
+            .query
+            .split('&')
+            .filter(|pair| !pair.is_empty() && !pair.starts_with(&prefix))
+            .collect::<Vec<_>>()
+            .join("&");
+        request.query(name, value)
+    }
+
     /// Records why the request cannot be sent; the first reason wins.
     fn fail(&mut self, error: InvalidRequest) {
         if self.error.is_none() {
@@ -160,13 +192,13 @@ pub(super) fn parse_header(
 /// A `multipart/form-data` body, kept as shared bytes so that every attempt
 /// builds its form from the same buffers: a retry never copies or re-reads an
 /// uploaded file.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 #[allow(dead_code)]
 pub(crate) struct Multipart {
     fields: Vec<(&'static str, Field)>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 enum Field {
     Text(String),
     File {

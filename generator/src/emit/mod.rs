@@ -6,7 +6,9 @@ mod apis;
 mod common;
 mod examples;
 mod manifest;
+mod pagination;
 mod root;
+mod runtime;
 mod types;
 mod webhooks;
 
@@ -16,26 +18,6 @@ use proc_macro2::TokenStream;
 
 use crate::model::Api;
 
-/// `(file name, contents)` of templates under `templates/runtime/`.
-macro_rules! runtime_modules {
-    ($($file:literal),* $(,)?) => {
-        &[$(($file, include_str!(concat!("../../templates/runtime/", $file)))),*]
-    };
-}
-
-/// The hand-written runtime every generated crate carries: its modules, by
-/// file name under `src/runtime/`.
-const RUNTIME: &[(&str, &str)] = runtime_modules![
-    "mod.rs",
-    "auth.rs",
-    "builder.rs",
-    "call.rs",
-    "options.rs",
-    "request.rs",
-    "response.rs",
-    "retry.rs",
-    "trace.rs",
-];
 /// Serde helpers the generated types use.
 const SUPPORT: &str = include_str!("../../templates/support.rs");
 /// Untagged-union decoding, shared with the generator's example checks.
@@ -82,10 +64,7 @@ pub fn emit(api: &Api, config: &CrateConfig) -> BTreeMap<String, FileContent> {
         "src/servers.rs".to_owned(),
         FileContent::Rust(root::emit_servers(api)),
     );
-    // The runtime's doc examples name the crate; it is named by the configuration.
-    let library = config.name.replace('-', "_");
-    for (file, text) in RUNTIME {
-        let text = text.replace("use sunshine_conversations::", &format!("use {library}::"));
+    for (file, text) in runtime::emit(api, config) {
         files.insert(format!("src/runtime/{file}"), FileContent::Text(text));
     }
     files.insert(

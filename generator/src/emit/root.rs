@@ -26,6 +26,11 @@ pub fn emit_lib(api: &Api, config: &CrateConfig) -> TokenStream {
     }
     let doc = inner_doc_attrs(&text);
     let has_groups = !api.groups.is_empty();
+    let paginator = api.operations().any(|op| op.pagination.is_some()).then(|| {
+        quote!(
+            pub use runtime::Paginator;
+        )
+    });
     let apis = has_groups.then(|| {
         quote! {
             #[rustfmt::skip]
@@ -46,6 +51,7 @@ pub fn emit_lib(api: &Api, config: &CrateConfig) -> TokenStream {
 
         pub use runtime::{Auth, BuildError, Call, Client, ClientBuilder, Error, InvalidRequest};
         pub use runtime::{Jwt, JwtScope, RequestOptions, RetryOutcome, RetryPolicy};
+        #paginator
         pub use runtime::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
         /// The HTTP client this crate sends requests with, for
         /// [`ClientBuilder::http_client`].

@@ -6,6 +6,7 @@
 
 mod docs;
 mod examples;
+mod pagination;
 mod refs;
 mod schema;
 mod view;
@@ -123,6 +124,8 @@ pub fn lower(document: &Document, selection: &Selection, diagnostics: &mut Diagn
         ..
     } = lowerer;
     let (types, schema_diagnostics, schema_examples) = schemas.finish();
+    let mut groups = groups;
+    pagination::detect(&mut groups, &types);
     examples.extend(schema_examples.into_iter().map(|(id, value)| Example {
         pointer: child(&id, "example"),
         ty: TypeRef::Named(id),
@@ -377,6 +380,7 @@ impl<'a> Lowerer<'a> {
             body,
             successes,
             errors,
+            pagination: None,
             pointer: pointer.to_owned(),
         })
     }
