@@ -116,7 +116,7 @@ impl std::fmt::Display for ConversationType {
 
 /// A single problem reported by the API.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct Error {
+pub struct ErrorDetails {
     /// Machine-readable code that groups errors of the same kind.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
@@ -130,7 +130,7 @@ pub struct Error {
 pub struct ErrorResponse {
     /// The problems that caused the request to fail.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub errors: Option<Vec<Error>>,
+    pub errors: Option<Vec<ErrorDetails>>,
 }
 
 /// Request body of the offer control action.
