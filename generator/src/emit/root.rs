@@ -42,6 +42,7 @@ pub fn emit_lib(api: &Api, config: &CrateConfig) -> TokenStream {
         #[rustfmt::skip] mod shape;
         #[rustfmt::skip] mod support;
         #[rustfmt::skip] pub mod types;
+        #[rustfmt::skip] mod webhook;
         #[rustfmt::skip] pub mod webhooks;
 
         pub use runtime::{Auth, BuildError, Client, ClientBuilder, Error, InvalidRequest};

@@ -4,6 +4,7 @@
 //! construct that cannot be represented is reported here with its location.
 //! Emitters never see the OpenAPI document.
 
+mod delivery;
 mod docs;
 mod examples;
 mod refs;
@@ -112,7 +113,7 @@ pub fn lower(document: &Document, selection: &Selection, diagnostics: &mut Diagn
     }
 
     let groups = group_operations(openapi, operations);
-    let webhooks = lowerer.webhooks(&document.webhooks);
+    let mut webhooks = lowerer.webhooks(&document.webhooks);
     let servers = lower_servers(&openapi.servers, &mut lowerer.diagnostics);
     let auth = lower_auth(openapi, &mut lowerer.diagnostics);
 
@@ -123,6 +124,7 @@ pub fn lower(document: &Document, selection: &Selection, diagnostics: &mut Diagn
         ..
     } = lowerer;
     let (types, schema_diagnostics, schema_examples) = schemas.finish();
+    delivery::decide(&mut webhooks, &types);
     examples.extend(schema_examples.into_iter().map(|(id, value)| Example {
         pointer: child(&id, "example"),
         ty: TypeRef::Named(id),
@@ -635,6 +637,8 @@ impl<'a> Lowerer<'a> {
                         names::field_name(name).trim_start_matches("r#")
                     )),
                     payload,
+                    // Decided once every type has its final name (see `delivery`).
+                    delivery: None,
                     doc: doc(
                         operation.summary.as_deref(),
                         operation.description.as_deref(),
