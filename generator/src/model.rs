@@ -508,8 +508,22 @@ pub struct Webhook {
     pub parse_fn: String,
     /// Payload type.
     pub payload: TypeRef,
+    /// Set when the payload lists events: the delivery is then decoded event
+    /// by event, so that one event that does not decode loses no other.
+    pub delivery: Option<EventDelivery>,
     /// Documentation.
     pub doc: Doc,
+}
+
+/// How a webhook payload that lists events is decoded event by event.
+#[derive(Debug, Clone)]
+pub struct EventDelivery {
+    /// Name of the struct in `webhooks` that holds such a delivery
+    /// (`WebhookEventDelivery`): the payload's fields, with each event kept
+    /// either decoded or, when it does not decode, as sent.
+    pub name: String,
+    /// Rust name of the payload struct's field that lists the events.
+    pub events_field: String,
 }
 
 /// An example value from the document that should decode into a type.

@@ -22,6 +22,8 @@ use crate::model::Api;
 const SUPPORT: &str = include_str!("../../templates/support.rs");
 /// Untagged-union decoding, shared with the generator's example checks.
 const SHAPE: &str = include_str!("../../templates/shape.rs");
+/// Receiving webhooks: the `X-API-Key` check, deliveries decoded event by event.
+const WEBHOOK: &str = include_str!("../../templates/webhook.rs");
 
 /// Settings of the generated crate that do not come from the document.
 #[derive(Debug, Clone)]
@@ -93,6 +95,10 @@ pub fn emit(api: &Api, config: &CrateConfig) -> BTreeMap<String, FileContent> {
         "src/webhooks.rs".to_owned(),
         FileContent::Rust(webhooks::emit(api)),
     );
+    // The template's doc examples name the crate; it is named by the configuration.
+    let library = config.name.replace('-', "_");
+    let webhook = WEBHOOK.replace("use sunshine_conversations::", &format!("use {library}::"));
+    files.insert("src/webhook.rs".to_owned(), FileContent::Text(webhook));
     if !api.examples.is_empty() {
         files.insert(
             "tests/examples.rs".to_owned(),

@@ -47,6 +47,7 @@ pub fn emit_lib(api: &Api, config: &CrateConfig) -> TokenStream {
         #[rustfmt::skip] mod shape;
         #[rustfmt::skip] mod support;
         #[rustfmt::skip] pub mod types;
+        #[rustfmt::skip] mod webhook;
         #[rustfmt::skip] pub mod webhooks;
 
         pub use runtime::{Auth, BuildError, Call, Client, ClientBuilder, Error, InvalidRequest};

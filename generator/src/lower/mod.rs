@@ -4,6 +4,7 @@
 //! construct that cannot be represented is reported here with its location.
 //! Emitters never see the OpenAPI document.
 
+mod delivery;
 mod docs;
 mod examples;
 mod pagination;
@@ -113,7 +114,7 @@ pub fn lower(document: &Document, selection: &Selection, diagnostics: &mut Diagn
     }
 
     let groups = group_operations(openapi, operations);
-    let webhooks = lowerer.webhooks(&document.webhooks);
+    let mut webhooks = lowerer.webhooks(&document.webhooks);
     let servers = lower_servers(&openapi.servers, &mut lowerer.diagnostics);
     let auth = lower_auth(openapi, &mut lowerer.diagnostics);
 
@@ -126,6 +127,7 @@ pub fn lower(document: &Document, selection: &Selection, diagnostics: &mut Diagn
     let (types, schema_diagnostics, schema_examples) = schemas.finish();
     let mut groups = groups;
     pagination::detect(&mut groups, &types);
+    delivery::decide(&mut webhooks, &types);
     examples.extend(schema_examples.into_iter().map(|(id, value)| Example {
         pointer: child(&id, "example"),
         ty: TypeRef::Named(id),
@@ -645,6 +647,8 @@ impl<'a> Lowerer<'a> {
                         names::field_name(name).trim_start_matches("r#")
                     )),
                     payload,
+                    // Decided once every type has its final name (see `delivery`).
+                    delivery: None,
                     doc: doc(
                         operation.summary.as_deref(),
                         operation.description.as_deref(),
