@@ -399,7 +399,7 @@ pub struct Source {
 ///
 /// Sent when a switchboard integration takes control of a conversation it was offered.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct SwitchboardAcceptControl {
+pub struct SwitchboardAcceptControlEvent {
     /// The event's id. A retried delivery repeats the same id, so it can be used to skip events that were already handled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -418,7 +418,7 @@ pub struct SwitchboardAcceptControl {
 ///
 /// Sent when a switchboard integration could not take control of a conversation.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct SwitchboardAcceptControlFailure {
+pub struct SwitchboardAcceptControlFailureEvent {
     /// The event's id. A retried delivery repeats the same id, so it can be used to skip events that were already handled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -495,7 +495,7 @@ pub struct SwitchboardIntegrationWebhook {
 ///
 /// Sent when a switchboard integration is offered control of a conversation.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct SwitchboardOfferControl {
+pub struct SwitchboardOfferControlEvent {
     /// The event's id. A retried delivery repeats the same id, so it can be used to skip events that were already handled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -514,7 +514,7 @@ pub struct SwitchboardOfferControl {
 ///
 /// Sent when control of a conversation could not be offered to a switchboard integration.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct SwitchboardOfferControlFailure {
+pub struct SwitchboardOfferControlFailureEvent {
     /// The event's id. A retried delivery repeats the same id, so it can be used to skip events that were already handled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -570,7 +570,7 @@ pub struct SwitchboardOfferControlPayload {
 ///
 /// Sent when control of a conversation moves from one switchboard integration to another.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct SwitchboardPassControl {
+pub struct SwitchboardPassControlEvent {
     /// The event's id. A retried delivery repeats the same id, so it can be used to skip events that were already handled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -589,7 +589,7 @@ pub struct SwitchboardPassControl {
 ///
 /// Sent when making a switchboard integration active did not succeed.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct SwitchboardPassControlFailure {
+pub struct SwitchboardPassControlFailureEvent {
     /// The event's id. A retried delivery repeats the same id, so it can be used to skip events that were already handled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -697,7 +697,7 @@ impl std::fmt::Display for SwitchboardPassControlPayloadReason {
 ///
 /// Sent when a switchboard integration gives up control and leaves the conversation without a controller.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct SwitchboardReleaseControl {
+pub struct SwitchboardReleaseControlEvent {
     /// The event's id. A retried delivery repeats the same id, so it can be used to skip events that were already handled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -824,21 +824,21 @@ pub struct User {
 #[non_exhaustive]
 pub enum WebhookEvent {
     /// `switchboard:acceptControl`: Sent when a switchboard integration takes control of a conversation it was offered.
-    SwitchboardAcceptControl(SwitchboardAcceptControl),
+    SwitchboardAcceptControl(SwitchboardAcceptControlEvent),
     /// `switchboard:acceptControl:failure`: Sent when a switchboard integration could not take control of a conversation.
-    SwitchboardAcceptControlFailure(SwitchboardAcceptControlFailure),
+    SwitchboardAcceptControlFailure(SwitchboardAcceptControlFailureEvent),
     /// `switchboard:offerControl`: Sent when a switchboard integration is offered control of a conversation.
-    SwitchboardOfferControl(SwitchboardOfferControl),
+    SwitchboardOfferControl(SwitchboardOfferControlEvent),
     /// `switchboard:offerControl:failure`: Sent when control of a conversation could not be offered to a switchboard integration.
-    SwitchboardOfferControlFailure(SwitchboardOfferControlFailure),
+    SwitchboardOfferControlFailure(SwitchboardOfferControlFailureEvent),
     /// `switchboard:passControl`: Sent when control of a conversation moves from one switchboard integration to another.
-    SwitchboardPassControl(SwitchboardPassControl),
+    SwitchboardPassControl(SwitchboardPassControlEvent),
     /// `switchboard:passControl:failure`: Sent when making a switchboard integration active did not succeed.
-    SwitchboardPassControlFailure(SwitchboardPassControlFailure),
+    SwitchboardPassControlFailure(SwitchboardPassControlFailureEvent),
     /// `switchboard:releaseControl`: Sent when a switchboard integration gives up control and leaves the conversation without a controller.
-    SwitchboardReleaseControl(SwitchboardReleaseControl),
+    SwitchboardReleaseControl(SwitchboardReleaseControlEvent),
     /// `conversation:message`: Sent when a message is added to a conversation, whoever wrote it.
-    ConversationMessageEvent(ConversationMessageEvent),
+    ConversationMessage(ConversationMessageEvent),
     /// A variant this version of the crate does not know, kept as sent.
     Unknown(serde_json::Value),
 }
@@ -902,7 +902,7 @@ impl Serialize for WebhookEvent {
                     serializer,
                 )
             }
-            Self::ConversationMessageEvent(value) => {
+            Self::ConversationMessage(value) => {
                 crate::support::serialize_tagged(
                     value,
                     "type",
@@ -946,7 +946,7 @@ impl<'de> Deserialize<'de> for WebhookEvent {
                 crate::support::from_value(value).map(Self::SwitchboardReleaseControl)
             }
             Some("conversation:message") => {
-                crate::support::from_value(value).map(Self::ConversationMessageEvent)
+                crate::support::from_value(value).map(Self::ConversationMessage)
             }
             _ => Ok(Self::Unknown(value)),
         }

@@ -10,9 +10,9 @@ use reqwest::header::{HeaderMap, HeaderValue};
 use serde_json::{json, Map, Value};
 use sunshine_conversations::types::{
     AuthorWebhookType, Content, ConversationType, SwitchboardIntegrationWebhook,
-    SwitchboardPassControl, SwitchboardPassControlPayload, SwitchboardPassControlPayloadReason,
-    SwitchboardReleaseControl, SwitchboardReleaseControlPayload,
-    SwitchboardReleaseControlPayloadReason, WebhookEvent,
+    SwitchboardPassControlEvent, SwitchboardPassControlPayload,
+    SwitchboardPassControlPayloadReason, SwitchboardReleaseControlEvent,
+    SwitchboardReleaseControlPayload, SwitchboardReleaseControlPayloadReason, WebhookEvent,
 };
 use sunshine_conversations::webhooks::{
     parse_webhook_event, verify_api_key, DeliveredEvent, UndecodableEvent, VerifyError,
@@ -433,7 +433,7 @@ fn one_delivery_carries_several_events_in_order() {
             WebhookEvent::SwitchboardPassControl(_) => "passControl",
             WebhookEvent::SwitchboardPassControlFailure(_) => "passControl:failure",
             WebhookEvent::SwitchboardReleaseControl(_) => "releaseControl",
-            WebhookEvent::ConversationMessageEvent(_) => "message",
+            WebhookEvent::ConversationMessage(_) => "message",
             WebhookEvent::Unknown(_) => "unknown",
             // The enum is `#[non_exhaustive]`: later versions may add events.
             _ => "other",
@@ -696,7 +696,7 @@ fn reserializing_an_event_writes_its_type_back() {
 
 #[test]
 fn an_event_built_in_code_without_a_type_gets_its_variant_type() {
-    let pass = WebhookEvent::SwitchboardPassControl(SwitchboardPassControl {
+    let pass = WebhookEvent::SwitchboardPassControl(SwitchboardPassControlEvent {
         id: Some("evt_1".to_owned()),
         payload: Some(SwitchboardPassControlPayload {
             reason: Some(SwitchboardPassControlPayloadReason::TicketClosed),
@@ -704,7 +704,8 @@ fn an_event_built_in_code_without_a_type_gets_its_variant_type() {
         }),
         ..Default::default()
     });
-    let release = WebhookEvent::SwitchboardReleaseControl(SwitchboardReleaseControl::default());
+    let release =
+        WebhookEvent::SwitchboardReleaseControl(SwitchboardReleaseControlEvent::default());
 
     let written = serde_json::to_value(&pass).unwrap();
     assert_eq!(
@@ -727,7 +728,7 @@ fn an_event_built_in_code_without_a_type_gets_its_variant_type() {
 
 #[test]
 fn the_variant_decides_the_written_type() {
-    let event = WebhookEvent::SwitchboardPassControl(SwitchboardPassControl {
+    let event = WebhookEvent::SwitchboardPassControl(SwitchboardPassControlEvent {
         r#type: Some("switchboard:releaseControl".to_owned()),
         ..Default::default()
     });
@@ -821,8 +822,7 @@ fn upstream_referral() -> Value {
 
 #[test]
 fn a_user_text_message_arrives_typed() {
-    let WebhookEvent::ConversationMessageEvent(event) = parse_one(user_text_message("hello"))
-    else {
+    let WebhookEvent::ConversationMessage(event) = parse_one(user_text_message("hello")) else {
         panic!("wrong variant");
     };
 
@@ -867,7 +867,7 @@ fn a_message_of_a_kind_the_crate_does_not_know_keeps_its_content() {
     let image = json!({ "type": "image", "mediaUrl": "https://example.com/a.png", "mediaType": "image/png" });
     event["payload"]["message"]["content"] = image.clone();
 
-    let WebhookEvent::ConversationMessageEvent(event) = parse_one(event) else {
+    let WebhookEvent::ConversationMessage(event) = parse_one(event) else {
         panic!("wrong variant");
     };
 
@@ -889,7 +889,7 @@ fn the_upstream_referral_is_unknown_here_and_costs_the_message_nothing() {
     assert_eq!(parsed.undecodable_events().count(), 0);
     let events: Vec<&WebhookEvent> = parsed.decoded_events().collect();
     assert_eq!(events[0], &WebhookEvent::Unknown(upstream_referral()));
-    let WebhookEvent::ConversationMessageEvent(message) = events[1] else {
+    let WebhookEvent::ConversationMessage(message) = events[1] else {
         panic!("wrong variant: {:?}", events[1]);
     };
     let content = message
@@ -949,7 +949,7 @@ fn an_event_that_does_not_decode_is_kept_and_the_others_arrive_typed() {
     assert!(
         matches!(
             &parsed.events[2],
-            DeliveredEvent::Decoded(WebhookEvent::ConversationMessageEvent(_))
+            DeliveredEvent::Decoded(WebhookEvent::ConversationMessage(_))
         ),
         "{:?}",
         parsed.events[2]
@@ -990,7 +990,7 @@ fn undeclared_properties_are_never_an_error() {
     assert_eq!(parsed.undecodable_events().count(), 0);
     let events: Vec<&WebhookEvent> = parsed.decoded_events().collect();
     assert!(
-        matches!(events[0], WebhookEvent::ConversationMessageEvent(_)),
+        matches!(events[0], WebhookEvent::ConversationMessage(_)),
         "{:?}",
         events[0]
     );

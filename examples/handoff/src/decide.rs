@@ -4,7 +4,7 @@
 use serde_json::{Map, Value};
 use sunshine_conversations::types::{
     AuthorWebhookType, Content, ConversationMessageEvent, ConversationTruncated,
-    SwitchboardPassControl, WebhookEvent,
+    SwitchboardPassControlEvent, WebhookEvent,
 };
 
 /// The switchboard integration a handoff passes control to: `next` is the
@@ -88,7 +88,7 @@ pub struct Decision {
 /// named `bot`; `None` for nothing.
 pub fn decide(event: &WebhookEvent, bot: &str) -> Option<Decision> {
     match event {
-        WebhookEvent::ConversationMessageEvent(event) => on_message(event, bot),
+        WebhookEvent::ConversationMessage(event) => on_message(event, bot),
         WebhookEvent::SwitchboardPassControl(event) => on_pass_control(event, bot),
         _ => None,
     }
@@ -132,7 +132,7 @@ fn on_message(event: &ConversationMessageEvent, bot: &str) -> Option<Decision> {
 /// The platform confirming one of the service's own handoffs (its metadata
 /// echoed) with another integration now in control: offer control back to
 /// the bot, which becomes the pending integration.
-fn on_pass_control(event: &SwitchboardPassControl, bot: &str) -> Option<Decision> {
+fn on_pass_control(event: &SwitchboardPassControlEvent, bot: &str) -> Option<Decision> {
     let payload = event.payload.as_ref()?;
     let echoed = payload.metadata.as_ref()?.as_ref()?;
     if !echoed.contains_key(metadata::HANDOFF_REASON) {

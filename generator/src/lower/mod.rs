@@ -6,6 +6,7 @@
 
 mod delivery;
 mod docs;
+mod event_names;
 mod examples;
 mod pagination;
 mod refs;
@@ -124,10 +125,11 @@ pub fn lower(document: &Document, selection: &Selection, diagnostics: &mut Diagn
         mut examples,
         ..
     } = lowerer;
-    let (types, schema_diagnostics, schema_examples) = schemas.finish();
+    let (mut types, schema_diagnostics, schema_examples) = schemas.finish();
     let mut groups = groups;
     pagination::detect(&mut groups, &types);
     delivery::decide(&mut webhooks, &types);
+    event_names::unify(&webhooks, &mut types);
     examples.extend(schema_examples.into_iter().map(|(id, value)| Example {
         pointer: child(&id, "example"),
         ty: TypeRef::Named(id),

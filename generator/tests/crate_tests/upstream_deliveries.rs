@@ -40,7 +40,7 @@ fn the_referral_is_kept_undecodable_and_the_message_arrives_typed() {
         failed.error,
         "invalid type: integer `912382197`, expected a string"
     );
-    let DeliveredEvent::Decoded(WebhookEvent::ConversationMessageEvent(event)) =
+    let DeliveredEvent::Decoded(WebhookEvent::ConversationMessage(event)) =
         &delivery.events[1]
     else {
         panic!("the message did not arrive typed: {:?}", delivery.events[1]);
