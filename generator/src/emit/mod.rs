@@ -30,6 +30,9 @@ const WEBHOOK: &str = include_str!("../../templates/webhook.rs");
 pub struct CrateConfig {
     /// Package name, such as `sunshine-conversations`.
     pub name: String,
+    /// Whether to name the package after the document's `info.title`
+    /// instead (falling back to `name` when the title makes no name).
+    pub name_from_title: bool,
     /// Package version.
     pub version: String,
 }
@@ -38,7 +41,23 @@ impl Default for CrateConfig {
     fn default() -> Self {
         Self {
             name: "sunshine-conversations".to_owned(),
+            name_from_title: false,
             version: "0.1.0".to_owned(),
+        }
+    }
+}
+
+impl CrateConfig {
+    /// The settings with the package name decided for `api`.
+    pub fn for_api(&self, api: &Api) -> CrateConfig {
+        let name = match self.name_from_title {
+            true => crate::names::crate_name(&api.title).unwrap_or_else(|| self.name.clone()),
+            false => self.name.clone(),
+        };
+        CrateConfig {
+            name,
+            name_from_title: false,
+            ..self.clone()
         }
     }
 }

@@ -18,10 +18,15 @@ pub fn emit(api: &Api) -> TokenStream {
         TypeKind::StringEnum(e) => emit_enum(def, e),
         TypeKind::Union(u) => emit_union(api, def, u),
     });
+    let serde_import = (!api.types.is_empty()).then(|| {
+        quote!(
+            use serde::{Deserialize, Serialize};
+        )
+    });
     quote! {
         //! Request, response and event types of the API.
 
-        use serde::{Deserialize, Serialize};
+        #serde_import
 
         #(#items)*
     }
