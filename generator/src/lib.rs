@@ -80,8 +80,12 @@ pub fn generate(
 
 /// Lowering knows pointers only; the line and column come from the text.
 fn with_positions(diagnostics: &mut Diagnostics, spec: &[u8]) {
+    if diagnostics.is_empty() {
+        return;
+    }
     if let Ok(text) = std::str::from_utf8(spec) {
-        diagnostics.fill_positions(|pointer| locate::locate(text, pointer));
+        let outline = locate::Outline::new(text);
+        diagnostics.fill_positions(|pointer| outline.locate(pointer));
     }
 }
 
