@@ -161,7 +161,34 @@ pub fn pointer_token(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
-/// Joins a pointer and a token.
+/// Joins a pointer and a token. Loading builds one for nearly every node of
+/// the document, so this allocates once.
 pub fn child(pointer: &str, token: &str) -> String {
-    format!("{pointer}/{}", pointer_token(token))
+    let mut joined = String::with_capacity(pointer.len() + 1 + token.len());
+    joined.push_str(pointer);
+    joined.push('/');
+    for c in token.chars() {
+        match c {
+            '~' => joined.push_str("~0"),
+            '/' => joined.push_str("~1"),
+            c => joined.push(c),
+        }
+    }
+    joined
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{child, pointer_token};
+
+    #[test]
+    fn child_escapes_tokens_like_rfc_6901() {
+        assert_eq!(
+            child("#/paths", "/v2/apps/{appId}"),
+            "#/paths/~1v2~1apps~1{appId}"
+        );
+        assert_eq!(child("#", "a~b/c"), "#/a~0b~1c");
+        assert_eq!(child("#/x", "é"), "#/x/é");
+        assert_eq!(child("#/x", "~1"), format!("#/x/{}", pointer_token("~1")));
+    }
 }

@@ -109,7 +109,7 @@ pub fn load(bytes: &[u8], diagnostics: &mut Diagnostics) -> Result<Document, Fai
             return Err(Failed);
         }
     };
-    let mut raw = to_json(yaml, "#", diagnostics)?;
+    let mut raw = to_json(yaml, &Location::Root, diagnostics)?;
     check_version(&raw, diagnostics)?;
     repair_misplaced_required(&mut raw, diagnostics);
     check_structure(&raw, diagnostics)?;
@@ -195,11 +195,29 @@ fn typed<T: serde::de::DeserializeOwned>(
     })
 }
 
+/// Where a node of the document sits. Its JSON pointer is only spelled out
+/// when something is reported there: most nodes never need it.
+enum Location<'a> {
+    Root,
+    Key(&'a Location<'a>, &'a str),
+    Index(&'a Location<'a>, usize),
+}
+
+impl Location<'_> {
+    fn pointer(&self) -> String {
+        match self {
+            Location::Root => "#".to_owned(),
+            Location::Key(parent, key) => child(&parent.pointer(), key),
+            Location::Index(parent, index) => child(&parent.pointer(), &index.to_string()),
+        }
+    }
+}
+
 /// Converts YAML into JSON, turning scalar mapping keys (such as an unquoted
 /// status code `200`) into strings and refusing what JSON cannot express.
 fn to_json(
     yaml: serde_yaml::Value,
-    pointer: &str,
+    location: &Location<'_>,
     diagnostics: &mut Diagnostics,
 ) -> Result<Value, Failed> {
     Ok(match yaml {
@@ -215,7 +233,7 @@ fn to_json(
                     Some(f) => Value::Number(f),
                     None => {
                         diagnostics.error(
-                            pointer,
+                            location.pointer(),
                             format!("the number {n} cannot be represented in JSON"),
                         );
                         return Err(Failed);
@@ -229,7 +247,7 @@ fn to_json(
             for (index, item) in items.into_iter().enumerate() {
                 out.push(to_json(
                     item,
-                    &child(pointer, &index.to_string()),
+                    &Location::Index(location, index),
                     diagnostics,
                 )?);
             }
@@ -244,7 +262,7 @@ fn to_json(
                     serde_yaml::Value::Bool(b) => b.to_string(),
                     other => {
                         diagnostics.error(
-                            pointer,
+                            location.pointer(),
                             format!(
                                 "a mapping key must be a string, found {}",
                                 yaml_kind(&other)
@@ -253,7 +271,7 @@ fn to_json(
                         return Err(Failed);
                     }
                 };
-                let value = to_json(value, &child(pointer, &key), diagnostics)?;
+                let value = to_json(value, &Location::Key(location, &key), diagnostics)?;
                 out.insert(key, value);
             }
             Value::Object(out)
@@ -261,7 +279,7 @@ fn to_json(
         serde_yaml::Value::Tagged(tagged) => {
             diagnostics.push(
                 Diagnostic::error(
-                    pointer,
+                    location.pointer(),
                     format!("YAML tag `{}` is not supported", tagged.tag),
                 )
                 .with_help("remove the `!tag`; OpenAPI documents use plain YAML"),
