@@ -13,6 +13,9 @@ use codegen::diagnostics::Diagnostics;
 use codegen::{emit, format, load, locate, lower, CrateConfig, Selection};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()

@@ -1,5 +1,6 @@
 //! Project automation. `cargo xtask --help` lists the commands.
 
+mod allocator;
 mod bench;
 
 use std::path::{Path, PathBuf};
