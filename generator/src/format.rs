@@ -35,38 +35,48 @@ pub fn format_files(files: BTreeMap<String, FileContent>) -> Result<Files, Strin
 /// prettyplease puts items right under each other; a blank line between
 /// items (after a closing brace or the imports) makes the files readable.
 fn separate_items(code: &str) -> String {
-    const ITEM_STARTS: &[&str] = &[
-        "///", "#[", "#![", "pub ", "pub(", "fn ", "async fn", "impl", "struct ", "enum ", "mod ",
-        "use ", "const ", "type ", "trait ",
-    ];
-    let lines: Vec<&str> = code.lines().collect();
     let mut out = String::with_capacity(code.len() + code.len() / 16);
-    for (index, line) in lines.iter().enumerate() {
+    let mut lines = code.lines().peekable();
+    while let Some(line) = lines.next() {
         out.push_str(line);
         out.push('\n');
-        let Some(next) = lines.get(index + 1) else {
-            continue;
-        };
-        let indent = |l: &str| l.len() - l.trim_start().len();
-        let (current, following) = (line.trim(), next.trim());
-        let same_level = indent(line) == indent(next);
-        let is_use = |l: &str| l.starts_with("use ") || l.starts_with("pub use ");
-        let is_mod =
-            |l: &str| l.starts_with("mod ") || l.starts_with("pub mod ") || l == "#[rustfmt::skip]";
-        let ends_item = current == "}"
-            || current == "};"
-            || (current.ends_with(';') && (is_use(current) || is_mod(current)));
-        let ends_inner_doc = current.starts_with("//!") && !following.starts_with("//!");
-        let starts_item = ITEM_STARTS.iter().any(|s| following.starts_with(s));
-        let same_group =
-            (is_use(current) && is_use(following)) || (is_mod(current) && is_mod(following));
-        if (same_level && ends_item && starts_item && !same_group)
-            || (ends_inner_doc && !following.is_empty())
+        if lines
+            .peek()
+            .is_some_and(|next| blank_line_between(line, next))
         {
             out.push('\n');
         }
     }
     out
+}
+
+/// Whether a blank line goes between `line` and the `next` one. Checked for
+/// every line of the crate, so the cheap tests come first.
+fn blank_line_between(line: &str, next: &str) -> bool {
+    const ITEM_STARTS: &[&str] = &[
+        "///", "#[", "#![", "pub ", "pub(", "fn ", "async fn", "impl", "struct ", "enum ", "mod ",
+        "use ", "const ", "type ", "trait ",
+    ];
+    let (current, following) = (line.trim(), next.trim());
+    let ends_inner_doc = current.starts_with("//!") && !following.starts_with("//!");
+    if ends_inner_doc && !following.is_empty() {
+        return true;
+    }
+    let is_use = |l: &str| l.starts_with("use ") || l.starts_with("pub use ");
+    let is_mod =
+        |l: &str| l.starts_with("mod ") || l.starts_with("pub mod ") || l == "#[rustfmt::skip]";
+    let ends_item = current == "}"
+        || current == "};"
+        || (current.ends_with(';') && (is_use(current) || is_mod(current)));
+    if !ends_item {
+        return false;
+    }
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let same_level = indent(line) == indent(next);
+    let starts_item = ITEM_STARTS.iter().any(|s| following.starts_with(s));
+    let same_group =
+        (is_use(current) && is_use(following)) || (is_mod(current) && is_mod(following));
+    same_level && starts_item && !same_group
 }
 
 #[cfg(test)]

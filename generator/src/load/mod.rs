@@ -82,10 +82,7 @@ pub fn load(bytes: &[u8], diagnostics: &mut Diagnostics) -> Result<Document, Fai
     }
     // YAML forbids control characters; say which and where (the YAML
     // parser's own message has no useful position).
-    if let Some((index, c)) = text
-        .char_indices()
-        .find(|(_, c)| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{85}'))
-    {
+    if let Some((index, c)) = first_control_character(text) {
         let (line, column) = position_at(text, index);
         diagnostics.push(
             Diagnostic::error("#", format!("the document contains the control character U+{:04X}", u32::from(c)))
@@ -124,6 +121,21 @@ pub fn load(bytes: &[u8], diagnostics: &mut Diagnostics) -> Result<Document, Fai
         webhooks,
         raw,
     })
+}
+
+/// The first control character YAML forbids (all but tab, line breaks and
+/// NEL), with its byte index.
+fn first_control_character(text: &str) -> Option<(usize, char)> {
+    // Control characters are C0 and DEL (single bytes) and C1 (U+0080 to
+    // U+009F, two bytes starting 0xC2): a byte scan rules most documents out
+    // without decoding a character.
+    let suspect =
+        |b: &u8| (*b < 0x20 && !matches!(*b, b'\t' | b'\n' | b'\r')) || *b == 0x7F || *b == 0xC2;
+    if !text.as_bytes().iter().any(suspect) {
+        return None;
+    }
+    text.char_indices()
+        .find(|(_, c)| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{85}'))
 }
 
 /// 1-based line and column (in characters) of byte `index` of `text`.
@@ -173,6 +185,11 @@ fn typed<T: serde::de::DeserializeOwned>(
     base: &str,
     diagnostics: &mut Diagnostics,
 ) -> Result<T, Failed> {
+    // Tracking the path costs an allocation per key; only a document that
+    // fails is read a second time, to say where.
+    if let Ok(typed) = T::deserialize(value) {
+        return Ok(typed);
+    }
     serde_path_to_error::deserialize(value).map_err(|err| {
         let mut pointer = base.to_owned();
         for segment in err.path().iter() {
