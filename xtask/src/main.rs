@@ -11,7 +11,7 @@ use codegen::{CrateConfig, Selection};
 
 const HELP: &str = "\
 cargo xtask generate [OPTIONS]
-cargo xtask bench [--runs N] [--build]
+cargo xtask bench [--runs N] [--build [--features LIST]]
 
 Generates the client crate from an OpenAPI document.
 
@@ -26,8 +26,11 @@ Options:
   -h, --help          this text
 
 bench measures generation time (median of N runs, default 10) and output size
-for spec/ and the published specs in ../shared; with --build, also how long the
-generated full-API crate takes to compile (dependencies prebuilt).
+for spec/, the published specs in ../shared and synthetic multiples of 17.12.1,
+and the whole generate process's time and peak memory; with --build, also how
+long the generated crates take to compile alone (clean and after a touch): the
+spec/ crate, the full 17.12.1 crate, and that crate with only the features in
+LIST (default switchboard-actions,tracing; n/a when the crate lacks one).
 
 Exit codes: 0 success, 1 errors in the document (or stale output with --check),
 2 usage or I/O errors.";
