@@ -68,7 +68,7 @@ pub fn run(root: &Path, spec: &Path, full: &Path, features: &[String]) -> ExitCo
         process::run(command)
     };
     println!(
-        "\n{:<44} {:>9} {:>12} {:>12}",
+        "\n{:<50} {:>9} {:>12} {:>12}",
         "crate alone (debug)", "rs lines", "clean s", "touch s"
     );
     for krate in &crates {
@@ -93,7 +93,7 @@ pub fn run(root: &Path, spec: &Path, full: &Path, features: &[String]) -> ExitCo
             }
         }
         println!(
-            "{:<44} {:>9} {:>12.1} {:>12.1}",
+            "{:<50} {:>9} {:>12.1} {:>12.1}",
             krate.label,
             rust_lines(&crate_dir.join("src")),
             median(&mut clean).as_secs_f64(),
@@ -102,7 +102,7 @@ pub fn run(root: &Path, spec: &Path, full: &Path, features: &[String]) -> ExitCo
     }
     if !missing.is_empty() {
         println!(
-            "{reduced_label:<44} {:>9} {:>12} {:>12}   (the generated crate has no feature {})",
+            "{reduced_label:<50} {:>9} {:>12} {:>12}   (the generated crate has no feature {})",
             "n/a",
             "n/a",
             "n/a",
