@@ -18,6 +18,7 @@ pub mod locate;
 pub mod lower;
 pub mod model;
 pub mod names;
+pub mod source;
 pub mod write;
 
 use diagnostics::Diagnostics;

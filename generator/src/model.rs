@@ -29,6 +29,17 @@ pub struct Api {
     pub webhooks: Vec<Webhook>,
     /// Examples from the document that belong to a generated type.
     pub examples: Vec<Example>,
+    /// Which document, and which part of it, this API was lowered from.
+    pub source: Source,
+}
+
+/// The origin of an [`Api`], recorded in the generated crate.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Source {
+    /// SHA-256 of the document's bytes, lower-case hex.
+    pub sha256: String,
+    /// The `--tag` selection, sorted and without repeats; empty for every operation.
+    pub tags: Vec<String>,
 }
 
 impl Api {

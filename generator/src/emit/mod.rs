@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 
 use crate::model::Api;
+use crate::source::Record;
 
 /// The hand-written runtime every generated crate carries.
 const RUNTIME: &str = include_str!("../../templates/runtime.rs");
@@ -54,7 +55,8 @@ pub fn emit(api: &Api, config: &CrateConfig) -> BTreeMap<String, FileContent> {
     let mut files = BTreeMap::new();
     files.insert(
         "Cargo.toml".to_owned(),
-        FileContent::Text(manifest::emit(api, config)),
+        // The source record is its own table after the manifest proper.
+        FileContent::Text(manifest::emit(api, config) + &Record::of(api).manifest_section()),
     );
     files.insert(
         "src/lib.rs".to_owned(),

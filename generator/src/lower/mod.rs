@@ -23,7 +23,7 @@ use crate::diagnostics::{child, Diagnostic, Diagnostics};
 use crate::load::Document;
 use crate::model::{
     Api, AuthScheme, BodyKind, Example, Method, Operation, OperationGroup, ParamLocation,
-    Parameter, PathPart, QueryStyle, RequestBody, Response, Server, ServerVariable, Status,
+    Parameter, PathPart, QueryStyle, RequestBody, Response, Server, ServerVariable, Source, Status,
     TypeRef, Webhook,
 };
 use crate::names::{self, Scope};
@@ -150,6 +150,10 @@ pub fn lower(document: &Document, selection: &Selection, diagnostics: &mut Diagn
         types,
         webhooks,
         examples,
+        source: Source {
+            sha256: document.sha256.clone(),
+            tags: selection.tags.iter().cloned().collect::<BTreeSet<_>>().into_iter().collect(),
+        },
     }
 }
 
