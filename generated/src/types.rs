@@ -68,6 +68,7 @@ pub struct ConversationTruncated {
 /// Kind of conversation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum ConversationType {
     /// `personal`
     Personal,
@@ -432,6 +433,7 @@ pub struct SwitchboardPassControlPayload {
 /// Why control was passed, when the platform knows it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum SwitchboardPassControlPayloadReason {
     /// `ticketClosed`
     TicketClosed,
@@ -519,6 +521,7 @@ pub struct SwitchboardReleaseControlPayload {
 /// Why control was released, when the platform knows it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum SwitchboardReleaseControlPayloadReason {
     /// `ticketClosed`
     TicketClosed,
@@ -567,6 +570,7 @@ impl std::fmt::Display for SwitchboardReleaseControlPayloadReason {
 /// One webhook event, selected by its `type`. Event types this crate does not know yet are kept, unparsed, in `Unknown`.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum WebhookEvent {
     /// `switchboard:acceptControl`: Sent when a switchboard integration takes control of a conversation it was offered.
     SwitchboardAcceptControl(SwitchboardAcceptControl),
