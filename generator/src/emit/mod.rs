@@ -3,7 +3,7 @@
 //! Each output file has one owner module here. Emitters read the model only.
 
 mod apis;
-mod common;
+pub(crate) mod common;
 mod examples;
 mod manifest;
 mod root;

@@ -152,7 +152,13 @@ pub fn lower(document: &Document, selection: &Selection, diagnostics: &mut Diagn
         examples,
         source: Source {
             sha256: document.sha256.clone(),
-            tags: selection.tags.iter().cloned().collect::<BTreeSet<_>>().into_iter().collect(),
+            tags: selection
+                .tags
+                .iter()
+                .cloned()
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect(),
         },
     }
 }
