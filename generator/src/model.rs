@@ -104,7 +104,7 @@ pub struct OperationGroup {
     pub struct_name: String,
     /// Tag description.
     pub doc: Option<String>,
-    /// Operations in document order.
+    /// Operations by method name.
     pub operations: Vec<Operation>,
 }
 

@@ -19,6 +19,65 @@ impl Client {
 }
 
 impl SwitchboardActions<'_> {
+    /// Accept control of a conversation
+    ///
+    /// Hands the conversation over to the switchboard integration that is currently pending. With an integration-scoped credential the call is refused (403) unless the calling integration is the pending one.
+    ///
+    /// `POST /v2/apps/{appId}/conversations/{conversationId}/acceptControl`
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with a [`AcceptControlError`] for a documented error status (`403`, `404`); the other [`Error`] variants for anything else.
+    pub async fn accept_control(
+        &self,
+        app_id: &str,
+        conversation_id: &str,
+        body: &types::AcceptControlBody,
+    ) -> Result<serde_json::Map<String, serde_json::Value>, Error<AcceptControlError>> {
+        let app_id = encode_path_segment(app_id);
+        let conversation_id = encode_path_segment(conversation_id);
+        let path = format!(
+            "/v2/apps/{app_id}/conversations/{conversation_id}/acceptControl"
+        );
+        let request = Request::new(reqwest::Method::POST, path).json(body);
+        let response = self.client.send(request).await?;
+        match response.status().as_u16() {
+            200 => response.json(),
+            403 => Err(Error::Api(AcceptControlError::Forbidden(response.json()?))),
+            404 => Err(Error::Api(AcceptControlError::NotFound(response.json()?))),
+            _ => Err(response.unexpected()),
+        }
+    }
+
+    /// Offer control of a conversation
+    ///
+    /// Puts the chosen switchboard integration in the pending state and notifies it by webhook that it may take over the conversation. Any earlier, still unanswered offer is cancelled.
+    ///
+    /// `POST /v2/apps/{appId}/conversations/{conversationId}/offerControl`
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with a [`OfferControlError`] for a documented error status (`404`); the other [`Error`] variants for anything else.
+    pub async fn offer_control(
+        &self,
+        app_id: &str,
+        conversation_id: &str,
+        body: &types::OfferControlBody,
+    ) -> Result<serde_json::Map<String, serde_json::Value>, Error<OfferControlError>> {
+        let app_id = encode_path_segment(app_id);
+        let conversation_id = encode_path_segment(conversation_id);
+        let path = format!(
+            "/v2/apps/{app_id}/conversations/{conversation_id}/offerControl"
+        );
+        let request = Request::new(reqwest::Method::POST, path).json(body);
+        let response = self.client.send(request).await?;
+        match response.status().as_u16() {
+            200 => response.json(),
+            404 => Err(Error::Api(OfferControlError::NotFound(response.json()?))),
+            _ => Err(response.unexpected()),
+        }
+    }
+
     /// Pass control of a conversation
     ///
     /// Makes the chosen switchboard integration the active one for the conversation; every other switchboard integration is moved to standby.
@@ -80,67 +139,61 @@ impl SwitchboardActions<'_> {
             _ => Err(response.unexpected()),
         }
     }
+}
 
-    /// Offer control of a conversation
-    ///
-    /// Puts the chosen switchboard integration in the pending state and notifies it by webhook that it may take over the conversation. Any earlier, still unanswered offer is cancelled.
-    ///
-    /// `POST /v2/apps/{appId}/conversations/{conversationId}/offerControl`
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`] with a [`OfferControlError`] for a documented error status (`404`); the other [`Error`] variants for anything else.
-    pub async fn offer_control(
-        &self,
-        app_id: &str,
-        conversation_id: &str,
-        body: &types::OfferControlBody,
-    ) -> Result<serde_json::Map<String, serde_json::Value>, Error<OfferControlError>> {
-        let app_id = encode_path_segment(app_id);
-        let conversation_id = encode_path_segment(conversation_id);
-        let path = format!(
-            "/v2/apps/{app_id}/conversations/{conversation_id}/offerControl"
-        );
-        let request = Request::new(reqwest::Method::POST, path).json(body);
-        let response = self.client.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            404 => Err(Error::Api(OfferControlError::NotFound(response.json()?))),
-            _ => Err(response.unexpected()),
-        }
-    }
+/// The documented error responses of [`SwitchboardActions::accept_control`], carried by [`Error::Api`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum AcceptControlError {
+    /// `403` The calling integration is not allowed to accept control.
+    Forbidden(types::ErrorResponse),
+    /// `404` The app or conversation does not exist.
+    NotFound(types::ErrorResponse),
+}
 
-    /// Accept control of a conversation
-    ///
-    /// Hands the conversation over to the switchboard integration that is currently pending. With an integration-scoped credential the call is refused (403) unless the calling integration is the pending one.
-    ///
-    /// `POST /v2/apps/{appId}/conversations/{conversationId}/acceptControl`
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`] with a [`AcceptControlError`] for a documented error status (`403`, `404`); the other [`Error`] variants for anything else.
-    pub async fn accept_control(
-        &self,
-        app_id: &str,
-        conversation_id: &str,
-        body: &types::AcceptControlBody,
-    ) -> Result<serde_json::Map<String, serde_json::Value>, Error<AcceptControlError>> {
-        let app_id = encode_path_segment(app_id);
-        let conversation_id = encode_path_segment(conversation_id);
-        let path = format!(
-            "/v2/apps/{app_id}/conversations/{conversation_id}/acceptControl"
-        );
-        let request = Request::new(reqwest::Method::POST, path).json(body);
-        let response = self.client.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            403 => Err(Error::Api(AcceptControlError::Forbidden(response.json()?))),
-            404 => Err(Error::Api(AcceptControlError::NotFound(response.json()?))),
-            _ => Err(response.unexpected()),
+impl std::fmt::Display for AcceptControlError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Forbidden(body) => {
+                crate::support::describe_error(
+                    f,
+                    "403 The calling integration is not allowed to accept control.",
+                    body,
+                )
+            }
+            Self::NotFound(body) => {
+                crate::support::describe_error(
+                    f,
+                    "404 The app or conversation does not exist.",
+                    body,
+                )
+            }
         }
     }
 }
 
+impl std::error::Error for AcceptControlError {}
+/// The documented error responses of [`SwitchboardActions::offer_control`], carried by [`Error::Api`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum OfferControlError {
+    /// `404` The app or conversation does not exist.
+    NotFound(types::ErrorResponse),
+}
+
+impl std::fmt::Display for OfferControlError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NotFound(body) => {
+                crate::support::describe_error(
+                    f,
+                    "404 The app or conversation does not exist.",
+                    body,
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for OfferControlError {}
 /// The documented error responses of [`SwitchboardActions::pass_control`], carried by [`Error::Api`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum PassControlError {
@@ -194,56 +247,3 @@ impl std::fmt::Display for ReleaseControlError {
 }
 
 impl std::error::Error for ReleaseControlError {}
-/// The documented error responses of [`SwitchboardActions::offer_control`], carried by [`Error::Api`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum OfferControlError {
-    /// `404` The app or conversation does not exist.
-    NotFound(types::ErrorResponse),
-}
-
-impl std::fmt::Display for OfferControlError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::NotFound(body) => {
-                crate::support::describe_error(
-                    f,
-                    "404 The app or conversation does not exist.",
-                    body,
-                )
-            }
-        }
-    }
-}
-
-impl std::error::Error for OfferControlError {}
-/// The documented error responses of [`SwitchboardActions::accept_control`], carried by [`Error::Api`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum AcceptControlError {
-    /// `403` The calling integration is not allowed to accept control.
-    Forbidden(types::ErrorResponse),
-    /// `404` The app or conversation does not exist.
-    NotFound(types::ErrorResponse),
-}
-
-impl std::fmt::Display for AcceptControlError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Forbidden(body) => {
-                crate::support::describe_error(
-                    f,
-                    "403 The calling integration is not allowed to accept control.",
-                    body,
-                )
-            }
-            Self::NotFound(body) => {
-                crate::support::describe_error(
-                    f,
-                    "404 The app or conversation does not exist.",
-                    body,
-                )
-            }
-        }
-    }
-}
-
-impl std::error::Error for AcceptControlError {}

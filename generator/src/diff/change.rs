@@ -22,7 +22,8 @@ pub struct Verdict {
     pub why: String,
 }
 
-/// An item of the generated crate, named as callers write it.
+/// An item of the generated crate, named as callers write it. Reports list
+/// operations, then types, webhooks and servers.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Item {
     /// An operation: `client.{accessor}().{method}()`.
@@ -36,6 +37,8 @@ pub enum Item {
     Type(String),
     /// A webhook, by its parse function in `webhooks`.
     Webhook(String),
+    /// A variant of the `Server` enum.
+    Server(String),
 }
 
 impl fmt::Display for Item {
@@ -49,6 +52,7 @@ impl fmt::Display for Item {
             ),
             Item::Type(name) => write!(f, "types::{name}"),
             Item::Webhook(parse_fn) => write!(f, "webhooks::{parse_fn}()"),
+            Item::Server(variant) => write!(f, "Server::{variant}"),
         }
     }
 }
@@ -292,6 +296,12 @@ pub enum What {
         /// New type.
         to: String,
     },
+    /// What JSON selects a union variant changed (its tag values, or the
+    /// properties its untagged decoding looks for); its type is the same.
+    VariantSelectionChanged {
+        /// Variant name.
+        name: String,
+    },
     /// A webhook event type was added to the event enum.
     EventAdded {
         /// The event type (`conversation:message`).
@@ -306,6 +316,31 @@ pub enum What {
     WebhookAdded,
     /// A webhook that is gone.
     WebhookRemoved,
+    /// A new server.
+    ServerAdded,
+    /// A server that is gone.
+    ServerRemoved,
+    /// The same URL under another variant name.
+    ServerRenamed {
+        /// Old variant name.
+        from: String,
+    },
+    /// The server's URL changed; its variables are the same.
+    ServerUrlChanged {
+        /// Old URL template.
+        from: String,
+        /// New URL template.
+        to: String,
+    },
+    /// The URL variables, the variant's fields, changed.
+    ServerVariablesChanged {
+        /// Old fields.
+        from: String,
+        /// New fields.
+        to: String,
+    },
+    /// `Server::default()` is now this server.
+    ServerBecameDefault,
 }
 
 impl fmt::Display for What {
@@ -404,10 +439,21 @@ impl fmt::Display for What {
             What::VariantTypeChanged { name, from, to } => {
                 write!(f, "variant `{name}`: `{from}` → `{to}`")
             }
+            What::VariantSelectionChanged { name } => {
+                write!(f, "variant `{name}` is chosen by other JSON")
+            }
             What::EventAdded { event } => write!(f, "webhook event `{event}` added"),
             What::EventRemoved { event } => write!(f, "webhook event `{event}` removed"),
             What::WebhookAdded => f.write_str("webhook added"),
             What::WebhookRemoved => f.write_str("webhook removed"),
+            What::ServerAdded => f.write_str("server added"),
+            What::ServerRemoved => f.write_str("server removed"),
+            What::ServerRenamed { from } => write!(f, "renamed from `Server::{from}`"),
+            What::ServerUrlChanged { from, to } => write!(f, "URL `{from}` is now `{to}`"),
+            What::ServerVariablesChanged { from, to } => {
+                write!(f, "fields `{{{from}}}` are now `{{{to}}}`")
+            }
+            What::ServerBecameDefault => f.write_str("now the default server"),
         }
     }
 }

@@ -23,6 +23,8 @@ pub struct Surface {
     pub error_enums_non_exhaustive: bool,
     /// The `{Op}Response` enums are `#[non_exhaustive]` (emit/apis.rs).
     pub response_enums_non_exhaustive: bool,
+    /// The `Server` enum is `#[non_exhaustive]` (emit/root.rs).
+    pub server_enum_non_exhaustive: bool,
     /// An optional request body is a positional `body: Option<&T>` argument
     /// of the operation's method (emit/apis.rs), so adding one changes the
     /// method's signature.
@@ -34,6 +36,7 @@ pub const GENERATED: Surface = Surface {
     type_enums_non_exhaustive: true,
     error_enums_non_exhaustive: false,
     response_enums_non_exhaustive: false,
+    server_enum_non_exhaustive: false,
     optional_body_is_argument: true,
 };
 
@@ -150,8 +153,21 @@ pub fn judge(what: &What, facts: Facts, surface: Surface) -> Verdict {
             breaking("the variant is gone from the enum")
         }
         What::VariantTypeChanged { .. } => breaking("the variant holds another type"),
+        What::VariantSelectionChanged { .. } => {
+            compatible("the Rust type is unchanged; decoding follows the new document")
+        }
         What::WebhookAdded => compatible("a new parse function"),
         What::WebhookRemoved => breaking("calls to its parse function no longer compile"),
+        What::ServerAdded => new_variant(surface.server_enum_non_exhaustive),
+        What::ServerRemoved => breaking("the variant is gone from `Server`"),
+        What::ServerRenamed { .. } => breaking("code naming the variant must use the new name"),
+        What::ServerUrlChanged { .. } => {
+            compatible("code is unchanged; requests go to the new URL")
+        }
+        What::ServerVariablesChanged { .. } => breaking("the variant has other fields"),
+        What::ServerBecameDefault => {
+            breaking("clients built without `.server(..)` now talk to this server")
+        }
     }
 }
 

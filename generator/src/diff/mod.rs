@@ -16,6 +16,7 @@ mod operations;
 pub mod report;
 mod rust;
 mod schemas;
+mod servers;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -52,7 +53,7 @@ pub struct Report {
     pub old: Side,
     /// The version compared to.
     pub new: Side,
-    /// Every change, ordered by item (operations, then types, then webhooks).
+    /// Every change, ordered by item (operations, types, webhooks, servers).
     pub changes: Vec<Change>,
 }
 
@@ -96,6 +97,7 @@ pub fn diff_with(old: &Api, new: &Api, surface: Surface) -> Report {
     operations::compare(&mut walk);
     schemas::compare(&mut walk, &types);
     schemas::compare_webhooks(&mut walk);
+    servers::compare(&mut walk);
     let mut changes = walk.changes;
     // Stable: within one item, changes stay in the order they were found.
     changes.sort_by(|a, b| a.item.cmp(&b.item));

@@ -256,11 +256,14 @@ fn compare_union(walk: &mut Walk<'_>, item: &Item, old: &UnionDef, new: &UnionDe
             }
             Some(after) => {
                 let (from, to) = (spell(&walk.old, before), spell(&walk.new, after));
+                let name = after.name.clone();
                 if from != to {
-                    let name = after.name.clone();
+                    let what = What::VariantTypeChanged { name, from, to };
+                    walk.push(item, what, Facts::default());
+                } else if before.tags != after.tags || before.shape != after.shape {
                     walk.push(
                         item,
-                        What::VariantTypeChanged { name, from, to },
+                        What::VariantSelectionChanged { name },
                         Facts::default(),
                     );
                 }

@@ -772,6 +772,9 @@ fn group_operations(
             for operation in &mut operations {
                 operation.fn_name = fn_scope.claim(&operation.fn_name);
             }
+            // By name, not document order: an upstream document that reorders its
+            // paths then moves nothing in the generated code.
+            operations.sort_by(|a, b| a.fn_name.cmp(&b.fn_name));
             OperationGroup {
                 // Also a file name, so a keyword gets a trailing `_` instead of `r#`.
                 module: scope.claim(
