@@ -296,11 +296,20 @@ pub enum What {
         /// New type.
         to: String,
     },
-    /// What JSON selects a union variant changed (its tag values, or the
-    /// properties its untagged decoding looks for); its type is the same.
-    VariantSelectionChanged {
+    /// The tag values that select a variant of a tagged union changed.
+    VariantTagsChanged {
         /// Variant name.
         name: String,
+        /// Old tag values.
+        from: String,
+        /// New tag values.
+        to: String,
+    },
+    /// The properties an untagged union recognises its variants by changed
+    /// (their types gained or lost properties); the Rust type is the same.
+    ShapesChanged {
+        /// The variants concerned.
+        variants: String,
     },
     /// A webhook event type was added to the event enum.
     EventAdded {
@@ -439,8 +448,14 @@ impl fmt::Display for What {
             What::VariantTypeChanged { name, from, to } => {
                 write!(f, "variant `{name}`: `{from}` → `{to}`")
             }
-            What::VariantSelectionChanged { name } => {
-                write!(f, "variant `{name}` is chosen by other JSON")
+            What::VariantTagsChanged { name, from, to } => {
+                write!(
+                    f,
+                    "variant `{name}` is selected by `{to}` instead of `{from}`"
+                )
+            }
+            What::ShapesChanged { variants } => {
+                write!(f, "decoding recognises {variants} by other properties")
             }
             What::EventAdded { event } => write!(f, "webhook event `{event}` added"),
             What::EventRemoved { event } => write!(f, "webhook event `{event}` removed"),

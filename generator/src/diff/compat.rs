@@ -153,7 +153,7 @@ pub fn judge(what: &What, facts: Facts, surface: Surface) -> Verdict {
             breaking("the variant is gone from the enum")
         }
         What::VariantTypeChanged { .. } => breaking("the variant holds another type"),
-        What::VariantSelectionChanged { .. } => {
+        What::VariantTagsChanged { .. } | What::ShapesChanged { .. } => {
             compatible("the Rust type is unchanged; decoding follows the new document")
         }
         What::WebhookAdded => compatible("a new parse function"),

@@ -14,7 +14,7 @@ pub mod change;
 pub mod compat;
 mod operations;
 pub mod report;
-mod rust;
+pub mod rust;
 mod schemas;
 mod servers;
 

@@ -10,7 +10,9 @@ use crate::model::{Api, Field, Presence, TypeId, TypeKind, TypeRef};
 /// Spells types of one API version, with type names mapped through renames
 /// (old name → new name) so that a renamed type compares equal to itself.
 pub struct Spelling<'a> {
+    /// The API whose type ids are spelled.
     pub api: &'a Api,
+    /// Old name → new name of renamed types (empty for the new side).
     pub renames: &'a BTreeMap<String, String>,
 }
 

@@ -4,7 +4,7 @@ use super::compat::Facts;
 use super::rust::{derived_traits, event_unions, Spelling};
 use super::{Item, TypePairs, Walk, What};
 use crate::model::{
-    EnumDef, Field, Presence, StructDef, TypeDef, TypeKind, UnionDef, UnionVariant,
+    EnumDef, Field, Presence, StructDef, Tagging, TypeDef, TypeKind, UnionDef, UnionVariant,
 };
 
 fn kind(def: &TypeDef) -> &'static str {
@@ -244,6 +244,9 @@ fn compare_union(walk: &mut Walk<'_>, item: &Item, old: &UnionDef, new: &UnionDe
             ty
         }
     };
+    // Untagged decoding matches on properties: one entry for the variants it
+    // now recognises differently.
+    let mut reshaped = Vec::new();
     for before in &old.variants {
         match new.variants.iter().find(|v| v.name == before.name) {
             None if events => {
@@ -260,15 +263,19 @@ fn compare_union(walk: &mut Walk<'_>, item: &Item, old: &UnionDef, new: &UnionDe
                 if from != to {
                     let what = What::VariantTypeChanged { name, from, to };
                     walk.push(item, what, Facts::default());
-                } else if before.tags != after.tags || before.shape != after.shape {
-                    walk.push(
-                        item,
-                        What::VariantSelectionChanged { name },
-                        Facts::default(),
-                    );
+                } else if before.tags != after.tags {
+                    let (from, to) = (before.tags.join(", "), after.tags.join(", "));
+                    let what = What::VariantTagsChanged { name, from, to };
+                    walk.push(item, what, Facts::default());
+                } else if new.tagging == Tagging::Untagged && before.shape != after.shape {
+                    reshaped.push(format!("`{name}`"));
                 }
             }
         }
+    }
+    if !reshaped.is_empty() {
+        let variants = reshaped.join(", ");
+        walk.push(item, What::ShapesChanged { variants }, Facts::default());
     }
     for after in &new.variants {
         if !old.variants.iter().any(|v| v.name == after.name) {
