@@ -109,7 +109,7 @@ fn on_pipeline_stack<T: Send>(work: impl Fn() -> T + Sync) -> T {
         match std::thread::Builder::new()
             .name("codegen".to_owned())
             .stack_size(PIPELINE_STACK)
-            .spawn_scoped(scope, || work())
+            .spawn_scoped(scope, &work)
         {
             Ok(pipeline) => pipeline
                 .join()

@@ -346,9 +346,11 @@ fn the_report_renders_for_terminals_pull_requests_and_generate() {
         .ends_with("Suggested release: patch at most (no change to the Rust API)."));
 }
 
-/// The attribute lines just above each `pub enum NAME` line whose name
-/// passes `select`, as (name, attributes).
-fn enums<'a>(code: &'a str, select: impl Fn(&str) -> bool) -> Vec<(&'a str, Vec<&'a str>)> {
+/// An enum's name and the attribute and doc lines just above it.
+type EnumHead<'a> = (&'a str, Vec<&'a str>);
+
+/// Each `pub enum NAME` whose name passes `select`.
+fn enums(code: &str, select: impl Fn(&str) -> bool) -> Vec<EnumHead<'_>> {
     let lines: Vec<&str> = code.lines().collect();
     let mut found = Vec::new();
     for (index, line) in lines.iter().enumerate() {
@@ -392,7 +394,7 @@ fn the_rules_facts_hold_in_the_emitted_code() {
         .map(|(_, code)| code.as_str())
         .collect();
 
-    let checks: [(&str, Vec<(&str, Vec<&str>)>, bool); 4] = [
+    let checks: [(&str, Vec<EnumHead<'_>>, bool); 4] = [
         (
             "types.rs enums",
             enums(file("src/types.rs"), |_| true),

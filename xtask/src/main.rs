@@ -248,24 +248,29 @@ fn run(options: &Options) -> u8 {
         started.elapsed().as_millis()
     );
     if !options.check {
-        report_replacement(options, &spec, record, &generated.api);
+        if let Some(text) = replacement_report(&options.spec, &spec, record, &generated.api) {
+            print!("{text}");
+        }
     }
     SUCCESS
 }
 
 /// After replacing a crate made from another document or selection: what
-/// changed for callers, in short.
-fn report_replacement(options: &Options, spec: &[u8], record: Option<Record>, api: &Api) {
-    let Some(record) = record else {
-        return;
-    };
+/// changed for callers, in short, or a note saying why that is unknown.
+fn replacement_report(
+    spec: &Path,
+    bytes: &[u8],
+    record: Option<Record>,
+    api: &Api,
+) -> Option<String> {
+    let record = record?;
     if record.sha256 == api.source.sha256 && record.tags == api.source.tags {
-        return;
+        return None;
     }
-    match changes::since_record(&options.spec, spec, &record, api) {
-        Ok(report) => print!("{}", report.to_short()),
-        Err(note) => println!("note: {note}"),
-    }
+    Some(match changes::since_record(spec, bytes, &record, api) {
+        Ok(report) => report.to_short(),
+        Err(note) => format!("note: {note}\n"),
+    })
 }
 
 /// Prefixes each `-->` location with the document's file name.
@@ -376,3 +381,6 @@ mod tests {
         assert!(parse(&["generate".to_owned(), "--spec".to_owned()]).is_err());
     }
 }
+
+#[cfg(test)]
+mod tests_changes;
