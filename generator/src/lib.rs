@@ -9,6 +9,9 @@
 //! 3. [`emit`]: one token stream per output file, read from the model only;
 //! 4. [`format`](mod@format): prettyplease, plus the generated-file preamble;
 //! 5. [`write`](mod@write): replace the output directory atomically, or check it.
+//!
+//! Beside the pipeline, [`diff`] compares two lowered models: what a new
+//! version of the document changes for users of the generated crate.
 
 pub mod diagnostics;
 pub mod diff;
