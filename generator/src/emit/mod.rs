@@ -5,6 +5,7 @@
 mod apis;
 pub(crate) mod common;
 mod examples;
+mod features;
 mod manifest;
 mod pagination;
 mod root;
