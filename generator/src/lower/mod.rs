@@ -4,6 +4,8 @@
 //! construct that cannot be represented is reported here with its location.
 //! Emitters never see the OpenAPI document.
 
+mod doc_html;
+mod doc_links;
 mod docs;
 mod examples;
 mod refs;
@@ -22,7 +24,7 @@ use serde_json::Value;
 use crate::diagnostics::{child, Diagnostic, Diagnostics};
 use crate::load::Document;
 use crate::model::{
-    Api, AuthScheme, BodyKind, Example, Method, Operation, OperationGroup, ParamLocation,
+    self, Api, AuthScheme, BodyKind, Example, Method, Operation, OperationGroup, ParamLocation,
     Parameter, PathPart, QueryStyle, RequestBody, Response, Server, ServerVariable, Status,
     TypeRef, Webhook,
 };
@@ -136,21 +138,25 @@ pub fn lower(document: &Document, selection: &Selection, diagnostics: &mut Diagn
     diagnostics.extend(own_diagnostics);
     diagnostics.extend(schema_diagnostics);
 
-    Api {
+    let mut api = Api {
         title: openapi.info.title.clone(),
         version: openapi.info.version.clone(),
         description: openapi
             .info
             .description
             .as_deref()
-            .and_then(|d| doc(None, Some(d))),
+            .and_then(|d| doc(None, Some(d)))
+            .map(|d| docs::nest_headings(&d, model::API_DESCRIPTION_TOP_HEADING)),
         servers,
         auth,
         groups,
         types,
         webhooks,
         examples,
-    }
+    };
+    // Links name generated items, so they are resolved once every name is decided.
+    doc_links::resolve(&mut api);
+    api
 }
 
 fn tag_names(openapi: &openapiv3::OpenAPI) -> Vec<String> {
