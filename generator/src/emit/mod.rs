@@ -8,6 +8,7 @@ mod examples;
 mod manifest;
 mod root;
 mod types;
+mod usage;
 mod webhooks;
 
 use std::collections::BTreeMap;
@@ -111,7 +112,7 @@ pub fn emit(api: &Api, config: &CrateConfig) -> BTreeMap<String, FileContent> {
     for group in &api.groups {
         files.insert(
             format!("src/apis/{}.rs", group.module),
-            FileContent::Rust(apis::emit_group(api, group)),
+            FileContent::Rust(apis::emit_group(api, group, &library)),
         );
     }
     files.insert(

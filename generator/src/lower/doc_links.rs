@@ -40,9 +40,11 @@ impl Targets {
         for group in &api.groups {
             let module = format!("crate::apis::{}", group.module);
             for operation in &group.operations {
+                // Intra-doc paths name a raw identifier without its `r#`.
+                let method = operation.fn_name.trim_start_matches("r#");
                 operations.insert(
                     operation.id.clone(),
-                    format!("{module}::{}::{}", group.struct_name, operation.fn_name),
+                    format!("{module}::{}::{method}", group.struct_name),
                 );
             }
             tags.insert(tag_key(&group.tag), module);
@@ -50,7 +52,10 @@ impl Targets {
         let types = api
             .types
             .iter()
-            .map(|(id, def)| (id.clone(), format!("crate::types::{}", def.name)))
+            .map(|(id, def)| {
+                let name = def.name.trim_start_matches("r#");
+                (id.clone(), format!("crate::types::{name}"))
+            })
             .collect();
         Self {
             operations,
