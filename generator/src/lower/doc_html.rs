@@ -55,6 +55,10 @@ const KNOWN: &[&str] = &[
 /// Elements without content or closing tag.
 const VOID: &[&str] = &["br", "hr", "img"];
 
+/// A tag longer than this is taken for text; it bounds the search for a
+/// closing quote or `>` so that hostile input cannot make tokenizing quadratic.
+const MAX_TAG_LEN: usize = 2048;
+
 /// Tags nested deeper than this are dropped (their text is kept), so that
 /// rendering recursion stays bounded whatever the input.
 const MAX_NESTING: usize = 32;
@@ -150,6 +154,8 @@ fn tokenize(text: &str) -> Vec<Token> {
     let chars: Vec<char> = text.chars().collect();
     let mut tokens = Vec::new();
     let mut pending = String::new();
+    // Once a comment is left open, no later `<!--` can be closed either.
+    let mut comments_close = true;
     let mut i = 0;
     while i < chars.len() {
         match chars[i] {
@@ -161,7 +167,14 @@ fn tokenize(text: &str) -> Vec<Token> {
                 i = end;
             }
             '<' => {
-                if let Some(end) = comment_end(&chars, i) {
+                let comment = comments_close.then(|| comment_end(&chars, i)).flatten();
+                if comments_close
+                    && comment.is_none()
+                    && chars[i..].starts_with(&['<', '!', '-', '-'])
+                {
+                    comments_close = false;
+                }
+                if let Some(end) = comment {
                     if !pending.is_empty() {
                         tokens.push(Token::Text(std::mem::take(&mut pending)));
                     }
@@ -221,6 +234,7 @@ fn comment_end(chars: &[char], start: usize) -> Option<usize> {
 
 /// A known opening or closing tag at `start`, and where it ends.
 fn parse_tag(chars: &[char], start: usize) -> Option<(Token, usize)> {
+    let chars = &chars[..chars.len().min(start + MAX_TAG_LEN)];
     let mut i = start + 1;
     let closing = chars.get(i) == Some(&'/');
     if closing {
@@ -813,6 +827,9 @@ mod tests {
         assert_eq!(to_markdown("<!-- hidden -->shown"), "shown");
         let deep = "<b>".repeat(10_000);
         assert!(to_markdown(&format!("{deep}x")).contains('x'));
+        // Unclosed comments and quotes stay text, found in linear time.
+        let open = "<!-- <a href=\"x ".repeat(2_000);
+        assert_eq!(to_markdown(&open), open);
         for input in [
             "<",
             "<a",
