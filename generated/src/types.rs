@@ -25,6 +25,145 @@ pub struct AppSubSchema {
     pub id: Option<String>,
 }
 
+/// Who wrote a message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthorWebhook {
+    /// `user` for the end user of the conversation, `business` for everyone answering on the business's side (bots and agents alike).
+    pub r#type: AuthorWebhookType,
+    /// The id of the user who wrote the message; only for `user` authors.
+    #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// The name shown beside the message.
+    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// Address of the picture shown beside the message.
+    #[serde(rename = "avatarUrl", default, skip_serializing_if = "Option::is_none")]
+    pub avatar_url: Option<String>,
+    /// The user who wrote a message, as far as webhook events describe them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<User>,
+}
+
+/// `user` for the end user of the conversation, `business` for everyone answering on the business's side (bots and agents alike).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(from = "String", into = "String")]
+#[non_exhaustive]
+pub enum AuthorWebhookType {
+    /// `business`
+    Business,
+    /// `user`
+    User,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+
+impl AuthorWebhookType {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Business => "business",
+            Self::User => "user",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for AuthorWebhookType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "business" => Self::Business,
+            "user" => Self::User,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl From<AuthorWebhookType> for String {
+    fn from(value: AuthorWebhookType) -> Self {
+        match value {
+            AuthorWebhookType::Unknown(value) => value,
+            known => known.as_str().to_owned(),
+        }
+    }
+}
+
+impl std::fmt::Display for AuthorWebhookType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What a message says. The `type` property tells the kinds apart; kinds this document does not describe (images, files, carousels, forms…) are kept as they were sent.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Content {
+    /// A message made of text.
+    TextMessage(TextMessage),
+    /// A variant this version of the crate does not know, kept as sent.
+    Unknown(serde_json::Value),
+}
+
+impl Serialize for Content {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::TextMessage(value) => {
+                crate::support::serialize_tagged(value, "type", "text", serializer)
+            }
+            Self::Unknown(value) => value.serialize(serializer),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Content {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        match value.get("type").and_then(serde_json::Value::as_str) {
+            Some("text") => crate::support::from_value(value).map(Self::TextMessage),
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
+}
+
+/// conversation:message
+///
+/// Sent when a message is added to a conversation, whoever wrote it.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ConversationMessageEvent {
+    /// The event's id. A retried delivery repeats the same id, so it can be used to skip events that were already handled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The event type, one of the triggers the webhook subscribes to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// When the event was produced, as an ISO 8601 timestamp with milliseconds (`YYYY-MM-DDThh:mm:ss.SSSZ`).
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// Data describing the event.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payload: Option<ConversationMessageEventPayload>,
+}
+
+/// Data describing the event.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ConversationMessageEventPayload {
+    /// The conversation the message belongs to. Its `activeSwitchboardIntegration` tells which integration was in control when the message arrived.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversation: Option<ConversationTruncated>,
+    /// A message as webhook events describe it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<MessageWebhook>,
+    /// Messages that were sent to the user through the notification API since the user last wrote, oldest first.
+    #[serde(
+        rename = "recentNotifications",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub recent_notifications: Option<Vec<MessageWebhook>>,
+}
+
 /// A reduced view of a conversation, as included in switchboard events.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationTruncated {
@@ -68,6 +207,7 @@ pub struct ConversationTruncated {
 /// Kind of conversation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum ConversationType {
     /// `personal`
     Personal,
@@ -115,7 +255,7 @@ impl std::fmt::Display for ConversationType {
 
 /// A single problem reported by the API.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct Error {
+pub struct ErrorDetails {
     /// Machine-readable code that groups errors of the same kind.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
@@ -129,7 +269,45 @@ pub struct Error {
 pub struct ErrorResponse {
     /// The problems that caused the request to fail.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub errors: Option<Vec<Error>>,
+    pub errors: Option<Vec<ErrorDetails>>,
+}
+
+/// A message as webhook events describe it.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct MessageWebhook {
+    /// The message's id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// When the platform received the message, as an ISO 8601 timestamp with milliseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub received: Option<String>,
+    /// Who wrote a message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<AuthorWebhook>,
+    /// What a message says. The `type` property tells the kinds apart; kinds this document does not describe (images, files, carousels, forms…) are kept as they were sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<Content>,
+    /// Where a message came from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
+    /// A flat map of custom values. Only strings, numbers and booleans are accepted as values, and the whole object may not exceed 4KB.
+    ///
+    /// `None` leaves the property out; `Some(None)` sends an explicit `null`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::double_option",
+    )]
+    pub metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+    /// `true` when the message is only a placeholder left where a deleted message was.
+    ///
+    /// `None` leaves the property out; `Some(None)` sends an explicit `null`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::double_option",
+    )]
+    pub deleted: Option<Option<bool>>,
 }
 
 /// Request body of the offer control action.
@@ -180,11 +358,48 @@ pub struct ReleaseControlBody {
     pub metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
 }
 
+/// Where a message came from.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Source {
+    /// The channel the message came through, such as `web`, `ios`, `whatsapp`, `telegram` or `api`.
+    pub r#type: String,
+    /// The id of the integration that received the message, for messages from users.
+    ///
+    /// `None` leaves the property out; `Some(None)` sends an explicit `null`.
+    #[serde(
+        rename = "integrationId",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::double_option",
+    )]
+    pub integration_id: Option<Option<String>>,
+    /// The id the originating channel gave the message, when it has one.
+    ///
+    /// `None` leaves the property out; `Some(None)` sends an explicit `null`.
+    #[serde(
+        rename = "originalMessageId",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::double_option",
+    )]
+    pub original_message_id: Option<Option<String>>,
+    /// When the originating channel received the message, as an ISO 8601 timestamp.
+    ///
+    /// `None` leaves the property out; `Some(None)` sends an explicit `null`.
+    #[serde(
+        rename = "originalMessageTimestamp",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::double_option",
+    )]
+    pub original_message_timestamp: Option<Option<String>>,
+}
+
 /// switchboard:acceptControl
 ///
 /// Sent when a switchboard integration takes control of a conversation it was offered.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct SwitchboardAcceptControl {
+pub struct SwitchboardAcceptControlEvent {
     /// The event's id. A retried delivery repeats the same id, so it can be used to skip events that were already handled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -203,7 +418,7 @@ pub struct SwitchboardAcceptControl {
 ///
 /// Sent when a switchboard integration could not take control of a conversation.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct SwitchboardAcceptControlFailure {
+pub struct SwitchboardAcceptControlFailureEvent {
     /// The event's id. A retried delivery repeats the same id, so it can be used to skip events that were already handled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -280,7 +495,7 @@ pub struct SwitchboardIntegrationWebhook {
 ///
 /// Sent when a switchboard integration is offered control of a conversation.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct SwitchboardOfferControl {
+pub struct SwitchboardOfferControlEvent {
     /// The event's id. A retried delivery repeats the same id, so it can be used to skip events that were already handled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -299,7 +514,7 @@ pub struct SwitchboardOfferControl {
 ///
 /// Sent when control of a conversation could not be offered to a switchboard integration.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct SwitchboardOfferControlFailure {
+pub struct SwitchboardOfferControlFailureEvent {
     /// The event's id. A retried delivery repeats the same id, so it can be used to skip events that were already handled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -355,7 +570,7 @@ pub struct SwitchboardOfferControlPayload {
 ///
 /// Sent when control of a conversation moves from one switchboard integration to another.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct SwitchboardPassControl {
+pub struct SwitchboardPassControlEvent {
     /// The event's id. A retried delivery repeats the same id, so it can be used to skip events that were already handled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -374,7 +589,7 @@ pub struct SwitchboardPassControl {
 ///
 /// Sent when making a switchboard integration active did not succeed.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct SwitchboardPassControlFailure {
+pub struct SwitchboardPassControlFailureEvent {
     /// The event's id. A retried delivery repeats the same id, so it can be used to skip events that were already handled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -432,6 +647,7 @@ pub struct SwitchboardPassControlPayload {
 /// Why control was passed, when the platform knows it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum SwitchboardPassControlPayloadReason {
     /// `ticketClosed`
     TicketClosed,
@@ -481,7 +697,7 @@ impl std::fmt::Display for SwitchboardPassControlPayloadReason {
 ///
 /// Sent when a switchboard integration gives up control and leaves the conversation without a controller.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct SwitchboardReleaseControl {
+pub struct SwitchboardReleaseControlEvent {
     /// The event's id. A retried delivery repeats the same id, so it can be used to skip events that were already handled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -519,6 +735,7 @@ pub struct SwitchboardReleaseControlPayload {
 /// Why control was released, when the platform knows it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum SwitchboardReleaseControlPayloadReason {
     /// `ticketClosed`
     TicketClosed,
@@ -564,24 +781,64 @@ impl std::fmt::Display for SwitchboardReleaseControlPayloadReason {
     }
 }
 
+/// A message made of text.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct TextMessage {
+    /// Always `text` for this kind of message.
+    pub r#type: String,
+    /// The words of the message. It can be missing when the message was written as HTML only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// The message as HTML, for channels that can show rich text.
+    #[serde(rename = "htmlText", default, skip_serializing_if = "Option::is_none")]
+    pub html_text: Option<String>,
+    /// The payload of the reply button the user pressed, when the message is the answer given by such a button.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payload: Option<String>,
+}
+
+/// The user who wrote a message, as far as webhook events describe them.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct User {
+    /// The user's id in Sunshine Conversations.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The id the business's own systems know the user by, when one was set; it can also be used to look the user up.
+    ///
+    /// `None` leaves the property out; `Some(None)` sends an explicit `null`.
+    #[serde(
+        rename = "externalId",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::double_option",
+    )]
+    pub external_id: Option<Option<String>>,
+    /// Whether the user proved who they are (with a signed JWT, for instance).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authenticated: Option<bool>,
+}
+
 /// One webhook event, selected by its `type`. Event types this crate does not know yet are kept, unparsed, in `Unknown`.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum WebhookEvent {
     /// `switchboard:acceptControl`: Sent when a switchboard integration takes control of a conversation it was offered.
-    SwitchboardAcceptControl(SwitchboardAcceptControl),
+    SwitchboardAcceptControl(SwitchboardAcceptControlEvent),
     /// `switchboard:acceptControl:failure`: Sent when a switchboard integration could not take control of a conversation.
-    SwitchboardAcceptControlFailure(SwitchboardAcceptControlFailure),
+    SwitchboardAcceptControlFailure(SwitchboardAcceptControlFailureEvent),
     /// `switchboard:offerControl`: Sent when a switchboard integration is offered control of a conversation.
-    SwitchboardOfferControl(SwitchboardOfferControl),
+    SwitchboardOfferControl(SwitchboardOfferControlEvent),
     /// `switchboard:offerControl:failure`: Sent when control of a conversation could not be offered to a switchboard integration.
-    SwitchboardOfferControlFailure(SwitchboardOfferControlFailure),
+    SwitchboardOfferControlFailure(SwitchboardOfferControlFailureEvent),
     /// `switchboard:passControl`: Sent when control of a conversation moves from one switchboard integration to another.
-    SwitchboardPassControl(SwitchboardPassControl),
+    SwitchboardPassControl(SwitchboardPassControlEvent),
     /// `switchboard:passControl:failure`: Sent when making a switchboard integration active did not succeed.
-    SwitchboardPassControlFailure(SwitchboardPassControlFailure),
+    SwitchboardPassControlFailure(SwitchboardPassControlFailureEvent),
     /// `switchboard:releaseControl`: Sent when a switchboard integration gives up control and leaves the conversation without a controller.
-    SwitchboardReleaseControl(SwitchboardReleaseControl),
+    SwitchboardReleaseControl(SwitchboardReleaseControlEvent),
+    /// `conversation:message`: Sent when a message is added to a conversation, whoever wrote it.
+    ConversationMessage(ConversationMessageEvent),
     /// A variant this version of the crate does not know, kept as sent.
     Unknown(serde_json::Value),
 }
@@ -645,6 +902,14 @@ impl Serialize for WebhookEvent {
                     serializer,
                 )
             }
+            Self::ConversationMessage(value) => {
+                crate::support::serialize_tagged(
+                    value,
+                    "type",
+                    "conversation:message",
+                    serializer,
+                )
+            }
             Self::Unknown(value) => value.serialize(serializer),
         }
     }
@@ -679,6 +944,9 @@ impl<'de> Deserialize<'de> for WebhookEvent {
             }
             Some("switchboard:releaseControl") => {
                 crate::support::from_value(value).map(Self::SwitchboardReleaseControl)
+            }
+            Some("conversation:message") => {
+                crate::support::from_value(value).map(Self::ConversationMessage)
             }
             _ => Ok(Self::Unknown(value)),
         }

@@ -98,7 +98,8 @@ fn run_pipeline(
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
-    match format::format_files(emit::emit(&api, config)) {
+    let config = config.for_api(&api);
+    match format::format_files(emit::emit(&api, &config)) {
         Ok(files) => Ok(Generated {
             files,
             api,

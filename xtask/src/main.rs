@@ -18,7 +18,8 @@ Options:
   --spec PATH         OpenAPI 3.0 document (default: spec/sunshine-conversations.yaml)
   --out DIR           output directory (default: generated/)
   --tag NAME          only operations with this tag (repeatable; default: all)
-  --crate-name NAME   package name of the generated crate (default: sunshine-conversations)
+  --crate-name NAME   package name of the generated crate (default: sunshine-conversations
+                      for spec/, otherwise made from the document's info.title)
   --check             write nothing; fail if the output is not up to date
   --deny-warnings     fail on warnings about the document too
   -h, --help          this text
@@ -49,7 +50,8 @@ struct Options {
     spec: PathBuf,
     out: PathBuf,
     tags: Vec<String>,
-    crate_name: String,
+    /// `None`: `sunshine-conversations` for `spec/`, else from `info.title`.
+    crate_name: Option<String>,
     check: bool,
     deny_warnings: bool,
 }
@@ -60,7 +62,7 @@ fn parse(args: &[String]) -> Result<Option<Options>, String> {
         spec: root.join("spec/sunshine-conversations.yaml"),
         out: root.join("generated"),
         tags: Vec::new(),
-        crate_name: CrateConfig::default().name,
+        crate_name: None,
         check: false,
         deny_warnings: false,
     };
@@ -80,7 +82,7 @@ fn parse(args: &[String]) -> Result<Option<Options>, String> {
             "--spec" => options.spec = PathBuf::from(value("--spec")?),
             "--out" => options.out = PathBuf::from(value("--out")?),
             "--tag" => options.tags.push(value("--tag")?),
-            "--crate-name" => options.crate_name = value("--crate-name")?,
+            "--crate-name" => options.crate_name = Some(value("--crate-name")?),
             "--check" => options.check = true,
             "--deny-warnings" => options.deny_warnings = true,
             "-h" | "--help" => return Ok(None),
@@ -122,8 +124,14 @@ fn run(options: &Options) -> u8 {
     let selection = Selection {
         tags: options.tags.clone(),
     };
+    // Unnamed, a crate from another document is named after its title.
+    let default_spec = options.spec == workspace_root().join("spec/sunshine-conversations.yaml");
     let config = CrateConfig {
-        name: options.crate_name.clone(),
+        name: options
+            .crate_name
+            .clone()
+            .unwrap_or_else(|| CrateConfig::default().name),
+        name_from_title: options.crate_name.is_none() && !default_spec,
         ..CrateConfig::default()
     };
     let generated = match codegen::generate(&spec, &selection, &config) {
@@ -224,7 +232,7 @@ mod tests {
             spec: spec.to_owned(),
             out: out.to_owned(),
             tags: Vec::new(),
-            crate_name: "exit-codes".to_owned(),
+            crate_name: Some("exit-codes".to_owned()),
             check: false,
             deny_warnings: false,
         }
@@ -282,6 +290,38 @@ mod tests {
             !dir.join("denied-out").exists(),
             "nothing written when warnings are denied"
         );
+    }
+
+    #[test]
+    fn an_unnamed_crate_from_another_document_is_named_after_its_title() {
+        let dir = workspace_root().join("target/xtask-tests/crate-name");
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("scratch");
+        let spec = dir.join("petstore.yaml");
+        std::fs::write(
+            &spec,
+            "openapi: 3.0.3\ninfo: {title: Swagger Petstore, version: '1'}\npaths: {}\n",
+        )
+        .expect("spec");
+        let unnamed = Options {
+            crate_name: None,
+            ..options(&spec, &dir.join("out"))
+        };
+        assert_eq!(run(&unnamed), SUCCESS);
+        let manifest = std::fs::read_to_string(dir.join("out/Cargo.toml")).expect("written");
+        assert!(
+            manifest.contains("name = \"swagger-petstore\""),
+            "{manifest}"
+        );
+        assert!(
+            manifest.contains("name = \"swagger_petstore\""),
+            "{manifest}"
+        );
+
+        let named = options(&spec, &dir.join("named"));
+        assert_eq!(run(&named), SUCCESS);
+        let manifest = std::fs::read_to_string(dir.join("named/Cargo.toml")).expect("written");
+        assert!(manifest.contains("name = \"exit-codes\""), "{manifest}");
     }
 
     #[test]

@@ -20,7 +20,7 @@
 //! # }
 //! ```
 
-use crate::runtime::{encode_path_segment, Error, Request};
+use crate::runtime::{encode_path_segment, Call, Request};
 use crate::Client;
 use crate::types;
 
@@ -46,13 +46,13 @@ impl SwitchboardActions<'_> {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] with a [`PassControlError`] for a documented error status (`404`); the other [`Error`] variants for anything else.
-    pub async fn pass_control(
+    /// [`Error::Api`](crate::Error::Api) with a [`PassControlError`] for a documented error status (`404`); the other [`Error`](crate::Error) variants for anything else.
+    pub fn pass_control(
         &self,
         app_id: &str,
         conversation_id: &str,
         body: &types::PassControlBody,
-    ) -> Result<serde_json::Map<String, serde_json::Value>, Error<PassControlError>> {
+    ) -> Call<(), PassControlError> {
         let app_id = encode_path_segment(app_id);
         let conversation_id = encode_path_segment(conversation_id);
         let path = format!(
@@ -65,12 +65,15 @@ impl SwitchboardActions<'_> {
                 path,
             )
             .json(body);
-        let response = self.client.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            404 => Err(response.error_from_body(PassControlError::NotFound)),
-            _ => Err(response.unexpected()),
-        }
+        Call::new(
+            self.client,
+            request,
+            |response| match response.status().as_u16() {
+                200 => response.empty(),
+                404 => Err(response.error_from_body(PassControlError::NotFound)),
+                _ => Err(response.unexpected()),
+            },
+        )
     }
 
     /// Release control of a conversation
@@ -81,13 +84,13 @@ impl SwitchboardActions<'_> {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] with a [`ReleaseControlError`] for a documented error status (`403`, `404`); the other [`Error`] variants for anything else.
-    pub async fn release_control(
+    /// [`Error::Api`](crate::Error::Api) with a [`ReleaseControlError`] for a documented error status (`403`, `404`); the other [`Error`](crate::Error) variants for anything else.
+    pub fn release_control(
         &self,
         app_id: &str,
         conversation_id: &str,
         body: Option<&types::ReleaseControlBody>,
-    ) -> Result<serde_json::Map<String, serde_json::Value>, Error<ReleaseControlError>> {
+    ) -> Call<(), ReleaseControlError> {
         let app_id = encode_path_segment(app_id);
         let conversation_id = encode_path_segment(conversation_id);
         let path = format!(
@@ -102,13 +105,16 @@ impl SwitchboardActions<'_> {
         if let Some(body) = body {
             request = request.json(body);
         }
-        let response = self.client.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            403 => Err(response.error_from_body(ReleaseControlError::Forbidden)),
-            404 => Err(response.error_from_body(ReleaseControlError::NotFound)),
-            _ => Err(response.unexpected()),
-        }
+        Call::new(
+            self.client,
+            request,
+            |response| match response.status().as_u16() {
+                200 => response.empty(),
+                403 => Err(response.error_from_body(ReleaseControlError::Forbidden)),
+                404 => Err(response.error_from_body(ReleaseControlError::NotFound)),
+                _ => Err(response.unexpected()),
+            },
+        )
     }
 
     /// Offer control of a conversation
@@ -119,13 +125,13 @@ impl SwitchboardActions<'_> {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] with a [`OfferControlError`] for a documented error status (`404`); the other [`Error`] variants for anything else.
-    pub async fn offer_control(
+    /// [`Error::Api`](crate::Error::Api) with a [`OfferControlError`] for a documented error status (`404`); the other [`Error`](crate::Error) variants for anything else.
+    pub fn offer_control(
         &self,
         app_id: &str,
         conversation_id: &str,
         body: &types::OfferControlBody,
-    ) -> Result<serde_json::Map<String, serde_json::Value>, Error<OfferControlError>> {
+    ) -> Call<(), OfferControlError> {
         let app_id = encode_path_segment(app_id);
         let conversation_id = encode_path_segment(conversation_id);
         let path = format!(
@@ -138,12 +144,15 @@ impl SwitchboardActions<'_> {
                 path,
             )
             .json(body);
-        let response = self.client.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            404 => Err(response.error_from_body(OfferControlError::NotFound)),
-            _ => Err(response.unexpected()),
-        }
+        Call::new(
+            self.client,
+            request,
+            |response| match response.status().as_u16() {
+                200 => response.empty(),
+                404 => Err(response.error_from_body(OfferControlError::NotFound)),
+                _ => Err(response.unexpected()),
+            },
+        )
     }
 
     /// Accept control of a conversation
@@ -154,13 +163,13 @@ impl SwitchboardActions<'_> {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] with a [`AcceptControlError`] for a documented error status (`403`, `404`); the other [`Error`] variants for anything else.
-    pub async fn accept_control(
+    /// [`Error::Api`](crate::Error::Api) with a [`AcceptControlError`] for a documented error status (`403`, `404`); the other [`Error`](crate::Error) variants for anything else.
+    pub fn accept_control(
         &self,
         app_id: &str,
         conversation_id: &str,
         body: &types::AcceptControlBody,
-    ) -> Result<serde_json::Map<String, serde_json::Value>, Error<AcceptControlError>> {
+    ) -> Call<(), AcceptControlError> {
         let app_id = encode_path_segment(app_id);
         let conversation_id = encode_path_segment(conversation_id);
         let path = format!(
@@ -173,18 +182,22 @@ impl SwitchboardActions<'_> {
                 path,
             )
             .json(body);
-        let response = self.client.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            403 => Err(response.error_from_body(AcceptControlError::Forbidden)),
-            404 => Err(response.error_from_body(AcceptControlError::NotFound)),
-            _ => Err(response.unexpected()),
-        }
+        Call::new(
+            self.client,
+            request,
+            |response| match response.status().as_u16() {
+                200 => response.empty(),
+                403 => Err(response.error_from_body(AcceptControlError::Forbidden)),
+                404 => Err(response.error_from_body(AcceptControlError::NotFound)),
+                _ => Err(response.unexpected()),
+            },
+        )
     }
 }
 
-/// The documented error responses of [`SwitchboardActions::pass_control`], carried by [`Error::Api`].
+/// The documented error responses of [`SwitchboardActions::pass_control`], carried by [`Error::Api`](crate::Error::Api).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PassControlError {
     /// `404` The app or conversation does not exist.
     NotFound(types::ErrorResponse),
@@ -205,8 +218,9 @@ impl std::fmt::Display for PassControlError {
 }
 
 impl std::error::Error for PassControlError {}
-/// The documented error responses of [`SwitchboardActions::release_control`], carried by [`Error::Api`].
+/// The documented error responses of [`SwitchboardActions::release_control`], carried by [`Error::Api`](crate::Error::Api).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ReleaseControlError {
     /// `403` The calling integration is not allowed to release control.
     Forbidden(types::ErrorResponse),
@@ -236,8 +250,9 @@ impl std::fmt::Display for ReleaseControlError {
 }
 
 impl std::error::Error for ReleaseControlError {}
-/// The documented error responses of [`SwitchboardActions::offer_control`], carried by [`Error::Api`].
+/// The documented error responses of [`SwitchboardActions::offer_control`], carried by [`Error::Api`](crate::Error::Api).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum OfferControlError {
     /// `404` The app or conversation does not exist.
     NotFound(types::ErrorResponse),
@@ -258,8 +273,9 @@ impl std::fmt::Display for OfferControlError {
 }
 
 impl std::error::Error for OfferControlError {}
-/// The documented error responses of [`SwitchboardActions::accept_control`], carried by [`Error::Api`].
+/// The documented error responses of [`SwitchboardActions::accept_control`], carried by [`Error::Api`](crate::Error::Api).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AcceptControlError {
     /// `403` The calling integration is not allowed to accept control.
     Forbidden(types::ErrorResponse),

@@ -11,7 +11,9 @@
 //!
 //! - `builder`: [`ClientBuilder`], its defaults and checks;
 //! - `auth`: credentials and JWT signing;
+//! - `call`: [`Call`], the future every operation method returns;
 //! - `options`: [`RequestOptions`] for some requests only;
+//! - `pagination`: `Paginator`, streams over the pages of list operations;
 //! - `request`: [`Request`], path encoding, [`InvalidRequest`];
 //! - `response`: the response an operation decodes, and [`Error`];
 //! - `retry`: which failures are retried, and the backoff;
@@ -19,6 +21,7 @@
 
 mod auth;
 mod builder;
+mod call;
 mod options;
 mod request;
 mod response;
@@ -35,6 +38,7 @@ use tokio::time::Instant;
 
 pub use auth::{Auth, Jwt, JwtScope};
 use auth::Authorization;
+pub use call::Call;
 pub use builder::{BuildError, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 pub use options::RequestOptions;
 use request::Body;

@@ -44,7 +44,17 @@ pub fn emit_group(api: &Api, group: &OperationGroup, crate_name: &str) -> TokenS
         module_doc.push_str(&format!("\n\n# Example\n\n```no_run\n{example}```"));
     }
     let module_doc = inner_doc_attrs(&module_doc);
-    let methods = group.operations.iter().map(|op| emit_operation(api, op));
+    let methods = group.operations.iter().map(|op| {
+        let paginator = super::pagination::emit_paginator_method(api, op);
+        let method = emit_operation(api, op);
+        quote!(#method #paginator)
+    });
+    let pages = group.operations.iter().any(|op| op.pagination.is_some());
+    let pagination_import = pages.then(|| {
+        quote!(
+            use crate::runtime::{PageLayout, Paginator};
+        )
+    });
     let support_types = group
         .operations
         .iter()
@@ -59,17 +69,18 @@ pub fn emit_group(api: &Api, group: &OperationGroup, crate_name: &str) -> TokenS
     let has_path_params = group.operations.iter().any(|op| !op.path_params.is_empty());
     let runtime_import = if has_path_params {
         quote!(
-            use crate::runtime::{encode_path_segment, Error, Request};
+            use crate::runtime::{encode_path_segment, Call, Request};
         )
     } else {
         quote!(
-            use crate::runtime::{Error, Request};
+            use crate::runtime::{Call, Request};
         )
     };
     quote! {
         #module_doc
 
         #runtime_import
+        #pagination_import
         use crate::Client;
         #types_import
 
@@ -119,7 +130,7 @@ pub(super) fn references_named(ty: &TypeRef) -> bool {
 }
 
 /// The success type: the single documented body, `()`, or the `{Op}Response` enum.
-fn success_type(api: &Api, op: &Operation) -> TokenStream {
+pub(super) fn success_type(api: &Api, op: &Operation) -> TokenStream {
     match op.successes.as_slice() {
         [] => quote!(()),
         [only] => match &only.body {
@@ -159,48 +170,29 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
     if !op.errors.is_empty() {
         doc.push_str("\n\n# Errors\n\n");
         doc.push_str(&format!(
-            "[`Error::Api`] with a [`{}`] for a documented error status ({}); the other [`Error`] variants for anything else.",
+            "[`Error::Api`](crate::Error::Api) with a [`{}`] for a documented error status ({}); the other [`Error`](crate::Error) variants for anything else.",
             op.error_type(),
             op.errors.iter().map(|r| status_doc(r.status)).collect::<Vec<_>>().join(", ")
         ));
     } else {
-        doc.push_str("\n\n# Errors\n\nAn [`Error`] when the request fails or the response is not a documented success.");
+        doc.push_str("\n\n# Errors\n\nAn [`Error`](crate::Error) when the request fails or the response is not a documented success.");
     }
     let doc = doc_attrs(&doc);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
 
-    let mut args = Vec::new();
-    for param in &op.path_params {
-        let name = ident(&param.rust_name);
-        let ty = match &param.ty {
-            TypeRef::String => quote!(&str),
-            other => {
-                let ty = rust_type(api, other, Context::Outside);
-                quote!(&#ty)
-            }
-        };
-        args.push(quote!(#name: #ty));
-    }
-    if !op.other_params.is_empty() {
-        let params = ident(&op.params_type());
-        args.push(quote!(params: &#params));
-    }
-    if let Some(body) = &op.body {
-        let ty = match &body.kind {
-            BodyKind::Json(ty) | BodyKind::Multipart(ty) => rust_type(api, ty, Context::Outside),
-        };
-        args.push(if body.required {
-            quote!(body: &#ty)
-        } else {
-            quote!(body: Option<&#ty>)
-        });
-    }
+    let params_optional = params_all_optional(op);
+    let args = operation_args(api, op);
 
     let path = path_expression(op);
     let method = ident(op.method.as_str());
     let mutable = (!op.other_params.is_empty() || op.body.as_ref().is_some_and(|b| !b.required))
         .then(|| quote!(mut));
     let params = op.other_params.iter().map(|p| emit_param(api, p));
+    let params = if params_optional && !op.other_params.is_empty() {
+        quote!(if let Some(params) = params { #(#params)* })
+    } else {
+        quote!(#(#params)*)
+    };
     // A required body is part of building the request; an optional one is added when given.
     let operation_id = &op.id;
     let template = &op.path;
@@ -229,17 +221,80 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
     quote! {
         #doc
         #deprecated
-        pub async fn #fn_name(&self, #(#args),*) -> Result<#success, Error<#error>> {
+        pub fn #fn_name(&self, #(#args),*) -> Call<#success, #error> {
             #path
             let #mutable request = #request;
-            #(#params)*
+            #params
             #optional_body
-            let response = self.client.send(request).await?;
-            match response.status().as_u16() {
+            Call::new(self.client, request, |response| match response.status().as_u16() {
                 #(#arms)*
-            }
+            })
         }
     }
+}
+
+/// The operation method's parameters after `&self`: path parameters, then
+/// the query/header parameter struct, then the body. Paginator methods take
+/// the same.
+pub(super) fn operation_args(api: &Api, op: &Operation) -> Vec<TokenStream> {
+    let mut args = Vec::new();
+    for param in &op.path_params {
+        let name = ident(&param.rust_name);
+        let ty = match &param.ty {
+            TypeRef::String => quote!(&str),
+            other => {
+                let ty = rust_type(api, other, Context::Outside);
+                quote!(&#ty)
+            }
+        };
+        args.push(quote!(#name: #ty));
+    }
+    let params_optional = params_all_optional(op);
+    if !op.other_params.is_empty() {
+        let params = ident(&op.params_type());
+        args.push(if params_optional {
+            quote!(params: Option<&#params>)
+        } else {
+            quote!(params: &#params)
+        });
+    }
+    if let Some(body) = &op.body {
+        let ty = match &body.kind {
+            BodyKind::Json(ty) | BodyKind::Multipart(ty) => rust_type(api, ty, Context::Outside),
+        };
+        args.push(if body.required {
+            quote!(body: &#ty)
+        } else {
+            quote!(body: Option<&#ty>)
+        });
+    }
+
+    args
+}
+
+/// The names of [`operation_args`], to pass them on.
+pub(super) fn operation_arg_names(op: &Operation) -> Vec<TokenStream> {
+    let mut names: Vec<TokenStream> = op
+        .path_params
+        .iter()
+        .map(|param| {
+            let name = ident(&param.rust_name);
+            quote!(#name)
+        })
+        .collect();
+    if !op.other_params.is_empty() {
+        names.push(quote!(params));
+    }
+    if op.body.is_some() {
+        names.push(quote!(body));
+    }
+    names
+}
+
+/// Whether every query and header parameter may be left out, so that the
+/// operation takes `Option<&Params>` and `None` sends none of them.
+fn params_all_optional(op: &Operation) -> bool {
+    op.other_params.iter().all(|p| !p.required)
 }
 
 /// Statements encoding the path parameters, then the path built from them.
@@ -495,6 +550,7 @@ fn emit_response_enum(api: &Api, op: &Operation, method: &str) -> TokenStream {
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
         }
@@ -531,7 +587,7 @@ fn variant_tokens(api: &Api, r: &Response, single_code_only: bool) -> TokenStrea
 fn emit_error_enum(api: &Api, op: &Operation, method: &str) -> TokenStream {
     let name = ident(&op.error_type());
     let doc = doc_attrs(&format!(
-        "The documented error responses of [`{method}`], carried by [`Error::Api`]."
+        "The documented error responses of [`{method}`], carried by [`Error::Api`](crate::Error::Api)."
     ));
     let variants = op.errors.iter().map(|r| variant_tokens(api, r, false));
     let display_arms = op.errors.iter().map(|r| {
@@ -561,6 +617,7 @@ fn emit_error_enum(api: &Api, op: &Operation, method: &str) -> TokenStream {
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
         }

@@ -6,7 +6,9 @@ mod apis;
 mod common;
 mod examples;
 mod manifest;
+mod pagination;
 mod root;
+mod runtime;
 mod types;
 mod usage;
 mod webhooks;
@@ -17,40 +19,21 @@ use proc_macro2::TokenStream;
 
 use crate::model::Api;
 
-/// The hand-written runtime every generated crate carries: its modules, by
-/// file name under `src/runtime/`.
-const RUNTIME: [(&str, &str); 8] = [
-    ("mod.rs", include_str!("../../templates/runtime/mod.rs")),
-    ("auth.rs", include_str!("../../templates/runtime/auth.rs")),
-    (
-        "builder.rs",
-        include_str!("../../templates/runtime/builder.rs"),
-    ),
-    (
-        "options.rs",
-        include_str!("../../templates/runtime/options.rs"),
-    ),
-    (
-        "request.rs",
-        include_str!("../../templates/runtime/request.rs"),
-    ),
-    (
-        "response.rs",
-        include_str!("../../templates/runtime/response.rs"),
-    ),
-    ("retry.rs", include_str!("../../templates/runtime/retry.rs")),
-    ("trace.rs", include_str!("../../templates/runtime/trace.rs")),
-];
 /// Serde helpers the generated types use.
 const SUPPORT: &str = include_str!("../../templates/support.rs");
 /// Untagged-union decoding, shared with the generator's example checks.
 const SHAPE: &str = include_str!("../../templates/shape.rs");
+/// Receiving webhooks: the `X-API-Key` check, deliveries decoded event by event.
+const WEBHOOK: &str = include_str!("../../templates/webhook.rs");
 
 /// Settings of the generated crate that do not come from the document.
 #[derive(Debug, Clone)]
 pub struct CrateConfig {
     /// Package name, such as `sunshine-conversations`.
     pub name: String,
+    /// Whether to name the package after the document's `info.title`
+    /// instead (falling back to `name` when the title makes no name).
+    pub name_from_title: bool,
     /// Package version.
     pub version: String,
 }
@@ -59,7 +42,23 @@ impl Default for CrateConfig {
     fn default() -> Self {
         Self {
             name: "sunshine-conversations".to_owned(),
+            name_from_title: false,
             version: "0.1.0".to_owned(),
+        }
+    }
+}
+
+impl CrateConfig {
+    /// The settings with the package name decided for `api`.
+    pub fn for_api(&self, api: &Api) -> CrateConfig {
+        let name = match self.name_from_title {
+            true => crate::names::crate_name(&api.title).unwrap_or_else(|| self.name.clone()),
+            false => self.name.clone(),
+        };
+        CrateConfig {
+            name,
+            name_from_title: false,
+            ..self.clone()
         }
     }
 }
@@ -74,6 +73,8 @@ pub enum FileContent {
 
 /// Emits every file of the client crate.
 pub fn emit(api: &Api, config: &CrateConfig) -> BTreeMap<String, FileContent> {
+    // Doc examples name the crate; it is named by the configuration.
+    let library = config.name.replace('-', "_");
     let mut files = BTreeMap::new();
     files.insert(
         "Cargo.toml".to_owned(),
@@ -87,10 +88,7 @@ pub fn emit(api: &Api, config: &CrateConfig) -> BTreeMap<String, FileContent> {
         "src/servers.rs".to_owned(),
         FileContent::Rust(root::emit_servers(api)),
     );
-    // The runtime's doc examples name the crate; it is named by the configuration.
-    let library = config.name.replace('-', "_");
-    for (file, text) in RUNTIME {
-        let text = text.replace("use sunshine_conversations::", &format!("use {library}::"));
+    for (file, text) in runtime::emit(api, config) {
         files.insert(format!("src/runtime/{file}"), FileContent::Text(text));
     }
     files.insert(
@@ -119,6 +117,8 @@ pub fn emit(api: &Api, config: &CrateConfig) -> BTreeMap<String, FileContent> {
         "src/webhooks.rs".to_owned(),
         FileContent::Rust(webhooks::emit(api)),
     );
+    let webhook = WEBHOOK.replace("use sunshine_conversations::", &format!("use {library}::"));
+    files.insert("src/webhook.rs".to_owned(), FileContent::Text(webhook));
     if !api.examples.is_empty() {
         files.insert(
             "tests/examples.rs".to_owned(),

@@ -18,10 +18,15 @@ pub fn emit(api: &Api) -> TokenStream {
         TypeKind::StringEnum(e) => emit_enum(def, e),
         TypeKind::Union(u) => emit_union(api, def, u),
     });
+    let serde_import = (!api.types.is_empty()).then(|| {
+        quote!(
+            use serde::{Deserialize, Serialize};
+        )
+    });
     quote! {
         //! Request, response and event types of the API.
 
-        use serde::{Deserialize, Serialize};
+        #serde_import
 
         #(#items)*
     }
@@ -50,15 +55,10 @@ fn emit_struct(api: &Api, id: &str, def: &TypeDef, s: &StructDef) -> TokenStream
     let serde = !holds_binary(api, &TypeRef::Named(id.to_owned()), &mut Vec::new());
     let derive = derives(api, id, serde);
     let fields = s.fields.iter().map(|f| emit_field(api, f, serde));
-    let additional = s.additional.as_ref().map(|ty| {
-        let value = rust_type(api, ty, Context::Types);
-        let flatten = serde.then(|| quote!(#[serde(flatten)]));
-        quote! {
-            /// Properties not listed above, kept as sent.
-            #flatten
-            pub additional_properties: std::collections::BTreeMap<String, #value>,
-        }
-    });
+    let additional = s
+        .additional
+        .as_ref()
+        .map(|ty| additional_field(api, ty, serde, Context::Types));
     quote! {
         #doc
         #derive
@@ -69,9 +69,29 @@ fn emit_struct(api: &Api, id: &str, def: &TypeDef, s: &StructDef) -> TokenStream
     }
 }
 
+/// The flattened map of a struct's undeclared properties, of type `ty`.
+pub(super) fn additional_field(
+    api: &Api,
+    ty: &TypeRef,
+    serde: bool,
+    context: Context,
+) -> TokenStream {
+    let value = rust_type(api, ty, context);
+    let flatten = serde.then(|| quote!(#[serde(flatten)]));
+    quote! {
+        /// Properties not listed above, kept as sent.
+        #flatten
+        pub additional_properties: std::collections::BTreeMap<String, #value>,
+    }
+}
+
 fn emit_field(api: &Api, field: &Field, serde: bool) -> TokenStream {
+    emit_field_as(field, rust_type(api, &field.ty, Context::Types), serde)
+}
+
+/// A struct field whose type, before `Box` and `Option` are applied, is `ty`.
+pub(super) fn emit_field_as(field: &Field, mut ty: TokenStream, serde: bool) -> TokenStream {
     let name = ident(&field.name);
-    let mut ty = rust_type(api, &field.ty, Context::Types);
     if field.boxed {
         ty = quote!(Box<#ty>);
     }
@@ -137,6 +157,7 @@ fn emit_enum(def: &TypeDef, e: &EnumDef) -> TokenStream {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(from = "String", into = "String")]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// A value this version of the crate does not know, kept as sent.
@@ -219,6 +240,7 @@ fn emit_union(api: &Api, def: &TypeDef, u: &UnionDef) -> TokenStream {
         // cost every user an allocation and a clumsier API.
         #[allow(clippy::large_enum_variant)]
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             #fallback

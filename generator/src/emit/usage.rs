@@ -47,7 +47,8 @@ pub fn showcase<'a>(
 
 /// The call of `op` through its tag's accessor, when every argument can be
 /// written down simply: path parameters that are strings, query and header
-/// parameters that are all optional, a JSON body whose required fields are strings.
+/// parameters that are all optional (left out), a JSON body whose required
+/// fields are strings. The arguments follow `apis::operation_args`.
 pub fn call(api: &Api, group: &OperationGroup, op: &Operation, crate_name: &str) -> Option<Call> {
     let mut args: Vec<String> = Vec::new();
     for param in &op.path_params {
@@ -60,16 +61,12 @@ pub fn call(api: &Api, group: &OperationGroup, op: &Operation, crate_name: &str)
         ));
     }
     let mut setup = String::new();
+    // As in `apis::operation_args`: all-optional parameters are an `Option`.
     if !op.other_params.is_empty() {
         if op.other_params.iter().any(|p| p.required) {
             return None;
         }
-        setup.push_str(&format!(
-            "let params = {crate_name}::apis::{}::{}::default();\n",
-            group.module,
-            op.params_type()
-        ));
-        args.push("&params".to_owned());
+        args.push("None".to_owned());
     }
     if let Some(body) = &op.body {
         let BodyKind::Json(TypeRef::Named(id)) = &body.kind else {

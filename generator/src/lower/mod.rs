@@ -4,10 +4,13 @@
 //! construct that cannot be represented is reported here with its location.
 //! Emitters never see the OpenAPI document.
 
+mod delivery;
 mod doc_html;
 mod doc_links;
 mod docs;
+mod event_names;
 mod examples;
+mod pagination;
 mod refs;
 mod schema;
 mod view;
@@ -114,7 +117,7 @@ pub fn lower(document: &Document, selection: &Selection, diagnostics: &mut Diagn
     }
 
     let groups = group_operations(openapi, operations);
-    let webhooks = lowerer.webhooks(&document.webhooks);
+    let mut webhooks = lowerer.webhooks(&document.webhooks);
     let servers = lower_servers(&openapi.servers, &mut lowerer.diagnostics);
     let auth = lower_auth(openapi, &mut lowerer.diagnostics);
 
@@ -124,7 +127,11 @@ pub fn lower(document: &Document, selection: &Selection, diagnostics: &mut Diagn
         mut examples,
         ..
     } = lowerer;
-    let (types, schema_diagnostics, schema_examples) = schemas.finish();
+    let (mut types, schema_diagnostics, schema_examples) = schemas.finish();
+    let mut groups = groups;
+    pagination::detect(&mut groups, &types);
+    delivery::decide(&mut webhooks, &types);
+    event_names::unify(&webhooks, &mut types);
     examples.extend(schema_examples.into_iter().map(|(id, value)| Example {
         pointer: child(&id, "example"),
         ty: TypeRef::Named(id),
@@ -323,11 +330,26 @@ impl<'a> Lowerer<'a> {
             match part {
                 TemplatePart::Literal(text) => parts.push(PathPart::Literal(text)),
                 TemplatePart::Param(name) => {
-                    let Some(position) = path_params.iter().position(|(p, _)| p.name == name)
-                    else {
+                    // A name used twice in the template is one argument.
+                    if let Some(index) = ordered.iter().position(|p: &Parameter| p.name == name) {
+                        parts.push(PathPart::Param(index));
                         continue;
+                    }
+                    let mut parameter = match path_params.iter().position(|(p, _)| p.name == name) {
+                        Some(position) => path_params.remove(position).0,
+                        // Undeclared (warned about above): a plain string.
+                        None => Parameter {
+                            doc: Some(format!(
+                                "The `{name}` segment of the path (the document does not describe it)."
+                            )),
+                            name,
+                            rust_name: String::new(),
+                            location: ParamLocation::Path,
+                            style: QueryStyle::Form,
+                            required: true,
+                            ty: TypeRef::String,
+                        },
                     };
-                    let (mut parameter, _) = path_params.remove(position);
                     parameter.rust_name = scope.claim(&names::field_name(&parameter.name));
                     parts.push(PathPart::Param(ordered.len()));
                     ordered.push(parameter);
@@ -383,6 +405,7 @@ impl<'a> Lowerer<'a> {
             body,
             successes,
             errors,
+            pagination: None,
             pointer: pointer.to_owned(),
         })
     }
@@ -400,7 +423,6 @@ impl<'a> Lowerer<'a> {
     ) -> Option<Vec<TemplatePart>> {
         let mut parts = Vec::new();
         let mut rest = path;
-        let mut ok = true;
         while let Some(open) = rest.find('{') {
             let Some(close) = rest[open..].find('}').map(|c| open + c) else {
                 self.diagnostics.push(Diagnostic::error(
@@ -418,10 +440,9 @@ impl<'a> Lowerer<'a> {
                 .any(|(d, l, _, _)| d.name == name && *l == ParamLocation::Path)
             {
                 self.diagnostics.push(
-                    Diagnostic::error(pointer, format!("the path `{path}` uses `{{{name}}}`, which is not declared as a path parameter"))
+                    Diagnostic::warning(pointer, format!("the path `{path}` uses `{{{name}}}`, which is not declared as a path parameter; it becomes a `&str` argument"))
                         .with_help(format!("add a parameter with `name: {name}` and `in: path` to the operation or its path item")),
                 );
-                ok = false;
             }
             parts.push(TemplatePart::Param(name.to_owned()));
             rest = &rest[close + 1..];
@@ -429,7 +450,7 @@ impl<'a> Lowerer<'a> {
         if !rest.is_empty() {
             parts.push(TemplatePart::Literal(rest.to_owned()));
         }
-        ok.then_some(parts)
+        Some(parts)
     }
 
     /// `Ok(None)` never happens for a present body; `None` means the operation is skipped.
@@ -571,6 +592,12 @@ impl<'a> Lowerer<'a> {
                 ));
                 Some(TypeRef::Json)
             };
+            // A success body that declares no properties (`type: object`
+            // alone) tells the caller nothing: the operation returns `()`.
+            let body = match body {
+                Some(TypeRef::Object) if is_success => None,
+                other => other,
+            };
             let scope = if is_success {
                 &mut success_scope
             } else {
@@ -641,6 +668,8 @@ impl<'a> Lowerer<'a> {
                         names::field_name(name).trim_start_matches("r#")
                     )),
                     payload,
+                    // Decided once every type has its final name (see `delivery`).
+                    delivery: None,
                     doc: doc(
                         operation.summary.as_deref(),
                         operation.description.as_deref(),
@@ -747,8 +776,19 @@ fn group_operations(
             .or_default()
             .push(operation);
     }
+    // An accessor is a method of `Client` and names a file in `src/apis/`:
+    // it must not be one of `Client`'s own methods, nor `mod`.
     let mut scope = Scope::with_reserved([
-        "runtime", "support", "types", "webhooks", "apis", "new", "builder", "clone",
+        "builder",
+        "base_url",
+        "with_options",
+        "send",
+        "attempts",
+        "prepare",
+        "url",
+        "execute",
+        "clone",
+        "mod",
     ]);
     let mut type_scope = Scope::with_reserved([
         "Client",
@@ -770,11 +810,10 @@ fn group_operations(
             }
             OperationGroup {
                 // Also a file name, so a keyword gets a trailing `_` instead of `r#`.
-                module: scope.claim(
-                    &names::field_name(&tag)
-                        .strip_prefix("r#")
-                        .map_or_else(|| names::field_name(&tag), |keyword| format!("{keyword}_")),
-                ),
+                module: scope.claim(&names::accessor_name(&tag).strip_prefix("r#").map_or_else(
+                    || names::accessor_name(&tag),
+                    |keyword| format!("{keyword}_"),
+                )),
                 struct_name: type_scope.claim(&names::type_name(&tag)),
                 doc: doc(
                     None,
@@ -804,7 +843,11 @@ fn lower_servers(servers: &[openapiv3::Server], diagnostics: &mut Diagnostics) -
                 let name = names::variant_name(head);
                 name.strip_suffix("Server").filter(|n| !n.is_empty()).map(str::to_owned).unwrap_or(name)
             });
-            let name = scope.claim(&explicit.or(from_description).unwrap_or_else(|| format!("Server{}", index + 1)));
+            // A server with variables is named by its host (`{subdomain}.zendesk.com`
+            // is `Zendesk`): its description tends to describe the variable, and
+            // the host is what stays put between versions of a document.
+            let from_host = (!template_variables(&server.url).is_empty()).then(|| host_name(&server.url)).flatten();
+            let name = scope.claim(&explicit.or(from_host).or(from_description).unwrap_or_else(|| format!("Server{}", index + 1)));
             let declared = server.variables.as_ref();
             let mut field_scope = Scope::default();
             let mut variables = Vec::new();
@@ -835,6 +878,17 @@ fn lower_servers(servers: &[openapiv3::Server], diagnostics: &mut Diagnostics) -
         out[index].is_default = true;
     }
     out
+}
+
+/// A variant name from the distinctive label of a URL's host: not a
+/// template variable and not a generic label such as `api` or `com`.
+fn host_name(url: &str) -> Option<String> {
+    const GENERIC: &[&str] = &["api", "www", "com", "io", "net", "org", "co", "app"];
+    let host = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let host = host.split(['/', ':']).next()?;
+    host.split('.')
+        .find(|label| !label.contains('{') && !label.is_empty() && !GENERIC.contains(label))
+        .map(names::variant_name)
 }
 
 fn template_variables(url: &str) -> Vec<String> {

@@ -74,7 +74,7 @@ impl From<Jwt> for Auth {
 ///
 /// # Example
 ///
-/// ```
+/// ```no_run
 /// use std::time::Duration;
 /// use sunshine_conversations::{Auth, Client, JwtScope};
 ///
