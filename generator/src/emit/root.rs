@@ -84,7 +84,7 @@ fn usage_example(api: &Api, config: &CrateConfig) -> String {
         .groups
         .iter()
         .flat_map(|g| g.operations.iter().map(move |op| (g, op)));
-    if let Some((_, _, call)) = usage::showcase(api, operations, &crate_name) {
+    if let Some(call) = usage::showcase(api, operations, &crate_name) {
         code.push_str(&call.setup);
         code.push_str(&format!(
             "match {}.await {{\n    Ok(response) => println!(\"ok: {{response:?}}\"),\n    Err(Error::Api {{ error, .. }}) => eprintln!(\"the API said no: {{error}}\"),\n    Err(other) => return Err(other.into()),\n}}\n",

@@ -26,14 +26,14 @@ pub fn opening(crate_name: &str, imports: &str) -> String {
 /// The hidden end of the function [`opening`] starts.
 pub const CLOSING: &str = "# Ok(())\n# }\n";
 
-/// The operation to show among `candidates`, with its call: the first read
+/// The call of the operation to show among `candidates`: the first read
 /// (`GET`) whose arguments can be written down simply, else the first other
 /// such operation, a `DELETE` only when nothing else fits.
 pub fn showcase<'a>(
     api: &Api,
     candidates: impl IntoIterator<Item = (&'a OperationGroup, &'a Operation)>,
     crate_name: &str,
-) -> Option<(&'a OperationGroup, &'a Operation, Call)> {
+) -> Option<Call> {
     let rank = |op: &Operation| match op.method {
         Method::Get => 0,
         Method::Delete => 2,
@@ -41,8 +41,9 @@ pub fn showcase<'a>(
     };
     candidates
         .into_iter()
-        .filter_map(|(group, op)| call(api, group, op, crate_name).map(|call| (group, op, call)))
-        .min_by_key(|(_, op, _)| rank(op))
+        .filter_map(|(group, op)| Some((rank(op), call(api, group, op, crate_name)?)))
+        .min_by_key(|(rank, _)| *rank)
+        .map(|(_, call)| call)
 }
 
 /// The call of `op` through its tag's accessor, when every argument can be
@@ -109,7 +110,7 @@ pub fn call(api: &Api, group: &OperationGroup, op: &Operation, crate_name: &str)
 
 /// A tag module's example: its [`showcase`] operation called and its result printed.
 pub fn group_example(api: &Api, group: &OperationGroup, crate_name: &str) -> Option<String> {
-    let (_, _, call) = showcase(
+    let call = showcase(
         api,
         group.operations.iter().map(|op| (group, op)),
         crate_name,
