@@ -14,11 +14,11 @@
 //! let client = Client::builder()
 //!     .basic_auth("app_key_id", "app_key_secret")
 //!     .build()?;
-//! let body = sunshine_conversations::types::PassControlBody {
+//! let body = sunshine_conversations::types::OfferControlBody {
 //!     switchboard_integration: "next".to_owned(),
 //!     ..Default::default()
 //! };
-//! match client.switchboard_actions().pass_control("app-id", "conversation-id", &body).await {
+//! match client.switchboard_actions().offer_control("app-id", "conversation-id", &body).await {
 //!     Ok(response) => println!("ok: {response:?}"),
 //!     Err(Error::Api { error, .. }) => eprintln!("the API said no: {error}"),
 //!     Err(other) => return Err(other.into()),

@@ -3,7 +3,7 @@
 //! Each output file has one owner module here. Emitters read the model only.
 
 mod apis;
-mod common;
+pub(crate) mod common;
 mod examples;
 mod manifest;
 mod pagination;
@@ -18,6 +18,7 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 
 use crate::model::Api;
+use crate::source::Record;
 
 /// Serde helpers the generated types use.
 const SUPPORT: &str = include_str!("../../templates/support.rs");
@@ -78,7 +79,8 @@ pub fn emit(api: &Api, config: &CrateConfig) -> BTreeMap<String, FileContent> {
     let mut files = BTreeMap::new();
     files.insert(
         "Cargo.toml".to_owned(),
-        FileContent::Text(manifest::emit(api, config)),
+        // The source record is its own table after the manifest proper.
+        FileContent::Text(manifest::emit(api, config) + &Record::of(api).manifest_section()),
     );
     files.insert(
         "src/lib.rs".to_owned(),

@@ -76,7 +76,7 @@ pub fn emit_lib(api: &Api, config: &CrateConfig) -> TokenStream {
 }
 
 /// Example code for the crate docs: build a client, call the operation
-/// [`usage::showcase`] picks from the whole API.
+/// [`usage::richest`] picks from the whole API.
 fn usage_example(api: &Api, config: &CrateConfig) -> String {
     let crate_name = config.name.replace('-', "_");
     let mut code = usage::opening(&crate_name, "{Client, Error}");
@@ -84,7 +84,7 @@ fn usage_example(api: &Api, config: &CrateConfig) -> String {
         .groups
         .iter()
         .flat_map(|g| g.operations.iter().map(move |op| (g, op)));
-    if let Some(call) = usage::showcase(api, operations, &crate_name) {
+    if let Some(call) = usage::richest(api, operations, &crate_name) {
         code.push_str(&call.setup);
         code.push_str(&format!(
             "match {}.await {{\n    Ok(response) => println!(\"ok: {{response:?}}\"),\n    Err(Error::Api {{ error, .. }}) => eprintln!(\"the API said no: {{error}}\"),\n    Err(other) => return Err(other.into()),\n}}\n",
@@ -165,6 +165,7 @@ pub fn emit_servers(api: &Api) -> TokenStream {
             /// Where the API is served. The document names no server, so give a base URL
             /// with [`ClientBuilder::base_url`](crate::ClientBuilder::base_url).
             #[derive(Debug, Clone, PartialEq, Eq, Default)]
+            #[non_exhaustive]
             pub enum Server {
                 /// No server known; a base URL must be set on the builder.
                 #[default]
@@ -186,6 +187,8 @@ pub fn emit_servers(api: &Api) -> TokenStream {
         /// [`ClientBuilder::server`](crate::ClientBuilder::server), or give any base URL with
         /// [`ClientBuilder::base_url`](crate::ClientBuilder::base_url).
         #[derive(Debug, Clone, PartialEq, Eq, #derive_default)]
+        // A new version of the document may add servers.
+        #[non_exhaustive]
         pub enum Server {
             #(#variants)*
         }

@@ -157,6 +157,7 @@ fn emit_enum(def: &TypeDef, e: &EnumDef) -> TokenStream {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(from = "String", into = "String")]
+        // A new version of the document may add values: matches need a `_` arm.
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*
@@ -240,6 +241,7 @@ fn emit_union(api: &Api, def: &TypeDef, u: &UnionDef) -> TokenStream {
         // cost every user an allocation and a clumsier API.
         #[allow(clippy::large_enum_variant)]
         #[derive(Debug, Clone, PartialEq)]
+        // A new version of the document may add variants: matches need a `_` arm.
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*

@@ -26,9 +26,10 @@ pub fn opening(crate_name: &str, imports: &str) -> String {
 /// The hidden end of the function [`opening`] starts.
 pub const CLOSING: &str = "# Ok(())\n# }\n";
 
-/// The call of the operation to show among `candidates`: the first read
-/// (`GET`) whose arguments can be written down simply, else the first other
-/// such operation, a `DELETE` only when nothing else fits.
+/// The call of the operation to show among `candidates`: a read (`GET`)
+/// whose arguments can be written down simply, else another such operation,
+/// a `DELETE` only when nothing else fits; among equals the one with a body to
+/// build, then the first in operation order.
 pub fn showcase<'a>(
     api: &Api,
     candidates: impl IntoIterator<Item = (&'a OperationGroup, &'a Operation)>,
@@ -42,13 +43,26 @@ pub fn showcase<'a>(
     candidates
         .into_iter()
         .filter_map(|(group, op)| Some((rank(op), call(api, group, op, crate_name)?)))
-        .min_by_key(|(rank, _)| *rank)
+        .min_by_key(|(rank, call)| (*rank, std::cmp::Reverse(call.setup.lines().count())))
         .map(|(_, call)| call)
 }
 
+/// The call that shows the most among `candidates`, for the crate page: one
+/// with a body to build before one without; the first such in operation order.
+pub fn richest<'a>(
+    api: &Api,
+    candidates: impl IntoIterator<Item = (&'a OperationGroup, &'a Operation)>,
+    crate_name: &str,
+) -> Option<Call> {
+    candidates
+        .into_iter()
+        .filter_map(|(group, op)| call(api, group, op, crate_name))
+        .min_by_key(|call| std::cmp::Reverse(call.setup.lines().count()))
+}
+
 /// The call of `op` through its tag's accessor, when every argument can be
-/// written down simply: path parameters that are strings, query and header
-/// parameters that are all optional (left out), a JSON body whose required
+/// written down simply: path parameters that are strings, no required query or
+/// header parameter, and a required body only if it is JSON whose required
 /// fields are strings. The arguments follow `apis::operation_args`.
 pub fn call(api: &Api, group: &OperationGroup, op: &Operation, crate_name: &str) -> Option<Call> {
     let mut args: Vec<String> = Vec::new();
@@ -61,15 +75,13 @@ pub fn call(api: &Api, group: &OperationGroup, op: &Operation, crate_name: &str)
             param.rust_name.trim_start_matches("r#").replace('_', "-")
         ));
     }
-    let mut setup = String::new();
-    // As in `apis::operation_args`: all-optional parameters are an `Option`.
-    if !op.other_params.is_empty() {
-        if op.other_params.iter().any(|p| p.required) {
-            return None;
-        }
-        args.push("None".to_owned());
+    // As in `apis::operation_args`: optional parameters and an optional body
+    // are not arguments (they are set on the call), so the example leaves them out.
+    if op.other_params.iter().any(|p| p.required) {
+        return None;
     }
-    if let Some(body) = &op.body {
+    let mut setup = String::new();
+    if let Some(body) = op.body.as_ref().filter(|body| body.required) {
         let BodyKind::Json(TypeRef::Named(id)) = &body.kind else {
             return None;
         };
@@ -87,15 +99,13 @@ pub fn call(api: &Api, group: &OperationGroup, op: &Operation, crate_name: &str)
             }
             fields.push_str(&format!("    {}: \"next\".to_owned(),\n", field.name));
         }
-        setup.push_str(&format!(
-            "let body = {crate_name}::types::{} {{\n{fields}    ..Default::default()\n}};\n",
-            def.name
-        ));
-        args.push(if body.required {
-            "&body".to_owned()
+        let ty = format!("{crate_name}::types::{}", def.name);
+        setup.push_str(&if fields.is_empty() {
+            format!("let body = {ty}::default();\n")
         } else {
-            "Some(&body)".to_owned()
+            format!("let body = {ty} {{\n{fields}    ..Default::default()\n}};\n")
         });
+        args.push("&body".to_owned());
     }
     Some(Call {
         setup,

@@ -28,7 +28,7 @@ use crate::diagnostics::{child, Diagnostic, Diagnostics};
 use crate::load::Document;
 use crate::model::{
     self, Api, AuthScheme, BodyKind, Example, Method, Operation, OperationGroup, ParamLocation,
-    Parameter, PathPart, QueryStyle, RequestBody, Response, Server, ServerVariable, Status,
+    Parameter, PathPart, QueryStyle, RequestBody, Response, Server, ServerVariable, Source, Status,
     TypeRef, Webhook,
 };
 use crate::names::{self, Scope};
@@ -160,6 +160,16 @@ pub fn lower(document: &Document, selection: &Selection, diagnostics: &mut Diagn
         types,
         webhooks,
         examples,
+        source: Source {
+            sha256: document.sha256.clone(),
+            tags: selection
+                .tags
+                .iter()
+                .cloned()
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect(),
+        },
     };
     // Links name generated items, so they are resolved once every name is decided.
     doc_links::resolve(&mut api);
@@ -808,6 +818,9 @@ fn group_operations(
             for operation in &mut operations {
                 operation.fn_name = fn_scope.claim(&operation.fn_name);
             }
+            // By name, not document order: an upstream document that reorders its
+            // paths then moves nothing in the generated code.
+            operations.sort_by(|a, b| a.fn_name.cmp(&b.fn_name));
             OperationGroup {
                 // Also a file name, so a keyword gets a trailing `_` instead of `r#`.
                 module: scope.claim(&names::accessor_name(&tag).strip_prefix("r#").map_or_else(
