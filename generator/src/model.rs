@@ -8,6 +8,10 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Identifies a named type: the JSON pointer of the schema it came from.
 pub type TypeId = String;
 
+/// The highest heading level in [`Api::description`]: `###`, below the
+/// level-2 heading the crate page shows it under.
+pub const API_DESCRIPTION_TOP_HEADING: usize = 3;
+
 /// The whole API, as the emitters see it.
 #[derive(Debug, Clone)]
 pub struct Api {
@@ -15,7 +19,8 @@ pub struct Api {
     pub title: String,
     /// API version from `info.version`.
     pub version: String,
-    /// Description from `info.description`.
+    /// Description from `info.description`, its headings nested below
+    /// [`API_DESCRIPTION_TOP_HEADING`] (it is shown under a heading of its own).
     pub description: Option<String>,
     /// Servers, in document order.
     pub servers: Vec<Server>,

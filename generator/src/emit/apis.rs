@@ -33,17 +33,19 @@ pub fn emit_mod(api: &Api) -> TokenStream {
     }
 }
 
-pub fn emit_group(api: &Api, group: &OperationGroup) -> TokenStream {
+pub fn emit_group(api: &Api, group: &OperationGroup, crate_name: &str) -> TokenStream {
     let name = ident(&group.struct_name);
     let accessor = ident(&group.module);
     let tag = &group.tag;
     let doc = doc_or(&group.doc, || format!("Operations tagged `{tag}`."));
-    let module_doc = inner_doc_attrs(
-        group
-            .doc
-            .as_deref()
-            .unwrap_or(&format!("Operations tagged `{tag}`.")),
-    );
+    let mut module_doc = group
+        .doc
+        .clone()
+        .unwrap_or_else(|| format!("Operations tagged `{tag}`."));
+    if let Some(example) = super::usage::group_example(api, group, crate_name) {
+        module_doc.push_str(&format!("\n\n# Example\n\n```no_run\n{example}```"));
+    }
+    let module_doc = inner_doc_attrs(&module_doc);
     let methods = group.operations.iter().map(|op| emit_operation(api, op));
     let pages = group.operations.iter().any(|op| op.pagination.is_some());
     let pagination_import = pages.then(|| {

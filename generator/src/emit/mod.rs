@@ -11,6 +11,7 @@ mod pagination;
 mod root;
 mod runtime;
 mod types;
+mod usage;
 mod webhooks;
 
 use std::collections::BTreeMap;
@@ -74,6 +75,8 @@ pub enum FileContent {
 
 /// Emits every file of the client crate.
 pub fn emit(api: &Api, config: &CrateConfig) -> BTreeMap<String, FileContent> {
+    // Doc examples name the crate; it is named by the configuration.
+    let library = config.name.replace('-', "_");
     let mut files = BTreeMap::new();
     files.insert(
         "Cargo.toml".to_owned(),
@@ -110,15 +113,13 @@ pub fn emit(api: &Api, config: &CrateConfig) -> BTreeMap<String, FileContent> {
     for group in &api.groups {
         files.insert(
             format!("src/apis/{}.rs", group.module),
-            FileContent::Rust(apis::emit_group(api, group)),
+            FileContent::Rust(apis::emit_group(api, group, &library)),
         );
     }
     files.insert(
         "src/webhooks.rs".to_owned(),
         FileContent::Rust(webhooks::emit(api)),
     );
-    // The template's doc examples name the crate; it is named by the configuration.
-    let library = config.name.replace('-', "_");
     let webhook = WEBHOOK.replace("use sunshine_conversations::", &format!("use {library}::"));
     files.insert("src/webhook.rs".to_owned(), FileContent::Text(webhook));
     if !api.examples.is_empty() {

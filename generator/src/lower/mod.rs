@@ -5,6 +5,8 @@
 //! Emitters never see the OpenAPI document.
 
 mod delivery;
+mod doc_html;
+mod doc_links;
 mod docs;
 mod event_names;
 mod examples;
@@ -26,7 +28,7 @@ use serde_json::Value;
 use crate::diagnostics::{child, Diagnostic, Diagnostics};
 use crate::load::Document;
 use crate::model::{
-    Api, AuthScheme, BodyKind, Example, Method, Operation, OperationGroup, ParamLocation,
+    self, Api, AuthScheme, BodyKind, Example, Method, Operation, OperationGroup, ParamLocation,
     Parameter, PathPart, QueryStyle, RequestBody, Response, Server, ServerVariable, Source, Status,
     TypeRef, Webhook,
 };
@@ -151,7 +153,8 @@ pub fn lower(document: &Document, selection: &Selection, diagnostics: &mut Diagn
             .info
             .description
             .as_deref()
-            .and_then(|d| doc(None, Some(d))),
+            .and_then(|d| doc(None, Some(d)))
+            .map(|d| docs::nest_headings(&d, model::API_DESCRIPTION_TOP_HEADING)),
         servers,
         auth,
         groups,
@@ -171,6 +174,8 @@ pub fn lower(document: &Document, selection: &Selection, diagnostics: &mut Diagn
         features: None,
     };
     api.features = features::decide(&api);
+    // Links name generated items, so they are resolved once every name is decided.
+    doc_links::resolve(&mut api);
     api
 }
 
