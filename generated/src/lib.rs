@@ -14,11 +14,11 @@
 //! let client = Client::builder()
 //!     .basic_auth("app_key_id", "app_key_secret")
 //!     .build()?;
-//! let body = sunshine_conversations::types::PassControlBody {
+//! let body = sunshine_conversations::types::OfferControlBody {
 //!     switchboard_integration: "next".to_owned(),
 //!     ..Default::default()
 //! };
-//! match client.switchboard_actions().pass_control("app-id", "conversation-id", &body).await {
+//! match client.switchboard_actions().offer_control("app-id", "conversation-id", &body).await {
 //!     Ok(response) => println!("ok: {response:?}"),
 //!     Err(Error::Api { error, .. }) => eprintln!("the API said no: {error}"),
 //!     Err(other) => return Err(other.into()),
@@ -32,6 +32,8 @@
 //! A trimmed-down description of the Sunshine Conversations (formerly Smooch) REST API, version 17.12.1. It covers only the switchboard actions, which let integrations hand control of a conversation to one another (pass, offer, accept and release control), together with the schemas those operations need, the `switchboard:*` webhook events that the platform sends when control changes hands or a transfer fails, and the `conversation:message` event, so that an integration can read what users write and decide when to hand a conversation over.
 
 #![deny(missing_docs)]
+#![deny(rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
+#![allow(rustdoc::redundant_explicit_links)]
 #[rustfmt::skip]
 pub mod apis;
 #[rustfmt::skip]

@@ -3,10 +3,14 @@
 //! this. Collections are ordered (`Vec` in document order, `BTreeMap` by key)
 //! so that output never depends on hash order.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Identifies a named type: the JSON pointer of the schema it came from.
 pub type TypeId = String;
+
+/// The highest heading level in [`Api::description`]: `###`, below the
+/// level-2 heading the crate page shows it under.
+pub const API_DESCRIPTION_TOP_HEADING: usize = 3;
 
 /// The whole API, as the emitters see it.
 #[derive(Debug, Clone)]
@@ -15,7 +19,8 @@ pub struct Api {
     pub title: String,
     /// API version from `info.version`.
     pub version: String,
-    /// Description from `info.description`.
+    /// Description from `info.description`, its headings nested below
+    /// [`API_DESCRIPTION_TOP_HEADING`] (it is shown under a heading of its own).
     pub description: Option<String>,
     /// Servers, in document order.
     pub servers: Vec<Server>,
@@ -29,6 +34,36 @@ pub struct Api {
     pub webhooks: Vec<Webhook>,
     /// Examples from the document that belong to a generated type.
     pub examples: Vec<Example>,
+    /// Which document, and which part of it, this API was lowered from.
+    pub source: Source,
+    /// The crate's cargo features, when it has several tags.
+    pub features: Option<Features>,
+}
+
+/// Cargo features that let a crate with several tags compile only what its
+/// user needs: one per tag, one for the webhook events, all on by default.
+/// Each type compiles when any feature that uses it is on.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Features {
+    /// The feature of each group, by group module (`switchboard_actions` →
+    /// `switchboard-actions`).
+    pub groups: BTreeMap<String, String>,
+    /// The feature of the webhook events, if the document has any.
+    pub webhooks: Option<String>,
+    /// The features that use each type, by type id. A type used by every
+    /// feature, or by none, is not listed and always compiles.
+    pub types: BTreeMap<TypeId, BTreeSet<String>>,
+    /// The features whose operations page through lists.
+    pub pagination: BTreeSet<String>,
+}
+
+/// The origin of an [`Api`], recorded in the generated crate.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Source {
+    /// SHA-256 of the document's bytes, lower-case hex.
+    pub sha256: String,
+    /// The `--tag` selection, sorted and without repeats; empty for every operation.
+    pub tags: Vec<String>,
 }
 
 impl Api {
@@ -93,7 +128,7 @@ pub struct OperationGroup {
     pub struct_name: String,
     /// Tag description.
     pub doc: Option<String>,
-    /// Operations in document order.
+    /// Operations by method name.
     pub operations: Vec<Operation>,
 }
 
@@ -177,8 +212,6 @@ pub struct Operation {
 /// `hasMore` and the cursors.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pagination {
-    /// Name of the method returning a paginator (`list_messages_paginated`).
-    pub fn_name: String,
     /// Which way the operation documents walking.
     pub direction: PageDirection,
     /// The query parameter that takes the cursor (`page[before]`).

@@ -2,18 +2,28 @@
 
 mod allocator;
 mod bench;
+mod changes;
+mod diff_spec;
+mod fetch;
+mod update_spec;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
+use codegen::model::Api;
+use codegen::source::Record;
 use codegen::{CrateConfig, Selection};
 
 const HELP: &str = "\
 cargo xtask generate [OPTIONS]
+cargo xtask diff-spec OLD NEW [--tag NAME]... [--format text|md]
+cargo xtask update-spec --from PATH_OR_URL [--spec PATH] [--out DIR] [--crate-name NAME]
 cargo xtask bench [--runs N] [--build [--features LIST]]
 
-Generates the client crate from an OpenAPI document.
+generate: generates the client crate from an OpenAPI document. When it
+replaces a crate generated from another document (or another --tag
+selection), it prints what changed for callers.
 
 Options:
   --spec PATH         OpenAPI 3.0 document (default: spec/sunshine-conversations.yaml)
@@ -33,7 +43,17 @@ spec/ crate, the full 17.12.1 crate, and that crate with only the features in
 LIST (default switchboard-actions,tracing; n/a when the crate lacks one).
 
 Exit codes: 0 success, 1 errors in the document (or stale output with --check),
-2 usage or I/O errors.";
+2 usage or I/O errors.
+
+diff-spec reports what NEW changes for callers of the crate generated from
+OLD (files or http(s) URLs), each change marked breaking or compatible, and
+ends with a summary and the release to make. Exit codes: 0 all compatible,
+1 something breaks, 2 usage errors or a document that does not load.
+
+update-spec validates the document at --from (a file or an http(s) URL),
+prints the change report against --spec, then replaces --spec and regenerates
+--out with the --tag selection recorded in --out. Nothing is replaced when the
+document does not load or generate. Exit codes as for generate.";
 
 /// Generation (or the check) succeeded.
 const SUCCESS: u8 = 0;
@@ -98,8 +118,27 @@ fn parse(args: &[String]) -> Result<Option<Options>, String> {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.first().map(String::as_str) == Some("bench") {
-        return bench::run(&args[1..], &workspace_root());
+    match args.first().map(String::as_str) {
+        Some("bench") => return bench::run(&args[1..], &workspace_root()),
+        Some("diff-spec") => {
+            return match diff_spec::parse(&args[1..]) {
+                Ok(options) => ExitCode::from(diff_spec::run(&options)),
+                Err(message) => {
+                    eprintln!("error: {message}\n\n{HELP}");
+                    ExitCode::from(diff_spec::ERROR)
+                }
+            }
+        }
+        Some("update-spec") => {
+            return match update_spec::parse(&args[1..], &workspace_root()) {
+                Ok(options) => ExitCode::from(update_spec::run(&options)),
+                Err(message) => {
+                    eprintln!("error: {message}\n\n{HELP}");
+                    ExitCode::from(USAGE_OR_IO)
+                }
+            }
+        }
+        _ => {}
     }
     let options = match parse(&args) {
         Ok(Some(options)) => options,
@@ -157,6 +196,18 @@ fn run(options: &Options) -> u8 {
             return SPEC_ERRORS;
         }
     }
+    // What the crate being checked or replaced says it came from.
+    let record = changes::recorded(&options.out);
+    if options.check {
+        match &record {
+            Some(record) => println!(
+                "{} was generated from {}",
+                options.out.display(),
+                record.describe()
+            ),
+            None => println!("{} records no source document", options.out.display()),
+        }
+    }
     let outcome = if options.check {
         codegen::write::check(&options.out, &generated.files)
     } else {
@@ -181,6 +232,14 @@ fn run(options: &Options) -> u8 {
                 options.out.join(path).display()
             );
         }
+        if let Some(record) = record.filter(|r| r.sha256 != generated.api.source.sha256) {
+            eprintln!(
+                "the document changed since: {} has sha256 {}, not {}",
+                options.spec.display(),
+                generated.api.source.sha256,
+                record.sha256
+            );
+        }
         eprintln!(
             "error: {} is out of date; run `cargo xtask generate` to update it",
             options.out.display()
@@ -200,12 +259,35 @@ fn run(options: &Options) -> u8 {
         if options.check { 0 } else { outcome.stray.len() },
         started.elapsed().as_millis()
     );
+    if !options.check {
+        if let Some(text) = replacement_report(&options.spec, &spec, record, &generated.api) {
+            print!("{text}");
+        }
+    }
     SUCCESS
+}
+
+/// After replacing a crate made from another document or selection: what
+/// changed for callers, in short, or a note saying why that is unknown.
+fn replacement_report(
+    spec: &Path,
+    bytes: &[u8],
+    record: Option<Record>,
+    api: &Api,
+) -> Option<String> {
+    let record = record?;
+    if record.sha256 == api.source.sha256 && record.tags == api.source.tags {
+        return None;
+    }
+    Some(match changes::since_record(spec, bytes, &record, api) {
+        Ok(report) => report.to_short(),
+        Err(note) => format!("note: {note}\n"),
+    })
 }
 
 /// Prefixes each `-->` location with the document's file name.
 fn with_file(report: &str, spec: &Path) -> String {
-    report.replace("  --> #", &format!("  --> {}#", spec.display()))
+    changes::with_file(report, &spec.display().to_string())
 }
 
 #[cfg(test)]
@@ -343,3 +425,6 @@ mod tests {
         assert!(parse(&["generate".to_owned(), "--spec".to_owned()]).is_err());
     }
 }
+
+#[cfg(test)]
+mod tests_changes;

@@ -3,13 +3,15 @@
 //! Each output file has one owner module here. Emitters read the model only.
 
 mod apis;
-mod common;
+pub(crate) mod common;
 mod examples;
+mod features;
 mod manifest;
 mod pagination;
 mod root;
 mod runtime;
 mod types;
+mod usage;
 mod webhooks;
 
 use std::collections::BTreeMap;
@@ -17,6 +19,7 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 
 use crate::model::Api;
+use crate::source::Record;
 
 /// Serde helpers the generated types use.
 const SUPPORT: &str = include_str!("../../templates/support.rs");
@@ -72,10 +75,13 @@ pub enum FileContent {
 
 /// Emits every file of the client crate.
 pub fn emit(api: &Api, config: &CrateConfig) -> BTreeMap<String, FileContent> {
+    // Doc examples name the crate; it is named by the configuration.
+    let library = config.name.replace('-', "_");
     let mut files = BTreeMap::new();
     files.insert(
         "Cargo.toml".to_owned(),
-        FileContent::Text(manifest::emit(api, config)),
+        // The source record is its own table after the manifest proper.
+        FileContent::Text(manifest::emit(api, config) + &Record::of(api).manifest_section()),
     );
     files.insert(
         "src/lib.rs".to_owned(),
@@ -107,15 +113,13 @@ pub fn emit(api: &Api, config: &CrateConfig) -> BTreeMap<String, FileContent> {
     for group in &api.groups {
         files.insert(
             format!("src/apis/{}.rs", group.module),
-            FileContent::Rust(apis::emit_group(api, group)),
+            FileContent::Rust(apis::emit_group(api, group, &library)),
         );
     }
     files.insert(
         "src/webhooks.rs".to_owned(),
         FileContent::Rust(webhooks::emit(api)),
     );
-    // The template's doc examples name the crate; it is named by the configuration.
-    let library = config.name.replace('-', "_");
     let webhook = WEBHOOK.replace("use sunshine_conversations::", &format!("use {library}::"));
     files.insert("src/webhook.rs".to_owned(), FileContent::Text(webhook));
     if !api.examples.is_empty() {

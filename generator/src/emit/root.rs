@@ -4,9 +4,9 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::common::{doc_attrs, doc_or, has_default, ident, inner_doc_attrs};
-use super::CrateConfig;
-use crate::model::{Api, BodyKind, Operation, TypeKind, TypeRef};
+use super::common::{doc_attrs, doc_or, ident, inner_doc_attrs};
+use super::{usage, CrateConfig};
+use crate::model::{Api, API_DESCRIPTION_TOP_HEADING};
 
 pub fn emit_lib(api: &Api, config: &CrateConfig) -> TokenStream {
     let mut text = format!(
@@ -21,16 +21,28 @@ pub fn emit_lib(api: &Api, config: &CrateConfig) -> TokenStream {
     text.push_str(&usage_example(api, config));
     text.push_str("```");
     if let Some(description) = &api.description {
-        text.push_str("\n\n## About the API\n\n");
+        // The description's own headings are nested below this one in lowering.
+        let level = "#".repeat(API_DESCRIPTION_TOP_HEADING - 1);
+        text.push_str(&format!("\n\n{level} About the API\n\n"));
         text.push_str(description);
     }
     let doc = inner_doc_attrs(&text);
+    // Links in descriptions name their targets by absolute path (`crate::types::User`),
+    // so that one description links right wherever it is shown; where the label is
+    // also in scope, rustdoc calls the target redundant, which is harmless.
+    let lints = quote! {
+        #![deny(missing_docs)]
+        #![deny(rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
+        #![allow(rustdoc::redundant_explicit_links)]
+    };
     let has_groups = !api.groups.is_empty();
     let paginator = api.operations().any(|op| op.pagination.is_some()).then(|| {
+        let cfg = super::features::for_pagination(api);
         quote!(
-            pub use runtime::Paginator;
+            #cfg pub use runtime::Paginator;
         )
     });
+    let webhooks_cfg = super::features::for_webhooks(api);
     let apis = has_groups.then(|| {
         quote! {
             #[rustfmt::skip]
@@ -39,7 +51,7 @@ pub fn emit_lib(api: &Api, config: &CrateConfig) -> TokenStream {
     });
     quote! {
         #doc
-        #![deny(missing_docs)]
+        #lints
 
         #apis
         #[rustfmt::skip] mod runtime;
@@ -47,8 +59,8 @@ pub fn emit_lib(api: &Api, config: &CrateConfig) -> TokenStream {
         #[rustfmt::skip] mod shape;
         #[rustfmt::skip] mod support;
         #[rustfmt::skip] pub mod types;
-        #[rustfmt::skip] mod webhook;
-        #[rustfmt::skip] pub mod webhooks;
+        #webhooks_cfg #[rustfmt::skip] mod webhook;
+        #webhooks_cfg #[rustfmt::skip] pub mod webhooks;
 
         pub use runtime::{Auth, BuildError, Call, Client, ClientBuilder, Error, InvalidRequest};
         pub use runtime::{Jwt, JwtScope, RequestOptions, RetryOutcome, RetryPolicy};
@@ -65,79 +77,24 @@ pub fn emit_lib(api: &Api, config: &CrateConfig) -> TokenStream {
     }
 }
 
-/// Example code for the crate docs: build a client, call the first operation
-/// whose arguments can be written down simply.
+/// Example code for the crate docs: build a client, call the operation
+/// [`usage::richest`] picks from the whole API.
 fn usage_example(api: &Api, config: &CrateConfig) -> String {
     let crate_name = config.name.replace('-', "_");
-    let mut code = format!(
-        "use {crate_name}::{{Client, Error}};\n\n# async fn run() -> Result<(), Box<dyn std::error::Error>> {{\n\
-         let client = Client::builder()\n    .basic_auth(\"app_key_id\", \"app_key_secret\")\n    .build()?;\n"
-    );
-    if let Some((group, op)) = api
+    let mut code = usage::opening(&crate_name, "{Client, Error}");
+    let operations = api
         .groups
         .iter()
-        .flat_map(|g| g.operations.iter().map(move |op| (g, op)))
-        .find(|(_, op)| simple_call(api, op, &crate_name).is_some())
-    {
-        let (setup, args) = simple_call(api, op, &crate_name).unwrap_or_default();
-        code.push_str(&setup);
+        .flat_map(|g| g.operations.iter().map(move |op| (g, op)));
+    if let Some(call) = usage::richest(api, operations, &crate_name) {
+        code.push_str(&call.setup);
         code.push_str(&format!(
-            "match client.{}().{}({}).await {{\n    Ok(response) => println!(\"ok: {{response:?}}\"),\n    Err(Error::Api {{ error, .. }}) => eprintln!(\"the API said no: {{error}}\"),\n    Err(other) => return Err(other.into()),\n}}\n",
-            group.module,
-            op.fn_name,
-            args
+            "match {}.await {{\n    Ok(response) => println!(\"ok: {{response:?}}\"),\n    Err(Error::Api {{ error, .. }}) => eprintln!(\"the API said no: {{error}}\"),\n    Err(other) => return Err(other.into()),\n}}\n",
+            call.expression
         ));
     }
-    code.push_str("# Ok(())\n# }\n");
+    code.push_str(usage::CLOSING);
     code
-}
-
-/// Setup lines and arguments for calling `op` in an example, when every
-/// argument is a string or a body whose required fields are strings.
-fn simple_call(api: &Api, op: &Operation, crate_name: &str) -> Option<(String, String)> {
-    let mut args: Vec<String> = Vec::new();
-    for param in &op.path_params {
-        if param.ty != TypeRef::String {
-            return None;
-        }
-        args.push(format!(
-            "\"{}\"",
-            param.rust_name.trim_start_matches("r#").replace('_', "-")
-        ));
-    }
-    if !op.other_params.is_empty() {
-        return None;
-    }
-    let mut setup = String::new();
-    if let Some(body) = &op.body {
-        let BodyKind::Json(TypeRef::Named(id)) = &body.kind else {
-            return None;
-        };
-        let def = api.type_def(id)?;
-        let TypeKind::Struct(s) = &def.kind else {
-            return None;
-        };
-        if !has_default(api, &TypeRef::Named(id.clone()), &mut Vec::new()) {
-            return None;
-        }
-        let mut fields = String::new();
-        for field in s.fields.iter().filter(|f| f.required && !f.nullable) {
-            if field.ty != TypeRef::String {
-                return None;
-            }
-            fields.push_str(&format!("    {}: \"next\".to_owned(),\n", field.name));
-        }
-        setup = format!(
-            "let body = {crate_name}::types::{} {{\n{fields}    ..Default::default()\n}};\n",
-            def.name
-        );
-        args.push(if body.required {
-            "&body".to_owned()
-        } else {
-            "Some(&body)".to_owned()
-        });
-    }
-    Some((setup, args.join(", ")))
 }
 
 pub fn emit_servers(api: &Api) -> TokenStream {
@@ -210,6 +167,7 @@ pub fn emit_servers(api: &Api) -> TokenStream {
             /// Where the API is served. The document names no server, so give a base URL
             /// with [`ClientBuilder::base_url`](crate::ClientBuilder::base_url).
             #[derive(Debug, Clone, PartialEq, Eq, Default)]
+            #[non_exhaustive]
             pub enum Server {
                 /// No server known; a base URL must be set on the builder.
                 #[default]
@@ -231,6 +189,8 @@ pub fn emit_servers(api: &Api) -> TokenStream {
         /// [`ClientBuilder::server`](crate::ClientBuilder::server), or give any base URL with
         /// [`ClientBuilder::base_url`](crate::ClientBuilder::base_url).
         #[derive(Debug, Clone, PartialEq, Eq, #derive_default)]
+        // A new version of the document may add servers.
+        #[non_exhaustive]
         pub enum Server {
             #(#variants)*
         }

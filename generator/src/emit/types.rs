@@ -13,10 +13,13 @@ use crate::model::{
 pub fn emit(api: &Api) -> TokenStream {
     let mut defs: Vec<(&String, &TypeDef)> = api.types.iter().collect();
     defs.sort_by(|a, b| a.1.name.cmp(&b.1.name));
-    let items = defs.into_iter().map(|(id, def)| match &def.kind {
-        TypeKind::Struct(s) => emit_struct(api, id, def, s),
-        TypeKind::StringEnum(e) => emit_enum(def, e),
-        TypeKind::Union(u) => emit_union(api, def, u),
+    let items = defs.into_iter().map(|(id, def)| {
+        let items = match &def.kind {
+            TypeKind::Struct(s) => emit_struct(api, id, def, s),
+            TypeKind::StringEnum(e) => emit_enum(def, e),
+            TypeKind::Union(u) => emit_union(api, def, u),
+        };
+        super::features::gate(items, super::features::for_type(api, id))
     });
     let serde_import = (!api.types.is_empty()).then(|| {
         quote!(
@@ -157,6 +160,7 @@ fn emit_enum(def: &TypeDef, e: &EnumDef) -> TokenStream {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(from = "String", into = "String")]
+        // A new version of the document may add values: matches need a `_` arm.
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*
@@ -240,6 +244,7 @@ fn emit_union(api: &Api, def: &TypeDef, u: &UnionDef) -> TokenStream {
         // cost every user an allocation and a clumsier API.
         #[allow(clippy::large_enum_variant)]
         #[derive(Debug, Clone, PartialEq)]
+        // A new version of the document may add variants: matches need a `_` arm.
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*

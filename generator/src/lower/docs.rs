@@ -4,7 +4,8 @@
 //! Descriptions are CommonMark written for a web page. rustdoc reads a few
 //! things differently: an untagged code fence or an indented block is a Rust
 //! doctest, `[text]` is an intra-doc link, a bare URL is linted and `<word>` is
-//! taken for an HTML tag.
+//! taken for an HTML tag. HTML the document means as such is turned into
+//! Markdown first ([`super::doc_html`]); any `<` left over is escaped.
 
 /// Rustdoc text for a title and a description, either of which may be absent.
 pub fn doc(title: Option<&str>, description: Option<&str>) -> Option<String> {
@@ -18,7 +19,7 @@ pub fn doc(title: Option<&str>, description: Option<&str>) -> Option<String> {
         (Some(title), None) => title.to_owned(),
         (None, None) => return None,
     };
-    Some(sanitize(&text))
+    Some(sanitize(&super::doc_html::to_markdown(&text)))
 }
 
 /// Makes markdown safe for rustdoc (see the module docs).
@@ -113,7 +114,7 @@ fn escape_inline(line: &str) -> String {
                 out.push_str(if is_link_end { "]" } else { "\\]" });
             }
             '<' => {
-                if starts_url(&chars[i + 1..]) || starts_html_tag(&chars[i + 1..]) {
+                if starts_url(&chars[i + 1..]) {
                     out.push('<');
                 } else {
                     out.push_str("&lt;");
@@ -174,19 +175,85 @@ fn starts_url(chars: &[char]) -> bool {
 
 /// Whether the text so far ends inside `](` or `<`, i.e. the URL is already a link target.
 fn in_link_target(out: &str) -> bool {
-    out.ends_with("](") || out.ends_with('<') || out.ends_with("href=\"") || out.ends_with('"')
+    out.ends_with("](") || out.ends_with('<') || out.ends_with('"')
 }
 
-/// HTML the descriptions use on purpose (`<aside>`, `<strong>`…).
-fn starts_html_tag(chars: &[char]) -> bool {
-    const TAGS: &[&str] = &[
-        "a ", "a>", "aside", "strong", "em>", "b>", "i>", "code", "br", "p>", "ul", "ol", "li",
-        "table", "tr", "td", "th", "span", "div", "sup", "sub", "pre", "img", "h1", "h2", "h3",
-        "h4",
-    ];
-    let rest: String = chars.iter().take(8).collect();
-    let rest = rest.strip_prefix('/').unwrap_or(&rest);
-    TAGS.iter().any(|tag| rest.starts_with(tag))
+/// `text` with its ATX and setext headings moved down so that the highest is
+/// at `top` (`3` for `###`), to nest under a heading of the page around it.
+/// Levels stop at 6, the deepest Markdown has. Code fences are left alone.
+pub fn nest_headings(text: &str, top: usize) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let headings = headings(&lines);
+    let Some(highest) = headings.iter().map(|&(_, level, _)| level).min() else {
+        return text.to_owned();
+    };
+    let shift = top.saturating_sub(highest);
+    if shift == 0 {
+        return text.to_owned();
+    }
+    let mut out = Vec::with_capacity(lines.len());
+    let mut index = 0;
+    while index < lines.len() {
+        match headings.iter().find(|&&(line, _, _)| line == index) {
+            Some(&(_, level, setext)) => {
+                let title = if setext {
+                    lines[index].trim()
+                } else {
+                    lines[index].trim_start().trim_start_matches('#').trim()
+                };
+                out.push(format!("{} {title}", "#".repeat((level + shift).min(6))));
+                // A setext heading's underline is dropped: the heading is now ATX.
+                index += if setext { 2 } else { 1 };
+            }
+            None => {
+                out.push(lines[index].to_owned());
+                index += 1;
+            }
+        }
+    }
+    out.join("\n")
+}
+
+/// The headings among `lines`: line index, level, and whether it is setext
+/// (text underlined by `===` or `---` on the next line).
+fn headings(lines: &[&str]) -> Vec<(usize, usize, bool)> {
+    let mut found = Vec::new();
+    let mut in_fence = false;
+    for (index, line) in lines.iter().enumerate() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") {
+            in_fence = !in_fence;
+            continue;
+        }
+        if in_fence || line.len() - trimmed.len() > 3 {
+            continue;
+        }
+        let hashes = trimmed.chars().take_while(|&c| c == '#').count();
+        if (1..=6).contains(&hashes)
+            && trimmed[hashes..]
+                .chars()
+                .next()
+                .is_none_or(char::is_whitespace)
+        {
+            found.push((index, hashes, false));
+            continue;
+        }
+        let Some(next) = lines.get(index + 1).map(|l| l.trim()) else {
+            continue;
+        };
+        let underline = |c: char| !next.is_empty() && next.chars().all(|d| d == c);
+        let level = if underline('=') {
+            1
+        } else if underline('-') && next.len() >= 2 {
+            2
+        } else {
+            continue;
+        };
+        if !trimmed.is_empty() && list_marker(trimmed).is_none() && !trimmed.starts_with('>') {
+            found.push((index, level, true));
+        }
+    }
+    found
 }
 
 #[cfg(test)]
@@ -208,7 +275,7 @@ mod tests {
         );
         assert_eq!(sanitize("go to https://x.io/a."), "go to <https://x.io/a>.");
         assert_eq!(sanitize("a Vec<String> b"), "a Vec&lt;String> b");
-        assert_eq!(sanitize("<aside>x</aside>"), "<aside>x</aside>");
+        assert_eq!(sanitize("<aside>x</aside>"), "&lt;aside>x&lt;/aside>");
         assert_eq!(sanitize("`page[size]` and `<x>`"), "`page[size]` and `<x>`");
     }
 
@@ -222,6 +289,42 @@ mod tests {
     fn list_continuations_are_indented() {
         assert_eq!(sanitize("- one\nmore\n\nafter"), "- one\n  more\n\nafter");
         assert_eq!(sanitize("1. one\n  - sub\n"), "1. one\n  - sub");
+    }
+
+    #[test]
+    fn html_becomes_markdown_before_sanitizing() {
+        assert_eq!(
+            doc(
+                None,
+                Some("A [b] c.\n<aside class=\"notice\">Use <code>x[0]</code>.</aside>")
+            )
+            .as_deref(),
+            Some("A \\[b\\] c.\n\n> **Note:** Use `x[0]`.")
+        );
+    }
+
+    #[test]
+    fn headings_nest_below_the_given_level() {
+        assert_eq!(
+            nest_headings(
+                "# Intro\ntext\n## Part\n#### Deep\n```sh\n# comment\n```",
+                3
+            ),
+            "### Intro\ntext\n#### Part\n###### Deep\n```sh\n# comment\n```"
+        );
+        assert_eq!(
+            nest_headings("Title\n=====\nSub\n---\n\n---", 3),
+            "### Title\n#### Sub\n\n---"
+        );
+        assert_eq!(
+            nest_headings("#hashtag\n    # code", 3),
+            "#hashtag\n    # code"
+        );
+        assert_eq!(
+            nest_headings("### Already\n## Higher", 2),
+            "### Already\n## Higher"
+        );
+        assert_eq!(nest_headings("- item\n---", 3), "- item\n---");
     }
 
     #[test]

@@ -5,9 +5,12 @@
 //! Emitters never see the OpenAPI document.
 
 mod delivery;
+mod doc_html;
+mod doc_links;
 mod docs;
 mod event_names;
 mod examples;
+mod features;
 mod pagination;
 mod refs;
 mod schema;
@@ -25,8 +28,8 @@ use serde_json::Value;
 use crate::diagnostics::{child, Diagnostic, Diagnostics};
 use crate::load::Document;
 use crate::model::{
-    Api, AuthScheme, BodyKind, Example, Method, Operation, OperationGroup, ParamLocation,
-    Parameter, PathPart, QueryStyle, RequestBody, Response, Server, ServerVariable, Status,
+    self, Api, AuthScheme, BodyKind, Example, Method, Operation, OperationGroup, ParamLocation,
+    Parameter, PathPart, QueryStyle, RequestBody, Response, Server, ServerVariable, Source, Status,
     TypeRef, Webhook,
 };
 use crate::names::{self, Scope};
@@ -143,21 +146,37 @@ pub fn lower(document: &Document, selection: &Selection, diagnostics: &mut Diagn
     diagnostics.extend(own_diagnostics);
     diagnostics.extend(schema_diagnostics);
 
-    Api {
+    let mut api = Api {
         title: openapi.info.title.clone(),
         version: openapi.info.version.clone(),
         description: openapi
             .info
             .description
             .as_deref()
-            .and_then(|d| doc(None, Some(d))),
+            .and_then(|d| doc(None, Some(d)))
+            .map(|d| docs::nest_headings(&d, model::API_DESCRIPTION_TOP_HEADING)),
         servers,
         auth,
         groups,
         types,
         webhooks,
         examples,
-    }
+        source: Source {
+            sha256: document.sha256.clone(),
+            tags: selection
+                .tags
+                .iter()
+                .cloned()
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect(),
+        },
+        features: None,
+    };
+    api.features = features::decide(&api);
+    // Links name generated items, so they are resolved once every name is decided.
+    doc_links::resolve(&mut api);
+    api
 }
 
 fn tag_names(openapi: &openapiv3::OpenAPI) -> Vec<String> {
@@ -802,6 +821,9 @@ fn group_operations(
             for operation in &mut operations {
                 operation.fn_name = fn_scope.claim(&operation.fn_name);
             }
+            // By name, not document order: an upstream document that reorders its
+            // paths then moves nothing in the generated code.
+            operations.sort_by(|a, b| a.fn_name.cmp(&b.fn_name));
             OperationGroup {
                 // Also a file name, so a keyword gets a trailing `_` instead of `r#`.
                 module: scope.claim(&names::accessor_name(&tag).strip_prefix("r#").map_or_else(

@@ -1,0 +1,136 @@
+//! Example calls for the generated docs: which operation to show and the code
+//! that calls it. The crate page and every tag module build their examples
+//! here, so that all of them follow the operation signatures `apis.rs` emits
+//! (the generated crate's doctests compile them).
+
+use super::common::has_default;
+use crate::model::{Api, BodyKind, Method, Operation, OperationGroup, TypeKind, TypeRef};
+
+/// A call of one operation, written out for an example.
+pub struct Call {
+    /// Statements that build its arguments (`let body = …;`), possibly empty.
+    pub setup: String,
+    /// The call expression, without `.await`.
+    pub expression: String,
+}
+
+/// The lines every example starts with: `imports`, a hidden async function
+/// and a client. The example closes with [`CLOSING`].
+pub fn opening(crate_name: &str, imports: &str) -> String {
+    format!(
+        "use {crate_name}::{imports};\n\n# async fn run() -> Result<(), Box<dyn std::error::Error>> {{\n\
+         let client = Client::builder()\n    .basic_auth(\"app_key_id\", \"app_key_secret\")\n    .build()?;\n"
+    )
+}
+
+/// The hidden end of the function [`opening`] starts.
+pub const CLOSING: &str = "# Ok(())\n# }\n";
+
+/// The call of the operation to show among `candidates`: a read (`GET`)
+/// whose arguments can be written down simply, else another such operation,
+/// a `DELETE` only when nothing else fits; among equals the one with a body to
+/// build, then the first in operation order.
+pub fn showcase<'a>(
+    api: &Api,
+    candidates: impl IntoIterator<Item = (&'a OperationGroup, &'a Operation)>,
+    crate_name: &str,
+) -> Option<Call> {
+    let rank = |op: &Operation| match op.method {
+        Method::Get => 0,
+        Method::Delete => 2,
+        _ => 1,
+    };
+    candidates
+        .into_iter()
+        .filter_map(|(group, op)| Some((rank(op), call(api, group, op, crate_name)?)))
+        .min_by_key(|(rank, call)| (*rank, std::cmp::Reverse(call.setup.lines().count())))
+        .map(|(_, call)| call)
+}
+
+/// The call that shows the most among `candidates`, for the crate page: one
+/// with a body to build before one without; the first such in operation order.
+pub fn richest<'a>(
+    api: &Api,
+    candidates: impl IntoIterator<Item = (&'a OperationGroup, &'a Operation)>,
+    crate_name: &str,
+) -> Option<Call> {
+    candidates
+        .into_iter()
+        .filter_map(|(group, op)| call(api, group, op, crate_name))
+        .min_by_key(|call| std::cmp::Reverse(call.setup.lines().count()))
+}
+
+/// The call of `op` through its tag's accessor, when every argument can be
+/// written down simply: path parameters that are strings, no required query or
+/// header parameter, and a required body only if it is JSON whose required
+/// fields are strings. The arguments follow `apis::operation_args`.
+pub fn call(api: &Api, group: &OperationGroup, op: &Operation, crate_name: &str) -> Option<Call> {
+    let mut args: Vec<String> = Vec::new();
+    for param in &op.path_params {
+        if param.ty != TypeRef::String {
+            return None;
+        }
+        args.push(format!(
+            "\"{}\"",
+            param.rust_name.trim_start_matches("r#").replace('_', "-")
+        ));
+    }
+    // As in `apis::operation_args`: optional parameters and an optional body
+    // are not arguments (they are set on the call), so the example leaves them out.
+    if op.other_params.iter().any(|p| p.required) {
+        return None;
+    }
+    let mut setup = String::new();
+    if let Some(body) = op.body.as_ref().filter(|body| body.required) {
+        let BodyKind::Json(TypeRef::Named(id)) = &body.kind else {
+            return None;
+        };
+        let def = api.type_def(id)?;
+        let TypeKind::Struct(s) = &def.kind else {
+            return None;
+        };
+        if !has_default(api, &TypeRef::Named(id.clone()), &mut Vec::new()) {
+            return None;
+        }
+        let mut fields = String::new();
+        for field in s.fields.iter().filter(|f| f.required && !f.nullable) {
+            if field.ty != TypeRef::String {
+                return None;
+            }
+            fields.push_str(&format!("    {}: \"next\".to_owned(),\n", field.name));
+        }
+        let ty = format!("{crate_name}::types::{}", def.name);
+        setup.push_str(&if fields.is_empty() {
+            format!("let body = {ty}::default();\n")
+        } else {
+            format!("let body = {ty} {{\n{fields}    ..Default::default()\n}};\n")
+        });
+        args.push("&body".to_owned());
+    }
+    Some(Call {
+        setup,
+        expression: format!(
+            "client.{}().{}({})",
+            group.module,
+            op.fn_name,
+            args.join(", ")
+        ),
+    })
+}
+
+/// A tag module's example: its [`showcase`] operation called and its result printed.
+pub fn group_example(api: &Api, group: &OperationGroup, crate_name: &str) -> Option<String> {
+    let call = showcase(
+        api,
+        group.operations.iter().map(|op| (group, op)),
+        crate_name,
+    )?;
+    let mut code = opening(crate_name, "Client");
+    code.push_str(&call.setup);
+    code.push_str(&format!(
+        "let response = {}.await?;\nprintln!(\"{{response:?}}\");\n",
+        call.expression
+    ));
+    code.push_str(CLOSING);
+    Some(code)
+}

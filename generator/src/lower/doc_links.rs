@@ -1,0 +1,334 @@
+//! Links into the document's web page become rustdoc intra-doc links.
+//!
+//! Descriptions written for Redoc link to places on its page:
+//! `#operation/{operationId}`, `#tag/{name}` (and `#tag/{name}/operation/{id}`),
+//! `#section/…`, a schema, or a heading's id (`#non-recoverable-errors`). In
+//! rustdoc these anchors lead nowhere. Once every Rust name is decided, each
+//! such link becomes an intra-doc link to the generated item (the operation's
+//! method on its tag accessor, the tag's module, the schema's type), or its
+//! plain text when no item exists: a section of the introduction, a heading, an
+//! operation left out by `--tag`.
+
+use std::collections::BTreeMap;
+
+use crate::model::{Api, TypeKind};
+
+/// Rewrites the `#…` links of every doc string in `api`.
+pub fn resolve(api: &mut Api) {
+    let targets = Targets::new(api);
+    for doc in docs_mut(api) {
+        if doc.contains("](#") {
+            *doc = rewrite(doc, &|anchor| targets.path(anchor));
+        }
+    }
+}
+
+/// The generated items a link can point at, by what the document calls them.
+struct Targets {
+    /// `operationId` → path of the method.
+    operations: BTreeMap<String, String>,
+    /// Tag name, reduced by [`tag_key`] → path of the module.
+    tags: BTreeMap<String, String>,
+    /// Schema pointer (`#/components/schemas/Name`) → path of the type.
+    types: BTreeMap<String, String>,
+}
+
+impl Targets {
+    fn new(api: &Api) -> Self {
+        let mut operations = BTreeMap::new();
+        let mut tags = BTreeMap::new();
+        for group in &api.groups {
+            let module = format!("crate::apis::{}", group.module);
+            for operation in &group.operations {
+                // Intra-doc paths name a raw identifier without its `r#`.
+                let method = operation.fn_name.trim_start_matches("r#");
+                operations.insert(
+                    operation.id.clone(),
+                    format!("{module}::{}::{method}", group.struct_name),
+                );
+            }
+            tags.insert(tag_key(&group.tag), module);
+        }
+        let types = api
+            .types
+            .iter()
+            .map(|(id, def)| {
+                let name = def.name.trim_start_matches("r#");
+                (id.clone(), format!("crate::types::{name}"))
+            })
+            .collect();
+        Self {
+            operations,
+            tags,
+            types,
+        }
+    }
+
+    /// The intra-doc path for an anchor (without its `#`), if the item exists.
+    fn path(&self, anchor: &str) -> Option<&str> {
+        let anchor = percent_decode(anchor);
+        let operation = anchor
+            .strip_prefix("operation/")
+            .or_else(|| anchor.rsplit_once("/operation/").map(|(_, id)| id));
+        if let Some(id) = operation {
+            return self.operations.get(id).map(String::as_str);
+        }
+        if let Some(tag) = anchor.strip_prefix("tag/") {
+            return self.tags.get(&tag_key(tag)).map(String::as_str);
+        }
+        let schema = anchor
+            .strip_prefix("/components/schemas/")
+            .or_else(|| anchor.strip_prefix("schemas/"))
+            .or_else(|| anchor.strip_prefix("schema/"))?;
+        self.types
+            .get(&format!("#/components/schemas/{schema}"))
+            .map(String::as_str)
+    }
+}
+
+/// A tag name as compared with an anchor: Redoc writes spaces as `-` or `%20`.
+fn tag_key(tag: &str) -> String {
+    tag.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// `%XX` escapes decoded; anything else (or a malformed escape) kept as is.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| text.to_owned())
+}
+
+/// Every doc string of the model.
+fn docs_mut(api: &mut Api) -> Vec<&mut String> {
+    let mut docs: Vec<&mut String> = Vec::new();
+    docs.extend(api.description.as_mut());
+    for server in &mut api.servers {
+        docs.extend(server.doc.as_mut());
+        docs.extend(server.variables.iter_mut().filter_map(|v| v.doc.as_mut()));
+    }
+    for group in &mut api.groups {
+        docs.extend(group.doc.as_mut());
+        for operation in &mut group.operations {
+            docs.extend(operation.summary.as_mut());
+            docs.extend(operation.description.as_mut());
+            for parameter in operation
+                .path_params
+                .iter_mut()
+                .chain(operation.other_params.iter_mut())
+            {
+                docs.extend(parameter.doc.as_mut());
+            }
+            docs.extend(operation.body.as_mut().and_then(|b| b.doc.as_mut()));
+            for response in operation
+                .successes
+                .iter_mut()
+                .chain(operation.errors.iter_mut())
+            {
+                docs.extend(response.doc.as_mut());
+            }
+        }
+    }
+    for def in api.types.values_mut() {
+        docs.extend(def.doc.as_mut());
+        match &mut def.kind {
+            TypeKind::Struct(s) => docs.extend(s.fields.iter_mut().filter_map(|f| f.doc.as_mut())),
+            TypeKind::Union(u) => docs.extend(u.variants.iter_mut().filter_map(|v| v.doc.as_mut())),
+            TypeKind::StringEnum(_) => {}
+        }
+    }
+    docs.extend(api.webhooks.iter_mut().filter_map(|w| w.doc.as_mut()));
+    docs
+}
+
+/// `text` with each `[label](#anchor)` outside code replaced by
+/// `[label](path)` when `path_of` knows the anchor, by `label` otherwise.
+fn rewrite<'t>(text: &str, path_of: &dyn Fn(&str) -> Option<&'t str>) -> String {
+    let mut out = Vec::new();
+    let mut in_fence = false;
+    for line in text.lines() {
+        if line.trim_start().starts_with("```") {
+            in_fence = !in_fence;
+        }
+        if in_fence || !line.contains("](#") {
+            out.push(line.to_owned());
+        } else {
+            out.push(rewrite_line(line, path_of));
+        }
+    }
+    out.join("\n")
+}
+
+fn rewrite_line<'t>(line: &str, path_of: &dyn Fn(&str) -> Option<&'t str>) -> String {
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = String::with_capacity(line.len());
+    // Start (in `chars`) of the text not yet copied, and of each open `[`.
+    let mut copied = 0;
+    let mut opens: Vec<usize> = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        match chars[i] {
+            '\\' => i += 2,
+            '`' => {
+                let run = chars[i..].iter().take_while(|&&c| c == '`').count();
+                i = (i + run..chars.len())
+                    .find(|&j| {
+                        chars[j..].iter().take_while(|&&c| c == '`').count() == run
+                            && chars.get(j.wrapping_sub(1)) != Some(&'`')
+                    })
+                    .map_or(i + run, |j| j + run);
+            }
+            '[' => {
+                opens.push(i);
+                i += 1;
+            }
+            ']' => {
+                let open = opens.pop();
+                let anchor_end = chars[i + 1..]
+                    .starts_with(&['(', '#'])
+                    .then(|| {
+                        chars[i + 3..]
+                            .iter()
+                            .position(|&c| c == ')' || c.is_whitespace())
+                    })
+                    .flatten()
+                    .map(|p| i + 3 + p)
+                    .filter(|&end| chars[end] == ')');
+                match (open, anchor_end) {
+                    (Some(open), Some(end)) => {
+                        let label: String = chars[open + 1..i].iter().collect();
+                        let anchor: String = chars[i + 3..end].iter().collect();
+                        out.extend(&chars[copied..open]);
+                        match path_of(&anchor) {
+                            Some(path) => out.push_str(&format!("[{label}]({path})")),
+                            None => out.push_str(&label),
+                        }
+                        copied = end + 1;
+                        opens.clear();
+                        i = end + 1;
+                    }
+                    _ => i += 1,
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    out.extend(&chars[copied.min(chars.len())..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn path(anchor: &str) -> Option<&'static str> {
+        match anchor {
+            "operation/DeleteUser" => Some("crate::apis::users::Users::delete_user"),
+            "tag/Users" => Some("crate::apis::users"),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn known_anchors_become_intra_doc_links_and_others_plain_text() {
+        assert_eq!(
+            rewrite(
+                "See [Delete User](#operation/DeleteUser) and [/v2/users/\\*](#tag/Users).",
+                &path
+            ),
+            "See [Delete User](crate::apis::users::Users::delete_user) and [/v2/users/\\*](crate::apis::users)."
+        );
+        assert_eq!(
+            rewrite(
+                "[cursor pagination](#section/Introduction/Pagination), [x](#heading)",
+                &path
+            ),
+            "cursor pagination, x"
+        );
+    }
+
+    #[test]
+    fn other_links_code_and_escapes_are_left_alone() {
+        let kept = "[a](https://x.io/#tag/Users) `[b](#tag/Users)` \\[c\\](#tag/Users)\n```md\n[d](#tag/Users)\n```";
+        assert_eq!(rewrite(kept, &path), kept);
+        assert_eq!(
+            rewrite("[`code` [in] label](#tag/Users) (#tag/Users)", &path),
+            "[`code` [in] label](crate::apis::users) (#tag/Users)"
+        );
+        for odd in [
+            "](#",
+            "[](#)",
+            "[a](#b",
+            "a](#b)",
+            "[a](#b c)",
+            "[é](#é)",
+            "\\",
+        ] {
+            rewrite(odd, &path);
+        }
+    }
+
+    #[test]
+    fn anchors_resolve_against_the_model_names() {
+        let targets = Targets {
+            operations: [(
+                "GetApp".to_owned(),
+                "crate::apis::apps::Apps::get_app".to_owned(),
+            )]
+            .into(),
+            tags: [(
+                tag_key("Switchboard Actions"),
+                "crate::apis::switchboard_actions".to_owned(),
+            )]
+            .into(),
+            types: [(
+                "#/components/schemas/User".to_owned(),
+                "crate::types::User".to_owned(),
+            )]
+            .into(),
+        };
+        assert_eq!(
+            targets.path("operation/GetApp"),
+            Some("crate::apis::apps::Apps::get_app")
+        );
+        assert_eq!(
+            targets.path("tag/Apps/operation/GetApp"),
+            Some("crate::apis::apps::Apps::get_app")
+        );
+        assert_eq!(targets.path("operation/DeleteApp"), None);
+        assert_eq!(
+            targets.path("tag/Switchboard-Actions"),
+            Some("crate::apis::switchboard_actions")
+        );
+        assert_eq!(
+            targets.path("tag/Switchboard%20Actions"),
+            Some("crate::apis::switchboard_actions")
+        );
+        assert_eq!(
+            targets.path("/components/schemas/User"),
+            Some("crate::types::User")
+        );
+        assert_eq!(targets.path("section/Introduction/Authentication"), None);
+        assert_eq!(targets.path("section/Cooperation/GetApp"), None);
+        assert_eq!(targets.path("%E9%"), None);
+    }
+}
