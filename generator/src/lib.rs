@@ -144,6 +144,9 @@ fn run_pipeline(
         return Err(diagnostics);
     };
     let api = lower::lower(&document, selection, &mut diagnostics);
+    // The model holds all that emit needs; freed now, the document's memory
+    // serves the token streams and syntax trees that formatting builds.
+    drop(document);
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
