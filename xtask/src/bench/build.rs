@@ -62,7 +62,8 @@ pub fn run(root: &Path, spec: &Path, full: &Path, features: &[String]) -> ExitCo
             .current_dir(&dir)
             .env("CARGO_TARGET_DIR", dir.join("target"))
             .stdout(Stdio::null());
-        if let Some(features) = &krate.features {
+        // `cargo clean` takes no feature flags: it removes every build of the package.
+        if let (Some(features), false) = (&krate.features, args == ["clean"]) {
             command.args(["--no-default-features", "--features", &features.join(",")]);
         }
         process::run(command)
