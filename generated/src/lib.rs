@@ -14,10 +14,7 @@
 //! let client = Client::builder()
 //!     .basic_auth("app_key_id", "app_key_secret")
 //!     .build()?;
-//! let body = sunshine_conversations::types::PassControlBody {
-//!     switchboard_integration: "next".to_owned(),
-//!     ..Default::default()
-//! };
+//! let body = sunshine_conversations::types::PassControlBody::new("next");
 //! match client.switchboard_actions().pass_control("app-id", "conversation-id", &body).await {
 //!     Ok(response) => println!("ok: {response:?}"),
 //!     Err(Error::Api { error, .. }) => eprintln!("the API said no: {error}"),
@@ -60,3 +57,8 @@ pub use reqwest::{header::HeaderMap, StatusCode};
 pub use reqwest;
 pub use servers::Server;
 pub use support::Upload;
+
+#[rustfmt::skip]
+mod nullable;
+
+pub use nullable::Nullable;

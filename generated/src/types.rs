@@ -8,13 +8,9 @@ use serde::{Deserialize, Serialize};
 pub struct AcceptControlBody {
     /// Custom flat key/value data (at most 4KB) that is echoed in the `switchboard:acceptControl` and `switchboard:acceptControl:failure` webhooks.
     ///
-    /// `None` leaves the property out; `Some(None)` sends an explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::support::double_option",
-    )]
-    pub metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+    /// `Nullable::Absent` leaves the property out; `Nullable::Null` sends `null` (clearing it).
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// The app whose activity produced the events.
@@ -35,34 +31,22 @@ pub struct ConversationTruncated {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ConversationType>,
     /// A flat map of custom values. Only strings, numbers and booleans are accepted as values, and the whole object may not exceed 4KB.
-    ///
-    /// `None` leaves the property out; `Some(None)` sends an explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::support::double_option",
-    )]
-    pub metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// The switchboard integration that controls the conversation; absent when none does.
-    ///
-    /// `None` leaves the property out; `Some(None)` sends an explicit `null`.
     #[serde(
         rename = "activeSwitchboardIntegration",
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::support::double_option",
     )]
-    pub active_switchboard_integration: Option<Option<SwitchboardIntegrationWebhook>>,
+    pub active_switchboard_integration: Option<SwitchboardIntegrationWebhook>,
     /// The switchboard integration that has been offered control and has not yet taken it; absent when no offer was made.
-    ///
-    /// `None` leaves the property out; `Some(None)` sends an explicit `null`.
     #[serde(
         rename = "pendingSwitchboardIntegration",
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::support::double_option",
     )]
-    pub pending_switchboard_integration: Option<Option<SwitchboardIntegrationWebhook>>,
+    pub pending_switchboard_integration: Option<SwitchboardIntegrationWebhook>,
 }
 
 /// Kind of conversation.
@@ -96,6 +80,12 @@ impl From<String> for ConversationType {
             "sdkGroup" => Self::SdkGroup,
             _ => Self::Unknown(value),
         }
+    }
+}
+
+impl From<&str> for ConversationType {
+    fn from(value: &str) -> Self {
+        Self::from(value.to_owned())
     }
 }
 
@@ -134,37 +124,49 @@ pub struct ErrorResponse {
 }
 
 /// Request body of the offer control action.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OfferControlBody {
     /// Which switchboard integration should become pending. It is matched first against switchboard integration ids, then names, then integration types; a reference that matches more than one integration is rejected. The special value `next` selects the integration configured as the next one in the switchboard. The currently active integration cannot be chosen.
     #[serde(rename = "switchboardIntegration")]
     pub switchboard_integration: String,
     /// Custom flat key/value data (at most 4KB) that is echoed in the `switchboard:offerControl` and `switchboard:offerControl:failure` webhooks.
     ///
-    /// `None` leaves the property out; `Some(None)` sends an explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::support::double_option",
-    )]
-    pub metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+    /// `Nullable::Absent` leaves the property out; `Nullable::Null` sends `null` (clearing it).
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
+}
+
+impl OfferControlBody {
+    /// Builds [`OfferControlBody`] from the properties without a default: `switchboard_integration`. The other fields start unset, or at the document's default.
+    pub fn new(switchboard_integration: impl Into<String>) -> Self {
+        Self {
+            switchboard_integration: switchboard_integration.into(),
+            metadata: Default::default(),
+        }
+    }
 }
 
 /// Request body of the pass control action.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PassControlBody {
     /// Which switchboard integration should become active. It is matched first against switchboard integration ids, then names, then integration types; a reference that matches more than one integration is rejected. The special value `next` selects the integration configured as the next one in the switchboard.
     #[serde(rename = "switchboardIntegration")]
     pub switchboard_integration: String,
     /// Custom flat key/value data (at most 4KB) that is echoed in the `switchboard:passControl` webhook.
     ///
-    /// `None` leaves the property out; `Some(None)` sends an explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::support::double_option",
-    )]
-    pub metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+    /// `Nullable::Absent` leaves the property out; `Nullable::Null` sends `null` (clearing it).
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
+}
+
+impl PassControlBody {
+    /// Builds [`PassControlBody`] from the properties without a default: `switchboard_integration`. The other fields start unset, or at the document's default.
+    pub fn new(switchboard_integration: impl Into<String>) -> Self {
+        Self {
+            switchboard_integration: switchboard_integration.into(),
+            metadata: Default::default(),
+        }
+    }
 }
 
 /// Request body of the release control action.
@@ -172,26 +174,22 @@ pub struct PassControlBody {
 pub struct ReleaseControlBody {
     /// Custom flat key/value data (at most 4KB) that is echoed in the `switchboard:releaseControl` webhook.
     ///
-    /// `None` leaves the property out; `Some(None)` sends an explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::support::double_option",
-    )]
-    pub metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+    /// `Nullable::Absent` leaves the property out; `Nullable::Null` sends `null` (clearing it).
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// switchboard:acceptControl
 ///
 /// Sent when a switchboard integration takes control of a conversation it was offered.
+///
+/// Always sent with `"type": "switchboard:acceptControl"` (the variant's tag, written for you).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(tag = "type", rename = "switchboard:acceptControl")]
 pub struct SwitchboardAcceptControl {
     /// The event's id. A retried delivery repeats the same id, so it can be used to skip events that were already handled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The event type, one of the triggers the webhook subscribes to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
     /// When the event was produced, as an ISO 8601 timestamp with milliseconds (`YYYY-MM-DDThh:mm:ss.SSSZ`).
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
@@ -203,14 +201,14 @@ pub struct SwitchboardAcceptControl {
 /// switchboard:acceptControl:failure
 ///
 /// Sent when a switchboard integration could not take control of a conversation.
+///
+/// Always sent with `"type": "switchboard:acceptControl:failure"` (the variant's tag, written for you).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(tag = "type", rename = "switchboard:acceptControl:failure")]
 pub struct SwitchboardAcceptControlFailure {
     /// The event's id. A retried delivery repeats the same id, so it can be used to skip events that were already handled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The event type, one of the triggers the webhook subscribes to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
     /// When the event was produced, as an ISO 8601 timestamp with milliseconds (`YYYY-MM-DDThh:mm:ss.SSSZ`).
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
@@ -229,14 +227,8 @@ pub struct SwitchboardAcceptControlFailurePayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversation: Option<ConversationTruncated>,
     /// A flat map of custom values. Only strings, numbers and booleans are accepted as values, and the whole object may not exceed 4KB.
-    ///
-    /// `None` leaves the property out; `Some(None)` sends an explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::support::double_option",
-    )]
-    pub metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// Data describing the event.
@@ -246,14 +238,8 @@ pub struct SwitchboardAcceptControlPayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversation: Option<ConversationTruncated>,
     /// A flat map of custom values. Only strings, numbers and booleans are accepted as values, and the whole object may not exceed 4KB.
-    ///
-    /// `None` leaves the property out; `Some(None)` sends an explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::support::double_option",
-    )]
-    pub metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// A switchboard integration as it appears inside webhook payloads.
@@ -280,14 +266,14 @@ pub struct SwitchboardIntegrationWebhook {
 /// switchboard:offerControl
 ///
 /// Sent when a switchboard integration is offered control of a conversation.
+///
+/// Always sent with `"type": "switchboard:offerControl"` (the variant's tag, written for you).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(tag = "type", rename = "switchboard:offerControl")]
 pub struct SwitchboardOfferControl {
     /// The event's id. A retried delivery repeats the same id, so it can be used to skip events that were already handled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The event type, one of the triggers the webhook subscribes to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
     /// When the event was produced, as an ISO 8601 timestamp with milliseconds (`YYYY-MM-DDThh:mm:ss.SSSZ`).
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
@@ -299,14 +285,14 @@ pub struct SwitchboardOfferControl {
 /// switchboard:offerControl:failure
 ///
 /// Sent when control of a conversation could not be offered to a switchboard integration.
+///
+/// Always sent with `"type": "switchboard:offerControl:failure"` (the variant's tag, written for you).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(tag = "type", rename = "switchboard:offerControl:failure")]
 pub struct SwitchboardOfferControlFailure {
     /// The event's id. A retried delivery repeats the same id, so it can be used to skip events that were already handled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The event type, one of the triggers the webhook subscribes to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
     /// When the event was produced, as an ISO 8601 timestamp with milliseconds (`YYYY-MM-DDThh:mm:ss.SSSZ`).
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
@@ -325,14 +311,8 @@ pub struct SwitchboardOfferControlFailurePayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversation: Option<ConversationTruncated>,
     /// A flat map of custom values. Only strings, numbers and booleans are accepted as values, and the whole object may not exceed 4KB.
-    ///
-    /// `None` leaves the property out; `Some(None)` sends an explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::support::double_option",
-    )]
-    pub metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// Data describing the event.
@@ -342,27 +322,21 @@ pub struct SwitchboardOfferControlPayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversation: Option<ConversationTruncated>,
     /// A flat map of custom values. Only strings, numbers and booleans are accepted as values, and the whole object may not exceed 4KB.
-    ///
-    /// `None` leaves the property out; `Some(None)` sends an explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::support::double_option",
-    )]
-    pub metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// switchboard:passControl
 ///
 /// Sent when control of a conversation moves from one switchboard integration to another.
+///
+/// Always sent with `"type": "switchboard:passControl"` (the variant's tag, written for you).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(tag = "type", rename = "switchboard:passControl")]
 pub struct SwitchboardPassControl {
     /// The event's id. A retried delivery repeats the same id, so it can be used to skip events that were already handled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The event type, one of the triggers the webhook subscribes to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
     /// When the event was produced, as an ISO 8601 timestamp with milliseconds (`YYYY-MM-DDThh:mm:ss.SSSZ`).
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
@@ -374,14 +348,14 @@ pub struct SwitchboardPassControl {
 /// switchboard:passControl:failure
 ///
 /// Sent when making a switchboard integration active did not succeed.
+///
+/// Always sent with `"type": "switchboard:passControl:failure"` (the variant's tag, written for you).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(tag = "type", rename = "switchboard:passControl:failure")]
 pub struct SwitchboardPassControlFailure {
     /// The event's id. A retried delivery repeats the same id, so it can be used to skip events that were already handled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The event type, one of the triggers the webhook subscribes to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
     /// When the event was produced, as an ISO 8601 timestamp with milliseconds (`YYYY-MM-DDThh:mm:ss.SSSZ`).
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
@@ -400,14 +374,8 @@ pub struct SwitchboardPassControlFailurePayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversation: Option<ConversationTruncated>,
     /// A flat map of custom values. Only strings, numbers and booleans are accepted as values, and the whole object may not exceed 4KB.
-    ///
-    /// `None` leaves the property out; `Some(None)` sends an explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::support::double_option",
-    )]
-    pub metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// Data describing the event.
@@ -417,14 +385,8 @@ pub struct SwitchboardPassControlPayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversation: Option<ConversationTruncated>,
     /// A flat map of custom values. Only strings, numbers and booleans are accepted as values, and the whole object may not exceed 4KB.
-    ///
-    /// `None` leaves the property out; `Some(None)` sends an explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::support::double_option",
-    )]
-    pub metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// Why control was passed, when the platform knows it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<SwitchboardPassControlPayloadReason>,
@@ -464,6 +426,12 @@ impl From<String> for SwitchboardPassControlPayloadReason {
     }
 }
 
+impl From<&str> for SwitchboardPassControlPayloadReason {
+    fn from(value: &str) -> Self {
+        Self::from(value.to_owned())
+    }
+}
+
 impl From<SwitchboardPassControlPayloadReason> for String {
     fn from(value: SwitchboardPassControlPayloadReason) -> Self {
         match value {
@@ -482,14 +450,14 @@ impl std::fmt::Display for SwitchboardPassControlPayloadReason {
 /// switchboard:releaseControl
 ///
 /// Sent when a switchboard integration gives up control and leaves the conversation without a controller.
+///
+/// Always sent with `"type": "switchboard:releaseControl"` (the variant's tag, written for you).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(tag = "type", rename = "switchboard:releaseControl")]
 pub struct SwitchboardReleaseControl {
     /// The event's id. A retried delivery repeats the same id, so it can be used to skip events that were already handled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The event type, one of the triggers the webhook subscribes to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
     /// When the event was produced, as an ISO 8601 timestamp with milliseconds (`YYYY-MM-DDThh:mm:ss.SSSZ`).
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
@@ -505,14 +473,8 @@ pub struct SwitchboardReleaseControlPayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversation: Option<ConversationTruncated>,
     /// A flat map of custom values. Only strings, numbers and booleans are accepted as values, and the whole object may not exceed 4KB.
-    ///
-    /// `None` leaves the property out; `Some(None)` sends an explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::support::double_option",
-    )]
-    pub metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// Why control was released, when the platform knows it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<SwitchboardReleaseControlPayloadReason>,
@@ -549,6 +511,12 @@ impl From<String> for SwitchboardReleaseControlPayloadReason {
             "transferToEmail" => Self::TransferToEmail,
             _ => Self::Unknown(value),
         }
+    }
+}
+
+impl From<&str> for SwitchboardReleaseControlPayloadReason {
+    fn from(value: &str) -> Self {
+        Self::from(value.to_owned())
     }
 }
 
@@ -593,62 +561,13 @@ pub enum WebhookEvent {
 impl Serialize for WebhookEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::SwitchboardAcceptControl(value) => {
-                crate::support::serialize_tagged(
-                    value,
-                    "type",
-                    "switchboard:acceptControl",
-                    serializer,
-                )
-            }
-            Self::SwitchboardAcceptControlFailure(value) => {
-                crate::support::serialize_tagged(
-                    value,
-                    "type",
-                    "switchboard:acceptControl:failure",
-                    serializer,
-                )
-            }
-            Self::SwitchboardOfferControl(value) => {
-                crate::support::serialize_tagged(
-                    value,
-                    "type",
-                    "switchboard:offerControl",
-                    serializer,
-                )
-            }
-            Self::SwitchboardOfferControlFailure(value) => {
-                crate::support::serialize_tagged(
-                    value,
-                    "type",
-                    "switchboard:offerControl:failure",
-                    serializer,
-                )
-            }
-            Self::SwitchboardPassControl(value) => {
-                crate::support::serialize_tagged(
-                    value,
-                    "type",
-                    "switchboard:passControl",
-                    serializer,
-                )
-            }
-            Self::SwitchboardPassControlFailure(value) => {
-                crate::support::serialize_tagged(
-                    value,
-                    "type",
-                    "switchboard:passControl:failure",
-                    serializer,
-                )
-            }
-            Self::SwitchboardReleaseControl(value) => {
-                crate::support::serialize_tagged(
-                    value,
-                    "type",
-                    "switchboard:releaseControl",
-                    serializer,
-                )
-            }
+            Self::SwitchboardAcceptControl(value) => value.serialize(serializer),
+            Self::SwitchboardAcceptControlFailure(value) => value.serialize(serializer),
+            Self::SwitchboardOfferControl(value) => value.serialize(serializer),
+            Self::SwitchboardOfferControlFailure(value) => value.serialize(serializer),
+            Self::SwitchboardPassControl(value) => value.serialize(serializer),
+            Self::SwitchboardPassControlFailure(value) => value.serialize(serializer),
+            Self::SwitchboardReleaseControl(value) => value.serialize(serializer),
             Self::Unknown(value) => value.serialize(serializer),
         }
     }
@@ -686,6 +605,48 @@ impl<'de> Deserialize<'de> for WebhookEvent {
             }
             _ => Ok(Self::Unknown(value)),
         }
+    }
+}
+
+impl From<SwitchboardAcceptControl> for WebhookEvent {
+    fn from(value: SwitchboardAcceptControl) -> Self {
+        Self::SwitchboardAcceptControl(value)
+    }
+}
+
+impl From<SwitchboardAcceptControlFailure> for WebhookEvent {
+    fn from(value: SwitchboardAcceptControlFailure) -> Self {
+        Self::SwitchboardAcceptControlFailure(value)
+    }
+}
+
+impl From<SwitchboardOfferControl> for WebhookEvent {
+    fn from(value: SwitchboardOfferControl) -> Self {
+        Self::SwitchboardOfferControl(value)
+    }
+}
+
+impl From<SwitchboardOfferControlFailure> for WebhookEvent {
+    fn from(value: SwitchboardOfferControlFailure) -> Self {
+        Self::SwitchboardOfferControlFailure(value)
+    }
+}
+
+impl From<SwitchboardPassControl> for WebhookEvent {
+    fn from(value: SwitchboardPassControl) -> Self {
+        Self::SwitchboardPassControl(value)
+    }
+}
+
+impl From<SwitchboardPassControlFailure> for WebhookEvent {
+    fn from(value: SwitchboardPassControlFailure) -> Self {
+        Self::SwitchboardPassControlFailure(value)
+    }
+}
+
+impl From<SwitchboardReleaseControl> for WebhookEvent {
+    fn from(value: SwitchboardReleaseControl) -> Self {
+        Self::SwitchboardReleaseControl(value)
     }
 }
 

@@ -4,6 +4,7 @@
 
 mod apis;
 mod common;
+mod construct;
 mod examples;
 mod manifest;
 mod root;
@@ -40,6 +41,8 @@ const RUNTIME: &[(&str, &str)] = runtime_modules![
 const SUPPORT: &str = include_str!("../../templates/support.rs");
 /// Untagged-union decoding, shared with the generator's example checks.
 const SHAPE: &str = include_str!("../../templates/shape.rs");
+/// The tri-state `Nullable<T>` of sent types' optional, nullable properties.
+const NULLABLE: &str = include_str!("../../templates/nullable.rs");
 
 /// Settings of the generated crate that do not come from the document.
 #[derive(Debug, Clone)]
@@ -65,6 +68,17 @@ pub enum FileContent {
     Rust(TokenStream),
     /// Text written as is (manifests, hand-written modules).
     Text(String),
+}
+
+/// Whether any field is a `Nullable<T>`; only then does the crate carry the type.
+pub(crate) fn uses_nullable(api: &Api) -> bool {
+    api.types.values().any(|def| match &def.kind {
+        crate::model::TypeKind::Struct(s) => s
+            .fields
+            .iter()
+            .any(|f| f.presence == crate::model::Presence::OptionalNullable),
+        _ => false,
+    })
 }
 
 /// Emits every file of the client crate.
@@ -96,6 +110,14 @@ pub fn emit(api: &Api, config: &CrateConfig) -> BTreeMap<String, FileContent> {
         "src/shape.rs".to_owned(),
         FileContent::Text(SHAPE.to_owned()),
     );
+    if uses_nullable(api) {
+        files.insert(
+            "src/nullable.rs".to_owned(),
+            FileContent::Text(
+                NULLABLE.replace("use sunshine_conversations::", &format!("use {library}::")),
+            ),
+        );
+    }
     files.insert(
         "src/types.rs".to_owned(),
         FileContent::Rust(types::emit(api)),

@@ -4,7 +4,8 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::common::{doc_attrs, doc_or, has_default, ident, inner_doc_attrs};
+use super::common::{doc_attrs, doc_or, ident, inner_doc_attrs, Context};
+use super::construct::{construction, field_fill, Construction};
 use super::CrateConfig;
 use crate::model::{Api, BodyKind, Operation, TypeKind, TypeRef};
 
@@ -32,6 +33,12 @@ pub fn emit_lib(api: &Api, config: &CrateConfig) -> TokenStream {
             pub mod apis;
         }
     });
+    let nullable = super::uses_nullable(api).then(|| {
+        quote! {
+            #[rustfmt::skip] mod nullable;
+            pub use nullable::Nullable;
+        }
+    });
     quote! {
         #doc
         #![deny(missing_docs)]
@@ -55,6 +62,7 @@ pub fn emit_lib(api: &Api, config: &CrateConfig) -> TokenStream {
         pub use reqwest;
         pub use servers::Server;
         pub use support::Upload;
+        #nullable
     }
 }
 
@@ -110,20 +118,30 @@ fn simple_call(api: &Api, op: &Operation, crate_name: &str) -> Option<(String, S
         let TypeKind::Struct(s) = &def.kind else {
             return None;
         };
-        if !has_default(api, &TypeRef::Named(id.clone()), &mut Vec::new()) {
-            return None;
-        }
-        let mut fields = String::new();
-        for field in s.fields.iter().filter(|f| f.required && !f.nullable) {
-            if field.ty != TypeRef::String {
-                return None;
+        setup = match construction(api, id, &mut Vec::new()) {
+            Construction::Default { .. } => {
+                format!("let body = {crate_name}::types::{}::default();\n", def.name)
             }
-            fields.push_str(&format!("    {}: \"next\".to_owned(),\n", field.name));
-        }
-        setup = format!(
-            "let body = {crate_name}::types::{} {{\n{fields}    ..Default::default()\n}};\n",
-            def.name
-        );
+            Construction::New => {
+                let mut values = Vec::new();
+                for field in &s.fields {
+                    if field_fill(api, field, def.usage.sent, Context::Outside, &mut Vec::new())
+                        .is_none()
+                    {
+                        if field.ty != TypeRef::String {
+                            return None;
+                        }
+                        values.push("\"next\"");
+                    }
+                }
+                format!(
+                    "let body = {crate_name}::types::{}::new({});\n",
+                    def.name,
+                    values.join(", ")
+                )
+            }
+            Construction::None => return None,
+        };
         args.push(if body.required {
             "&body".to_owned()
         } else {

@@ -8,6 +8,8 @@ mod docs;
 mod examples;
 mod refs;
 mod schema;
+mod tags;
+mod usage;
 mod view;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -122,7 +124,9 @@ pub fn lower(document: &Document, selection: &Selection, diagnostics: &mut Diagn
         mut examples,
         ..
     } = lowerer;
-    let (types, schema_diagnostics, schema_examples) = schemas.finish();
+    let (mut types, schema_diagnostics, schema_examples) = schemas.finish();
+    tags::fix_tags(&mut types, &groups, &webhooks);
+    usage::decide(&mut types, &groups, &webhooks);
     examples.extend(schema_examples.into_iter().map(|(id, value)| Example {
         pointer: child(&id, "example"),
         ty: TypeRef::Named(id),
@@ -132,6 +136,8 @@ pub fn lower(document: &Document, selection: &Selection, diagnostics: &mut Diagn
     // A shared example is checked once per type it is used with.
     examples.sort_by(|a, b| (&a.pointer, &a.ty).cmp(&(&b.pointer, &b.ty)));
     examples.dedup_by(|a, b| a.pointer == b.pointer && a.ty == b.ty);
+    // Examples of types that only a moved discriminator used have no type left.
+    examples.retain(|e| mentions_only_known(&e.ty, &types));
     examples::check_examples(&mut examples, &types, &mut own_diagnostics);
     diagnostics.extend(own_diagnostics);
     diagnostics.extend(schema_diagnostics);
@@ -150,6 +156,14 @@ pub fn lower(document: &Document, selection: &Selection, diagnostics: &mut Diagn
         types,
         webhooks,
         examples,
+    }
+}
+
+fn mentions_only_known(ty: &TypeRef, types: &BTreeMap<String, crate::model::TypeDef>) -> bool {
+    match ty {
+        TypeRef::Named(id) => types.contains_key(id),
+        TypeRef::Array(inner) | TypeRef::Map(inner) => mentions_only_known(inner, types),
+        _ => true,
     }
 }
 
@@ -295,6 +309,12 @@ impl<'a> Lowerer<'a> {
                     TypeRef::String
                 }
             };
+            let default = match &data.format {
+                ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) => {
+                    schema.schema_data.default.clone()
+                }
+                _ => None,
+            };
             let parameter = Parameter {
                 name: data.name.clone(),
                 rust_name: String::new(),
@@ -302,6 +322,7 @@ impl<'a> Lowerer<'a> {
                 style: style.clone(),
                 required: data.required || *location == ParamLocation::Path,
                 ty,
+                default,
                 doc: doc(None, data.description.as_deref()),
             };
             if *location == ParamLocation::Path {
