@@ -510,7 +510,10 @@ fn emit_params_struct(api: &Api, op: &Operation, method: &str) -> TokenStream {
         let ty = rust_type(api, &p.ty, Context::Outside);
         let ty = if p.required { ty } else { quote!(Option<#ty>) };
         let wire = &p.name;
-        let mut doc = p.doc.clone().unwrap_or_else(|| format!("The `{wire}` parameter."));
+        let mut doc = p
+            .doc
+            .clone()
+            .unwrap_or_else(|| format!("The `{wire}` parameter."));
         if let Some(note) = p.default.as_ref().and_then(default_note) {
             doc.push_str("\n\n");
             doc.push_str(&note);

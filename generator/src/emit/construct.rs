@@ -123,10 +123,7 @@ pub fn member_fill(
     }
     let defaults = match ty {
         TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::Object => true,
-        TypeRef::Named(id) => matches!(
-            construction(api, id, seen),
-            Construction::Default { .. }
-        ),
+        TypeRef::Named(id) => matches!(construction(api, id, seen), Construction::Default { .. }),
         TypeRef::String
         | TypeRef::Bool
         | TypeRef::I32
@@ -141,7 +138,12 @@ pub fn member_fill(
 
 /// The document's `default:` as a Rust expression of type `ty`, when it is a
 /// value of that type (a string, number, boolean or known enum value).
-pub fn default_literal(api: &Api, ty: &TypeRef, value: &Value, context: Context) -> Option<TokenStream> {
+pub fn default_literal(
+    api: &Api,
+    ty: &TypeRef,
+    value: &Value,
+    context: Context,
+) -> Option<TokenStream> {
     match (ty, value) {
         (TypeRef::String, Value::String(text)) => Some(quote!(#text.to_owned())),
         (TypeRef::Bool, Value::Bool(flag)) => Some(quote!(#flag)),
@@ -149,9 +151,15 @@ pub fn default_literal(api: &Api, ty: &TypeRef, value: &Value, context: Context)
             let n = i32::try_from(n.as_i64()?).ok()?;
             Some(Literal::i32_unsuffixed(n).into_token_stream())
         }
-        (TypeRef::I64, Value::Number(n)) => Some(Literal::i64_unsuffixed(n.as_i64()?).into_token_stream()),
-        (TypeRef::F32, Value::Number(n)) => Some(Literal::f32_unsuffixed(n.as_f64()? as f32).into_token_stream()),
-        (TypeRef::F64, Value::Number(n)) => Some(Literal::f64_unsuffixed(n.as_f64()?).into_token_stream()),
+        (TypeRef::I64, Value::Number(n)) => {
+            Some(Literal::i64_unsuffixed(n.as_i64()?).into_token_stream())
+        }
+        (TypeRef::F32, Value::Number(n)) => {
+            Some(Literal::f32_unsuffixed(n.as_f64()? as f32).into_token_stream())
+        }
+        (TypeRef::F64, Value::Number(n)) => {
+            Some(Literal::f64_unsuffixed(n.as_f64()?).into_token_stream())
+        }
         (TypeRef::Named(id), Value::String(text)) => {
             let TypeKind::StringEnum(e) = &api.type_def(id)?.kind else {
                 return None;
@@ -167,9 +175,10 @@ pub fn default_literal(api: &Api, ty: &TypeRef, value: &Value, context: Context)
 /// A sentence for the documentation of a member with a document default.
 pub fn default_note(value: &Value) -> Option<String> {
     match value {
-        Value::String(_) | Value::Number(_) | Value::Bool(_) => {
-            Some(format!("The API's default: `{}`.", value.to_string().replace('`', "'")))
-        }
+        Value::String(_) | Value::Number(_) | Value::Bool(_) => Some(format!(
+            "The API's default: `{}`.",
+            value.to_string().replace('`', "'")
+        )),
         _ => None,
     }
 }
@@ -184,7 +193,10 @@ pub fn constructors(name: &Ident, members: &[Member], sent: bool) -> (bool, Toke
         Some(Fill::Value(value)) => value.clone(),
     };
     if members.iter().all(|m| m.fill.is_some()) {
-        if members.iter().all(|m| matches!(m.fill, Some(Fill::TypeDefault))) {
+        if members
+            .iter()
+            .all(|m| matches!(m.fill, Some(Fill::TypeDefault)))
+        {
             return (true, TokenStream::new());
         }
         let fields = members.iter().map(|m| {

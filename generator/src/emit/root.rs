@@ -125,8 +125,14 @@ fn simple_call(api: &Api, op: &Operation, crate_name: &str) -> Option<(String, S
             Construction::New => {
                 let mut values = Vec::new();
                 for field in &s.fields {
-                    if field_fill(api, field, def.usage.sent, Context::Outside, &mut Vec::new())
-                        .is_none()
+                    if field_fill(
+                        api,
+                        field,
+                        def.usage.sent,
+                        Context::Outside,
+                        &mut Vec::new(),
+                    )
+                    .is_none()
                     {
                         if field.ty != TypeRef::String {
                             return None;

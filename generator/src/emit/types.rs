@@ -64,7 +64,13 @@ fn emit_struct(api: &Api, id: &str, def: &TypeDef, s: &StructDef) -> TokenStream
             field: ident(&f.name),
             ty: rust_type(api, &f.ty, Context::Types),
             boxed: f.boxed,
-            fill: field_fill(api, f, def.usage.sent, Context::Types, &mut vec![id.to_owned()]),
+            fill: field_fill(
+                api,
+                f,
+                def.usage.sent,
+                Context::Types,
+                &mut vec![id.to_owned()],
+            ),
         })
         .collect();
     let fields = s.fields.iter().map(|f| emit_field(api, f, serde));

@@ -12,9 +12,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::tags::named_in;
-use crate::model::{
-    BodyKind, OperationGroup, Presence, TypeDef, TypeId, TypeKind, Usage, Webhook,
-};
+use crate::model::{BodyKind, OperationGroup, Presence, TypeDef, TypeId, TypeKind, Usage, Webhook};
 
 /// Sets every type's [`Usage`] and every field's [`Presence`], and removes
 /// the types that no operation or webhook reaches.
