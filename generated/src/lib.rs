@@ -26,7 +26,7 @@
 //!
 //! ## About the API
 //!
-//! A trimmed-down description of the Sunshine Conversations (formerly Smooch) REST API, version 17.12.1. It covers only the switchboard actions, which let integrations hand control of a conversation to one another (pass, offer, accept and release control), together with the schemas those operations need and the `switchboard:*` webhook events that the platform sends when control changes hands or a transfer fails.
+//! A trimmed-down description of the Sunshine Conversations (formerly Smooch) REST API, version 17.12.1. It covers only the switchboard actions, which let integrations hand control of a conversation to one another (pass, offer, accept and release control), together with the schemas those operations need, the `switchboard:*` webhook events that the platform sends when control changes hands or a transfer fails, and the `conversation:message` event, so that an integration can read what users write and decide when to hand a conversation over.
 
 #![deny(missing_docs)]
 #[rustfmt::skip]
@@ -41,6 +41,8 @@ mod shape;
 mod support;
 #[rustfmt::skip]
 pub mod types;
+#[rustfmt::skip]
+mod webhook;
 #[rustfmt::skip]
 pub mod webhooks;
 

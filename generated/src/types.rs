@@ -21,6 +21,155 @@ pub struct AppSubSchema {
     pub id: Option<String>,
 }
 
+/// Who wrote a message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthorWebhook {
+    /// `user` for the end user of the conversation, `business` for everyone answering on the business's side (bots and agents alike).
+    pub r#type: AuthorWebhookType,
+    /// The id of the user who wrote the message; only for `user` authors.
+    #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// The name shown beside the message.
+    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// Address of the picture shown beside the message.
+    #[serde(rename = "avatarUrl", default, skip_serializing_if = "Option::is_none")]
+    pub avatar_url: Option<String>,
+    /// The user who wrote a message, as far as webhook events describe them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<User>,
+}
+
+/// `user` for the end user of the conversation, `business` for everyone answering on the business's side (bots and agents alike).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(from = "String", into = "String")]
+#[non_exhaustive]
+pub enum AuthorWebhookType {
+    /// `business`
+    Business,
+    /// `user`
+    User,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+
+impl AuthorWebhookType {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Business => "business",
+            Self::User => "user",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for AuthorWebhookType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "business" => Self::Business,
+            "user" => Self::User,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl From<&str> for AuthorWebhookType {
+    fn from(value: &str) -> Self {
+        Self::from(value.to_owned())
+    }
+}
+
+impl From<AuthorWebhookType> for String {
+    fn from(value: AuthorWebhookType) -> Self {
+        match value {
+            AuthorWebhookType::Unknown(value) => value,
+            known => known.as_str().to_owned(),
+        }
+    }
+}
+
+impl std::fmt::Display for AuthorWebhookType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What a message says. The `type` property tells the kinds apart; kinds this document does not describe (images, files, carousels, forms…) are kept as they were sent.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Content {
+    /// A message made of text.
+    TextMessage(TextMessage),
+    /// A variant this version of the crate does not know, kept as sent.
+    Unknown(serde_json::Value),
+}
+
+impl Serialize for Content {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::TextMessage(value) => value.serialize(serializer),
+            Self::Unknown(value) => value.serialize(serializer),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Content {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        match value.get("type").and_then(serde_json::Value::as_str) {
+            Some("text") => crate::support::from_value(value).map(Self::TextMessage),
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
+}
+
+impl From<TextMessage> for Content {
+    fn from(value: TextMessage) -> Self {
+        Self::TextMessage(value)
+    }
+}
+
+/// conversation:message
+///
+/// Sent when a message is added to a conversation, whoever wrote it.
+///
+/// Always sent with `"type": "conversation:message"` (the variant's tag, written for you).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(tag = "type", rename = "conversation:message")]
+pub struct ConversationMessageEvent {
+    /// The event's id. A retried delivery repeats the same id, so it can be used to skip events that were already handled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// When the event was produced, as an ISO 8601 timestamp with milliseconds (`YYYY-MM-DDThh:mm:ss.SSSZ`).
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// Data describing the event.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payload: Option<ConversationMessageEventPayload>,
+}
+
+/// Data describing the event.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ConversationMessageEventPayload {
+    /// The conversation the message belongs to. Its `activeSwitchboardIntegration` tells which integration was in control when the message arrived.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversation: Option<ConversationTruncated>,
+    /// A message as webhook events describe it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<MessageWebhook>,
+    /// Messages that were sent to the user through the notification API since the user last wrote, oldest first.
+    #[serde(
+        rename = "recentNotifications",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub recent_notifications: Option<Vec<MessageWebhook>>,
+}
+
 /// A reduced view of a conversation, as included in switchboard events.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationTruncated {
@@ -106,7 +255,7 @@ impl std::fmt::Display for ConversationType {
 
 /// A single problem reported by the API.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct Error {
+pub struct ErrorDetails {
     /// Machine-readable code that groups errors of the same kind.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
@@ -120,7 +269,33 @@ pub struct Error {
 pub struct ErrorResponse {
     /// The problems that caused the request to fail.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub errors: Option<Vec<Error>>,
+    pub errors: Option<Vec<ErrorDetails>>,
+}
+
+/// A message as webhook events describe it.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct MessageWebhook {
+    /// The message's id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// When the platform received the message, as an ISO 8601 timestamp with milliseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub received: Option<String>,
+    /// Who wrote a message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<AuthorWebhook>,
+    /// What a message says. The `type` property tells the kinds apart; kinds this document does not describe (images, files, carousels, forms…) are kept as they were sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<Content>,
+    /// Where a message came from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
+    /// A flat map of custom values. Only strings, numbers and booleans are accepted as values, and the whole object may not exceed 4KB.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    /// `true` when the message is only a placeholder left where a deleted message was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
 }
 
 /// Request body of the offer control action.
@@ -179,6 +354,30 @@ pub struct ReleaseControlBody {
     pub metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
 }
 
+/// Where a message came from.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Source {
+    /// The channel the message came through, such as `web`, `ios`, `whatsapp`, `telegram` or `api`.
+    pub r#type: String,
+    /// The id of the integration that received the message, for messages from users.
+    #[serde(rename = "integrationId", default, skip_serializing_if = "Option::is_none")]
+    pub integration_id: Option<String>,
+    /// The id the originating channel gave the message, when it has one.
+    #[serde(
+        rename = "originalMessageId",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub original_message_id: Option<String>,
+    /// When the originating channel received the message, as an ISO 8601 timestamp.
+    #[serde(
+        rename = "originalMessageTimestamp",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub original_message_timestamp: Option<String>,
+}
+
 /// switchboard:acceptControl
 ///
 /// Sent when a switchboard integration takes control of a conversation it was offered.
@@ -186,7 +385,7 @@ pub struct ReleaseControlBody {
 /// Always sent with `"type": "switchboard:acceptControl"` (the variant's tag, written for you).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "switchboard:acceptControl")]
-pub struct SwitchboardAcceptControl {
+pub struct SwitchboardAcceptControlEvent {
     /// The event's id. A retried delivery repeats the same id, so it can be used to skip events that were already handled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -205,7 +404,7 @@ pub struct SwitchboardAcceptControl {
 /// Always sent with `"type": "switchboard:acceptControl:failure"` (the variant's tag, written for you).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "switchboard:acceptControl:failure")]
-pub struct SwitchboardAcceptControlFailure {
+pub struct SwitchboardAcceptControlFailureEvent {
     /// The event's id. A retried delivery repeats the same id, so it can be used to skip events that were already handled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -270,7 +469,7 @@ pub struct SwitchboardIntegrationWebhook {
 /// Always sent with `"type": "switchboard:offerControl"` (the variant's tag, written for you).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "switchboard:offerControl")]
-pub struct SwitchboardOfferControl {
+pub struct SwitchboardOfferControlEvent {
     /// The event's id. A retried delivery repeats the same id, so it can be used to skip events that were already handled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -289,7 +488,7 @@ pub struct SwitchboardOfferControl {
 /// Always sent with `"type": "switchboard:offerControl:failure"` (the variant's tag, written for you).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "switchboard:offerControl:failure")]
-pub struct SwitchboardOfferControlFailure {
+pub struct SwitchboardOfferControlFailureEvent {
     /// The event's id. A retried delivery repeats the same id, so it can be used to skip events that were already handled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -333,7 +532,7 @@ pub struct SwitchboardOfferControlPayload {
 /// Always sent with `"type": "switchboard:passControl"` (the variant's tag, written for you).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "switchboard:passControl")]
-pub struct SwitchboardPassControl {
+pub struct SwitchboardPassControlEvent {
     /// The event's id. A retried delivery repeats the same id, so it can be used to skip events that were already handled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -352,7 +551,7 @@ pub struct SwitchboardPassControl {
 /// Always sent with `"type": "switchboard:passControl:failure"` (the variant's tag, written for you).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "switchboard:passControl:failure")]
-pub struct SwitchboardPassControlFailure {
+pub struct SwitchboardPassControlFailureEvent {
     /// The event's id. A retried delivery repeats the same id, so it can be used to skip events that were already handled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -454,7 +653,7 @@ impl std::fmt::Display for SwitchboardPassControlPayloadReason {
 /// Always sent with `"type": "switchboard:releaseControl"` (the variant's tag, written for you).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "switchboard:releaseControl")]
-pub struct SwitchboardReleaseControl {
+pub struct SwitchboardReleaseControlEvent {
     /// The event's id. A retried delivery repeats the same id, so it can be used to skip events that were already handled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -535,25 +734,58 @@ impl std::fmt::Display for SwitchboardReleaseControlPayloadReason {
     }
 }
 
+/// A message made of text.
+///
+/// Always sent with `"type": "text"` (the variant's tag, written for you).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(tag = "type", rename = "text")]
+pub struct TextMessage {
+    /// The words of the message. It can be missing when the message was written as HTML only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// The message as HTML, for channels that can show rich text.
+    #[serde(rename = "htmlText", default, skip_serializing_if = "Option::is_none")]
+    pub html_text: Option<String>,
+    /// The payload of the reply button the user pressed, when the message is the answer given by such a button.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payload: Option<String>,
+}
+
+/// The user who wrote a message, as far as webhook events describe them.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct User {
+    /// The user's id in Sunshine Conversations.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The id the business's own systems know the user by, when one was set; it can also be used to look the user up.
+    #[serde(rename = "externalId", default, skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    /// Whether the user proved who they are (with a signed JWT, for instance).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authenticated: Option<bool>,
+}
+
 /// One webhook event, selected by its `type`. Event types this crate does not know yet are kept, unparsed, in `Unknown`.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum WebhookEvent {
     /// `switchboard:acceptControl`: Sent when a switchboard integration takes control of a conversation it was offered.
-    SwitchboardAcceptControl(SwitchboardAcceptControl),
+    SwitchboardAcceptControl(SwitchboardAcceptControlEvent),
     /// `switchboard:acceptControl:failure`: Sent when a switchboard integration could not take control of a conversation.
-    SwitchboardAcceptControlFailure(SwitchboardAcceptControlFailure),
+    SwitchboardAcceptControlFailure(SwitchboardAcceptControlFailureEvent),
     /// `switchboard:offerControl`: Sent when a switchboard integration is offered control of a conversation.
-    SwitchboardOfferControl(SwitchboardOfferControl),
+    SwitchboardOfferControl(SwitchboardOfferControlEvent),
     /// `switchboard:offerControl:failure`: Sent when control of a conversation could not be offered to a switchboard integration.
-    SwitchboardOfferControlFailure(SwitchboardOfferControlFailure),
+    SwitchboardOfferControlFailure(SwitchboardOfferControlFailureEvent),
     /// `switchboard:passControl`: Sent when control of a conversation moves from one switchboard integration to another.
-    SwitchboardPassControl(SwitchboardPassControl),
+    SwitchboardPassControl(SwitchboardPassControlEvent),
     /// `switchboard:passControl:failure`: Sent when making a switchboard integration active did not succeed.
-    SwitchboardPassControlFailure(SwitchboardPassControlFailure),
+    SwitchboardPassControlFailure(SwitchboardPassControlFailureEvent),
     /// `switchboard:releaseControl`: Sent when a switchboard integration gives up control and leaves the conversation without a controller.
-    SwitchboardReleaseControl(SwitchboardReleaseControl),
+    SwitchboardReleaseControl(SwitchboardReleaseControlEvent),
+    /// `conversation:message`: Sent when a message is added to a conversation, whoever wrote it.
+    ConversationMessage(ConversationMessageEvent),
     /// A variant this version of the crate does not know, kept as sent.
     Unknown(serde_json::Value),
 }
@@ -568,6 +800,7 @@ impl Serialize for WebhookEvent {
             Self::SwitchboardPassControl(value) => value.serialize(serializer),
             Self::SwitchboardPassControlFailure(value) => value.serialize(serializer),
             Self::SwitchboardReleaseControl(value) => value.serialize(serializer),
+            Self::ConversationMessage(value) => value.serialize(serializer),
             Self::Unknown(value) => value.serialize(serializer),
         }
     }
@@ -603,50 +836,59 @@ impl<'de> Deserialize<'de> for WebhookEvent {
             Some("switchboard:releaseControl") => {
                 crate::support::from_value(value).map(Self::SwitchboardReleaseControl)
             }
+            Some("conversation:message") => {
+                crate::support::from_value(value).map(Self::ConversationMessage)
+            }
             _ => Ok(Self::Unknown(value)),
         }
     }
 }
 
-impl From<SwitchboardAcceptControl> for WebhookEvent {
-    fn from(value: SwitchboardAcceptControl) -> Self {
+impl From<SwitchboardAcceptControlEvent> for WebhookEvent {
+    fn from(value: SwitchboardAcceptControlEvent) -> Self {
         Self::SwitchboardAcceptControl(value)
     }
 }
 
-impl From<SwitchboardAcceptControlFailure> for WebhookEvent {
-    fn from(value: SwitchboardAcceptControlFailure) -> Self {
+impl From<SwitchboardAcceptControlFailureEvent> for WebhookEvent {
+    fn from(value: SwitchboardAcceptControlFailureEvent) -> Self {
         Self::SwitchboardAcceptControlFailure(value)
     }
 }
 
-impl From<SwitchboardOfferControl> for WebhookEvent {
-    fn from(value: SwitchboardOfferControl) -> Self {
+impl From<SwitchboardOfferControlEvent> for WebhookEvent {
+    fn from(value: SwitchboardOfferControlEvent) -> Self {
         Self::SwitchboardOfferControl(value)
     }
 }
 
-impl From<SwitchboardOfferControlFailure> for WebhookEvent {
-    fn from(value: SwitchboardOfferControlFailure) -> Self {
+impl From<SwitchboardOfferControlFailureEvent> for WebhookEvent {
+    fn from(value: SwitchboardOfferControlFailureEvent) -> Self {
         Self::SwitchboardOfferControlFailure(value)
     }
 }
 
-impl From<SwitchboardPassControl> for WebhookEvent {
-    fn from(value: SwitchboardPassControl) -> Self {
+impl From<SwitchboardPassControlEvent> for WebhookEvent {
+    fn from(value: SwitchboardPassControlEvent) -> Self {
         Self::SwitchboardPassControl(value)
     }
 }
 
-impl From<SwitchboardPassControlFailure> for WebhookEvent {
-    fn from(value: SwitchboardPassControlFailure) -> Self {
+impl From<SwitchboardPassControlFailureEvent> for WebhookEvent {
+    fn from(value: SwitchboardPassControlFailureEvent) -> Self {
         Self::SwitchboardPassControlFailure(value)
     }
 }
 
-impl From<SwitchboardReleaseControl> for WebhookEvent {
-    fn from(value: SwitchboardReleaseControl) -> Self {
+impl From<SwitchboardReleaseControlEvent> for WebhookEvent {
+    fn from(value: SwitchboardReleaseControlEvent) -> Self {
         Self::SwitchboardReleaseControl(value)
+    }
+}
+
+impl From<ConversationMessageEvent> for WebhookEvent {
+    fn from(value: ConversationMessageEvent) -> Self {
+        Self::ConversationMessage(value)
     }
 }
 

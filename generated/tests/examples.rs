@@ -176,6 +176,14 @@ fn every_example_round_trips() {
         types::WebhookEventPayload,
     >(
         &mut report,
+        "#/x-webhooks/Webhook Event/post/requestBody/content/application~1json/examples/conversation:message/value",
+        "{\"app\":{\"id\":\"64a1f0c2b7e4d90012ab3401\"},\"webhook\":{\"id\":\"64a1f0c2b7e4d90012ab3402\",\"version\":\"v2\"},\"events\":[{\"id\":\"64a1f3e9b7e4d90012ab3417\",\"type\":\"conversation:message\",\"createdAt\":\"2024-03-11T09:12:30.402Z\",\"payload\":{\"conversation\":{\"id\":\"64a1f1d0b7e4d90012ab3405\",\"type\":\"personal\",\"activeSwitchboardIntegration\":{\"id\":\"64a1f0c2b7e4d90012ab3420\",\"name\":\"bot\",\"integrationId\":\"64a1f0c2b7e4d90012ab3430\",\"integrationType\":\"custom\"}},\"message\":{\"id\":\"64a1f3e9b7e4d90012ab3440\",\"received\":\"2024-03-11T09:12:30.377Z\",\"author\":{\"type\":\"user\",\"userId\":\"64a1f0c2b7e4d90012ab3450\",\"displayName\":\"Ada Lovelace\",\"avatarUrl\":\"https://www.gravatar.com/avatar/00000000000000000000000000000000.png\",\"user\":{\"id\":\"64a1f0c2b7e4d90012ab3450\",\"externalId\":\"customer-1815\",\"authenticated\":true}},\"content\":{\"type\":\"text\",\"text\":\"Can I talk to a human, please?\"},\"source\":{\"type\":\"web\",\"integrationId\":\"64a1f0c2b7e4d90012ab3460\",\"originalMessageId\":null,\"originalMessageTimestamp\":null},\"metadata\":null}}}]}",
+        "{\"app\":{\"id\":\"64a1f0c2b7e4d90012ab3401\"},\"webhook\":{\"id\":\"64a1f0c2b7e4d90012ab3402\",\"version\":\"v2\"},\"events\":[{\"id\":\"64a1f3e9b7e4d90012ab3417\",\"createdAt\":\"2024-03-11T09:12:30.402Z\",\"payload\":{\"conversation\":{\"id\":\"64a1f1d0b7e4d90012ab3405\",\"type\":\"personal\",\"activeSwitchboardIntegration\":{\"id\":\"64a1f0c2b7e4d90012ab3420\",\"name\":\"bot\",\"integrationId\":\"64a1f0c2b7e4d90012ab3430\",\"integrationType\":\"custom\"}},\"message\":{\"id\":\"64a1f3e9b7e4d90012ab3440\",\"received\":\"2024-03-11T09:12:30.377Z\",\"author\":{\"type\":\"user\",\"userId\":\"64a1f0c2b7e4d90012ab3450\",\"displayName\":\"Ada Lovelace\",\"avatarUrl\":\"https://www.gravatar.com/avatar/00000000000000000000000000000000.png\",\"user\":{\"id\":\"64a1f0c2b7e4d90012ab3450\",\"externalId\":\"customer-1815\",\"authenticated\":true}},\"content\":{\"text\":\"Can I talk to a human, please?\",\"type\":\"text\"},\"source\":{\"type\":\"web\",\"integrationId\":\"64a1f0c2b7e4d90012ab3460\"}}},\"type\":\"conversation:message\"}]}",
+    );
+    round_trip::<
+        types::WebhookEventPayload,
+    >(
+        &mut report,
         "#/x-webhooks/Webhook Event/post/requestBody/content/application~1json/examples/switchboard:acceptControl/value",
         "{\"app\":{\"id\":\"64a1f0c2b7e4d90012ab3401\"},\"webhook\":{\"id\":\"64a1f0c2b7e4d90012ab3402\",\"version\":\"v2\"},\"events\":[{\"id\":\"64a1f3e9b7e4d90012ab3410\",\"type\":\"switchboard:acceptControl\",\"createdAt\":\"2024-03-11T09:15:42.118Z\",\"payload\":{\"conversation\":{\"id\":\"64a1f1d0b7e4d90012ab3405\",\"type\":\"personal\",\"activeSwitchboardIntegration\":{\"id\":\"64a1f0c2b7e4d90012ab3421\",\"name\":\"human\",\"integrationId\":\"64a1f0c2b7e4d90012ab3431\",\"integrationType\":\"zd:agentWorkspace\"}},\"metadata\":{\"agentGroup\":\"tier-1\"}}}]}",
         "{\"app\":{\"id\":\"64a1f0c2b7e4d90012ab3401\"},\"webhook\":{\"id\":\"64a1f0c2b7e4d90012ab3402\",\"version\":\"v2\"},\"events\":[{\"id\":\"64a1f3e9b7e4d90012ab3410\",\"createdAt\":\"2024-03-11T09:15:42.118Z\",\"payload\":{\"conversation\":{\"id\":\"64a1f1d0b7e4d90012ab3405\",\"type\":\"personal\",\"activeSwitchboardIntegration\":{\"id\":\"64a1f0c2b7e4d90012ab3421\",\"name\":\"human\",\"integrationId\":\"64a1f0c2b7e4d90012ab3431\",\"integrationType\":\"zd:agentWorkspace\"}},\"metadata\":{\"agentGroup\":\"tier-1\"}},\"type\":\"switchboard:acceptControl\"}]}",
@@ -230,7 +238,7 @@ fn every_example_round_trips() {
     );
     println!(
         "{}: {}/{} examples round-trip; {}/{} examples that contradict their schema are rejected",
-        env!("CARGO_PKG_NAME"), report.round_trips, 22usize, report.rejected, 0usize
+        env!("CARGO_PKG_NAME"), report.round_trips, 23usize, report.rejected, 0usize
     );
     assert!(
         report.failures.is_empty(), "{} examples fail:\n{}", report.failures.len(),

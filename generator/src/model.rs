@@ -165,8 +165,41 @@ pub struct Operation {
     pub successes: Vec<Response>,
     /// Documented error responses (4xx, 5xx and `default`), by status.
     pub errors: Vec<Response>,
+    /// How the operation pages through a list, when it does.
+    pub pagination: Option<Pagination>,
     /// Where it came from.
     pub pointer: String,
+}
+
+/// Cursor pagination of a list operation, recognised from the document's
+/// structure: a `page` deepObject query parameter with `after` and `before`,
+/// and a response with an array of items and a `meta` object holding
+/// `hasMore` and the cursors.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pagination {
+    /// Name of the method returning a paginator (`list_messages_paginated`).
+    pub fn_name: String,
+    /// Which way the operation documents walking.
+    pub direction: PageDirection,
+    /// The query parameter that takes the cursor (`page[before]`).
+    pub cursor_param: String,
+    /// JSON pointer to the items in a page (`/messages`).
+    pub items_pointer: String,
+    /// JSON pointer to the "more pages" flag (`/meta/hasMore`).
+    pub has_more_pointer: String,
+    /// JSON pointer to the next cursor (`/meta/beforeCursor`).
+    pub cursor_pointer: String,
+    /// The type of one item.
+    pub item: TypeRef,
+}
+
+/// Which way a paginated list is walked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageDirection {
+    /// From the first page on, with `after` cursors.
+    Forward,
+    /// From the most recent page back, with `before` cursors.
+    Backward,
 }
 
 impl Operation {
@@ -508,8 +541,22 @@ pub struct Webhook {
     pub parse_fn: String,
     /// Payload type.
     pub payload: TypeRef,
+    /// Set when the payload lists events: the delivery is then decoded event
+    /// by event, so that one event that does not decode loses no other.
+    pub delivery: Option<EventDelivery>,
     /// Documentation.
     pub doc: Doc,
+}
+
+/// How a webhook payload that lists events is decoded event by event.
+#[derive(Debug, Clone)]
+pub struct EventDelivery {
+    /// Name of the struct in `webhooks` that holds such a delivery
+    /// (`WebhookEventDelivery`): the payload's fields, with each event kept
+    /// either decoded or, when it does not decode, as sent.
+    pub name: String,
+    /// Rust name of the payload struct's field that lists the events.
+    pub events_field: String,
 }
 
 /// An example value from the document that should decode into a type.

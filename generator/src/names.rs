@@ -59,6 +59,11 @@ const RESERVED_TYPES: &[&str] = &[
     "FnOnce",
 ];
 
+/// Items of every generated crate's root that a generated type must not
+/// share a name with, so that `types::Error` is never mistaken for
+/// `crate::Error`: such a type gets `Details` (`ErrorDetails`).
+const CRATE_ITEMS: &[&str] = &["Error", "Client"];
+
 /// Keeps ASCII letters and digits, turning everything else into word breaks.
 fn ascii_words(raw: &str) -> String {
     raw.chars()
@@ -81,6 +86,8 @@ pub fn type_name(raw: &str) -> String {
     }
     if RESERVED_TYPES.contains(&name.as_str()) {
         name.push_str("Type");
+    } else if CRATE_ITEMS.contains(&name.as_str()) {
+        name.push_str("Details");
     }
     name
 }
@@ -88,14 +95,51 @@ pub fn type_name(raw: &str) -> String {
 /// `UpperCamelCase` name for an enum variant (which cannot shadow anything).
 pub fn variant_name(raw: &str) -> String {
     let name = type_name(raw);
-    match name.strip_suffix("Type") {
-        Some(base)
-            if RESERVED_TYPES.contains(&base) && base != "Self" && !raw.ends_with("Type") =>
-        {
-            base.to_owned()
+    if let Some(base) = name.strip_suffix("Type") {
+        if RESERVED_TYPES.contains(&base) && base != "Self" && !raw.ends_with("Type") {
+            return base.to_owned();
         }
-        _ => name,
     }
+    if let Some(base) = name.strip_suffix("Details") {
+        if CRATE_ITEMS.contains(&base) && !raw.ends_with("Details") {
+            return base.to_owned();
+        }
+    }
+    name
+}
+
+/// `snake_case` name for a tag's accessor on the client (and its module),
+/// as a user would guess it: a short word with a leading acronym stays one
+/// word (`OAuth` → `oauth`, not `o_auth`), and a trailing `Endpoints` says
+/// nothing (`OAuth Endpoints` → `oauth`).
+pub fn accessor_name(tag: &str) -> String {
+    let spaced = ascii_words(tag);
+    let mut words: Vec<&str> = spaced.split_whitespace().collect();
+    if words.len() > 1
+        && words
+            .last()
+            .is_some_and(|w| w.eq_ignore_ascii_case("endpoints"))
+    {
+        words.pop();
+    }
+    let joined = words
+        .iter()
+        .map(|word| {
+            let chars: Vec<char> = word.chars().collect();
+            let acronym_led = chars.len() <= 6
+                && chars.len() >= 3
+                && chars[0].is_ascii_uppercase()
+                && chars[1].is_ascii_uppercase()
+                && chars[2..].iter().all(|c| c.is_ascii_lowercase());
+            if acronym_led {
+                word.to_ascii_lowercase()
+            } else {
+                word.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    field_name(&joined)
 }
 
 /// `snake_case` name for a field, argument, method or module.
@@ -188,6 +232,31 @@ mod tests {
         assert_eq!(field_name("identities.email"), "identities_email");
         assert_eq!(field_name("2fa"), "n2fa");
         assert_eq!(field_name("page[after]"), "page_after");
+    }
+
+    #[test]
+    fn types_never_share_a_name_with_the_crates_own_items() {
+        assert_eq!(type_name("error"), "ErrorDetails");
+        assert_eq!(type_name("client"), "ClientDetails");
+        assert_eq!(type_name("result"), "ResultType");
+        // Variants cannot shadow anything: they keep the plain name.
+        assert_eq!(variant_name("error"), "Error");
+        assert_eq!(variant_name("client"), "Client");
+        assert_eq!(variant_name("clientDetails"), "ClientDetails");
+    }
+
+    #[test]
+    fn accessors_read_as_users_would_guess_them() {
+        assert_eq!(accessor_name("OAuth Endpoints"), "oauth");
+        assert_eq!(accessor_name("Webhooks"), "webhooks");
+        assert_eq!(accessor_name("Switchboard Actions"), "switchboard_actions");
+        assert_eq!(
+            accessor_name("CustomIntegrationApiKeys"),
+            "custom_integration_api_keys"
+        );
+        assert_eq!(accessor_name("App Keys"), "app_keys");
+        assert_eq!(accessor_name("Endpoints"), "endpoints");
+        assert_eq!(accessor_name("type"), "r#type");
     }
 
     #[test]

@@ -207,7 +207,7 @@ fn lang_en() -> Map<String, Value> {
 
 fn error_response(code: &str, title: &str) -> ErrorResponse {
     ErrorResponse {
-        errors: Some(vec![types::Error {
+        errors: Some(vec![types::ErrorDetails {
             code: Some(code.to_owned()),
             title: Some(title.to_owned()),
         }]),

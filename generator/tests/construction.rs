@@ -19,7 +19,7 @@ use codegen::model::{Api, Presence, TypeDef, TypeKind};
 use codegen::{CrateConfig, Generated, Selection};
 use serde_json::{json, Map, Value};
 use sunshine_conversations::types::{
-    ConversationTruncated, PassControlBody, ReleaseControlBody, SwitchboardPassControl,
+    ConversationTruncated, PassControlBody, ReleaseControlBody, SwitchboardPassControlEvent,
     SwitchboardPassControlPayload, WebhookEvent,
 };
 use sunshine_conversations::Nullable;
@@ -119,7 +119,7 @@ fn a_body_built_with_new_or_default_sends_no_empty_strings() {
 
 #[test]
 fn the_variant_writes_the_tag_and_decoding_accepts_it_present_or_absent() {
-    let event: WebhookEvent = SwitchboardPassControl {
+    let event: WebhookEvent = SwitchboardPassControlEvent {
         id: Some("evt".to_owned()),
         payload: Some(SwitchboardPassControlPayload::default()),
         ..Default::default()
@@ -136,7 +136,7 @@ fn the_variant_writes_the_tag_and_decoding_accepts_it_present_or_absent() {
     // ...and the variant's struct itself does not need it.
     let mut untagged = written;
     untagged.as_object_mut().unwrap().remove("type");
-    let direct: SwitchboardPassControl = serde_json::from_value(untagged).unwrap();
+    let direct: SwitchboardPassControlEvent = serde_json::from_value(untagged).unwrap();
     assert_eq!(WebhookEvent::from(direct), event);
 }
 

@@ -5,6 +5,10 @@
 //!
 //! The crates go into one workspace under cargo's test scratch directory with
 //! its own target directory, so dependencies are built once for all of them.
+//!
+//! The crate of the full 17.12.1 document also gets a test of our own
+//! (`crate_tests/upstream_deliveries.rs`): the document's example webhook
+//! deliveries decoded event by event, none lost.
 
 mod common;
 
@@ -99,6 +103,9 @@ fn generated_crates_build_lint_document_and_pass_their_tests() {
         with_examples += usize::from(!generated.api.examples.is_empty());
         codegen::write::write(&dir.join(&case.crate_name), &generated.files)
             .expect("crate written");
+        if case.crate_name == UPSTREAM_DELIVERIES_CRATE {
+            add_upstream_deliveries_test(&dir.join(&case.crate_name), &case.spec);
+        }
     }
     let members: Vec<String> = cases
         .iter()
@@ -145,4 +152,49 @@ fn generated_crates_build_lint_document_and_pass_their_tests() {
         with_examples,
         "every crate with examples reports their round trips:\n{output}"
     );
+    // `cases` holds the crate exactly when the upstream specs are present;
+    // without them `common::upstream_specs` said why (and fails in CI).
+    if cases
+        .iter()
+        .any(|case| case.crate_name == UPSTREAM_DELIVERIES_CRATE)
+    {
+        let report = output
+            .lines()
+            .find(|line| line.contains("upstream deliveries:"))
+            .unwrap_or_else(|| panic!("the upstream deliveries test did not run:\n{output}"));
+        println!("{report}");
+    }
+}
+
+/// The crate that gets `crate_tests/upstream_deliveries.rs`.
+const UPSTREAM_DELIVERIES_CRATE: &str = "full-17-12-1";
+
+/// Adds the upstream-deliveries test to the crate in `crate_dir`, with the
+/// example deliveries (those with `events`) of the document at `spec` as JSON.
+fn add_upstream_deliveries_test(crate_dir: &Path, spec: &Path) {
+    let text = std::fs::read_to_string(spec).expect("spec readable");
+    let document: serde_json::Value = serde_yaml::from_str(&text).expect("spec is YAML");
+    let deliveries: serde_json::Map<String, serde_json::Value> = document["components"]["examples"]
+        .as_object()
+        .expect("the document has examples")
+        .iter()
+        .filter(|(_, example)| example["value"]["events"].is_array())
+        .map(|(name, example)| (name.clone(), example["value"].clone()))
+        .collect();
+    assert!(
+        deliveries.contains_key("conversationReferralEvent"),
+        "the referral example is among the deliveries"
+    );
+    let tests = crate_dir.join("tests");
+    std::fs::create_dir_all(&tests).expect("tests directory");
+    std::fs::write(
+        tests.join("upstream_deliveries.json"),
+        serde_json::to_string_pretty(&deliveries).expect("JSON"),
+    )
+    .expect("deliveries written");
+    std::fs::copy(
+        common::workspace_root().join("generator/tests/crate_tests/upstream_deliveries.rs"),
+        tests.join("upstream_deliveries.rs"),
+    )
+    .expect("test copied");
 }

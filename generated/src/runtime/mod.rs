@@ -13,6 +13,7 @@
 //! - `auth`: credentials and JWT signing;
 //! - `call`: [`Call`], the future every operation method returns;
 //! - `options`: [`RequestOptions`] for some requests only;
+//! - `pagination`: `Paginator`, streams over the pages of list operations;
 //! - `request`: [`Request`], path encoding, [`InvalidRequest`];
 //! - `response`: the response an operation decodes, and [`Error`];
 //! - `retry`: which failures are retried, and the backoff;

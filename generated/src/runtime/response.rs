@@ -38,22 +38,30 @@ impl Response {
     /// [`Error::Decode`], keeping the status, headers and raw body, if the
     /// body is not JSON of the expected shape.
     pub(crate) fn json<T: serde::de::DeserializeOwned, E>(self) -> Result<T, Error<E>> {
-        match serde_json::from_slice(&self.body) {
-            Ok(value) => Ok(value),
-            Err(source) => Err(Error::Decode {
-                status: self.status,
-                body: lossy(&self.body),
-                headers: Box::new(self.headers),
-                source,
-                retry: self.retry,
-            }),
-        }
+        serde_json::from_slice(&self.body).map_err(|source| self.decode_error(source))
     }
 
     /// Accepts a documented status that carries no body, ignoring any body
     /// that was sent anyway.
     pub(crate) fn empty<E>(self) -> Result<(), Error<E>> {
         Ok(())
+    }
+
+    /// The raw body.
+    #[allow(dead_code)]
+    pub(crate) fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// [`Error::Decode`] for this response, with what the decoder reported.
+    pub(crate) fn decode_error<E>(self, source: serde_json::Error) -> Error<E> {
+        Error::Decode {
+            status: self.status,
+            body: lossy(&self.body),
+            headers: Box::new(self.headers),
+            source,
+            retry: self.retry,
+        }
     }
 
     /// The documented error `variant` made from the decoded body.
@@ -63,13 +71,7 @@ impl Response {
     ) -> Error<E> {
         match serde_json::from_slice(&self.body) {
             Ok(body) => self.error(variant(body)),
-            Err(source) => Error::Decode {
-                status: self.status,
-                body: lossy(&self.body),
-                headers: Box::new(self.headers),
-                source,
-                retry: self.retry,
-            },
+            Err(source) => self.decode_error(source),
         }
     }
 
@@ -165,6 +167,13 @@ pub enum Error<E> {
     },
     /// The request could not be built, so nothing was sent.
     InvalidRequest(InvalidRequest),
+    /// A paginated list handed out a cursor it had handed out before;
+    /// following it would walk the same pages forever.
+    #[non_exhaustive]
+    RepeatedCursor {
+        /// The cursor.
+        cursor: String,
+    },
 }
 
 impl<E> Error<E> {
@@ -176,7 +185,7 @@ impl<E> Error<E> {
             | Error::UnexpectedStatus { status, .. }
             | Error::Decode { status, .. } => Some(*status),
             Error::Transport { source, .. } => source.status(),
-            Error::InvalidRequest(_) => None,
+            Error::InvalidRequest(_) | Error::RepeatedCursor { .. } => None,
         }
     }
 
@@ -186,7 +195,9 @@ impl<E> Error<E> {
             Error::Api { headers, .. }
             | Error::UnexpectedStatus { headers, .. }
             | Error::Decode { headers, .. } => Some(headers),
-            Error::Transport { .. } | Error::InvalidRequest(_) => None,
+            Error::Transport { .. } | Error::InvalidRequest(_) | Error::RepeatedCursor { .. } => {
+                None
+            }
         }
     }
 
@@ -197,7 +208,7 @@ impl<E> Error<E> {
             | Error::UnexpectedStatus { retry, .. }
             | Error::Decode { retry, .. }
             | Error::Transport { retry, .. } => Some(retry),
-            Error::InvalidRequest(_) => None,
+            Error::InvalidRequest(_) | Error::RepeatedCursor { .. } => None,
         }
     }
 
@@ -268,6 +279,9 @@ impl<E: fmt::Display> fmt::Display for Error<E> {
             }
             Error::Transport { .. } => f.write_str("the HTTP request failed"),
             Error::InvalidRequest(_) => f.write_str("the request could not be built"),
+            Error::RepeatedCursor { cursor } => {
+                write!(f, "the list repeated the page cursor `{cursor}`; stopped paging")
+            }
         }
     }
 }
@@ -280,7 +294,7 @@ impl<E: std::error::Error + 'static> std::error::Error for Error<E> {
             Error::Decode { source, .. } => Some(source),
             Error::Transport { source, .. } => Some(source),
             Error::InvalidRequest(error) => Some(error),
-            Error::UnexpectedStatus { .. } => None,
+            Error::UnexpectedStatus { .. } | Error::RepeatedCursor { .. } => None,
         }
     }
 }

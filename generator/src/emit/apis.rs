@@ -43,7 +43,17 @@ pub fn emit_group(api: &Api, group: &OperationGroup) -> TokenStream {
             .as_deref()
             .unwrap_or(&format!("Operations tagged `{tag}`.")),
     );
-    let methods = group.operations.iter().map(|op| emit_operation(api, op));
+    let methods = group.operations.iter().map(|op| {
+        let paginator = super::pagination::emit_paginator_method(api, op);
+        let method = emit_operation(api, op);
+        quote!(#method #paginator)
+    });
+    let pages = group.operations.iter().any(|op| op.pagination.is_some());
+    let pagination_import = pages.then(|| {
+        quote!(
+            use crate::runtime::{PageLayout, Paginator};
+        )
+    });
     let support_types = group
         .operations
         .iter()
@@ -69,6 +79,7 @@ pub fn emit_group(api: &Api, group: &OperationGroup) -> TokenStream {
         #module_doc
 
         #runtime_import
+        #pagination_import
         use crate::Client;
         #types_import
 
@@ -118,7 +129,7 @@ pub(super) fn references_named(ty: &TypeRef) -> bool {
 }
 
 /// The success type: the single documented body, `()`, or the `{Op}Response` enum.
-fn success_type(api: &Api, op: &Operation) -> TokenStream {
+pub(super) fn success_type(api: &Api, op: &Operation) -> TokenStream {
     match op.successes.as_slice() {
         [] => quote!(()),
         [only] => match &only.body {
@@ -168,37 +179,8 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
     let doc = doc_attrs(&doc);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
 
-    let mut args = Vec::new();
-    for param in &op.path_params {
-        let name = ident(&param.rust_name);
-        let ty = match &param.ty {
-            TypeRef::String => quote!(&str),
-            other => {
-                let ty = rust_type(api, other, Context::Outside);
-                quote!(&#ty)
-            }
-        };
-        args.push(quote!(#name: #ty));
-    }
     let params_optional = params_all_optional(op);
-    if !op.other_params.is_empty() {
-        let params = ident(&op.params_type());
-        args.push(if params_optional {
-            quote!(params: Option<&#params>)
-        } else {
-            quote!(params: &#params)
-        });
-    }
-    if let Some(body) = &op.body {
-        let ty = match &body.kind {
-            BodyKind::Json(ty) | BodyKind::Multipart(ty) => rust_type(api, ty, Context::Outside),
-        };
-        args.push(if body.required {
-            quote!(body: &#ty)
-        } else {
-            quote!(body: Option<&#ty>)
-        });
-    }
+    let args = operation_args(api, op);
 
     let path = path_expression(op);
     let method = ident(op.method.as_str());
@@ -248,6 +230,64 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
             })
         }
     }
+}
+
+/// The operation method's parameters after `&self`: path parameters, then
+/// the query/header parameter struct, then the body. Paginator methods take
+/// the same.
+pub(super) fn operation_args(api: &Api, op: &Operation) -> Vec<TokenStream> {
+    let mut args = Vec::new();
+    for param in &op.path_params {
+        let name = ident(&param.rust_name);
+        let ty = match &param.ty {
+            TypeRef::String => quote!(&str),
+            other => {
+                let ty = rust_type(api, other, Context::Outside);
+                quote!(&#ty)
+            }
+        };
+        args.push(quote!(#name: #ty));
+    }
+    let params_optional = params_all_optional(op);
+    if !op.other_params.is_empty() {
+        let params = ident(&op.params_type());
+        args.push(if params_optional {
+            quote!(params: Option<&#params>)
+        } else {
+            quote!(params: &#params)
+        });
+    }
+    if let Some(body) = &op.body {
+        let ty = match &body.kind {
+            BodyKind::Json(ty) | BodyKind::Multipart(ty) => rust_type(api, ty, Context::Outside),
+        };
+        args.push(if body.required {
+            quote!(body: &#ty)
+        } else {
+            quote!(body: Option<&#ty>)
+        });
+    }
+
+    args
+}
+
+/// The names of [`operation_args`], to pass them on.
+pub(super) fn operation_arg_names(op: &Operation) -> Vec<TokenStream> {
+    let mut names: Vec<TokenStream> = op
+        .path_params
+        .iter()
+        .map(|param| {
+            let name = ident(&param.rust_name);
+            quote!(#name)
+        })
+        .collect();
+    if !op.other_params.is_empty() {
+        names.push(quote!(params));
+    }
+    if op.body.is_some() {
+        names.push(quote!(body));
+    }
+    names
 }
 
 /// Whether every query and header parameter may be left out, so that the

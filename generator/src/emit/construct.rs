@@ -86,6 +86,17 @@ pub fn construction(api: &Api, id: &str, seen: &mut Vec<String>) -> Construction
     }
 }
 
+/// Whether `ty` is a struct that has `Default` (derived or not).
+pub fn has_default(api: &Api, ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Named(id) => matches!(
+            construction(api, id, &mut Vec::new()),
+            Construction::Default { .. }
+        ),
+        _ => false,
+    }
+}
+
 /// What an unset field holds, by the rules for a `sent` or received-only struct.
 pub fn field_fill(
     api: &Api,

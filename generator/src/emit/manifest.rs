@@ -34,7 +34,9 @@ serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 percent-encoding = "2"
 bytes = "1"
-tokio = {{ version = "1", features = ["time"] }}
+tokio = {{ version = "1", features = ["time", "fs", "io-util"] }}
+futures-core = "0.3"
+futures-util = {{ version = "0.3", default-features = false }}
 httpdate = "1"
 hmac = "0.12"
 sha2 = "0.10"

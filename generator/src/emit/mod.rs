@@ -7,7 +7,9 @@ mod common;
 mod construct;
 mod examples;
 mod manifest;
+mod pagination;
 mod root;
+mod runtime;
 mod types;
 mod webhooks;
 
@@ -17,32 +19,14 @@ use proc_macro2::TokenStream;
 
 use crate::model::Api;
 
-/// `(file name, contents)` of templates under `templates/runtime/`.
-macro_rules! runtime_modules {
-    ($($file:literal),* $(,)?) => {
-        &[$(($file, include_str!(concat!("../../templates/runtime/", $file)))),*]
-    };
-}
-
-/// The hand-written runtime every generated crate carries: its modules, by
-/// file name under `src/runtime/`.
-const RUNTIME: &[(&str, &str)] = runtime_modules![
-    "mod.rs",
-    "auth.rs",
-    "builder.rs",
-    "call.rs",
-    "options.rs",
-    "request.rs",
-    "response.rs",
-    "retry.rs",
-    "trace.rs",
-];
 /// Serde helpers the generated types use.
 const SUPPORT: &str = include_str!("../../templates/support.rs");
 /// Untagged-union decoding, shared with the generator's example checks.
 const SHAPE: &str = include_str!("../../templates/shape.rs");
 /// The tri-state `Nullable<T>` of sent types' optional, nullable properties.
 const NULLABLE: &str = include_str!("../../templates/nullable.rs");
+/// Receiving webhooks: the `X-API-Key` check, deliveries decoded event by event.
+const WEBHOOK: &str = include_str!("../../templates/webhook.rs");
 
 /// Settings of the generated crate that do not come from the document.
 #[derive(Debug, Clone)]
@@ -96,10 +80,7 @@ pub fn emit(api: &Api, config: &CrateConfig) -> BTreeMap<String, FileContent> {
         "src/servers.rs".to_owned(),
         FileContent::Rust(root::emit_servers(api)),
     );
-    // The runtime's doc examples name the crate; it is named by the configuration.
-    let library = config.name.replace('-', "_");
-    for (file, text) in RUNTIME {
-        let text = text.replace("use sunshine_conversations::", &format!("use {library}::"));
+    for (file, text) in runtime::emit(api, config) {
         files.insert(format!("src/runtime/{file}"), FileContent::Text(text));
     }
     files.insert(
@@ -113,9 +94,10 @@ pub fn emit(api: &Api, config: &CrateConfig) -> BTreeMap<String, FileContent> {
     if uses_nullable(api) {
         files.insert(
             "src/nullable.rs".to_owned(),
-            FileContent::Text(
-                NULLABLE.replace("use sunshine_conversations::", &format!("use {library}::")),
-            ),
+            FileContent::Text(NULLABLE.replace(
+                "use sunshine_conversations::",
+                &format!("use {}::", config.name.replace('-', "_")),
+            )),
         );
     }
     files.insert(
@@ -136,6 +118,10 @@ pub fn emit(api: &Api, config: &CrateConfig) -> BTreeMap<String, FileContent> {
         "src/webhooks.rs".to_owned(),
         FileContent::Rust(webhooks::emit(api)),
     );
+    // The template's doc examples name the crate; it is named by the configuration.
+    let library = config.name.replace('-', "_");
+    let webhook = WEBHOOK.replace("use sunshine_conversations::", &format!("use {library}::"));
+    files.insert("src/webhook.rs".to_owned(), FileContent::Text(webhook));
     if !api.examples.is_empty() {
         files.insert(
             "tests/examples.rs".to_owned(),

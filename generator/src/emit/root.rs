@@ -27,6 +27,11 @@ pub fn emit_lib(api: &Api, config: &CrateConfig) -> TokenStream {
     }
     let doc = inner_doc_attrs(&text);
     let has_groups = !api.groups.is_empty();
+    let paginator = api.operations().any(|op| op.pagination.is_some()).then(|| {
+        quote!(
+            pub use runtime::Paginator;
+        )
+    });
     let apis = has_groups.then(|| {
         quote! {
             #[rustfmt::skip]
@@ -49,10 +54,12 @@ pub fn emit_lib(api: &Api, config: &CrateConfig) -> TokenStream {
         #[rustfmt::skip] mod shape;
         #[rustfmt::skip] mod support;
         #[rustfmt::skip] pub mod types;
+        #[rustfmt::skip] mod webhook;
         #[rustfmt::skip] pub mod webhooks;
 
         pub use runtime::{Auth, BuildError, Call, Client, ClientBuilder, Error, InvalidRequest};
         pub use runtime::{Jwt, JwtScope, RequestOptions, RetryOutcome, RetryPolicy};
+        #paginator
         pub use runtime::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
         /// The HTTP client this crate sends requests with, for
         /// [`ClientBuilder::http_client`].

@@ -76,18 +76,13 @@ fn emit_struct(api: &Api, id: &str, def: &TypeDef, s: &StructDef) -> TokenStream
     let fields = s.fields.iter().map(|f| emit_field(api, f, serde));
     let additional = s.additional.as_ref().map(|ty| {
         let value = rust_type(api, ty, Context::Types);
-        let flatten = serde.then(|| quote!(#[serde(flatten)]));
         members.push(Member {
             field: ident("additional_properties"),
             ty: quote!(std::collections::BTreeMap<String, #value>),
             boxed: false,
             fill: Some(Fill::TypeDefault),
         });
-        quote! {
-            /// Properties not listed above, kept as sent.
-            #flatten
-            pub additional_properties: std::collections::BTreeMap<String, #value>,
-        }
+        additional_field(api, ty, serde, Context::Types)
     });
     let (derive_default, constructors) = constructors(&name, &members, def.usage.sent);
     let derive = derives(api, id, serde, derive_default);
@@ -109,9 +104,29 @@ fn emit_struct(api: &Api, id: &str, def: &TypeDef, s: &StructDef) -> TokenStream
     }
 }
 
+/// The flattened map of a struct's undeclared properties, of type `ty`.
+pub(super) fn additional_field(
+    api: &Api,
+    ty: &TypeRef,
+    serde: bool,
+    context: Context,
+) -> TokenStream {
+    let value = rust_type(api, ty, context);
+    let flatten = serde.then(|| quote!(#[serde(flatten)]));
+    quote! {
+        /// Properties not listed above, kept as sent.
+        #flatten
+        pub additional_properties: std::collections::BTreeMap<String, #value>,
+    }
+}
+
 fn emit_field(api: &Api, field: &Field, serde: bool) -> TokenStream {
+    emit_field_as(field, rust_type(api, &field.ty, Context::Types), serde)
+}
+
+/// A struct field whose type, before `Box` and `Option` are applied, is `ty`.
+pub(super) fn emit_field_as(field: &Field, mut ty: TokenStream, serde: bool) -> TokenStream {
     let name = ident(&field.name);
-    let mut ty = rust_type(api, &field.ty, Context::Types);
     if field.boxed {
         ty = quote!(Box<#ty>);
     }

@@ -4,8 +4,11 @@
 //! construct that cannot be represented is reported here with its location.
 //! Emitters never see the OpenAPI document.
 
+mod delivery;
 mod docs;
+mod event_names;
 mod examples;
+mod pagination;
 mod refs;
 mod schema;
 mod tags;
@@ -114,7 +117,7 @@ pub fn lower(document: &Document, selection: &Selection, diagnostics: &mut Diagn
     }
 
     let groups = group_operations(openapi, operations);
-    let webhooks = lowerer.webhooks(&document.webhooks);
+    let mut webhooks = lowerer.webhooks(&document.webhooks);
     let servers = lower_servers(&openapi.servers, &mut lowerer.diagnostics);
     let auth = lower_auth(openapi, &mut lowerer.diagnostics);
 
@@ -127,6 +130,10 @@ pub fn lower(document: &Document, selection: &Selection, diagnostics: &mut Diagn
     let (mut types, schema_diagnostics, schema_examples) = schemas.finish();
     tags::fix_tags(&mut types, &groups, &webhooks);
     usage::decide(&mut types, &groups, &webhooks);
+    let mut groups = groups;
+    pagination::detect(&mut groups, &types);
+    delivery::decide(&mut webhooks, &types);
+    event_names::unify(&webhooks, &mut types);
     examples.extend(schema_examples.into_iter().map(|(id, value)| Example {
         pointer: child(&id, "example"),
         ty: TypeRef::Named(id),
@@ -398,6 +405,7 @@ impl<'a> Lowerer<'a> {
             body,
             successes,
             errors,
+            pagination: None,
             pointer: pointer.to_owned(),
         })
     }
@@ -662,6 +670,8 @@ impl<'a> Lowerer<'a> {
                         names::field_name(name).trim_start_matches("r#")
                     )),
                     payload,
+                    // Decided once every type has its final name (see `delivery`).
+                    delivery: None,
                     doc: doc(
                         operation.summary.as_deref(),
                         operation.description.as_deref(),
@@ -768,8 +778,19 @@ fn group_operations(
             .or_default()
             .push(operation);
     }
+    // An accessor is a method of `Client` and names a file in `src/apis/`:
+    // it must not be one of `Client`'s own methods, nor `mod`.
     let mut scope = Scope::with_reserved([
-        "runtime", "support", "types", "webhooks", "apis", "new", "builder", "clone",
+        "builder",
+        "base_url",
+        "with_options",
+        "send",
+        "attempts",
+        "prepare",
+        "url",
+        "execute",
+        "clone",
+        "mod",
     ]);
     let mut type_scope = Scope::with_reserved([
         "Client",
@@ -791,11 +812,10 @@ fn group_operations(
             }
             OperationGroup {
                 // Also a file name, so a keyword gets a trailing `_` instead of `r#`.
-                module: scope.claim(
-                    &names::field_name(&tag)
-                        .strip_prefix("r#")
-                        .map_or_else(|| names::field_name(&tag), |keyword| format!("{keyword}_")),
-                ),
+                module: scope.claim(&names::accessor_name(&tag).strip_prefix("r#").map_or_else(
+                    || names::accessor_name(&tag),
+                    |keyword| format!("{keyword}_"),
+                )),
                 struct_name: type_scope.claim(&names::type_name(&tag)),
                 doc: doc(
                     None,
@@ -825,7 +845,11 @@ fn lower_servers(servers: &[openapiv3::Server], diagnostics: &mut Diagnostics) -
                 let name = names::variant_name(head);
                 name.strip_suffix("Server").filter(|n| !n.is_empty()).map(str::to_owned).unwrap_or(name)
             });
-            let name = scope.claim(&explicit.or(from_description).unwrap_or_else(|| format!("Server{}", index + 1)));
+            // A server with variables is named by its host (`{subdomain}.zendesk.com`
+            // is `Zendesk`): its description tends to describe the variable, and
+            // the host is what stays put between versions of a document.
+            let from_host = (!template_variables(&server.url).is_empty()).then(|| host_name(&server.url)).flatten();
+            let name = scope.claim(&explicit.or(from_host).or(from_description).unwrap_or_else(|| format!("Server{}", index + 1)));
             let declared = server.variables.as_ref();
             let mut field_scope = Scope::default();
             let mut variables = Vec::new();
@@ -856,6 +880,17 @@ fn lower_servers(servers: &[openapiv3::Server], diagnostics: &mut Diagnostics) -
         out[index].is_default = true;
     }
     out
+}
+
+/// A variant name from the distinctive label of a URL's host: not a
+/// template variable and not a generic label such as `api` or `com`.
+fn host_name(url: &str) -> Option<String> {
+    const GENERIC: &[&str] = &["api", "www", "com", "io", "net", "org", "co", "app"];
+    let host = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let host = host.split(['/', ':']).next()?;
+    host.split('.')
+        .find(|label| !label.contains('{') && !label.is_empty() && !GENERIC.contains(label))
+        .map(names::variant_name)
 }
 
 fn template_variables(url: &str) -> Vec<String> {

@@ -220,7 +220,7 @@ impl<'a> SchemaLowerer<'a> {
             return self.named_target(&reference_id(reference)?, seen);
         }
         let (members, _) = view.union_members();
-        if members.len() == 1 {
+        if members.len() == 1 && !is_discriminated(&view) {
             return match SchemaRef::from(&members[0]) {
                 SchemaRef::Ref(reference) => self.named_target(&reference_id(reference)?, seen),
                 SchemaRef::Inline(_) => Some(id.to_owned()),
@@ -228,6 +228,7 @@ impl<'a> SchemaLowerer<'a> {
         }
         let named = !view.all_of.is_empty()
             || members.len() > 1
+            || (members.len() == 1 && is_discriminated(&view))
             || is_polymorphic_base(&view)
             || (view.primitive == Some(Primitive::String) && has_string_values(&view))
             || (view.primitive == Some(Primitive::Object) && !view.properties.is_empty());
@@ -314,11 +315,11 @@ impl<'a> SchemaLowerer<'a> {
             return self.structure(view, pointer, hint, from_component);
         }
         let (members, keyword) = view.union_members();
-        if members.len() == 1 {
+        if members.len() == 1 && !is_discriminated(view) {
             let member_pointer = child(&child(pointer, keyword), "0");
             return self.lower(SchemaRef::from(&members[0]), &member_pointer, hint);
         }
-        if members.len() > 1 || is_polymorphic_base(view) {
+        if !members.is_empty() || is_polymorphic_base(view) {
             return self.union(view, pointer, hint, from_component);
         }
         let ty = match view.primitive {
@@ -1072,6 +1073,13 @@ fn schema_all_of_first(schema: &Schema) -> Option<&ReferenceOr<Schema>> {
         openapiv3::SchemaKind::Any(any) => any.all_of.first(),
         _ => None,
     }
+}
+
+/// A union with a discriminator stays a union even with a single member: the
+/// tag still selects it, and other tag values (kinds the document does not
+/// list yet) must land in `Unknown` rather than decode as that member.
+fn is_discriminated(view: &View<'_>) -> bool {
+    view.data.discriminator.is_some()
 }
 
 /// A base schema whose discriminator mapping lists its variants (no `oneOf`).

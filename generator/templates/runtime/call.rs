@@ -7,7 +7,8 @@ use std::task::{Context, Poll};
 
 use super::{Client, Error, Request, RequestOptions, Response};
 
-type Decode<T, E> = fn(Response) -> Result<T, Error<E>>;
+/// How an operation turns a response into its result.
+pub(super) type Decode<T, E> = fn(Response) -> Result<T, Error<E>>;
 type Sending<T, E> = Pin<Box<dyn Future<Output = Result<T, Error<E>>> + Send>>;
 
 /// A call of one operation, returned by every operation method. Await it to

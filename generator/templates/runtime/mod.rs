@@ -12,6 +12,7 @@
 //! - `auth`: credentials and JWT signing;
 //! - `call`: [`Call`], the future every operation method returns;
 //! - `options`: [`RequestOptions`] for some requests only;
+//! - `pagination`: `Paginator`, streams over the pages of list operations;
 //! - `request`: [`Request`], path encoding, [`InvalidRequest`];
 //! - `response`: the response an operation decodes, and [`Error`];
 //! - `retry`: which failures are retried, and the backoff;
@@ -21,6 +22,7 @@ mod auth;
 mod builder;
 mod call;
 mod options;
+mod pagination; // needs: pagination
 mod request;
 mod response;
 mod retry;
@@ -39,6 +41,8 @@ use auth::Authorization;
 pub use call::Call;
 pub use builder::{BuildError, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 pub use options::RequestOptions;
+pub(crate) use pagination::PageLayout; // needs: pagination
+pub use pagination::Paginator; // needs: pagination
 use request::Body;
 #[allow(unused_imports)]
 pub(crate) use request::{encode_path_segment, Multipart, Request};

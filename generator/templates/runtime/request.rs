@@ -44,7 +44,7 @@ pub(crate) struct Request {
 }
 
 /// What a request sends after its headers.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(super) enum Body {
     Empty,
     /// Serialized JSON; `Bytes` so each attempt shares it instead of copying.
@@ -130,6 +130,38 @@ impl Request {
         self
     }
 
+    /// The same request again (its body shared, not copied), for another
+    /// page. Only requests that were sent once, so carry no error, are
+    /// duplicated.
+    #[allow(dead_code)]
+    pub(super) fn duplicate(&self) -> Request {
+        Request {
+            operation: self.operation,
+            method: self.method.clone(),
+            template: self.template,
+            path: self.path.clone(),
+            query: self.query.clone(),
+            headers: self.headers.clone(),
+            body: self.body.clone(),
+            error: None,
+        }
+    }
+
+    /// This request with the query parameter `name` set to `value` alone,
+    /// replacing any value it had.
+    #[allow(dead_code)]
+    pub(super) fn with_query(&self, name: &str, value: &str) -> Request {
+        let mut request = self.duplicate();
+        let prefix: String = utf8_percent_encode(name, COMPONENT).chain(["="]).collect();
+        request.query = self
+            .query
+            .split('&')
+            .filter(|pair| !pair.is_empty() && !pair.starts_with(&prefix))
+            .collect::<Vec<_>>()
+            .join("&");
+        request.query(name, value)
+    }
+
     /// Records why the request cannot be sent; the first reason wins.
     fn fail(&mut self, error: InvalidRequest) {
         if self.error.is_none() {
@@ -159,13 +191,13 @@ pub(super) fn parse_header(
 /// A `multipart/form-data` body, kept as shared bytes so that every attempt
 /// builds its form from the same buffers: a retry never copies or re-reads an
 /// uploaded file.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 #[allow(dead_code)]
 pub(crate) struct Multipart {
     fields: Vec<(&'static str, Field)>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 enum Field {
     Text(String),
     File {
@@ -193,9 +225,10 @@ impl Multipart {
         self.fields.push((
             name,
             Field::File {
-                bytes: Bytes::copy_from_slice(&upload.bytes),
-                file_name: upload.file_name.clone(),
-                content_type: upload.content_type.clone(),
+                // Shares the upload's memory: no copy, now or per attempt.
+                bytes: upload.bytes().clone(),
+                file_name: upload.file_name().to_owned(),
+                content_type: upload.content_type().map(str::to_owned),
             },
         ));
         self
@@ -321,5 +354,47 @@ impl std::error::Error for InvalidRequest {
             InvalidRequest::Http(error) => Some(error),
             InvalidRequest::Url { .. } | InvalidRequest::Credentials { .. } => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_parts_share_the_uploads_memory_on_every_attempt() {
+        let upload = crate::Upload::new(vec![7u8; 4096], "photo.jpg").with_content_type("image/jpeg");
+        let form = Multipart::new().text("caption", "hi".to_owned()).file("source", &upload);
+        // Each attempt works from a duplicate of the request, body included.
+        let attempt = form.clone();
+        for form in [&form, &attempt] {
+            match &form.fields[1].1 {
+                Field::File { bytes, file_name, content_type } => {
+                    assert_eq!(bytes.as_ptr(), upload.bytes().as_ptr(), "copied, not shared");
+                    assert_eq!(file_name, "photo.jpg");
+                    assert_eq!(content_type.as_deref(), Some("image/jpeg"));
+                }
+                other => panic!("expected a file part, got {other:?}"),
+            }
+            assert!(form.to_form().is_ok());
+        }
+    }
+
+    #[test]
+    fn an_invalid_media_type_is_reported_when_the_form_is_built() {
+        let upload = crate::Upload::new(&b"x"[..], "x.bin").with_content_type("not a media type");
+        let form = Multipart::new().file("source", &upload);
+        assert!(matches!(form.to_form(), Err(InvalidRequest::Http(_))));
+    }
+
+    #[test]
+    fn a_cursor_replaces_the_one_in_the_query() {
+        let request = Request::new("ListMessages", Method::GET, "/m", "/m".to_owned())
+            .query("page[before]", "a")
+            .query("page[size]", 10);
+        let next = request.with_query("page[before]", "b");
+        assert_eq!(next.query, "page%5Bsize%5D=10&page%5Bbefore%5D=b");
+        let first = Request::new("ListMessages", Method::GET, "/m", "/m".to_owned());
+        assert_eq!(first.with_query("page[after]", "c").query, "page%5Bafter%5D=c");
     }
 }
