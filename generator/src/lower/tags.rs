@@ -126,3 +126,42 @@ pub fn named_in(ty: &TypeRef, out: &mut BTreeSet<TypeId>) {
         _ => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn selection(property: &str, tags: &[&str]) -> (String, Vec<String>) {
+        (
+            property.to_owned(),
+            tags.iter().map(|t| (*t).to_owned()).collect(),
+        )
+    }
+
+    #[test]
+    fn one_tag_agreed_on_by_every_union_is_fixed() {
+        let tag = fixed_tag(&[selection("type", &["reply"]), selection("type", &["reply"])]);
+        assert_eq!(
+            tag,
+            Some(FixedTag {
+                property: "type".to_owned(),
+                value: "reply".to_owned()
+            })
+        );
+    }
+
+    #[test]
+    fn several_tags_or_disagreeing_unions_fix_nothing() {
+        assert_eq!(fixed_tag(&[selection("type", &["a", "b"])]), None);
+        assert_eq!(
+            fixed_tag(&[selection("type", &["a"]), selection("type", &["b"])]),
+            None
+        );
+        assert_eq!(
+            fixed_tag(&[selection("type", &["a"]), selection("kind", &["a"])]),
+            None
+        );
+        assert_eq!(fixed_tag(&[selection("type", &[])]), None);
+        assert_eq!(fixed_tag(&[]), None);
+    }
+}
