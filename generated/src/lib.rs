@@ -14,8 +14,8 @@
 //! let client = Client::builder()
 //!     .basic_auth("app_key_id", "app_key_secret")
 //!     .build()?;
-//! let body = sunshine_conversations::types::PassControlBody::new("next");
-//! match client.switchboard_actions().pass_control("app-id", "conversation-id", &body).await {
+//! let body = sunshine_conversations::types::AcceptControlBody::default();
+//! match client.switchboard_actions().accept_control("app-id", "conversation-id", &body).await {
 //!     Ok(response) => println!("ok: {response:?}"),
 //!     Err(Error::Api { error, .. }) => eprintln!("the API said no: {error}"),
 //!     Err(other) => return Err(other.into()),

@@ -5,6 +5,7 @@
 /// [`ClientBuilder::server`](crate::ClientBuilder::server), or give any base URL with
 /// [`ClientBuilder::base_url`](crate::ClientBuilder::base_url).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum Server {
     /// API host for licensed Zendesk customers, under their own Zendesk subdomain.
     ///

@@ -9,8 +9,12 @@
 //! 3. [`emit`]: one token stream per output file, read from the model only;
 //! 4. [`format`](mod@format): prettyplease, plus the generated-file preamble;
 //! 5. [`write`](mod@write): replace the output directory atomically, or check it.
+//!
+//! Beside the pipeline, [`diff`] compares two lowered models: what a new
+//! version of the document changes for users of the generated crate.
 
 pub mod diagnostics;
+pub mod diff;
 pub mod emit;
 pub mod format;
 pub mod load;
@@ -18,6 +22,7 @@ pub mod locate;
 pub mod lower;
 pub mod model;
 pub mod names;
+pub mod source;
 pub mod write;
 
 use diagnostics::Diagnostics;
@@ -55,26 +60,66 @@ pub fn generate(
     selection: &Selection,
     config: &CrateConfig,
 ) -> Result<Generated, Diagnostics> {
+    on_pipeline_stack(|| run_pipeline(spec, selection, config))
+        .map(|mut generated| {
+            with_positions(&mut generated.diagnostics, spec);
+            generated
+        })
+        .map_err(|mut diagnostics| {
+            with_positions(&mut diagnostics, spec);
+            diagnostics
+        })
+}
+
+/// What lowering a document produced, without emitting code: what the change
+/// report ([`diff`]) compares.
+#[derive(Debug)]
+pub struct Lowered {
+    /// The model.
+    pub api: model::Api,
+    /// Warnings found on the way (no errors).
+    pub diagnostics: Diagnostics,
+}
+
+/// Runs load → lower on a document's bytes: the same checks and located
+/// diagnostics as [`generate`], without emitting code.
+pub fn lower_document(spec: &[u8], selection: &Selection) -> Result<Lowered, Diagnostics> {
+    on_pipeline_stack(|| {
+        let mut diagnostics = Diagnostics::default();
+        let Ok(document) = load::load(spec, &mut diagnostics) else {
+            return Err(diagnostics);
+        };
+        let api = lower::lower(&document, selection, &mut diagnostics);
+        if diagnostics.has_errors() {
+            return Err(diagnostics);
+        }
+        Ok(Lowered { api, diagnostics })
+    })
+    .map(|mut lowered| {
+        with_positions(&mut lowered.diagnostics, spec);
+        lowered
+    })
+    .map_err(|mut diagnostics| {
+        with_positions(&mut diagnostics, spec);
+        diagnostics
+    })
+}
+
+/// Runs `work` on a thread with [`PIPELINE_STACK`] bytes of stack, or on the
+/// caller's when no thread can be had.
+fn on_pipeline_stack<T: Send>(work: impl Fn() -> T + Sync) -> T {
     std::thread::scope(|scope| {
         match std::thread::Builder::new()
             .name("codegen".to_owned())
             .stack_size(PIPELINE_STACK)
-            .spawn_scoped(scope, || run_pipeline(spec, selection, config))
+            .spawn_scoped(scope, &work)
         {
             Ok(pipeline) => pipeline
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
             // No thread to be had: run here, on the caller's stack.
-            Err(_) => run_pipeline(spec, selection, config),
+            Err(_) => work(),
         }
-    })
-    .map(|mut generated| {
-        with_positions(&mut generated.diagnostics, spec);
-        generated
-    })
-    .map_err(|mut diagnostics| {
-        with_positions(&mut diagnostics, spec);
-        diagnostics
     })
 }
 
@@ -98,7 +143,8 @@ fn run_pipeline(
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
-    match format::format_files(emit::emit(&api, config)) {
+    let config = config.for_api(&api);
+    match format::format_files(emit::emit(&api, &config)) {
         Ok(files) => Ok(Generated {
             files,
             api,

@@ -29,6 +29,17 @@ pub struct Api {
     pub webhooks: Vec<Webhook>,
     /// Examples from the document that belong to a generated type.
     pub examples: Vec<Example>,
+    /// Which document, and which part of it, this API was lowered from.
+    pub source: Source,
+}
+
+/// The origin of an [`Api`], recorded in the generated crate.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Source {
+    /// SHA-256 of the document's bytes, lower-case hex.
+    pub sha256: String,
+    /// The `--tag` selection, sorted and without repeats; empty for every operation.
+    pub tags: Vec<String>,
 }
 
 impl Api {
@@ -93,7 +104,7 @@ pub struct OperationGroup {
     pub struct_name: String,
     /// Tag description.
     pub doc: Option<String>,
-    /// Operations in document order.
+    /// Operations by method name.
     pub operations: Vec<Operation>,
 }
 
@@ -177,8 +188,6 @@ pub struct Operation {
 /// `hasMore` and the cursors.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pagination {
-    /// Name of the method returning a paginator (`list_messages_paginated`).
-    pub fn_name: String,
     /// Which way the operation documents walking.
     pub direction: PageDirection,
     /// The query parameter that takes the cursor (`page[before]`).

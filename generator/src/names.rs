@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::{ToKebabCase, ToSnakeCase, ToUpperCamelCase};
 
 /// Rust keywords (2021 edition, strict and reserved).
 const KEYWORDS: &[&str] = &[
@@ -169,6 +169,22 @@ fn escape_keyword(name: String) -> String {
     }
 }
 
+/// A cargo package name from a document's `info.title`: lower-case words
+/// joined by `-` (`Sunshine Conversations API` → `sunshine-conversations-api`).
+/// `None` when the title has no letters or digits to make one from.
+pub fn crate_name(title: &str) -> Option<String> {
+    let name = ascii_words(title).to_kebab_case();
+    if name.is_empty() {
+        return None;
+    }
+    // A package name must start with a letter.
+    Some(if name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("api-{name}")
+    } else {
+        name
+    })
+}
+
 /// A namespace in which every name handed out is unique.
 #[derive(Debug, Default, Clone)]
 pub struct Scope {
@@ -243,6 +259,23 @@ mod tests {
         assert_eq!(variant_name("error"), "Error");
         assert_eq!(variant_name("client"), "Client");
         assert_eq!(variant_name("clientDetails"), "ClientDetails");
+    }
+
+    #[test]
+    fn crate_names_come_from_titles() {
+        assert_eq!(
+            crate_name("Sunshine Conversations API").as_deref(),
+            Some("sunshine-conversations-api")
+        );
+        assert_eq!(
+            crate_name("Swagger Petstore - OpenAPI 3.0").as_deref(),
+            Some("swagger-petstore-open-api-3-0")
+        );
+        assert_eq!(
+            crate_name("3D Printing").as_deref(),
+            Some("api-3d-printing")
+        );
+        assert_eq!(crate_name("¡!").as_deref(), None);
     }
 
     #[test]

@@ -116,7 +116,8 @@ impl Op {
             Op::Release => {
                 let body = ReleaseControlBody { metadata };
                 let result = actions
-                    .release_control(app_id, conversation_id, Some(&body))
+                    .release_control(app_id, conversation_id)
+                    .body(&body)
                     .await;
                 outcome(result, |error| match error {
                     ReleaseControlError::Forbidden(body) => (403, body.clone()),
@@ -428,7 +429,7 @@ async fn release_control_without_body_sends_no_body_and_no_content_type() {
 
     client
         .switchboard_actions()
-        .release_control("app", "conv", None)
+        .release_control("app", "conv")
         .await
         .unwrap();
 
@@ -466,7 +467,8 @@ async fn release_control_with_empty_body_sends_an_empty_json_object() {
 
     client
         .switchboard_actions()
-        .release_control("app", "conv", Some(&ReleaseControlBody::default()))
+        .release_control("app", "conv")
+        .body(&ReleaseControlBody::default())
         .await
         .unwrap();
 
@@ -494,7 +496,7 @@ async fn ok_with_empty_object_is_ok_for_every_operation() {
     }
     let response = client
         .switchboard_actions()
-        .release_control("app", "conv", None)
+        .release_control("app", "conv")
         .await;
     assert!(matches!(&response, Ok(())), "{response:?}");
 }
@@ -625,7 +627,7 @@ async fn not_found_is_a_typed_api_error_for_release_control() {
 
     let error = client_for(&server)
         .switchboard_actions()
-        .release_control("app", "missing", None)
+        .release_control("app", "missing")
         .await
         .unwrap_err();
 
@@ -680,7 +682,8 @@ async fn forbidden_is_a_typed_api_error_for_release_control() {
 
     let error = client_for(&server)
         .switchboard_actions()
-        .release_control("app", "conv", Some(&ReleaseControlBody::default()))
+        .release_control("app", "conv")
+        .body(&ReleaseControlBody::default())
         .await
         .unwrap_err();
 
@@ -982,7 +985,7 @@ async fn forbidden_with_non_json_body_is_a_decode_error() {
 
     let error = client_for(&server)
         .switchboard_actions()
-        .release_control("app", "conv", None)
+        .release_control("app", "conv")
         .await
         .unwrap_err();
 
@@ -1085,7 +1088,7 @@ async fn release_control_without_body_encodes_ids_too() {
 
     client
         .switchboard_actions()
-        .release_control("a/b?c", "ü #", None)
+        .release_control("a/b?c", "ü #")
         .await
         .unwrap();
 
@@ -1128,7 +1131,7 @@ async fn dot_segment_ids_are_refused_before_anything_is_sent() {
     }
     let result = client
         .switchboard_actions()
-        .release_control("..", "conv", None)
+        .release_control("..", "conv")
         .await;
     assert!(
         matches!(
@@ -1490,7 +1493,7 @@ async fn own_http_client_with_default_authorization_still_sends_exactly_one() {
     }
     basic
         .switchboard_actions()
-        .release_control("app", "conv", None)
+        .release_control("app", "conv")
         .await
         .unwrap();
 
@@ -1655,7 +1658,7 @@ async fn connection_refused_is_a_transport_error_for_every_operation() {
 
     let error = client
         .switchboard_actions()
-        .release_control("app", "conv", None)
+        .release_control("app", "conv")
         .await
         .unwrap_err();
     match &error {

@@ -92,7 +92,7 @@ async fn a_call_can_be_spawned_and_carry_its_own_options() {
         let conversation = String::from("conv-9");
         client
             .switchboard_actions()
-            .release_control(APP_ID, &conversation, None)
+            .release_control(APP_ID, &conversation)
             .with_options(RequestOptions::new().header("X-Request-Id", "r-42"))
     };
     let handle = tokio::spawn(call);

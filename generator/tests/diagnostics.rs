@@ -467,7 +467,7 @@ paths:
     );
     let code: String = generated.files.values().cloned().collect();
     assert!(
-        code.contains("pub async fn get_v2_apps_app_id_users("),
+        code.contains("pub fn get_v2_apps_app_id_users("),
         "the method is generated"
     );
     // Stable: the same document gives the same names, every time.
@@ -475,14 +475,25 @@ paths:
 }
 
 #[test]
-fn path_template_parameter_not_declared() {
-    assert_fixture_rejected(
-        "undeclared-path-parameter.yaml",
+fn path_template_parameter_not_declared_becomes_a_str_argument() {
+    let generated = run(&fixture("undeclared-path-parameter.yaml"))
+        .unwrap_or_else(|diagnostics| panic!("{diagnostics}"));
+    assert_eq!(
+        generated.diagnostics.to_string(),
         "\
-error: the path `/apps/{appId}/users/{userId}` uses `{userId}`, which is not declared as a path parameter
+warning: the path `/apps/{appId}/users/{userId}` uses `{userId}`, which is not declared as a path parameter; it becomes a `&str` argument
   --> #/paths/~1apps~1{appId}~1users~1{userId}/get (line 5, column 5)
   help: add a parameter with `name: userId` and `in: path` to the operation or its path item
-",
+"
+    );
+    let code = &generated.files["src/apis/default.rs"];
+    assert!(
+        code.contains("pub fn get_user(&self, app_id: &str, user_id: &str)"),
+        "{code}"
+    );
+    assert!(
+        code.contains("let user_id = encode_path_segment(user_id);"),
+        "{code}"
     );
 }
 
@@ -491,9 +502,6 @@ fn several_problems_are_all_reported_errors_first() {
     assert_fixture_rejected(
         "many-problems.yaml",
         "\
-error: the path `/users/{userId}` uses `{userId}`, which is not declared as a path parameter
-  --> #/paths/~1users~1{userId}/get (line 7, column 5)
-  help: add a parameter with `name: userId` and `in: path` to the operation or its path item
 error: operationId `getUser` is also used at #/paths/~1users~1{userId}/get
   --> #/paths/~1users/get/operationId (line 13, column 7)
   help: every operationId must be unique
@@ -506,6 +514,9 @@ error: `$ref: #/components/schemas/Missing` points at nothing
 warning: `required: true` inside a property schema is not valid JSON Schema
   --> #/components/schemas/User/properties/id/required (line 36, column 9)
   help: list `id` in the parent schema's `required` array instead; treated that way
+warning: the path `/users/{userId}` uses `{userId}`, which is not declared as a path parameter; it becomes a `&str` argument
+  --> #/paths/~1users~1{userId}/get (line 7, column 5)
+  help: add a parameter with `name: userId` and `in: path` to the operation or its path item
 warning: cookie parameter `session` is not supported; the operation is generated without it
   --> #/paths/~1apps/post/parameters/0 (line 20, column 9)
 ",

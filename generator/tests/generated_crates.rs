@@ -25,7 +25,7 @@ struct Case {
 
 fn cases() -> Vec<Case> {
     let fixtures = common::workspace_root().join("generator/tests/fixtures");
-    let mut cases: Vec<Case> = ["constructs", "awkward"]
+    let mut cases: Vec<Case> = ["constructs", "awkward", "undeclared-path-parameter"]
         .into_iter()
         .map(|name| Case {
             crate_name: name.to_owned(),

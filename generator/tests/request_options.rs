@@ -193,7 +193,7 @@ async fn a_post_without_a_body_sends_content_length_zero() {
 
     client_for(&server)
         .switchboard_actions()
-        .release_control("app", "conv", None)
+        .release_control("app", "conv")
         .await
         .unwrap();
 

@@ -147,7 +147,7 @@ async fn each_request_gets_a_span_with_operation_method_path_status_attempt_and_
         .unwrap();
     client
         .switchboard_actions()
-        .release_control("app", "conv", None)
+        .release_control("app", "conv")
         .await
         .unwrap();
 

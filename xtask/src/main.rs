@@ -1,24 +1,35 @@
 //! Project automation. `cargo xtask --help` lists the commands.
 
 mod bench;
+mod changes;
+mod diff_spec;
+mod fetch;
+mod update_spec;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
+use codegen::model::Api;
+use codegen::source::Record;
 use codegen::{CrateConfig, Selection};
 
 const HELP: &str = "\
 cargo xtask generate [OPTIONS]
+cargo xtask diff-spec OLD NEW [--tag NAME]... [--format text|md]
+cargo xtask update-spec --from PATH_OR_URL [--spec PATH] [--out DIR] [--crate-name NAME]
 cargo xtask bench [--runs N] [--build]
 
-Generates the client crate from an OpenAPI document.
+generate: generates the client crate from an OpenAPI document. When it
+replaces a crate generated from another document (or another --tag
+selection), it prints what changed for callers.
 
 Options:
   --spec PATH         OpenAPI 3.0 document (default: spec/sunshine-conversations.yaml)
   --out DIR           output directory (default: generated/)
   --tag NAME          only operations with this tag (repeatable; default: all)
-  --crate-name NAME   package name of the generated crate (default: sunshine-conversations)
+  --crate-name NAME   package name of the generated crate (default: sunshine-conversations
+                      for spec/, otherwise made from the document's info.title)
   --check             write nothing; fail if the output is not up to date
   --deny-warnings     fail on warnings about the document too
   -h, --help          this text
@@ -28,7 +39,17 @@ for spec/ and the published specs in ../shared; with --build, also how long the
 generated full-API crate takes to compile (dependencies prebuilt).
 
 Exit codes: 0 success, 1 errors in the document (or stale output with --check),
-2 usage or I/O errors.";
+2 usage or I/O errors.
+
+diff-spec reports what NEW changes for callers of the crate generated from
+OLD (files or http(s) URLs), each change marked breaking or compatible, and
+ends with a summary and the release to make. Exit codes: 0 all compatible,
+1 something breaks, 2 usage errors or a document that does not load.
+
+update-spec validates the document at --from (a file or an http(s) URL),
+prints the change report against --spec, then replaces --spec and regenerates
+--out with the --tag selection recorded in --out. Nothing is replaced when the
+document does not load or generate. Exit codes as for generate.";
 
 /// Generation (or the check) succeeded.
 const SUCCESS: u8 = 0;
@@ -49,7 +70,8 @@ struct Options {
     spec: PathBuf,
     out: PathBuf,
     tags: Vec<String>,
-    crate_name: String,
+    /// `None`: `sunshine-conversations` for `spec/`, else from `info.title`.
+    crate_name: Option<String>,
     check: bool,
     deny_warnings: bool,
 }
@@ -60,7 +82,7 @@ fn parse(args: &[String]) -> Result<Option<Options>, String> {
         spec: root.join("spec/sunshine-conversations.yaml"),
         out: root.join("generated"),
         tags: Vec::new(),
-        crate_name: CrateConfig::default().name,
+        crate_name: None,
         check: false,
         deny_warnings: false,
     };
@@ -80,7 +102,7 @@ fn parse(args: &[String]) -> Result<Option<Options>, String> {
             "--spec" => options.spec = PathBuf::from(value("--spec")?),
             "--out" => options.out = PathBuf::from(value("--out")?),
             "--tag" => options.tags.push(value("--tag")?),
-            "--crate-name" => options.crate_name = value("--crate-name")?,
+            "--crate-name" => options.crate_name = Some(value("--crate-name")?),
             "--check" => options.check = true,
             "--deny-warnings" => options.deny_warnings = true,
             "-h" | "--help" => return Ok(None),
@@ -92,8 +114,27 @@ fn parse(args: &[String]) -> Result<Option<Options>, String> {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.first().map(String::as_str) == Some("bench") {
-        return bench::run(&args[1..], &workspace_root());
+    match args.first().map(String::as_str) {
+        Some("bench") => return bench::run(&args[1..], &workspace_root()),
+        Some("diff-spec") => {
+            return match diff_spec::parse(&args[1..]) {
+                Ok(options) => ExitCode::from(diff_spec::run(&options)),
+                Err(message) => {
+                    eprintln!("error: {message}\n\n{HELP}");
+                    ExitCode::from(diff_spec::ERROR)
+                }
+            }
+        }
+        Some("update-spec") => {
+            return match update_spec::parse(&args[1..], &workspace_root()) {
+                Ok(options) => ExitCode::from(update_spec::run(&options)),
+                Err(message) => {
+                    eprintln!("error: {message}\n\n{HELP}");
+                    ExitCode::from(USAGE_OR_IO)
+                }
+            }
+        }
+        _ => {}
     }
     let options = match parse(&args) {
         Ok(Some(options)) => options,
@@ -122,8 +163,14 @@ fn run(options: &Options) -> u8 {
     let selection = Selection {
         tags: options.tags.clone(),
     };
+    // Unnamed, a crate from another document is named after its title.
+    let default_spec = options.spec == workspace_root().join("spec/sunshine-conversations.yaml");
     let config = CrateConfig {
-        name: options.crate_name.clone(),
+        name: options
+            .crate_name
+            .clone()
+            .unwrap_or_else(|| CrateConfig::default().name),
+        name_from_title: options.crate_name.is_none() && !default_spec,
         ..CrateConfig::default()
     };
     let generated = match codegen::generate(&spec, &selection, &config) {
@@ -143,6 +190,18 @@ fn run(options: &Options) -> u8 {
         if options.deny_warnings {
             eprintln!("error: {warnings} warning(s) and --deny-warnings given; nothing written");
             return SPEC_ERRORS;
+        }
+    }
+    // What the crate being checked or replaced says it came from.
+    let record = changes::recorded(&options.out);
+    if options.check {
+        match &record {
+            Some(record) => println!(
+                "{} was generated from {}",
+                options.out.display(),
+                record.describe()
+            ),
+            None => println!("{} records no source document", options.out.display()),
         }
     }
     let outcome = if options.check {
@@ -169,6 +228,14 @@ fn run(options: &Options) -> u8 {
                 options.out.join(path).display()
             );
         }
+        if let Some(record) = record.filter(|r| r.sha256 != generated.api.source.sha256) {
+            eprintln!(
+                "the document changed since: {} has sha256 {}, not {}",
+                options.spec.display(),
+                generated.api.source.sha256,
+                record.sha256
+            );
+        }
         eprintln!(
             "error: {} is out of date; run `cargo xtask generate` to update it",
             options.out.display()
@@ -188,12 +255,35 @@ fn run(options: &Options) -> u8 {
         if options.check { 0 } else { outcome.stray.len() },
         started.elapsed().as_millis()
     );
+    if !options.check {
+        if let Some(text) = replacement_report(&options.spec, &spec, record, &generated.api) {
+            print!("{text}");
+        }
+    }
     SUCCESS
+}
+
+/// After replacing a crate made from another document or selection: what
+/// changed for callers, in short, or a note saying why that is unknown.
+fn replacement_report(
+    spec: &Path,
+    bytes: &[u8],
+    record: Option<Record>,
+    api: &Api,
+) -> Option<String> {
+    let record = record?;
+    if record.sha256 == api.source.sha256 && record.tags == api.source.tags {
+        return None;
+    }
+    Some(match changes::since_record(spec, bytes, &record, api) {
+        Ok(report) => report.to_short(),
+        Err(note) => format!("note: {note}\n"),
+    })
 }
 
 /// Prefixes each `-->` location with the document's file name.
 fn with_file(report: &str, spec: &Path) -> String {
-    report.replace("  --> #", &format!("  --> {}#", spec.display()))
+    changes::with_file(report, &spec.display().to_string())
 }
 
 #[cfg(test)]
@@ -224,7 +314,7 @@ mod tests {
             spec: spec.to_owned(),
             out: out.to_owned(),
             tags: Vec::new(),
-            crate_name: "exit-codes".to_owned(),
+            crate_name: Some("exit-codes".to_owned()),
             check: false,
             deny_warnings: false,
         }
@@ -285,6 +375,38 @@ mod tests {
     }
 
     #[test]
+    fn an_unnamed_crate_from_another_document_is_named_after_its_title() {
+        let dir = workspace_root().join("target/xtask-tests/crate-name");
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("scratch");
+        let spec = dir.join("petstore.yaml");
+        std::fs::write(
+            &spec,
+            "openapi: 3.0.3\ninfo: {title: Swagger Petstore, version: '1'}\npaths: {}\n",
+        )
+        .expect("spec");
+        let unnamed = Options {
+            crate_name: None,
+            ..options(&spec, &dir.join("out"))
+        };
+        assert_eq!(run(&unnamed), SUCCESS);
+        let manifest = std::fs::read_to_string(dir.join("out/Cargo.toml")).expect("written");
+        assert!(
+            manifest.contains("name = \"swagger-petstore\""),
+            "{manifest}"
+        );
+        assert!(
+            manifest.contains("name = \"swagger_petstore\""),
+            "{manifest}"
+        );
+
+        let named = options(&spec, &dir.join("named"));
+        assert_eq!(run(&named), SUCCESS);
+        let manifest = std::fs::read_to_string(dir.join("named/Cargo.toml")).expect("written");
+        assert!(manifest.contains("name = \"exit-codes\""), "{manifest}");
+    }
+
+    #[test]
     fn options_parse() {
         let args: Vec<String> = [
             "generate", "--tag", "A", "--tag", "B C", "--check", "--out", "x",
@@ -299,3 +421,6 @@ mod tests {
         assert!(parse(&["generate".to_owned(), "--spec".to_owned()]).is_err());
     }
 }
+
+#[cfg(test)]
+mod tests_changes;

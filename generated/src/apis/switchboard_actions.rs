@@ -19,6 +19,83 @@ impl Client {
 }
 
 impl SwitchboardActions<'_> {
+    /// Accept control of a conversation
+    ///
+    /// Hands the conversation over to the switchboard integration that is currently pending. With an integration-scoped credential the call is refused (403) unless the calling integration is the pending one.
+    ///
+    /// `POST /v2/apps/{appId}/conversations/{conversationId}/acceptControl`
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](crate::Error::Api) with a [`AcceptControlError`] for a documented error status (`403`, `404`); the other [`Error`](crate::Error) variants for anything else.
+    pub fn accept_control(
+        &self,
+        app_id: &str,
+        conversation_id: &str,
+        body: &types::AcceptControlBody,
+    ) -> Call<(), AcceptControlError> {
+        let app_id = encode_path_segment(app_id);
+        let conversation_id = encode_path_segment(conversation_id);
+        let path = format!(
+            "/v2/apps/{app_id}/conversations/{conversation_id}/acceptControl"
+        );
+        let request = Request::new(
+                "AcceptControl",
+                reqwest::Method::POST,
+                "/v2/apps/{appId}/conversations/{conversationId}/acceptControl",
+                path,
+            )
+            .json(body);
+        Call::new(
+            self.client,
+            request,
+            |response| match response.status().as_u16() {
+                200 => response.empty(),
+                403 => Err(response.error_from_body(AcceptControlError::Forbidden)),
+                404 => Err(response.error_from_body(AcceptControlError::NotFound)),
+                _ => Err(response.unexpected()),
+            },
+        )
+    }
+
+    /// Offer control of a conversation
+    ///
+    /// Puts the chosen switchboard integration in the pending state and notifies it by webhook that it may take over the conversation. Any earlier, still unanswered offer is cancelled.
+    ///
+    /// `POST /v2/apps/{appId}/conversations/{conversationId}/offerControl`
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](crate::Error::Api) with a [`OfferControlError`] for a documented error status (`404`); the other [`Error`](crate::Error) variants for anything else.
+    pub fn offer_control(
+        &self,
+        app_id: &str,
+        conversation_id: &str,
+        body: &types::OfferControlBody,
+    ) -> Call<(), OfferControlError> {
+        let app_id = encode_path_segment(app_id);
+        let conversation_id = encode_path_segment(conversation_id);
+        let path = format!(
+            "/v2/apps/{app_id}/conversations/{conversation_id}/offerControl"
+        );
+        let request = Request::new(
+                "OfferControl",
+                reqwest::Method::POST,
+                "/v2/apps/{appId}/conversations/{conversationId}/offerControl",
+                path,
+            )
+            .json(body);
+        Call::new(
+            self.client,
+            request,
+            |response| match response.status().as_u16() {
+                200 => response.empty(),
+                404 => Err(response.error_from_body(OfferControlError::NotFound)),
+                _ => Err(response.unexpected()),
+            },
+        )
+    }
+
     /// Pass control of a conversation
     ///
     /// Makes the chosen switchboard integration the active one for the conversation; every other switchboard integration is moved to standby.
@@ -66,26 +143,24 @@ impl SwitchboardActions<'_> {
     /// # Errors
     ///
     /// [`Error::Api`](crate::Error::Api) with a [`ReleaseControlError`] for a documented error status (`403`, `404`); the other [`Error`](crate::Error) variants for anything else.
+    ///
+    /// On the returned call, the body is optional: send one with `.body(..)`.
     pub fn release_control(
         &self,
         app_id: &str,
         conversation_id: &str,
-        body: Option<&types::ReleaseControlBody>,
     ) -> Call<(), ReleaseControlError> {
         let app_id = encode_path_segment(app_id);
         let conversation_id = encode_path_segment(conversation_id);
         let path = format!(
             "/v2/apps/{app_id}/conversations/{conversation_id}/releaseControl"
         );
-        let mut request = Request::new(
+        let request = Request::new(
             "ReleaseControl",
             reqwest::Method::POST,
             "/v2/apps/{appId}/conversations/{conversationId}/releaseControl",
             path,
         );
-        if let Some(body) = body {
-            request = request.json(body);
-        }
         Call::new(
             self.client,
             request,
@@ -97,85 +172,63 @@ impl SwitchboardActions<'_> {
             },
         )
     }
+}
 
-    /// Offer control of a conversation
-    ///
-    /// Puts the chosen switchboard integration in the pending state and notifies it by webhook that it may take over the conversation. Any earlier, still unanswered offer is cancelled.
-    ///
-    /// `POST /v2/apps/{appId}/conversations/{conversationId}/offerControl`
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) with a [`OfferControlError`] for a documented error status (`404`); the other [`Error`](crate::Error) variants for anything else.
-    pub fn offer_control(
-        &self,
-        app_id: &str,
-        conversation_id: &str,
-        body: &types::OfferControlBody,
-    ) -> Call<(), OfferControlError> {
-        let app_id = encode_path_segment(app_id);
-        let conversation_id = encode_path_segment(conversation_id);
-        let path = format!(
-            "/v2/apps/{app_id}/conversations/{conversation_id}/offerControl"
-        );
-        let request = Request::new(
-                "OfferControl",
-                reqwest::Method::POST,
-                "/v2/apps/{appId}/conversations/{conversationId}/offerControl",
-                path,
-            )
-            .json(body);
-        Call::new(
-            self.client,
-            request,
-            |response| match response.status().as_u16() {
-                200 => response.empty(),
-                404 => Err(response.error_from_body(OfferControlError::NotFound)),
-                _ => Err(response.unexpected()),
-            },
-        )
-    }
+/// The documented error responses of [`SwitchboardActions::accept_control`], carried by [`Error::Api`](crate::Error::Api).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AcceptControlError {
+    /// `403` The calling integration is not allowed to accept control.
+    Forbidden(types::ErrorResponse),
+    /// `404` The app or conversation does not exist.
+    NotFound(types::ErrorResponse),
+}
 
-    /// Accept control of a conversation
-    ///
-    /// Hands the conversation over to the switchboard integration that is currently pending. With an integration-scoped credential the call is refused (403) unless the calling integration is the pending one.
-    ///
-    /// `POST /v2/apps/{appId}/conversations/{conversationId}/acceptControl`
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) with a [`AcceptControlError`] for a documented error status (`403`, `404`); the other [`Error`](crate::Error) variants for anything else.
-    pub fn accept_control(
-        &self,
-        app_id: &str,
-        conversation_id: &str,
-        body: &types::AcceptControlBody,
-    ) -> Call<(), AcceptControlError> {
-        let app_id = encode_path_segment(app_id);
-        let conversation_id = encode_path_segment(conversation_id);
-        let path = format!(
-            "/v2/apps/{app_id}/conversations/{conversation_id}/acceptControl"
-        );
-        let request = Request::new(
-                "AcceptControl",
-                reqwest::Method::POST,
-                "/v2/apps/{appId}/conversations/{conversationId}/acceptControl",
-                path,
-            )
-            .json(body);
-        Call::new(
-            self.client,
-            request,
-            |response| match response.status().as_u16() {
-                200 => response.empty(),
-                403 => Err(response.error_from_body(AcceptControlError::Forbidden)),
-                404 => Err(response.error_from_body(AcceptControlError::NotFound)),
-                _ => Err(response.unexpected()),
-            },
-        )
+impl std::fmt::Display for AcceptControlError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Forbidden(body) => {
+                crate::support::describe_error(
+                    f,
+                    "403 The calling integration is not allowed to accept control.",
+                    body,
+                )
+            }
+            Self::NotFound(body) => {
+                crate::support::describe_error(
+                    f,
+                    "404 The app or conversation does not exist.",
+                    body,
+                )
+            }
+        }
     }
 }
 
+impl std::error::Error for AcceptControlError {}
+/// The documented error responses of [`SwitchboardActions::offer_control`], carried by [`Error::Api`](crate::Error::Api).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum OfferControlError {
+    /// `404` The app or conversation does not exist.
+    NotFound(types::ErrorResponse),
+}
+
+impl std::fmt::Display for OfferControlError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NotFound(body) => {
+                crate::support::describe_error(
+                    f,
+                    "404 The app or conversation does not exist.",
+                    body,
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for OfferControlError {}
 /// The documented error responses of [`SwitchboardActions::pass_control`], carried by [`Error::Api`](crate::Error::Api).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -231,58 +284,9 @@ impl std::fmt::Display for ReleaseControlError {
 }
 
 impl std::error::Error for ReleaseControlError {}
-/// The documented error responses of [`SwitchboardActions::offer_control`], carried by [`Error::Api`](crate::Error::Api).
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum OfferControlError {
-    /// `404` The app or conversation does not exist.
-    NotFound(types::ErrorResponse),
-}
-
-impl std::fmt::Display for OfferControlError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::NotFound(body) => {
-                crate::support::describe_error(
-                    f,
-                    "404 The app or conversation does not exist.",
-                    body,
-                )
-            }
-        }
+impl Call<(), ReleaseControlError> {
+    /// Sends `body` with [`SwitchboardActions::release_control`] (the body is optional: without this call, none is sent).
+    pub fn body(self, body: &types::ReleaseControlBody) -> Self {
+        self.map_request(|request| request.json(body))
     }
 }
-
-impl std::error::Error for OfferControlError {}
-/// The documented error responses of [`SwitchboardActions::accept_control`], carried by [`Error::Api`](crate::Error::Api).
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum AcceptControlError {
-    /// `403` The calling integration is not allowed to accept control.
-    Forbidden(types::ErrorResponse),
-    /// `404` The app or conversation does not exist.
-    NotFound(types::ErrorResponse),
-}
-
-impl std::fmt::Display for AcceptControlError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Forbidden(body) => {
-                crate::support::describe_error(
-                    f,
-                    "403 The calling integration is not allowed to accept control.",
-                    body,
-                )
-            }
-            Self::NotFound(body) => {
-                crate::support::describe_error(
-                    f,
-                    "404 The app or conversation does not exist.",
-                    body,
-                )
-            }
-        }
-    }
-}
-
-impl std::error::Error for AcceptControlError {}

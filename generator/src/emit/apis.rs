@@ -5,10 +5,10 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::common::{doc_attrs, doc_or, ident, inner_doc_attrs, present_value, rust_type, Context};
-use super::construct::{constructors, default_note, member_fill, Member};
+use super::construct::{constructors, default_note, param_fill, Member};
 use crate::model::{
-    Api, BodyKind, Operation, OperationGroup, ParamLocation, Parameter, PathPart, Presence,
-    QueryStyle, Response, Status, TypeKind, TypeRef,
+    Api, BodyKind, Operation, OperationGroup, ParamLocation, Parameter, PathPart, QueryStyle,
+    Response, Status, TypeKind, TypeRef,
 };
 
 pub fn emit_mod(api: &Api) -> TokenStream {
@@ -43,11 +43,7 @@ pub fn emit_group(api: &Api, group: &OperationGroup) -> TokenStream {
             .as_deref()
             .unwrap_or(&format!("Operations tagged `{tag}`.")),
     );
-    let methods = group.operations.iter().map(|op| {
-        let paginator = super::pagination::emit_paginator_method(api, op);
-        let method = emit_operation(api, op);
-        quote!(#method #paginator)
-    });
+    let methods = group.operations.iter().map(|op| emit_operation(api, op));
     let pages = group.operations.iter().any(|op| op.pagination.is_some());
     let pagination_import = pages.then(|| {
         quote!(
@@ -176,45 +172,47 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
     } else {
         doc.push_str("\n\n# Errors\n\nAn [`Error`](crate::Error) when the request fails or the response is not a documented success.");
     }
+    let mut optional = Vec::new();
+    if !op.other_params.is_empty() && params_all_optional(op) {
+        optional.push(format!(
+            "its query and header parameters are optional: set them with `.params(&{})`",
+            op.params_type()
+        ));
+    }
+    if op.body.as_ref().is_some_and(|body| !body.required) {
+        optional.push("the body is optional: send one with `.body(..)`".to_owned());
+    }
+    if op.pagination.is_some() {
+        optional.push("`.paginate()` walks every page".to_owned());
+    }
+    if !optional.is_empty() {
+        doc.push_str(&format!(
+            "\n\nOn the returned call, {}.",
+            optional.join("; ")
+        ));
+    }
     let doc = doc_attrs(&doc);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
 
-    let params_optional = params_all_optional(op);
     let args = operation_args(api, op);
 
     let path = path_expression(op);
     let method = ident(op.method.as_str());
-    let mutable = (!op.other_params.is_empty() || op.body.as_ref().is_some_and(|b| !b.required))
-        .then(|| quote!(mut));
-    let params = op.other_params.iter().map(|p| emit_param(api, p));
-    let params = if params_optional && !op.other_params.is_empty() {
-        quote!(if let Some(params) = params { #(#params)* })
-    } else {
+    // Required parameters and a required body are part of building the
+    // request; optional ones are added by methods of the returned call.
+    let required_params = !params_all_optional(op);
+    let params = required_params.then(|| {
+        let params = op.other_params.iter().map(|p| emit_param(api, p));
         quote!(#(#params)*)
-    };
-    // A required body is part of building the request; an optional one is added when given.
+    });
+    let mutable = params.is_some().then(|| quote!(mut));
     let operation_id = &op.id;
     let template = &op.path;
     let mut request =
         quote!(Request::new(#operation_id, reqwest::Method::#method, #template, path));
-    let mut optional_body = None;
-    if let Some(body) = &op.body {
-        let attach = match &body.kind {
-            BodyKind::Json(_) => quote!(.json(body)),
-            BodyKind::Multipart(ty) => {
-                let form = multipart_form(api, ty);
-                quote!(.multipart(#form))
-            }
-        };
-        if body.required {
-            request = quote!(#request #attach);
-        } else {
-            optional_body = Some(quote! {
-                if let Some(body) = body {
-                    request = request #attach;
-                }
-            });
-        }
+    if let Some(body) = op.body.as_ref().filter(|body| body.required) {
+        let attach = attach_body(api, &body.kind);
+        request = quote!(#request #attach);
     }
     let arms = response_arms(op);
     quote! {
@@ -224,7 +222,6 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
             #path
             let #mutable request = #request;
             #params
-            #optional_body
             Call::new(self.client, request, |response| match response.status().as_u16() {
                 #(#arms)*
             })
@@ -232,10 +229,23 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
     }
 }
 
-/// The operation method's parameters after `&self`: path parameters, then
-/// the query/header parameter struct, then the body. Paginator methods take
-/// the same.
-pub(super) fn operation_args(api: &Api, op: &Operation) -> Vec<TokenStream> {
+/// `.json(body)` or `.multipart(form)`, for a request being built.
+fn attach_body(api: &Api, kind: &BodyKind) -> TokenStream {
+    match kind {
+        BodyKind::Json(_) => quote!(.json(body)),
+        BodyKind::Multipart(ty) => {
+            let form = multipart_form(api, ty);
+            quote!(.multipart(#form))
+        }
+    }
+}
+
+/// The operation method's parameters after `&self`: path parameters, the
+/// query/header parameter struct when some parameter is required, and a
+/// required body. Optional parameters and bodies are set on the returned
+/// [`Call`] instead (see [`emit_call_methods`]), so that a new version of
+/// the document adding one does not change the method.
+fn operation_args(api: &Api, op: &Operation) -> Vec<TokenStream> {
     let mut args = Vec::new();
     for param in &op.path_params {
         let name = ident(&param.rust_name);
@@ -248,52 +258,77 @@ pub(super) fn operation_args(api: &Api, op: &Operation) -> Vec<TokenStream> {
         };
         args.push(quote!(#name: #ty));
     }
-    let params_optional = params_all_optional(op);
-    if !op.other_params.is_empty() {
+    if !params_all_optional(op) {
         let params = ident(&op.params_type());
-        args.push(if params_optional {
-            quote!(params: Option<&#params>)
-        } else {
-            quote!(params: &#params)
-        });
+        args.push(quote!(params: &#params));
     }
-    if let Some(body) = &op.body {
+    if let Some(body) = op.body.as_ref().filter(|body| body.required) {
         let ty = match &body.kind {
             BodyKind::Json(ty) | BodyKind::Multipart(ty) => rust_type(api, ty, Context::Outside),
         };
-        args.push(if body.required {
-            quote!(body: &#ty)
-        } else {
-            quote!(body: Option<&#ty>)
-        });
+        args.push(quote!(body: &#ty));
     }
-
     args
 }
 
-/// The names of [`operation_args`], to pass them on.
-pub(super) fn operation_arg_names(op: &Operation) -> Vec<TokenStream> {
-    let mut names: Vec<TokenStream> = op
-        .path_params
-        .iter()
-        .map(|param| {
-            let name = ident(&param.rust_name);
-            quote!(#name)
-        })
-        .collect();
-    if !op.other_params.is_empty() {
-        names.push(quote!(params));
-    }
-    if op.body.is_some() {
-        names.push(quote!(body));
-    }
-    names
-}
-
-/// Whether every query and header parameter may be left out, so that the
-/// operation takes `Option<&Params>` and `None` sends none of them.
+/// Whether every query and header parameter may be left out (true when
+/// there are none): then they are set with the call's `.params(..)`.
 fn params_all_optional(op: &Operation) -> bool {
     op.other_params.iter().all(|p| !p.required)
+}
+
+/// Methods of the operation's [`Call`] type for what the operation method
+/// does not take: `.params(..)` when every parameter is optional, `.body(..)`
+/// for an optional body, `.paginate()` for a paginated list.
+fn emit_call_methods(api: &Api, group: &OperationGroup, op: &Operation) -> Option<TokenStream> {
+    let method = format!(
+        "{}::{}",
+        group.struct_name,
+        op.fn_name.trim_start_matches("r#")
+    );
+    let mut methods = Vec::new();
+    if !op.other_params.is_empty() && params_all_optional(op) {
+        let params_type = ident(&op.params_type());
+        let params = op.other_params.iter().map(|p| emit_param(api, p));
+        let doc = doc_attrs(&format!(
+            "Sends the query and header parameters of [`{method}`] set in `params` (all optional: without this call, none are sent)."
+        ));
+        methods.push(quote! {
+            #doc
+            pub fn params(self, params: &#params_type) -> Self {
+                self.map_request(|mut request| {
+                    #(#params)*
+                    request
+                })
+            }
+        });
+    }
+    if let Some(body) = op.body.as_ref().filter(|body| !body.required) {
+        let ty = match &body.kind {
+            BodyKind::Json(ty) | BodyKind::Multipart(ty) => rust_type(api, ty, Context::Outside),
+        };
+        let attach = attach_body(api, &body.kind);
+        let doc = doc_attrs(&format!(
+            "Sends `body` with [`{method}`] (the body is optional: without this call, none is sent)."
+        ));
+        methods.push(quote! {
+            #doc
+            pub fn body(self, body: &#ty) -> Self {
+                self.map_request(|request| request #attach)
+            }
+        });
+    }
+    methods.extend(super::pagination::emit_paginate(api, op, &method));
+    if methods.is_empty() {
+        return None;
+    }
+    let success = success_type(api, op);
+    let error = ident(&op.error_type());
+    Some(quote! {
+        impl Call<#success, #error> {
+            #(#methods)*
+        }
+    })
 }
 
 /// Statements encoding the path parameters, then the path built from them.
@@ -511,7 +546,8 @@ fn emit_operation_types(api: &Api, group: &OperationGroup, op: &Operation) -> To
     let params = (!op.other_params.is_empty()).then(|| emit_params_struct(api, op, &method));
     let response = (op.successes.len() > 1).then(|| emit_response_enum(api, op, &method));
     let error = emit_error_enum(api, op, &method);
-    quote!(#params #response #error)
+    let call_methods = emit_call_methods(api, group, op);
+    quote!(#params #response #error #call_methods)
 }
 
 fn emit_params_struct(api: &Api, op: &Operation, method: &str) -> TokenStream {
@@ -520,26 +556,11 @@ fn emit_params_struct(api: &Api, op: &Operation, method: &str) -> TokenStream {
     let members: Vec<Member> = op
         .other_params
         .iter()
-        .map(|p| {
-            let presence = if p.required {
-                Presence::Required
-            } else {
-                Presence::Optional
-            };
-            Member {
-                field: ident(&p.rust_name),
-                ty: rust_type(api, &p.ty, Context::Outside),
-                boxed: false,
-                fill: member_fill(
-                    api,
-                    &p.ty,
-                    presence,
-                    p.default.as_ref(),
-                    true,
-                    Context::Outside,
-                    &mut Vec::new(),
-                ),
-            }
+        .map(|p| Member {
+            field: ident(&p.rust_name),
+            ty: rust_type(api, &p.ty, Context::Outside),
+            boxed: false,
+            fill: param_fill(api, p),
         })
         .collect();
     // Parameters are always sent: no empty string stands in for a value.

@@ -18,7 +18,7 @@ use quote::{quote, ToTokens};
 use serde_json::Value;
 
 use super::common::{ident, rust_type, Context};
-use crate::model::{Api, Field, Presence, TypeKind, TypeRef};
+use crate::model::{Api, Field, Parameter, Presence, TypeKind, TypeRef};
 
 /// What an unset member holds.
 #[derive(Clone)]
@@ -114,6 +114,30 @@ pub fn field_fill(
         context,
         seen,
     )
+}
+
+/// What an unset query or header parameter holds: parameters are always
+/// sent, so a required one without a document default must be given.
+pub fn param_fill(api: &Api, param: &Parameter) -> Option<Fill> {
+    let presence = if param.required {
+        Presence::Required
+    } else {
+        Presence::Optional
+    };
+    member_fill(
+        api,
+        &param.ty,
+        presence,
+        param.default.as_ref(),
+        true,
+        Context::Outside,
+        &mut Vec::new(),
+    )
+}
+
+/// Whether an `{Op}Params` struct with these parameters has `Default`.
+pub fn params_have_default(api: &Api, params: &[Parameter]) -> bool {
+    params.iter().all(|p| param_fill(api, p).is_some())
 }
 
 /// What an unset member of type `ty` holds; `None` when it must be given.

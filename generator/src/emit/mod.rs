@@ -3,8 +3,8 @@
 //! Each output file has one owner module here. Emitters read the model only.
 
 mod apis;
-mod common;
-mod construct;
+pub(crate) mod common;
+pub(crate) mod construct;
 mod examples;
 mod manifest;
 mod pagination;
@@ -18,6 +18,7 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 
 use crate::model::Api;
+use crate::source::Record;
 
 /// Serde helpers the generated types use.
 const SUPPORT: &str = include_str!("../../templates/support.rs");
@@ -33,6 +34,9 @@ const WEBHOOK: &str = include_str!("../../templates/webhook.rs");
 pub struct CrateConfig {
     /// Package name, such as `sunshine-conversations`.
     pub name: String,
+    /// Whether to name the package after the document's `info.title`
+    /// instead (falling back to `name` when the title makes no name).
+    pub name_from_title: bool,
     /// Package version.
     pub version: String,
 }
@@ -41,7 +45,23 @@ impl Default for CrateConfig {
     fn default() -> Self {
         Self {
             name: "sunshine-conversations".to_owned(),
+            name_from_title: false,
             version: "0.1.0".to_owned(),
+        }
+    }
+}
+
+impl CrateConfig {
+    /// The settings with the package name decided for `api`.
+    pub fn for_api(&self, api: &Api) -> CrateConfig {
+        let name = match self.name_from_title {
+            true => crate::names::crate_name(&api.title).unwrap_or_else(|| self.name.clone()),
+            false => self.name.clone(),
+        };
+        CrateConfig {
+            name,
+            name_from_title: false,
+            ..self.clone()
         }
     }
 }
@@ -70,7 +90,8 @@ pub fn emit(api: &Api, config: &CrateConfig) -> BTreeMap<String, FileContent> {
     let mut files = BTreeMap::new();
     files.insert(
         "Cargo.toml".to_owned(),
-        FileContent::Text(manifest::emit(api, config)),
+        // The source record is its own table after the manifest proper.
+        FileContent::Text(manifest::emit(api, config) + &Record::of(api).manifest_section()),
     );
     files.insert(
         "src/lib.rs".to_owned(),

@@ -1,16 +1,16 @@
-//! The `…_paginated` method of each list operation that pages with cursors.
+//! `.paginate()` on the call of each list operation that pages with cursors.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::apis::{operation_arg_names, operation_args, success_type};
+use super::apis::success_type;
 use super::common::{doc_attrs, ident, rust_type, Context};
 use crate::model::{Api, Operation, PageDirection};
 
-/// The paginator method of `op`, or nothing when it does not page.
-pub(super) fn emit_paginator_method(api: &Api, op: &Operation) -> Option<TokenStream> {
+/// `.paginate()` on the call of `op` (documented as a method of `method`),
+/// or nothing when it does not page.
+pub(super) fn emit_paginate(api: &Api, op: &Operation, method: &str) -> Option<TokenStream> {
     let pagination = op.pagination.as_ref()?;
-    let operation = op.fn_name.trim_start_matches("r#");
     let order = match pagination.direction {
         PageDirection::Forward => "oldest first, following `after` cursors",
         PageDirection::Backward => {
@@ -18,13 +18,9 @@ pub(super) fn emit_paginator_method(api: &Api, op: &Operation) -> Option<TokenSt
         }
     };
     let doc = doc_attrs(&format!(
-        "Every page of [`{operation}`](Self::{operation}), {order}: `.items()` streams the items one by one, `.pages()` the whole pages.\n\n\
+        "Every page of [`{method}`], {order}: `.items()` streams the items one by one, `.pages()` the whole pages.\n\n\
          The stream ends after the page whose `hasMore` is false, or with an error: the operation's own, or [`Error::RepeatedCursor`](crate::Error::RepeatedCursor) if the API hands out a cursor twice."
     ));
-    let fn_name = ident(&pagination.fn_name);
-    let call = ident(&op.fn_name);
-    let args = operation_args(api, op);
-    let names = operation_arg_names(op);
     let page = success_type(api, op);
     let item = rust_type(api, &pagination.item, Context::Outside);
     let error = ident(&op.error_type());
@@ -34,9 +30,9 @@ pub(super) fn emit_paginator_method(api: &Api, op: &Operation) -> Option<TokenSt
     let cursor = &pagination.cursor_pointer;
     Some(quote! {
         #doc
-        pub fn #fn_name(&self, #(#args),*) -> Paginator<#page, #item, #error> {
+        pub fn paginate(self) -> Paginator<#page, #item, #error> {
             Paginator::new(
-                self.#call(#(#names),*),
+                self,
                 &PageLayout {
                     cursor_param: #cursor_param,
                     items: #items,

@@ -81,13 +81,15 @@ fn usage_example(api: &Api, config: &CrateConfig) -> String {
         "use {crate_name}::{{Client, Error}};\n\n# async fn run() -> Result<(), Box<dyn std::error::Error>> {{\n\
          let client = Client::builder()\n    .basic_auth(\"app_key_id\", \"app_key_secret\")\n    .build()?;\n"
     );
-    if let Some((group, op)) = api
+    // The simple call that shows the most: a body with required fields
+    // before one without; the first such in operation order.
+    if let Some((group, op, (setup, args))) = api
         .groups
         .iter()
         .flat_map(|g| g.operations.iter().map(move |op| (g, op)))
-        .find(|(_, op)| simple_call(api, op, &crate_name).is_some())
+        .filter_map(|(g, op)| simple_call(api, op, &crate_name).map(|call| (g, op, call)))
+        .min_by_key(|(_, _, (setup, _))| std::cmp::Reverse(setup.lines().count()))
     {
-        let (setup, args) = simple_call(api, op, &crate_name).unwrap_or_default();
         code.push_str(&setup);
         code.push_str(&format!(
             "match client.{}().{}({}).await {{\n    Ok(response) => println!(\"ok: {{response:?}}\"),\n    Err(Error::Api {{ error, .. }}) => eprintln!(\"the API said no: {{error}}\"),\n    Err(other) => return Err(other.into()),\n}}\n",
@@ -234,6 +236,7 @@ pub fn emit_servers(api: &Api) -> TokenStream {
             /// Where the API is served. The document names no server, so give a base URL
             /// with [`ClientBuilder::base_url`](crate::ClientBuilder::base_url).
             #[derive(Debug, Clone, PartialEq, Eq, Default)]
+            #[non_exhaustive]
             pub enum Server {
                 /// No server known; a base URL must be set on the builder.
                 #[default]
@@ -255,6 +258,8 @@ pub fn emit_servers(api: &Api) -> TokenStream {
         /// [`ClientBuilder::server`](crate::ClientBuilder::server), or give any base URL with
         /// [`ClientBuilder::base_url`](crate::ClientBuilder::base_url).
         #[derive(Debug, Clone, PartialEq, Eq, #derive_default)]
+        // A new version of the document may add servers.
+        #[non_exhaustive]
         pub enum Server {
             #(#variants)*
         }

@@ -17,10 +17,15 @@ pub fn emit(api: &Api) -> TokenStream {
         TypeKind::StringEnum(e) => emit_enum(def, e),
         TypeKind::Union(u) => emit_union(api, def, u),
     });
+    let serde_import = (!api.types.is_empty()).then(|| {
+        quote!(
+            use serde::{Deserialize, Serialize};
+        )
+    });
     quote! {
         //! Request, response and event types of the API.
 
-        use serde::{Deserialize, Serialize};
+        #serde_import
 
         #(#items)*
     }
@@ -195,6 +200,7 @@ fn emit_enum(def: &TypeDef, e: &EnumDef) -> TokenStream {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(from = "String", into = "String")]
+        // A new version of the document may add values: matches need a `_` arm.
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*
@@ -285,6 +291,7 @@ fn emit_union(api: &Api, def: &TypeDef, u: &UnionDef) -> TokenStream {
         // cost every user an allocation and a clumsier API.
         #[allow(clippy::large_enum_variant)]
         #[derive(Debug, Clone, PartialEq)]
+        // A new version of the document may add variants: matches need a `_` arm.
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*

@@ -36,6 +36,8 @@ pub struct Document {
     /// The raw document, used to resolve `$ref`s to `components/examples` and
     /// other places openapiv3 does not model as references.
     pub raw: Value,
+    /// SHA-256 of the document's bytes, lower-case hex.
+    pub sha256: String,
 }
 
 /// Loading stopped; the reasons are in the diagnostics.
@@ -123,6 +125,7 @@ pub fn load(bytes: &[u8], diagnostics: &mut Diagnostics) -> Result<Document, Fai
         openapi,
         webhooks,
         raw,
+        sha256: crate::source::sha256_hex(bytes),
     })
 }
 

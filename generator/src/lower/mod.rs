@@ -28,7 +28,7 @@ use crate::diagnostics::{child, Diagnostic, Diagnostics};
 use crate::load::Document;
 use crate::model::{
     Api, AuthScheme, BodyKind, Example, Method, Operation, OperationGroup, ParamLocation,
-    Parameter, PathPart, QueryStyle, RequestBody, Response, Server, ServerVariable, Status,
+    Parameter, PathPart, QueryStyle, RequestBody, Response, Server, ServerVariable, Source, Status,
     TypeRef, Webhook,
 };
 use crate::names::{self, Scope};
@@ -163,6 +163,16 @@ pub fn lower(document: &Document, selection: &Selection, diagnostics: &mut Diagn
         types,
         webhooks,
         examples,
+        source: Source {
+            sha256: document.sha256.clone(),
+            tags: selection
+                .tags
+                .iter()
+                .cloned()
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect(),
+        },
     }
 }
 
@@ -345,11 +355,27 @@ impl<'a> Lowerer<'a> {
             match part {
                 TemplatePart::Literal(text) => parts.push(PathPart::Literal(text)),
                 TemplatePart::Param(name) => {
-                    let Some(position) = path_params.iter().position(|(p, _)| p.name == name)
-                    else {
+                    // A name used twice in the template is one argument.
+                    if let Some(index) = ordered.iter().position(|p: &Parameter| p.name == name) {
+                        parts.push(PathPart::Param(index));
                         continue;
+                    }
+                    let mut parameter = match path_params.iter().position(|(p, _)| p.name == name) {
+                        Some(position) => path_params.remove(position).0,
+                        // Undeclared (warned about above): a plain string.
+                        None => Parameter {
+                            doc: Some(format!(
+                                "The `{name}` segment of the path (the document does not describe it)."
+                            )),
+                            name,
+                            rust_name: String::new(),
+                            location: ParamLocation::Path,
+                            style: QueryStyle::Form,
+                            required: true,
+                            ty: TypeRef::String,
+                            default: None,
+                        },
                     };
-                    let (mut parameter, _) = path_params.remove(position);
                     parameter.rust_name = scope.claim(&names::field_name(&parameter.name));
                     parts.push(PathPart::Param(ordered.len()));
                     ordered.push(parameter);
@@ -423,7 +449,6 @@ impl<'a> Lowerer<'a> {
     ) -> Option<Vec<TemplatePart>> {
         let mut parts = Vec::new();
         let mut rest = path;
-        let mut ok = true;
         while let Some(open) = rest.find('{') {
             let Some(close) = rest[open..].find('}').map(|c| open + c) else {
                 self.diagnostics.push(Diagnostic::error(
@@ -441,10 +466,9 @@ impl<'a> Lowerer<'a> {
                 .any(|(d, l, _, _)| d.name == name && *l == ParamLocation::Path)
             {
                 self.diagnostics.push(
-                    Diagnostic::error(pointer, format!("the path `{path}` uses `{{{name}}}`, which is not declared as a path parameter"))
+                    Diagnostic::warning(pointer, format!("the path `{path}` uses `{{{name}}}`, which is not declared as a path parameter; it becomes a `&str` argument"))
                         .with_help(format!("add a parameter with `name: {name}` and `in: path` to the operation or its path item")),
                 );
-                ok = false;
             }
             parts.push(TemplatePart::Param(name.to_owned()));
             rest = &rest[close + 1..];
@@ -452,7 +476,7 @@ impl<'a> Lowerer<'a> {
         if !rest.is_empty() {
             parts.push(TemplatePart::Literal(rest.to_owned()));
         }
-        ok.then_some(parts)
+        Some(parts)
     }
 
     /// `Ok(None)` never happens for a present body; `None` means the operation is skipped.
@@ -810,6 +834,9 @@ fn group_operations(
             for operation in &mut operations {
                 operation.fn_name = fn_scope.claim(&operation.fn_name);
             }
+            // By name, not document order: an upstream document that reorders its
+            // paths then moves nothing in the generated code.
+            operations.sort_by(|a, b| a.fn_name.cmp(&b.fn_name));
             OperationGroup {
                 // Also a file name, so a keyword gets a trailing `_` instead of `r#`.
                 module: scope.claim(&names::accessor_name(&tag).strip_prefix("r#").map_or_else(

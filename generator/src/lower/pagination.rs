@@ -15,23 +15,12 @@ use crate::model::{
     Field, OperationGroup, PageDirection, Pagination, ParamLocation, QueryStyle, StructDef,
     TypeDef, TypeId, TypeKind, TypeRef,
 };
-use crate::names::Scope;
 
-/// Fills in `pagination` for each operation that pages, and names its
-/// paginator method beside the group's other methods.
+/// Fills in `pagination` for each operation that pages.
 pub(super) fn detect(groups: &mut [OperationGroup], types: &BTreeMap<TypeId, TypeDef>) {
     for group in groups {
-        let mut methods =
-            Scope::with_reserved(group.operations.iter().map(|op| op.fn_name.as_str()));
         for op in &mut group.operations {
-            let Some(found) = recognise(op, types) else {
-                continue;
-            };
-            let fn_name = methods.claim(&format!(
-                "{}_paginated",
-                op.fn_name.trim_start_matches("r#")
-            ));
-            op.pagination = Some(Pagination { fn_name, ..found });
+            op.pagination = recognise(op, types);
         }
     }
 }
@@ -92,7 +81,6 @@ fn recognise(
         return None;
     }
     Some(Pagination {
-        fn_name: String::new(),
         direction,
         cursor_param: format!("{}[{param_field}]", page_param.name),
         items_pointer: format!("/{}", pointer_token(&items.json_name)),

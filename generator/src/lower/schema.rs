@@ -972,11 +972,14 @@ impl<'a> SchemaLowerer<'a> {
     /// cycles, and hands over the finished types.
     pub fn finish(self) -> (BTreeMap<TypeId, TypeDef>, Diagnostics, Vec<(TypeId, Value)>) {
         let mut order: Vec<(&TypeId, &Pending)> = self.types.iter().collect();
-        // Component schemas claim their names first, then inline types; each
+        // Inline types claim their names first, then component schemas; each
         // group alphabetically, so a name never depends on traversal order.
+        // An inline type's name comes from its owner's path (`MessageAuthor`
+        // for `message.author`), so a component schema added later under the
+        // same name takes the suffix and the existing type keeps its name.
         order.sort_by(|a, b| {
-            (!a.1.from_component, &a.1.candidate, a.0).cmp(&(
-                !b.1.from_component,
+            (a.1.from_component, &a.1.candidate, a.0).cmp(&(
+                b.1.from_component,
                 &b.1.candidate,
                 b.0,
             ))

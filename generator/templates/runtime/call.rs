@@ -56,6 +56,17 @@ impl<T: Send + 'static, E: Send + 'static> Call<T, E> {
         self
     }
 
+    /// Changes the request before it is sent: the generated `.params(..)`
+    /// and `.body(..)` of operations with optional parts.
+    #[allow(dead_code)]
+    pub(crate) fn map_request(mut self, change: impl FnOnce(Request) -> Request) -> Self {
+        if let Some(mut ready) = self.ready.take() {
+            ready.request = change(ready.request);
+            self.ready = Some(ready);
+        }
+        self
+    }
+
     /// The parts of a call not yet polled: pagination sends its request
     /// again with other cursors.
     #[allow(dead_code)]

@@ -33,7 +33,7 @@ pub(crate) struct PageLayout {
 }
 
 /// Every page of a list operation, or every item on them, as a stream.
-/// Returned by the `…_paginated` method of each list operation.
+/// Returned by `.paginate()` on the call of each list operation that pages.
 ///
 /// The stream ends after the last page (`hasMore: false`, or no cursor), or
 /// after the first error, which it yields.

@@ -45,6 +45,7 @@ pub(crate) struct Request {
 
 /// What a request sends after its headers.
 #[derive(Debug, Clone)]
+#[allow(dead_code)] // An API may have no JSON or no multipart bodies.
 pub(super) enum Body {
     Empty,
     /// Serialized JSON; `Bytes` so each attempt shares it instead of copying.
@@ -115,6 +116,7 @@ impl Request {
     /// Sends `body` serialized as JSON, with `Content-Type: application/json`.
     ///
     /// The body is serialized now; if that fails, `send` reports it.
+    #[allow(dead_code)]
     pub(crate) fn json<B: serde::Serialize + ?Sized>(mut self, body: &B) -> Self {
         match serde_json::to_vec(body) {
             Ok(json) => self.body = Body::Json(Bytes::from(json)),

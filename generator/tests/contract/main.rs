@@ -310,8 +310,11 @@ impl Case {
             }
             Op::Release => {
                 let body = ReleaseControlBody { metadata };
-                let body = (self.body != Body::Absent).then_some(&body);
-                match actions.release_control(app_id, conversation_id, body).await {
+                let mut call = actions.release_control(app_id, conversation_id);
+                if self.body != Body::Absent {
+                    call = call.body(&body);
+                }
+                match call.await {
                     Ok(()) => Outcome::Success,
                     Err(Error::Api {
                         error: ReleaseControlError::Forbidden(body),

@@ -1,0 +1,265 @@
+//! The rules: which changes break callers of the generated crate.
+//!
+//! A change is judged on the Rust API the emitters generate, not on the
+//! document. The rules rest on a few facts about that API, gathered in
+//! [`Surface`]; `tests/diff.rs` checks each fact against emitted code, so an
+//! emitter change that would make a rule wrong fails a test instead of
+//! silently misleading the report.
+//!
+//! Struct fields follow one documented contract: callers build a generated
+//! struct that derives `Default` with a literal ending in
+//! `..Default::default()` (the way the README shows). Adding a field such a
+//! literal can leave out is compatible; exhaustive patterns without `..` and
+//! literals that list every field are not supported across versions.
+
+use super::change::{Severity, Verdict, What};
+
+/// Facts about the generated API that the rules depend on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Surface {
+    /// Enums and unions in `types.rs` are `#[non_exhaustive]` (emit/types.rs).
+    pub type_enums_non_exhaustive: bool,
+    /// The `{Op}Error` enums are `#[non_exhaustive]` (emit/apis.rs).
+    pub error_enums_non_exhaustive: bool,
+    /// The `{Op}Response` enums are `#[non_exhaustive]` (emit/apis.rs).
+    pub response_enums_non_exhaustive: bool,
+    /// The `Server` enum is `#[non_exhaustive]` (emit/root.rs).
+    pub server_enum_non_exhaustive: bool,
+    /// An optional request body is a positional `body: Option<&T>` argument
+    /// of the operation's method (emit/apis.rs), so adding one changes the
+    /// method's signature. When false it is set with the call's `.body(..)`.
+    pub optional_body_is_argument: bool,
+}
+
+/// The generated API as the emitters make it today.
+pub const GENERATED: Surface = Surface {
+    type_enums_non_exhaustive: true,
+    error_enums_non_exhaustive: true,
+    response_enums_non_exhaustive: true,
+    server_enum_non_exhaustive: true,
+    optional_body_is_argument: false,
+};
+
+/// What the walk knows about the item beyond the change itself.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Facts {
+    /// The struct (a type, or an `{Op}Params`) derived `Default` before.
+    pub default_before: bool,
+    /// It derives `Default` now.
+    pub default_after: bool,
+    /// Callers build values of it: it is reachable from a request.
+    pub built_by_callers: bool,
+}
+
+fn breaking(why: &str) -> Verdict {
+    Verdict {
+        severity: Severity::Breaking,
+        why: why.to_owned(),
+    }
+}
+
+fn compatible(why: &str) -> Verdict {
+    Verdict {
+        severity: Severity::Compatible,
+        why: why.to_owned(),
+    }
+}
+
+/// A new variant in an enum callers match on.
+fn new_variant(non_exhaustive: bool) -> Verdict {
+    if non_exhaustive {
+        compatible("the enum is `#[non_exhaustive]`, so matches already have a `_` arm")
+    } else {
+        breaking("the enum is exhaustive: matches on it must handle the new variant")
+    }
+}
+
+/// A struct gains a field: see the module documentation for the contract.
+fn new_field(facts: Facts, required: bool) -> Verdict {
+    if !(facts.default_before && facts.default_after) {
+        breaking("the struct has no `Default`, so every struct literal must now list the field")
+    } else if required && facts.built_by_callers {
+        breaking("requests must now carry it: callers have to set the field")
+    } else {
+        compatible(
+            "the struct derives `Default`: literals ending in `..Default::default()` still compile",
+        )
+    }
+}
+
+/// Judges one change against the generated API described by `surface`.
+pub fn judge(what: &What, facts: Facts, surface: Surface) -> Verdict {
+    match what {
+        What::OperationAdded => compatible("a new method"),
+        What::OperationRemoved => breaking("calls to the method no longer compile"),
+        What::OperationRenamed { .. } => breaking("calls must use the new name"),
+        What::Deprecated => compatible("calls still compile, with a deprecation warning"),
+        What::Undeprecated => compatible("calls are unchanged"),
+        What::PathChanged { .. } => {
+            compatible("calls are unchanged; the request goes to the new path")
+        }
+        What::PathParameterAdded { .. } => breaking("the method takes one more argument"),
+        What::PathParameterRemoved { .. } => breaking("the method takes one argument fewer"),
+        What::PathParametersReordered => breaking("the method's arguments come in another order"),
+        What::PathParameterChanged { .. } => breaking("the argument has another type"),
+        What::ParamsArgumentAdded { .. } => {
+            breaking("the method gains a `params` argument (a parameter is now required)")
+        }
+        What::ParamsArgumentRemoved { .. } => breaking(
+            "the method loses its `params` argument (no parameter is required any more: set them with `.params(..)`)",
+        ),
+        What::ParameterAdded { required, .. } => new_field(facts, *required),
+        What::ParameterRemoved { .. } => breaking("the field is gone from the parameters struct"),
+        What::ParameterChanged { .. } => breaking("the field has another type"),
+        What::ParameterMoved { .. } => {
+            compatible("the field is unchanged; only the request differs")
+        }
+        What::BodyAdded { required: true, .. } => breaking("the method gains a `body` argument"),
+        What::BodyAdded {
+            required: false, ..
+        } if surface.optional_body_is_argument => breaking(
+            "the method gains a `body: Option<&T>` argument, so existing calls no longer compile",
+        ),
+        What::BodyAdded {
+            required: false, ..
+        } => compatible("the body is set with the call's `.body(..)`: existing calls are unchanged"),
+        What::BodyRemoved => breaking("the method loses its `body` argument"),
+        What::BodyRequiredChanged { .. } => {
+            breaking("the `body` argument changes between `&T` and `Option<&T>`")
+        }
+        What::BodyTypeChanged { .. } => breaking("the `body` argument has another type"),
+        What::BodyEncodingChanged { .. } => {
+            compatible("the argument is unchanged; only the request differs")
+        }
+        What::ReturnTypeChanged { .. } => breaking("code using the result must change"),
+        What::SuccessStatusAdded { .. } => new_variant(surface.response_enums_non_exhaustive),
+        What::SuccessStatusRemoved { .. } => breaking("the variant is gone from the response enum"),
+        What::ErrorStatusAdded { .. } => new_variant(surface.error_enums_non_exhaustive),
+        What::ErrorStatusRemoved { .. } => breaking("the variant is gone from the error enum"),
+        What::ResponseBodyChanged { .. } => breaking("the variant holds another type"),
+        What::TypeAdded { .. } => compatible("a new type"),
+        What::TypeRemoved => breaking("code naming the type no longer compiles"),
+        What::TypeRenamed { .. } => breaking("code naming the type must use the new name"),
+        What::TypeKindChanged { .. } => breaking("code using the type must change"),
+        What::FieldAdded { required, .. } => new_field(facts, *required),
+        What::FieldRemoved { .. } => breaking("code using the field no longer compiles"),
+        What::FieldTypeChanged { .. } => breaking("the field has another type"),
+        What::FieldWireChanged { .. } => compatible("the field's type is unchanged"),
+        What::TraitGained(_) => compatible("an added trait implementation"),
+        What::TraitLost(_) => breaking("code relying on the trait no longer compiles"),
+        What::ValueAdded { .. } | What::VariantAdded { .. } | What::EventAdded { .. } => {
+            new_variant(surface.type_enums_non_exhaustive)
+        }
+        What::ValueRemoved { .. } => {
+            breaking("the variant is gone; the value would now arrive as `Unknown`")
+        }
+        What::VariantRemoved { .. } | What::EventRemoved { .. } => {
+            breaking("the variant is gone from the enum")
+        }
+        What::VariantTypeChanged { .. } => breaking("the variant holds another type"),
+        What::VariantTagsChanged { .. } | What::ShapesChanged { .. } => {
+            compatible("the Rust type is unchanged; decoding follows the new document")
+        }
+        What::WebhookAdded => compatible("a new parse function"),
+        What::WebhookRemoved => breaking("calls to its parse function no longer compile"),
+        What::ServerAdded => new_variant(surface.server_enum_non_exhaustive),
+        What::ServerRemoved => breaking("the variant is gone from `Server`"),
+        What::ServerRenamed { .. } => breaking("code naming the variant must use the new name"),
+        What::ServerUrlChanged { .. } => {
+            compatible("code is unchanged; requests go to the new URL")
+        }
+        What::ServerVariablesChanged { .. } => breaking("the variant has other fields"),
+        What::ServerBecameDefault => {
+            breaking("clients built without `.server(..)` now talk to this server")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field(required: bool, facts: Facts) -> Severity {
+        let what = What::FieldAdded {
+            name: "x".to_owned(),
+            ty: "Option<String>".to_owned(),
+            required,
+        };
+        judge(&what, facts, GENERATED).severity
+    }
+
+    #[test]
+    fn a_new_field_is_compatible_only_where_default_construction_survives() {
+        let with_default = Facts {
+            default_before: true,
+            default_after: true,
+            built_by_callers: true,
+        };
+        assert_eq!(field(false, with_default), Severity::Compatible);
+        assert_eq!(field(true, with_default), Severity::Breaking);
+        let read_only = Facts {
+            built_by_callers: false,
+            ..with_default
+        };
+        assert_eq!(field(true, read_only), Severity::Compatible);
+        let lost_default = Facts {
+            default_after: false,
+            ..with_default
+        };
+        assert_eq!(field(false, lost_default), Severity::Breaking);
+    }
+
+    #[test]
+    fn new_variants_follow_exhaustiveness() {
+        let error = What::ErrorStatusAdded {
+            status: "404".to_owned(),
+        };
+        let value = What::ValueAdded {
+            value: "video".to_owned(),
+        };
+        let exhaustive = Surface {
+            type_enums_non_exhaustive: false,
+            error_enums_non_exhaustive: false,
+            ..GENERATED
+        };
+        let open = Surface {
+            type_enums_non_exhaustive: true,
+            error_enums_non_exhaustive: true,
+            ..GENERATED
+        };
+        for what in [&error, &value] {
+            assert_eq!(
+                judge(what, Facts::default(), exhaustive).severity,
+                Severity::Breaking
+            );
+            assert_eq!(
+                judge(what, Facts::default(), open).severity,
+                Severity::Compatible
+            );
+        }
+    }
+
+    #[test]
+    fn an_optional_body_is_compatible_only_when_it_is_not_an_argument() {
+        let what = What::BodyAdded {
+            required: false,
+            ty: "types::Body".to_owned(),
+        };
+        let builder = Surface {
+            optional_body_is_argument: false,
+            ..GENERATED
+        };
+        assert_eq!(
+            judge(&what, Facts::default(), builder).severity,
+            Severity::Compatible
+        );
+        let argument = Surface {
+            optional_body_is_argument: true,
+            ..GENERATED
+        };
+        assert_eq!(
+            judge(&what, Facts::default(), argument).severity,
+            Severity::Breaking
+        );
+    }
+}

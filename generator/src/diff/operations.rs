@@ -1,0 +1,365 @@
+//! Operations across versions: methods, their arguments and results.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::compat::Facts;
+use super::rust::{params_have_default, Spelling};
+use super::{Item, Walk, What};
+use crate::model::{
+    Api, BodyKind, Operation, OperationGroup, ParamLocation, Parameter, PathPart, Response, Status,
+    TypeRef,
+};
+
+/// An operation with the group it is reached through.
+type Located<'a> = (&'a OperationGroup, &'a Operation);
+
+fn located(api: &Api) -> Vec<Located<'_>> {
+    api.groups
+        .iter()
+        .flat_map(|group| group.operations.iter().map(move |op| (group, op)))
+        .collect()
+}
+
+fn item((group, op): Located<'_>) -> Item {
+    Item::Operation {
+        accessor: group.module.clone(),
+        method: op.fn_name.clone(),
+    }
+}
+
+/// Pairs operations by accessor and method name, then by HTTP method and
+/// path (a rename); reports each pair's differences, and what is left over
+/// as added or removed.
+pub(super) fn compare(walk: &mut Walk<'_>) {
+    let old = located(walk.old.api);
+    let new = located(walk.new.api);
+    let by_item: BTreeMap<Item, usize> =
+        new.iter().enumerate().map(|(i, l)| (item(*l), i)).collect();
+    let by_route: BTreeMap<(crate::model::Method, &str), usize> = new
+        .iter()
+        .enumerate()
+        .map(|(i, (_, op))| ((op.method, op.path.as_str()), i))
+        .collect();
+    let mut paired = BTreeSet::new();
+    let mut unpaired_old = Vec::new();
+    for &before in &old {
+        match by_item.get(&item(before)) {
+            Some(&index) => {
+                paired.insert(index);
+                compare_pair(walk, before, new[index]);
+            }
+            None => unpaired_old.push(before),
+        }
+    }
+    for before in unpaired_old {
+        let route = (before.1.method, before.1.path.as_str());
+        match by_route.get(&route) {
+            Some(&index) if !paired.contains(&index) => {
+                paired.insert(index);
+                let from = item(before).to_string();
+                walk.push(
+                    &item(new[index]),
+                    What::OperationRenamed { from },
+                    Facts::default(),
+                );
+                compare_pair(walk, before, new[index]);
+            }
+            _ => walk.push(&item(before), What::OperationRemoved, Facts::default()),
+        }
+    }
+    for (index, &after) in new.iter().enumerate() {
+        if !paired.contains(&index) {
+            walk.push(&item(after), What::OperationAdded, Facts::default());
+        }
+    }
+}
+
+fn compare_pair(walk: &mut Walk<'_>, before: Located<'_>, after: Located<'_>) {
+    let item = item(after);
+    let (old, new) = (before.1, after.1);
+    match (old.deprecated, new.deprecated) {
+        (false, true) => walk.push(&item, What::Deprecated, Facts::default()),
+        (true, false) => walk.push(&item, What::Undeprecated, Facts::default()),
+        _ => {}
+    }
+    let (from, to) = (template(old), template(new));
+    if from != to {
+        walk.push(&item, What::PathChanged { from, to }, Facts::default());
+    }
+    compare_path_params(walk, &item, old, new);
+    compare_other_params(walk, &item, old, new);
+    compare_body(walk, &item, old, new);
+    compare_successes(walk, &item, old, new);
+    compare_errors(walk, &item, old, new);
+}
+
+/// The path template with parameters blanked: renaming one changes no call.
+fn template(op: &Operation) -> String {
+    op.path_parts
+        .iter()
+        .map(|part| match part {
+            PathPart::Literal(text) => text.as_str(),
+            PathPart::Param(_) => "{}",
+        })
+        .collect()
+}
+
+/// The argument type `emit/apis.rs` gives a path parameter.
+fn argument(spelling: &Spelling<'_>, param: &Parameter) -> String {
+    match &param.ty {
+        TypeRef::String => "&str".to_owned(),
+        other => format!("&{}", spelling.ty(other)),
+    }
+}
+
+fn compare_path_params(walk: &mut Walk<'_>, item: &Item, old: &Operation, new: &Operation) {
+    let names =
+        |op: &Operation| -> Vec<String> { op.path_params.iter().map(|p| p.name.clone()).collect() };
+    let (old_names, new_names) = (names(old), names(new));
+    if old_names.len() != new_names.len() {
+        for name in old_names.iter().filter(|n| !new_names.contains(n)) {
+            walk.push(
+                item,
+                What::PathParameterRemoved { name: name.clone() },
+                Facts::default(),
+            );
+        }
+        for name in new_names.iter().filter(|n| !old_names.contains(n)) {
+            walk.push(
+                item,
+                What::PathParameterAdded { name: name.clone() },
+                Facts::default(),
+            );
+        }
+        return;
+    }
+    let same_set = old_names.iter().collect::<BTreeSet<_>>() == new_names.iter().collect();
+    if same_set && old_names != new_names {
+        walk.push(item, What::PathParametersReordered, Facts::default());
+        return;
+    }
+    // Arguments are positional: a renamed parameter of the same type changes no call.
+    for (before, after) in old.path_params.iter().zip(&new.path_params) {
+        let (from, to) = (argument(&walk.old, before), argument(&walk.new, after));
+        if from != to {
+            let name = after.name.clone();
+            walk.push(
+                item,
+                What::PathParameterChanged { name, from, to },
+                Facts::default(),
+            );
+        }
+    }
+}
+
+fn location(param: &Parameter) -> &'static str {
+    match param.location {
+        ParamLocation::Header => "header",
+        ParamLocation::Path => "path",
+        ParamLocation::Query => "query",
+    }
+}
+
+/// The field type `emit/apis.rs` gives a query or header parameter.
+fn field(spelling: &Spelling<'_>, param: &Parameter) -> String {
+    let ty = spelling.ty(&param.ty);
+    if param.required {
+        ty
+    } else {
+        format!("Option<{ty}>")
+    }
+}
+
+/// Whether the operation's method takes a `params` argument: only when a
+/// parameter is required (optional ones are set with the call's `.params(..)`).
+fn takes_params_argument(op: &Operation) -> bool {
+    op.other_params.iter().any(|p| p.required)
+}
+
+fn compare_other_params(walk: &mut Walk<'_>, item: &Item, old: &Operation, new: &Operation) {
+    match (takes_params_argument(old), takes_params_argument(new)) {
+        (false, true) => {
+            let params = new.params_type();
+            walk.push(item, What::ParamsArgumentAdded { params }, Facts::default());
+            return;
+        }
+        (true, false) => {
+            let params = old.params_type();
+            walk.push(
+                item,
+                What::ParamsArgumentRemoved { params },
+                Facts::default(),
+            );
+            return;
+        }
+        _ if old.other_params.is_empty() && new.other_params.is_empty() => return,
+        _ => {}
+    }
+    let facts = Facts {
+        default_before: params_have_default(walk.old.api, &old.other_params),
+        default_after: params_have_default(walk.new.api, &new.other_params),
+        built_by_callers: true,
+    };
+    for before in &old.other_params {
+        let Some(after) = new
+            .other_params
+            .iter()
+            .find(|p| p.rust_name == before.rust_name)
+        else {
+            let (name, location) = (before.name.clone(), location(before));
+            walk.push(item, What::ParameterRemoved { name, location }, facts);
+            continue;
+        };
+        let (from, to) = (field(&walk.old, before), field(&walk.new, after));
+        if from != to {
+            let name = after.name.clone();
+            walk.push(item, What::ParameterChanged { name, from, to }, facts);
+        }
+        if before.location != after.location {
+            let (name, from, to) = (after.name.clone(), location(before), location(after));
+            walk.push(item, What::ParameterMoved { name, from, to }, facts);
+        }
+    }
+    for after in &new.other_params {
+        if !old
+            .other_params
+            .iter()
+            .any(|p| p.rust_name == after.rust_name)
+        {
+            let what = What::ParameterAdded {
+                name: after.name.clone(),
+                location: location(after),
+                required: after.required,
+                ty: field(&walk.new, after),
+            };
+            walk.push(item, what, facts);
+        }
+    }
+}
+
+fn body_parts(kind: &BodyKind) -> (&TypeRef, &'static str) {
+    match kind {
+        BodyKind::Json(ty) => (ty, "JSON"),
+        BodyKind::Multipart(ty) => (ty, "multipart form"),
+    }
+}
+
+fn compare_body(walk: &mut Walk<'_>, item: &Item, old: &Operation, new: &Operation) {
+    match (&old.body, &new.body) {
+        (None, None) => {}
+        (None, Some(body)) => {
+            let ty = walk.new.ty(body_parts(&body.kind).0);
+            let what = What::BodyAdded {
+                required: body.required,
+                ty,
+            };
+            walk.push(item, what, Facts::default());
+        }
+        (Some(_), None) => walk.push(item, What::BodyRemoved, Facts::default()),
+        (Some(before), Some(after)) => {
+            if before.required != after.required {
+                let what = What::BodyRequiredChanged {
+                    required: after.required,
+                };
+                walk.push(item, what, Facts::default());
+            }
+            let (old_ty, old_encoding) = body_parts(&before.kind);
+            let (new_ty, new_encoding) = body_parts(&after.kind);
+            let (from, to) = (walk.old.ty(old_ty), walk.new.ty(new_ty));
+            if from != to {
+                walk.push(item, What::BodyTypeChanged { from, to }, Facts::default());
+            }
+            if old_encoding != new_encoding {
+                let what = What::BodyEncodingChanged {
+                    from: old_encoding,
+                    to: new_encoding,
+                };
+                walk.push(item, what, Facts::default());
+            }
+        }
+    }
+}
+
+fn status(status: Status) -> String {
+    match status {
+        Status::Code(code) => code.to_string(),
+        Status::Range(class) => format!("{class}XX"),
+        Status::Default => "default".to_owned(),
+    }
+}
+
+fn body(spelling: &Spelling<'_>, response: &Response) -> String {
+    response
+        .body
+        .as_ref()
+        .map_or_else(|| "()".to_owned(), |ty| spelling.ty(ty))
+}
+
+/// The success type `emit/apis.rs` returns: the single documented body,
+/// `()`, or the `{Op}Response` enum when several statuses are documented.
+fn success_type(spelling: &Spelling<'_>, op: &Operation) -> Option<String> {
+    match op.successes.as_slice() {
+        [] => Some("()".to_owned()),
+        [only] => Some(body(spelling, only)),
+        _ => None,
+    }
+}
+
+fn compare_successes(walk: &mut Walk<'_>, item: &Item, old: &Operation, new: &Operation) {
+    let (before, after) = (success_type(&walk.old, old), success_type(&walk.new, new));
+    match (before, after) {
+        (Some(from), Some(to)) if from != to => {
+            walk.push(item, What::ReturnTypeChanged { from, to }, Facts::default());
+        }
+        (Some(_), Some(_)) => {}
+        (None, None) => compare_responses(walk, item, &old.successes, &new.successes, true),
+        (from, to) => {
+            let from = from.unwrap_or_else(|| old.response_type());
+            let to = to.unwrap_or_else(|| new.response_type());
+            walk.push(item, What::ReturnTypeChanged { from, to }, Facts::default());
+        }
+    }
+}
+
+fn compare_errors(walk: &mut Walk<'_>, item: &Item, old: &Operation, new: &Operation) {
+    compare_responses(walk, item, &old.errors, &new.errors, false);
+}
+
+/// Variants of the success or error enum, matched by status.
+fn compare_responses(
+    walk: &mut Walk<'_>,
+    item: &Item,
+    old: &[Response],
+    new: &[Response],
+    successes: bool,
+) {
+    for before in old {
+        let status = status(before.status);
+        match new.iter().find(|r| r.status == before.status) {
+            None if successes => walk.push(
+                item,
+                What::SuccessStatusRemoved { status },
+                Facts::default(),
+            ),
+            None => walk.push(item, What::ErrorStatusRemoved { status }, Facts::default()),
+            Some(after) => {
+                let (from, to) = (body(&walk.old, before), body(&walk.new, after));
+                if from != to {
+                    let what = What::ResponseBodyChanged { status, from, to };
+                    walk.push(item, what, Facts::default());
+                }
+            }
+        }
+    }
+    for after in new {
+        if !old.iter().any(|r| r.status == after.status) {
+            let status = status(after.status);
+            let what = if successes {
+                What::SuccessStatusAdded { status }
+            } else {
+                What::ErrorStatusAdded { status }
+            };
+            walk.push(item, what, Facts::default());
+        }
+    }
+}

@@ -1,0 +1,228 @@
+//! Renders a [`Report`]: for a terminal, as Markdown for a pull request, and
+//! in the short form `generate` prints. Every form ends with the summary line.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+
+use super::{Change, Item, Report, Severity, What};
+
+/// The release a change set calls for, in semantic-versioning terms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Release {
+    /// Something breaks callers.
+    Major,
+    /// Only compatible changes.
+    Minor,
+    /// No change to the Rust API.
+    Patch,
+}
+
+impl Release {
+    fn advice(self) -> &'static str {
+        match self {
+            Release::Major => "major (breaking changes; a 0.x crate bumps its minor version)",
+            Release::Minor => {
+                "minor (compatible changes only; a 0.x crate bumps its patch version)"
+            }
+            Release::Patch => "patch at most (no change to the Rust API)",
+        }
+    }
+}
+
+/// How many items of each kind were added, removed or otherwise changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Added.
+    pub added: usize,
+    /// Removed.
+    pub removed: usize,
+    /// Present in both and changed (renames included).
+    pub changed: usize,
+}
+
+impl Tally {
+    fn of(changes: &[Change], kind: fn(&Item) -> bool, added: &What, removed: &What) -> Self {
+        let same = |a: &What, b: &What| std::mem::discriminant(a) == std::mem::discriminant(b);
+        let mut tally = Tally::default();
+        let mut changed = BTreeSet::new();
+        for change in changes.iter().filter(|c| kind(&c.item)) {
+            if same(&change.what, added) {
+                tally.added += 1;
+            } else if same(&change.what, removed) {
+                tally.removed += 1;
+            } else {
+                changed.insert(&change.item);
+            }
+        }
+        tally.changed = changed.len();
+        tally
+    }
+}
+
+impl Report {
+    /// The release the changes call for.
+    pub fn release(&self) -> Release {
+        if self.is_breaking() {
+            Release::Major
+        } else if self.changes.is_empty() {
+            Release::Patch
+        } else {
+            Release::Minor
+        }
+    }
+
+    /// Operations added, removed and changed.
+    pub fn operations(&self) -> Tally {
+        Tally::of(
+            &self.changes,
+            |item| matches!(item, Item::Operation { .. }),
+            &What::OperationAdded,
+            &What::OperationRemoved,
+        )
+    }
+
+    /// Types added, removed and changed.
+    pub fn types(&self) -> Tally {
+        Tally::of(
+            &self.changes,
+            |item| matches!(item, Item::Type(_)),
+            &What::TypeAdded { kind: "" },
+            &What::TypeRemoved,
+        )
+    }
+
+    /// Webhook event types added and removed.
+    pub fn events(&self) -> Tally {
+        let count = |f: fn(&What) -> bool| self.changes.iter().filter(|c| f(&c.what)).count();
+        Tally {
+            added: count(|w| matches!(w, What::EventAdded { .. })),
+            removed: count(|w| matches!(w, What::EventRemoved { .. })),
+            changed: 0,
+        }
+    }
+
+    /// `Title 1.0 → 2.0`; with short hashes when the versions are the same.
+    pub fn title(&self) -> String {
+        let (old, new) = (&self.old, &self.new);
+        let title = if old.title == new.title {
+            new.title.clone()
+        } else {
+            format!("{} → {}", old.title, new.title)
+        };
+        if old.version == new.version {
+            let short = |hash: &str| hash.chars().take(12).collect::<String>();
+            format!(
+                "{title} {} (sha256 {} → {})",
+                new.version,
+                short(&old.sha256),
+                short(&new.sha256)
+            )
+        } else {
+            format!("{title} {} → {}", old.version, new.version)
+        }
+    }
+
+    /// One line: counts by severity and by kind, and the release to make.
+    pub fn summary_line(&self) -> String {
+        let breaking = self.breaking().count();
+        let compatible = self.changes.len() - breaking;
+        let (ops, types, events) = (self.operations(), self.types(), self.events());
+        format!(
+            "Summary: {breaking} breaking, {compatible} compatible (operations: {} added, {} removed, {} changed; types: {} added, {} removed, {} changed; webhook events: {} added, {} removed). Suggested release: {}.",
+            ops.added,
+            ops.removed,
+            ops.changed,
+            types.added,
+            types.removed,
+            types.changed,
+            events.added,
+            events.removed,
+            self.release().advice()
+        )
+    }
+
+    fn with(&self, severity: Severity) -> Vec<&Change> {
+        self.changes
+            .iter()
+            .filter(|c| c.verdict.severity == severity)
+            .collect()
+    }
+
+    /// For a terminal: breaking changes with the reason, then compatible ones.
+    pub fn to_text(&self) -> String {
+        let mut out = format!(
+            "Changes for callers of the generated crate: {}\n",
+            self.title()
+        );
+        if self.changes.is_empty() {
+            out.push_str("\nNo change to the Rust API.\n");
+        }
+        for (severity, label) in [
+            (Severity::Breaking, "Breaking"),
+            (Severity::Compatible, "Compatible"),
+        ] {
+            let changes = self.with(severity);
+            if changes.is_empty() {
+                continue;
+            }
+            let _ = writeln!(out, "\n{label} ({}):", changes.len());
+            for change in changes {
+                let _ = writeln!(out, "  {}: {}", change.item, change.what);
+                if severity == Severity::Breaking {
+                    let _ = writeln!(out, "      {}", change.verdict.why);
+                }
+            }
+        }
+        let _ = writeln!(out, "\n{}", self.summary_line());
+        out
+    }
+
+    /// Markdown for a pull-request description: one table per severity.
+    pub fn to_markdown(&self) -> String {
+        let mut out = format!("## API changes: {}\n", escape(&self.title()));
+        if self.changes.is_empty() {
+            out.push_str("\nNo change to the Rust API.\n");
+        }
+        for (severity, label) in [
+            (Severity::Breaking, "Breaking"),
+            (Severity::Compatible, "Compatible"),
+        ] {
+            let changes = self.with(severity);
+            if changes.is_empty() {
+                continue;
+            }
+            let _ = write!(
+                out,
+                "\n### {label} ({})\n\n| item | change | why |\n|---|---|---|\n",
+                changes.len()
+            );
+            for change in changes {
+                let _ = writeln!(
+                    out,
+                    "| `{}` | {} | {} |",
+                    change.item,
+                    escape(&change.what.to_string()),
+                    escape(&change.verdict.why)
+                );
+            }
+        }
+        let _ = writeln!(out, "\n**{}**", self.summary_line());
+        out
+    }
+
+    /// What `generate` prints on replacing a crate: the summary line and the
+    /// breaking changes.
+    pub fn to_short(&self) -> String {
+        let mut out = format!("API changes: {}\n", self.title());
+        for change in self.breaking() {
+            let _ = writeln!(out, "  breaking: {}: {}", change.item, change.what);
+        }
+        let _ = writeln!(out, "{}", self.summary_line());
+        out
+    }
+}
+
+/// Keeps table cells in one piece.
+fn escape(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}

@@ -1,0 +1,77 @@
+//! The `Server` enum across versions: variants, URLs and the default.
+
+use super::compat::Facts;
+use super::{Item, Walk, What};
+use crate::model::Server;
+
+/// The variant's fields: the URL variables, in order.
+fn fields(server: &Server) -> String {
+    server
+        .variables
+        .iter()
+        .map(|v| v.field.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Pairs servers by variant name, then by URL (a rename).
+pub(super) fn compare(walk: &mut Walk<'_>) {
+    let (old, new) = (&walk.old.api.servers, &walk.new.api.servers);
+    let mut paired = vec![false; new.len()];
+    let mut pairs = Vec::new();
+    let mut unpaired_old = Vec::new();
+    for before in old {
+        match new.iter().position(|s| s.name == before.name) {
+            Some(index) => {
+                paired[index] = true;
+                pairs.push((before, &new[index]));
+            }
+            None => unpaired_old.push(before),
+        }
+    }
+    for before in unpaired_old {
+        match new
+            .iter()
+            .position(|s| s.url == before.url)
+            .filter(|index| !paired[*index])
+        {
+            Some(index) => {
+                paired[index] = true;
+                let from = before.name.clone();
+                let item = Item::Server(new[index].name.clone());
+                walk.push(&item, What::ServerRenamed { from }, Facts::default());
+                pairs.push((before, &new[index]));
+            }
+            None => {
+                let item = Item::Server(before.name.clone());
+                walk.push(&item, What::ServerRemoved, Facts::default());
+            }
+        }
+    }
+    for (before, after) in pairs {
+        let item = Item::Server(after.name.clone());
+        let (from, to) = (fields(before), fields(after));
+        if from != to {
+            walk.push(
+                &item,
+                What::ServerVariablesChanged { from, to },
+                Facts::default(),
+            );
+        } else if before.url != after.url {
+            let (from, to) = (before.url.clone(), after.url.clone());
+            walk.push(&item, What::ServerUrlChanged { from, to }, Facts::default());
+        }
+        if after.is_default && !before.is_default {
+            walk.push(&item, What::ServerBecameDefault, Facts::default());
+        }
+    }
+    for (index, after) in new.iter().enumerate() {
+        if !paired[index] {
+            let item = Item::Server(after.name.clone());
+            walk.push(&item, What::ServerAdded, Facts::default());
+            if after.is_default {
+                walk.push(&item, What::ServerBecameDefault, Facts::default());
+            }
+        }
+    }
+}

@@ -1,0 +1,491 @@
+//! The change report (`codegen::diff`): what it finds between the published
+//! versions and between the evolution fixtures, how it judges each change,
+//! and that the facts its rules rest on hold in the emitted code.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use codegen::diff::compat::{self, Surface};
+use codegen::diff::{Item, Report, Severity, What};
+use codegen::model::Api;
+use codegen::{CrateConfig, Selection};
+
+fn lower(bytes: &[u8], what: &str) -> Api {
+    codegen::lower_document(bytes, &Selection::default())
+        .unwrap_or_else(|diagnostics| panic!("{what} does not load:\n{diagnostics}"))
+        .api
+}
+
+fn lower_file(path: &Path) -> Api {
+    let bytes = std::fs::read(path).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
+    lower(&bytes, &path.display().to_string())
+}
+
+fn evolution(version: &str) -> PathBuf {
+    common::workspace_root().join(format!("generator/tests/fixtures/evolution/{version}.yaml"))
+}
+
+fn diff_files(old: &Path, new: &Path) -> Report {
+    codegen::diff::diff(&lower_file(old), &lower_file(new))
+}
+
+/// The methods of the operations whose change matches `what`.
+fn methods(report: &Report, what: fn(&What) -> bool) -> BTreeSet<String> {
+    report
+        .changes
+        .iter()
+        .filter(|c| what(&c.what))
+        .filter_map(|c| match &c.item {
+            Item::Operation { method, .. } => Some(method.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn set(items: &[&str]) -> BTreeSet<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+#[test]
+fn the_published_versions_name_every_operation_that_came_and_went() {
+    let Some(specs) = common::upstream_specs() else {
+        return;
+    };
+    let apis: Vec<Api> = specs.iter().map(|(_, path)| lower_file(path)).collect();
+    let added = |w: &What| matches!(w, What::OperationAdded);
+    let removed = |w: &What| matches!(w, What::OperationRemoved);
+
+    let first = codegen::diff::diff(&apis[0], &apis[1]);
+    assert_eq!(
+        methods(&first, added),
+        set(&[
+            "download_message_ref",
+            "get_device",
+            "list_devices",
+            "release_control",
+            "sync_user"
+        ]),
+        "9.1.0 → 15.4.0"
+    );
+    assert_eq!(
+        methods(&first, removed),
+        set(&["generate_media_json_web_token", "set_cookie"])
+    );
+    assert!(first.is_breaking(), "removing operations breaks callers");
+
+    let second = codegen::diff::diff(&apis[1], &apis[2]);
+    assert_eq!(
+        methods(&second, added),
+        set(&["get_token_info", "list_users", "post_conversion_events"]),
+        "15.4.0 → 17.12.1"
+    );
+    assert_eq!(methods(&second, removed), set(&[]));
+    // 15.4.0 re-cased every operationId (`passControl` → `PassControl`):
+    // no operation of 9.1.0 shows up as renamed for that.
+    assert!(first
+        .changes
+        .iter()
+        .all(|c| !matches!(c.what, What::OperationRenamed { .. })));
+}
+
+#[test]
+fn release_control_gains_an_optional_body() {
+    let Some(specs) = common::upstream_specs() else {
+        return;
+    };
+    let (old, new) = (lower_file(&specs[1].1), lower_file(&specs[2].1));
+    let release_control = Item::Operation {
+        accessor: "switchboard_actions".to_owned(),
+        method: "release_control".to_owned(),
+    };
+    let body_added = |surface: Surface| {
+        let report = codegen::diff::diff_with(&old, &new, surface);
+        let changes: Vec<_> = report
+            .changes
+            .into_iter()
+            .filter(|c| c.item == release_control)
+            .collect();
+        assert_eq!(changes.len(), 1, "only the body changes: {changes:?}");
+        assert_eq!(
+            changes[0].what,
+            What::BodyAdded {
+                required: false,
+                ty: "ReleaseControlBody".to_owned()
+            }
+        );
+        changes[0].verdict.clone()
+    };
+    // The optional body is set with the call's `.body(..)` (checked against
+    // the emitted code below): `release_control(app, conv)` still compiles,
+    // so the change is compatible.
+    let today = body_added(compat::GENERATED);
+    assert_eq!(today.severity, Severity::Compatible, "{}", today.why);
+    assert!(today.why.contains(".body(..)"), "{}", today.why);
+    // Were the optional body a positional `Option<&T>` argument, existing
+    // calls would break, and the report would say so.
+    let positional = Surface {
+        optional_body_is_argument: true,
+        ..compat::GENERATED
+    };
+    assert_eq!(body_added(positional).severity, Severity::Breaking);
+}
+
+/// Re-cases the first letter of every `operationId` (`passControl` ↔
+/// `PassControl`), and with `schemas` of every component schema name and the
+/// references to it; returns the document and how many names changed.
+fn recased(document: &[u8], schemas: bool) -> (Vec<u8>, usize) {
+    use serde_yaml::Value;
+    fn flip(name: &str) -> String {
+        let mut chars = name.chars();
+        match chars.next() {
+            Some(first) if first.is_ascii_lowercase() => {
+                first.to_ascii_uppercase().to_string() + chars.as_str()
+            }
+            Some(first) => first.to_ascii_lowercase().to_string() + chars.as_str(),
+            None => String::new(),
+        }
+    }
+    fn walk(value: &mut Value, schemas: bool, flipped: &mut usize) {
+        const REF: &str = "#/components/schemas/";
+        match value {
+            Value::String(text) if schemas && text.starts_with(REF) => {
+                *text = format!("{REF}{}", flip(&text[REF.len()..]));
+            }
+            Value::Mapping(mapping) => {
+                if let Some(Value::String(id)) = mapping.get_mut("operationId") {
+                    *id = flip(id);
+                    *flipped += 1;
+                }
+                for (_, child) in mapping.iter_mut() {
+                    walk(child, schemas, flipped);
+                }
+            }
+            Value::Sequence(items) => items
+                .iter_mut()
+                .for_each(|item| walk(item, schemas, flipped)),
+            _ => {}
+        }
+    }
+    let mut root: Value = serde_yaml::from_slice(document).expect("YAML");
+    let mut flipped = 0;
+    walk(&mut root, schemas, &mut flipped);
+    if !schemas {
+        return (
+            serde_yaml::to_string(&root).expect("YAML").into_bytes(),
+            flipped,
+        );
+    }
+    if let Some(Value::Mapping(schemas)) = root
+        .get_mut("components")
+        .and_then(|c| c.get_mut("schemas"))
+    {
+        let renamed = std::mem::take(schemas)
+            .into_iter()
+            .map(|(key, schema)| (Value::from(flip(key.as_str().unwrap_or(""))), schema));
+        schemas.extend(renamed);
+        flipped += schemas.len();
+    }
+    (
+        serde_yaml::to_string(&root).expect("YAML").into_bytes(),
+        flipped,
+    )
+}
+
+fn recasing_documents() -> Vec<PathBuf> {
+    let mut documents = vec![common::workspace_root().join("spec/sunshine-conversations.yaml")];
+    documents.extend(
+        common::upstream_specs()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(_, path)| path),
+    );
+    documents
+}
+
+#[test]
+fn recasing_every_operation_id_is_no_change() {
+    for path in recasing_documents() {
+        let original = std::fs::read(&path).expect("readable");
+        let (changed, flipped) = recased(&original, false);
+        assert!(
+            flipped >= 4,
+            "{}: the test re-cased the operations",
+            path.display()
+        );
+        let report = codegen::diff::diff(
+            &lower(&original, "the original"),
+            &lower(&changed, "the re-cased document"),
+        );
+        assert_eq!(report.changes, [], "{}", path.display());
+        assert!(report.to_text().contains("No change to the Rust API."));
+    }
+}
+
+/// Schema names map to the same Rust names, so no item changes. A
+/// discriminator without a `mapping` selects its variants by schema name,
+/// though: there, decoding changes, and the report says so.
+#[test]
+fn recasing_every_schema_name_changes_only_implicit_discriminator_values() {
+    for path in recasing_documents() {
+        let original = std::fs::read(&path).expect("readable");
+        let (changed, flipped) = recased(&original, true);
+        assert!(
+            flipped > 20,
+            "{}: the test re-cased the schemas",
+            path.display()
+        );
+        let report = codegen::diff::diff(
+            &lower(&original, "the original"),
+            &lower(&changed, "the re-cased document"),
+        );
+        for change in &report.changes {
+            assert!(
+                matches!(change.what, What::VariantTagsChanged { .. })
+                    && change.verdict.severity == Severity::Compatible,
+                "{}: {change:?}",
+                path.display()
+            );
+        }
+    }
+}
+
+/// Every change of the fixture versions, as `item: what [severity]`.
+fn lines(report: &Report) -> Vec<String> {
+    report
+        .changes
+        .iter()
+        .map(|c| {
+            let severity = match c.verdict.severity {
+                Severity::Breaking => "breaking",
+                Severity::Compatible => "compatible",
+            };
+            format!("{}: {} [{severity}]", c.item, c.what)
+        })
+        .collect()
+}
+
+#[test]
+fn each_change_is_judged_on_the_generated_api() {
+    let report = diff_files(&evolution("v1"), &evolution("v2"));
+    assert_eq!(
+        lines(&report),
+        [
+            "client.messages().get_message_author(): operation added [compatible]",
+            // `ListMessagesParams` derives Default.
+            "client.messages().list_messages(): optional query parameter `before: Option<String>` added [compatible]",
+            // `PostMessageError` is an exhaustive enum.
+            "client.messages().post_message(): error status 429 added [compatible]",
+            // The new component yields its name to the existing inline type.
+            "types::MessageAuthor2: struct added [compatible]",
+            // `MessageKind` is `#[non_exhaustive]`.
+            "types::MessageKind: value `video` added [compatible]",
+            "types::MessagePost: optional field `metadata: Option<serde_json::Map<String, serde_json::Value>>` added [compatible]",
+            // A free-form object has no `Eq`.
+            "types::MessagePost: no longer implements `Eq` [breaking]",
+            // Requests need it.
+            "types::UserUpdate: required field `reason: String` added [breaking]",
+            // A required string without a document default cannot default
+            // (an empty string would be sent): `UserUpdate::new(reason)` instead.
+            "types::UserUpdate: no longer implements `Default` [breaking]",
+        ]
+    );
+    assert!(report.is_breaking());
+}
+
+#[test]
+fn renames_keep_their_identity() {
+    let report = diff_files(&evolution("v2"), &evolution("v3"));
+    assert_eq!(
+        lines(&report),
+        [
+            "client.messages().get_messages(): renamed from `client.messages().list_messages()` [breaking]",
+            "client.users().update_user(): operation removed [breaking]",
+            // The inline response is named after the operation; same place, new name.
+            "types::GetMessagesOk: renamed from `ListMessagesOk` [breaking]",
+            "types::User: field `role` removed [breaking]",
+            "types::UserRole: type removed [breaking]",
+            "types::UserUpdate: type removed [breaking]",
+        ]
+    );
+}
+
+#[test]
+fn the_report_renders_for_terminals_pull_requests_and_generate() {
+    let report = diff_files(&evolution("v1"), &evolution("v2"));
+    let summary = "Summary: 3 breaking, 6 compatible (operations: 1 added, 0 removed, 2 changed; types: 1 added, 0 removed, 3 changed; webhook events: 0 added, 0 removed). Suggested release: major (breaking changes; a 0.x crate bumps its minor version).";
+    assert_eq!(report.summary_line(), summary);
+
+    let text = report.to_text();
+    assert!(
+        text.starts_with("Changes for callers of the generated crate: Evolution 1.0.0 → 2.0.0\n")
+    );
+    assert!(text.contains("\nBreaking (3):\n  types::MessagePost: no longer implements `Eq`\n      code relying on the trait"), "{text}");
+    assert!(
+        text.contains(
+            "\nCompatible (6):\n  client.messages().get_message_author(): operation added\n"
+        ),
+        "{text}"
+    );
+    assert!(text.ends_with(&format!("\n{summary}\n")));
+
+    let markdown = report.to_markdown();
+    assert!(markdown.starts_with("## API changes: Evolution 1.0.0 → 2.0.0\n"));
+    assert!(markdown.contains("\n### Breaking (3)\n\n| item | change | why |\n|---|---|---|\n| `types::MessagePost` | no longer implements `Eq` |"), "{markdown}");
+    assert!(markdown.contains("\n### Compatible (6)\n"), "{markdown}");
+    assert!(markdown.ends_with(&format!("\n**{summary}**\n")));
+
+    let short = report.to_short();
+    assert_eq!(
+        short
+            .lines()
+            .filter(|l| l.starts_with("  breaking: "))
+            .count(),
+        3
+    );
+    assert!(!short.contains("compatible]"));
+    assert!(short.ends_with(&format!("{summary}\n")));
+
+    let same = diff_files(&evolution("v1"), &evolution("v1"));
+    assert!(same.changes.is_empty());
+    assert!(same
+        .summary_line()
+        .ends_with("Suggested release: patch at most (no change to the Rust API)."));
+}
+
+/// An enum's name and the attribute and doc lines just above it.
+type EnumHead<'a> = (&'a str, Vec<&'a str>);
+
+/// Each `pub enum NAME` whose name passes `select`.
+fn enums(code: &str, select: impl Fn(&str) -> bool) -> Vec<EnumHead<'_>> {
+    let lines: Vec<&str> = code.lines().collect();
+    let mut found = Vec::new();
+    for (index, line) in lines.iter().enumerate() {
+        let Some(rest) = line.strip_prefix("pub enum ") else {
+            continue;
+        };
+        let name = rest.split([' ', '{', '<']).next().unwrap_or("");
+        if !select(name) {
+            continue;
+        }
+        let attributes = lines[..index]
+            .iter()
+            .rev()
+            .take_while(|l| l.starts_with("#[") || l.starts_with("///") || l.starts_with(')'))
+            .copied()
+            .collect();
+        found.push((name, attributes));
+    }
+    found
+}
+
+fn is_non_exhaustive(attributes: &[&str]) -> bool {
+    attributes.contains(&"#[non_exhaustive]")
+}
+
+/// The rules assume facts about the emitted code (`compat::GENERATED`).
+/// An emitter change that falsifies one fails here: update the fact, and the
+/// rules follow.
+#[test]
+fn the_rules_facts_hold_in_the_emitted_code() {
+    let fixture = common::workspace_root().join("generator/tests/fixtures/constructs.yaml");
+    let bytes = std::fs::read(&fixture).expect("fixture");
+    let generated = codegen::generate(&bytes, &Selection::default(), &CrateConfig::default())
+        .expect("constructs generates");
+    let facts = compat::GENERATED;
+    let file = |path: &str| generated.files.get(path).map(String::as_str).unwrap_or("");
+    let apis: String = generated
+        .files
+        .iter()
+        .filter(|(path, _)| path.starts_with("src/apis/"))
+        .map(|(_, code)| code.as_str())
+        .collect();
+
+    let checks: [(&str, Vec<EnumHead<'_>>, bool); 4] = [
+        (
+            "types.rs enums",
+            enums(file("src/types.rs"), |_| true),
+            facts.type_enums_non_exhaustive,
+        ),
+        (
+            "error enums",
+            enums(&apis, |n| n.ends_with("Error")),
+            facts.error_enums_non_exhaustive,
+        ),
+        (
+            "response enums",
+            enums(&apis, |n| n.ends_with("Response")),
+            facts.response_enums_non_exhaustive,
+        ),
+        (
+            "Server",
+            enums(file("src/servers.rs"), |n| n == "Server"),
+            facts.server_enum_non_exhaustive,
+        ),
+    ];
+    for (what, found, expected) in checks {
+        assert!(!found.is_empty(), "the fixture has {what}");
+        for (name, attributes) in found {
+            assert_eq!(is_non_exhaustive(&attributes), expected, "{what}: `{name}`");
+        }
+    }
+
+    // `updatePet` has an optional JSON body.
+    let pets = file("src/apis/pets.rs");
+    let signature = pets
+        .split("pub fn update_pet(")
+        .nth(1)
+        .and_then(|rest| rest.split(')').next())
+        .expect("update_pet is emitted");
+    assert_eq!(
+        signature.contains("body: Option<&types::PetUpdate>"),
+        facts.optional_body_is_argument,
+        "update_pet({signature})"
+    );
+
+    // Whether a struct has `Default` (derived, or written out with document
+    // defaults), which decides new fields, is read the way the emitter decides it.
+    let types = file("src/types.rs");
+    let mut structs = 0;
+    for (id, def) in &generated.api.types {
+        let Some(at) = types.find(&format!("\npub struct {} {{", def.name)) else {
+            continue;
+        };
+        structs += 1;
+        let derive = types[..at].rsplit("#[derive(").next().unwrap_or("");
+        let derived = codegen::diff::rust::derived_traits(&generated.api, id);
+        for name in ["Default", "Eq", "Serialize"] {
+            let written_out =
+                name == "Default" && types.contains(&format!("impl Default for {} {{", def.name));
+            assert_eq!(
+                derive.contains(&format!(" {name},"))
+                    || derive.contains(&format!(" {name})"))
+                    || written_out,
+                derived.contains(name),
+                "`{}` derives {name}",
+                def.name
+            );
+        }
+    }
+    assert!(structs > 5);
+    for group in &generated.api.groups {
+        for op in group
+            .operations
+            .iter()
+            .filter(|op| !op.other_params.is_empty())
+        {
+            let at = apis
+                .find(&format!("pub struct {} {{", op.params_type()))
+                .expect("params struct");
+            let derive = apis[..at].rsplit("#[derive(").next().unwrap_or("");
+            let written_out = apis.contains(&format!("impl Default for {} {{", op.params_type()));
+            assert_eq!(
+                derive.contains("Default") || written_out,
+                codegen::diff::rust::params_have_default(&generated.api, &op.other_params),
+                "{}",
+                op.params_type()
+            );
+        }
+    }
+}
