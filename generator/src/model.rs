@@ -3,7 +3,7 @@
 //! this. Collections are ordered (`Vec` in document order, `BTreeMap` by key)
 //! so that output never depends on hash order.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Identifies a named type: the JSON pointer of the schema it came from.
 pub type TypeId = String;
@@ -31,6 +31,25 @@ pub struct Api {
     pub examples: Vec<Example>,
     /// Which document, and which part of it, this API was lowered from.
     pub source: Source,
+    /// The crate's cargo features, when it has several tags.
+    pub features: Option<Features>,
+}
+
+/// Cargo features that let a crate with several tags compile only what its
+/// user needs: one per tag, one for the webhook events, all on by default.
+/// Each type compiles when any feature that uses it is on.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Features {
+    /// The feature of each group, by group module (`switchboard_actions` →
+    /// `switchboard-actions`).
+    pub groups: BTreeMap<String, String>,
+    /// The feature of the webhook events, if the document has any.
+    pub webhooks: Option<String>,
+    /// The features that use each type, by type id. A type used by every
+    /// feature, or by none, is not listed and always compiles.
+    pub types: BTreeMap<TypeId, BTreeSet<String>>,
+    /// The features whose operations page through lists.
+    pub pagination: BTreeSet<String>,
 }
 
 /// The origin of an [`Api`], recorded in the generated crate.

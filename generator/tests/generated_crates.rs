@@ -172,6 +172,25 @@ fn generated_crates_build_lint_document_and_pass_their_tests() {
             "warnings",
         ],
     );
+    // A crate with several tags compiles one tag alone, clippy-clean too.
+    for case in cases.iter().filter(|c| c.crate_name.starts_with("full-")) {
+        cargo(
+            &dir,
+            &[
+                "clippy",
+                "--package",
+                &case.crate_name,
+                "--all-targets",
+                "--no-default-features",
+                "--features",
+                "switchboard-actions",
+                "--quiet",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        );
+    }
     cargo(&dir, &["doc", "--workspace", "--no-deps", "--quiet"]);
     let output = cargo(
         &dir,

@@ -15,12 +15,14 @@ pub fn emit_mod(api: &Api) -> TokenStream {
     let modules = api.groups.iter().map(|group| {
         let module = ident(&group.module);
         let doc = doc_attrs(&format!("Operations tagged `{}`.", group.tag));
-        quote!(#doc #[rustfmt::skip] pub mod #module;)
+        let cfg = super::features::for_group(api, &group.module);
+        quote!(#doc #cfg #[rustfmt::skip] pub mod #module;)
     });
     let exports = api.groups.iter().map(|group| {
         let module = ident(&group.module);
         let name = ident(&group.struct_name);
-        quote!(pub use #module::#name;)
+        let cfg = super::features::for_group(api, &group.module);
+        quote!(#cfg pub use #module::#name;)
     });
     quote! {
         //! The API's operations, grouped by tag. Reach them from a [`Client`](crate::Client),

@@ -23,9 +23,7 @@ description = "{description}"
 [lib]
 name = "{lib}"
 
-[features]
-default = ["tracing"]
-# A `tracing` span for each request.
+{features}# A `tracing` span for each request.
 tracing = ["dep:tracing"]
 
 [dependencies]
@@ -45,5 +43,6 @@ tracing = {{ version = "0.1", optional = true }}
         name = config.name,
         version = config.version,
         lib = config.name.replace('-', "_"),
+        features = super::features::manifest_table(api),
     )
 }

@@ -6,6 +6,7 @@ mod apis;
 pub(crate) mod common;
 pub(crate) mod construct;
 mod examples;
+mod features;
 mod manifest;
 mod pagination;
 mod root;

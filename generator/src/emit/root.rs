@@ -28,10 +28,12 @@ pub fn emit_lib(api: &Api, config: &CrateConfig) -> TokenStream {
     let doc = inner_doc_attrs(&text);
     let has_groups = !api.groups.is_empty();
     let paginator = api.operations().any(|op| op.pagination.is_some()).then(|| {
+        let cfg = super::features::for_pagination(api);
         quote!(
-            pub use runtime::Paginator;
+            #cfg pub use runtime::Paginator;
         )
     });
+    let webhooks_cfg = super::features::for_webhooks(api);
     let apis = has_groups.then(|| {
         quote! {
             #[rustfmt::skip]
@@ -54,8 +56,8 @@ pub fn emit_lib(api: &Api, config: &CrateConfig) -> TokenStream {
         #[rustfmt::skip] mod shape;
         #[rustfmt::skip] mod support;
         #[rustfmt::skip] pub mod types;
-        #[rustfmt::skip] mod webhook;
-        #[rustfmt::skip] pub mod webhooks;
+        #webhooks_cfg #[rustfmt::skip] mod webhook;
+        #webhooks_cfg #[rustfmt::skip] pub mod webhooks;
 
         pub use runtime::{Auth, BuildError, Call, Client, ClientBuilder, Error, InvalidRequest};
         pub use runtime::{Jwt, JwtScope, RequestOptions, RetryOutcome, RetryPolicy};

@@ -25,6 +25,14 @@ impl Part {
         }
     }
 
+    /// The `#[cfg(..)]` attribute, as text, of a part only some features use.
+    fn gate(self, api: &Api) -> Option<String> {
+        match self {
+            Part::Core => None,
+            Part::Pagination => super::features::for_pagination_text(api),
+        }
+    }
+
     fn needed_by(self, api: &Api) -> bool {
         match self {
             Part::Core => true,
@@ -74,9 +82,13 @@ fn keep_needed_lines(text: &str, api: &Api) -> String {
     for line in text.split_inclusive('\n') {
         match line.split_once("// needs: ") {
             Some((code, marker)) => {
-                let needed =
-                    Part::from_marker(marker.trim()).is_some_and(|part| part.needed_by(api));
-                if needed {
+                let part = Part::from_marker(marker.trim());
+                if part.is_some_and(|part| part.needed_by(api)) {
+                    // Behind the features of the operations that need it.
+                    if let Some(cfg) = part.and_then(|part| part.gate(api)) {
+                        let indent = &code[..code.len() - code.trim_start().len()];
+                        kept.push_str(&format!("{indent}{cfg}\n"));
+                    }
                     kept.push_str(code.trim_end());
                     kept.push('\n');
                 }

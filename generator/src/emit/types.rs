@@ -12,10 +12,13 @@ use crate::model::{
 pub fn emit(api: &Api) -> TokenStream {
     let mut defs: Vec<(&String, &TypeDef)> = api.types.iter().collect();
     defs.sort_by(|a, b| a.1.name.cmp(&b.1.name));
-    let items = defs.into_iter().map(|(id, def)| match &def.kind {
-        TypeKind::Struct(s) => emit_struct(api, id, def, s),
-        TypeKind::StringEnum(e) => emit_enum(def, e),
-        TypeKind::Union(u) => emit_union(api, def, u),
+    let items = defs.into_iter().map(|(id, def)| {
+        let items = match &def.kind {
+            TypeKind::Struct(s) => emit_struct(api, id, def, s),
+            TypeKind::StringEnum(e) => emit_enum(def, e),
+            TypeKind::Union(u) => emit_union(api, def, u),
+        };
+        super::features::gate(items, super::features::for_type(api, id))
     });
     let serde_import = (!api.types.is_empty()).then(|| {
         quote!(

@@ -8,6 +8,7 @@ mod delivery;
 mod docs;
 mod event_names;
 mod examples;
+mod features;
 mod pagination;
 mod refs;
 mod schema;
@@ -149,7 +150,7 @@ pub fn lower(document: &Document, selection: &Selection, diagnostics: &mut Diagn
     diagnostics.extend(own_diagnostics);
     diagnostics.extend(schema_diagnostics);
 
-    Api {
+    let mut api = Api {
         title: openapi.info.title.clone(),
         version: openapi.info.version.clone(),
         description: openapi
@@ -173,7 +174,10 @@ pub fn lower(document: &Document, selection: &Selection, diagnostics: &mut Diagn
                 .into_iter()
                 .collect(),
         },
-    }
+        features: None,
+    };
+    api.features = features::decide(&api);
+    api
 }
 
 fn mentions_only_known(ty: &TypeRef, types: &BTreeMap<String, crate::model::TypeDef>) -> bool {

@@ -1,0 +1,115 @@
+//! Cargo features for crates with several tags: one per tag and one for
+//! the webhook events, so that a user of one tag compiles that tag's
+//! operations and the types they reach, and nothing else.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::model::{Api, BodyKind, Features, TypeDef, TypeId, TypeKind, TypeRef};
+
+/// The feature of the webhook events (not `webhooks`: upstream has a tag of
+/// that name, for the operations that manage webhooks).
+const WEBHOOK_EVENTS: &str = "webhook-events";
+
+/// The features of `api`, or `None` when it has a single tag (or none): such
+/// a crate is small, and every feature would be on anyway.
+pub fn decide(api: &Api) -> Option<Features> {
+    if api.groups.len() < 2 {
+        return None;
+    }
+    let groups: BTreeMap<String, String> = api
+        .groups
+        .iter()
+        .map(|group| (group.module.clone(), feature_name(&group.module)))
+        .collect();
+    let webhooks = (!api.webhooks.is_empty()).then(|| {
+        let mut name = WEBHOOK_EVENTS.to_owned();
+        while groups.values().any(|feature| *feature == name) {
+            name.push_str("-payloads");
+        }
+        name
+    });
+
+    let mut users: BTreeMap<TypeId, BTreeSet<String>> = BTreeMap::new();
+    let mut pagination = BTreeSet::new();
+    for group in &api.groups {
+        let feature = &groups[&group.module];
+        let mut roots = Vec::new();
+        for op in &group.operations {
+            roots.extend(op.path_params.iter().chain(&op.other_params).map(|p| &p.ty));
+            roots.extend(op.body.iter().map(|body| match &body.kind {
+                BodyKind::Json(ty) | BodyKind::Multipart(ty) => ty,
+            }));
+            roots.extend(
+                op.successes
+                    .iter()
+                    .chain(&op.errors)
+                    .filter_map(|r| r.body.as_ref()),
+            );
+            if let Some(pages) = &op.pagination {
+                roots.push(&pages.item);
+                pagination.insert(feature.clone());
+            }
+        }
+        for id in reachable(&api.types, roots) {
+            users.entry(id).or_default().insert(feature.clone());
+        }
+    }
+    if let Some(feature) = &webhooks {
+        for id in reachable(&api.types, api.webhooks.iter().map(|w| &w.payload)) {
+            users.entry(id).or_default().insert(feature.clone());
+        }
+    }
+    let every: BTreeSet<String> = groups.values().cloned().chain(webhooks.clone()).collect();
+    users.retain(|_, features| *features != every);
+    Some(Features {
+        groups,
+        webhooks,
+        types: users,
+        pagination,
+    })
+}
+
+/// `switchboard_actions` → `switchboard-actions` (cargo's usual spelling).
+fn feature_name(module: &str) -> String {
+    module.trim_end_matches('_').replace('_', "-")
+}
+
+/// The named types reachable from `roots`.
+fn reachable<'a>(
+    types: &BTreeMap<TypeId, TypeDef>,
+    roots: impl IntoIterator<Item = &'a TypeRef>,
+) -> BTreeSet<TypeId> {
+    let mut seen = BTreeSet::new();
+    let mut stack: Vec<&TypeRef> = roots.into_iter().collect();
+    while let Some(ty) = stack.pop() {
+        match ty {
+            TypeRef::Array(inner) | TypeRef::Map(inner) => stack.push(inner),
+            TypeRef::Named(id) => {
+                if !seen.insert(id.clone()) {
+                    continue;
+                }
+                match types.get(id).map(|def| &def.kind) {
+                    Some(TypeKind::Struct(def)) => {
+                        stack.extend(def.fields.iter().map(|f| &f.ty));
+                        stack.extend(def.additional.iter());
+                    }
+                    Some(TypeKind::Union(def)) => stack.extend(def.variants.iter().map(|v| &v.ty)),
+                    Some(TypeKind::StringEnum(_)) | None => {}
+                }
+            }
+            _ => {}
+        }
+    }
+    seen
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn feature_names_are_kebab_case_module_names() {
+        assert_eq!(feature_name("switchboard_actions"), "switchboard-actions");
+        assert_eq!(feature_name("type_"), "type");
+    }
+}
