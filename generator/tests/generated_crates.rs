@@ -68,6 +68,40 @@ fn cargo(dir: &Path, args: &[&str]) -> String {
     stdout
 }
 
+/// The crate of the full published document that `checks/full.rs` uses.
+const FULL_CRATE: &str = "full-17-12-1";
+/// The scratch crate holding `tests/checks/`: code written as a user would,
+/// against the constructs fixture's crate and, when present, the full one.
+const CHECKS_CRATE: &str = "checks";
+
+fn write_checks_crate(dir: &Path, has_full: bool) {
+    let sources = common::workspace_root().join("generator/tests/checks");
+    let mut dependencies = String::from("constructs = { path = \"../constructs\" }\n");
+    let mut tests = vec!["constructs.rs"];
+    if has_full {
+        dependencies.push_str(&format!(
+            "{FULL_CRATE} = {{ path = \"../{FULL_CRATE}\" }}\n"
+        ));
+        tests.push("full.rs");
+    }
+    let manifest = format!(
+        "[package]\nname = \"{CHECKS_CRATE}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\n{dependencies}serde_json = \"1\"\n"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::create_dir_all(dir.join("src")).expect("checks crate directory");
+    std::fs::create_dir_all(dir.join("tests")).expect("checks tests directory");
+    std::fs::write(dir.join("Cargo.toml"), manifest).expect("checks manifest");
+    std::fs::write(
+        dir.join("src/lib.rs"),
+        "//! Black-box checks of generated crates; see its `tests/`.\n",
+    )
+    .expect("checks library");
+    for test in tests {
+        std::fs::copy(sources.join(test), dir.join("tests").join(test))
+            .unwrap_or_else(|err| panic!("{test}: {err}"));
+    }
+}
+
 #[test]
 fn generated_crates_build_lint_document_and_pass_their_tests() {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("generated-crates");
@@ -107,10 +141,13 @@ fn generated_crates_build_lint_document_and_pass_their_tests() {
             add_upstream_deliveries_test(&dir.join(&case.crate_name), &case.spec);
         }
     }
-    let members: Vec<String> = cases
+    let mut members: Vec<String> = cases
         .iter()
         .map(|c| format!("{:?}", c.crate_name))
         .collect();
+    let has_full = cases.iter().any(|c| c.crate_name == FULL_CRATE);
+    write_checks_crate(&dir.join(CHECKS_CRATE), has_full);
+    members.push(format!("{CHECKS_CRATE:?}"));
     let manifest = format!(
         "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
         members.join(", ")

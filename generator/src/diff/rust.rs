@@ -4,7 +4,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::emit::common::{has_default, holds_binary, is_eq};
+use crate::emit::common::{holds_binary, is_eq};
+use crate::emit::construct::has_default;
 use crate::model::{Api, Field, Presence, TypeId, TypeKind, TypeRef};
 
 /// Spells types of one API version, with type names mapped through renames
@@ -53,10 +54,10 @@ impl Spelling<'_> {
         if field.boxed {
             ty = format!("Box<{ty}>");
         }
-        match field.presence() {
-            Presence::Always => ty,
-            Presence::Nullable | Presence::Optional => format!("Option<{ty}>"),
-            Presence::OptionalNullable => format!("Option<Option<{ty}>>"),
+        match field.presence {
+            Presence::Required => ty,
+            Presence::RequiredNullable | Presence::Optional => format!("Option<{ty}>"),
+            Presence::OptionalNullable => format!("Nullable<{ty}>"),
         }
     }
 }
@@ -71,7 +72,8 @@ pub fn derived_traits(api: &Api, id: &TypeId) -> BTreeSet<&'static str> {
             if is_eq(api, &ty, &mut Vec::new()) {
                 traits.insert("Eq");
             }
-            if has_default(api, &ty, &mut Vec::new()) {
+            // Derived or written out: either way the type has `Default`.
+            if has_default(api, &ty) {
                 traits.insert("Default");
             }
             if !holds_binary(api, &ty, &mut Vec::new()) {
@@ -100,9 +102,7 @@ pub fn derived_traits(api: &Api, id: &TypeId) -> BTreeSet<&'static str> {
 /// Whether the operation's `{Op}Params` struct derives `Default`, as
 /// `emit/apis.rs` decides it.
 pub fn params_have_default(api: &Api, params: &[crate::model::Parameter]) -> bool {
-    params
-        .iter()
-        .all(|p| !p.required || has_default(api, &p.ty, &mut Vec::new()))
+    crate::emit::construct::params_have_default(api, params)
 }
 
 /// The types callers build: everything reachable from parameters and

@@ -115,12 +115,11 @@ fn wire_change(old: &Field, new: &Field) -> Option<String> {
             new.json_name, old.json_name
         ));
     }
-    match (old.presence(), new.presence()) {
-        (Presence::Nullable, Presence::Optional) => Some(
-            "now optional and never null: `None` leaves it out instead of sending `null`"
-                .to_owned(),
-        ),
-        (Presence::Optional, Presence::Nullable) => Some(
+    match (old.presence, new.presence) {
+        (Presence::RequiredNullable, Presence::Optional) => {
+            Some("now optional: `None` leaves it out instead of sending `null`".to_owned())
+        }
+        (Presence::Optional, Presence::RequiredNullable) => Some(
             "now required and nullable: `None` sends `null` instead of leaving it out".to_owned(),
         ),
         _ => None,
