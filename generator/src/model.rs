@@ -236,6 +236,16 @@ pub enum PageDirection {
 }
 
 impl Operation {
+    /// Whether the operation's method takes a `params: &{Op}Params` argument:
+    /// when some parameter must be sent and has no default in the document.
+    /// Otherwise the parameters (if any) are set with the call's `.params(..)`,
+    /// and the server applies its defaults to what is left out.
+    pub fn takes_params_argument(&self) -> bool {
+        self.other_params
+            .iter()
+            .any(|p| p.required && p.default.is_none())
+    }
+
     /// Name of the `{Op}Params` struct holding query and header parameters.
     pub fn params_type(&self) -> String {
         format!("{}Params", self.type_prefix)

@@ -75,27 +75,30 @@ const FULL_CRATE: &str = "full-17-12-1";
 const CHECKS_CRATE: &str = "checks";
 
 fn write_checks_crate(dir: &Path, has_full: bool) {
-    let sources = common::workspace_root().join("generator/tests/checks");
+    let root = common::workspace_root();
+    let sources = root.join("generator/tests/checks");
     let mut dependencies = String::from("constructs = { path = \"../constructs\" }\n");
     let mut tests = vec!["constructs.rs"];
+    let mut library = String::from("//! Black-box checks of generated crates; see its `tests/`.\n");
     if has_full {
+        // Under the name users give it, so the README's examples compile too.
         dependencies.push_str(&format!(
-            "{FULL_CRATE} = {{ path = \"../{FULL_CRATE}\" }}\n"
+            "sunshine-conversations = {{ package = \"{FULL_CRATE}\", path = \"../{FULL_CRATE}\" }}\n"
         ));
-        tests.push("full.rs");
+        tests.extend(["full.rs", "flows.rs"]);
+        library.push_str(
+            "\n// The README's examples compile against the full crate as well.\n#[cfg(doctest)]\n#[doc = include_str!(\"../README.md\")]\nstruct ReadmeExamples;\n",
+        );
     }
     let manifest = format!(
-        "[package]\nname = \"{CHECKS_CRATE}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\n{dependencies}serde_json = \"1\"\n"
+        "[package]\nname = \"{CHECKS_CRATE}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\n{dependencies}serde_json = \"1\"\n\n[dev-dependencies]\nfutures = \"0.3\"\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\nwiremock = \"0.6\"\n"
     );
     let _ = std::fs::remove_dir_all(dir);
     std::fs::create_dir_all(dir.join("src")).expect("checks crate directory");
     std::fs::create_dir_all(dir.join("tests")).expect("checks tests directory");
     std::fs::write(dir.join("Cargo.toml"), manifest).expect("checks manifest");
-    std::fs::write(
-        dir.join("src/lib.rs"),
-        "//! Black-box checks of generated crates; see its `tests/`.\n",
-    )
-    .expect("checks library");
+    std::fs::write(dir.join("src/lib.rs"), library).expect("checks library");
+    std::fs::copy(root.join("README.md"), dir.join("README.md")).expect("README");
     for test in tests {
         std::fs::copy(sources.join(test), dir.join("tests").join(test))
             .unwrap_or_else(|err| panic!("{test}: {err}"));
@@ -253,4 +256,24 @@ fn add_upstream_deliveries_test(crate_dir: &Path, spec: &Path) {
         tests.join("upstream_deliveries.rs"),
     )
     .expect("test copied");
+}
+
+/// The checks are written as users would write them, and show what users no
+/// longer have to write: no double options, no discriminators, no flattening
+/// of fields, no defaulted parameter structs passed as arguments.
+#[test]
+fn user_code_reads_as_users_write_it() {
+    let sources = common::workspace_root().join("generator/tests/checks");
+    for name in ["constructs.rs", "full.rs", "flows.rs"] {
+        let code = std::fs::read_to_string(sources.join(name)).expect("a checks source");
+        for banned in [
+            "Option<Option",
+            "r#type",
+            ".flatten()",
+            "Params::default())",
+            "&Default::default()",
+        ] {
+            assert!(!code.contains(banned), "{name} contains `{banned}`");
+        }
+    }
 }

@@ -278,7 +278,7 @@ fn operation_args(api: &Api, op: &Operation) -> Vec<TokenStream> {
 /// Whether every query and header parameter may be left out (true when
 /// there are none): then they are set with the call's `.params(..)`.
 fn params_all_optional(op: &Operation) -> bool {
-    op.other_params.iter().all(|p| !p.required)
+    !op.takes_params_argument()
 }
 
 /// Methods of the operation's [`Call`] type for what the operation method

@@ -78,7 +78,7 @@ pub fn call(api: &Api, group: &OperationGroup, op: &Operation, crate_name: &str)
     }
     // As in `apis::operation_args`: optional parameters and an optional body
     // are not arguments (they are set on the call), so the example leaves them out.
-    if op.other_params.iter().any(|p| p.required) {
+    if op.takes_params_argument() {
         return None;
     }
     let mut setup = String::new();

@@ -1,9 +1,10 @@
 //! The flows, written as a user would, against the crate of the full
-//! published document: no `Option<Option`, no `r#type`, no `flatten()`.
+//! published document, with one level of options, no discriminators to write
+//! and no flattening of fields.
 
-use full_17_12_1::apis::attachments::UploadAttachmentParams;
-use full_17_12_1::types::{Author, Content, MessagePost, Profile, Reply, TextMessage, User};
-use full_17_12_1::Nullable;
+use sunshine_conversations::apis::attachments::UploadAttachmentParams;
+use sunshine_conversations::types::{Author, Content, MessagePost, Profile, Reply, TextMessage, User};
+use sunshine_conversations::Nullable;
 use serde_json::{json, Value};
 
 fn assert_no_empty_string(value: &Value) {
