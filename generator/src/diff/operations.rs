@@ -193,6 +193,8 @@ fn compare_other_params(walk: &mut Walk<'_>, item: &Item, old: &Operation, new: 
         default_before: params_have_default(walk.old.api, &old.other_params),
         default_after: params_have_default(walk.new.api, &new.other_params),
         built_by_callers: true,
+        // Parameter structs have no `new`.
+        same_new: false,
     };
     for before in &old.other_params {
         let Some(after) = new

@@ -4,8 +4,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::emit::common::Context;
 use crate::emit::common::{holds_binary, is_eq};
-use crate::emit::construct::has_default;
+use crate::emit::construct::{construction, field_fill, has_default, Construction};
 use crate::model::{Api, Field, Presence, TypeId, TypeKind, TypeRef};
 
 /// Spells types of one API version, with type names mapped through renames
@@ -64,6 +65,32 @@ impl Spelling<'_> {
 
 /// The traits a named type derives beyond `Debug`, `Clone` and `PartialEq`,
 /// as `emit/types.rs` decides them.
+/// The arguments of the struct's `new(..)` (name and Rust type, in order), when
+/// it is built that way rather than with `Default`.
+pub fn new_arguments(api: &Api, id: &TypeId) -> Option<Vec<(String, String)>> {
+    if !matches!(construction(api, id, &mut Vec::new()), Construction::New) {
+        return None;
+    }
+    let def = api.type_def(id)?;
+    let TypeKind::Struct(s) = &def.kind else {
+        return None;
+    };
+    let no_renames = BTreeMap::new();
+    let spelling = Spelling {
+        api,
+        renames: &no_renames,
+    };
+    Some(
+        s.fields
+            .iter()
+            .filter(|f| {
+                field_fill(api, f, def.usage.sent, Context::Outside, &mut Vec::new()).is_none()
+            })
+            .map(|f| (f.name.clone(), spelling.ty(&f.ty)))
+            .collect(),
+    )
+}
+
 pub fn derived_traits(api: &Api, id: &TypeId) -> BTreeSet<&'static str> {
     let ty = TypeRef::Named(id.clone());
     let mut traits = BTreeSet::new();
