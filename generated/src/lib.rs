@@ -14,11 +14,8 @@
 //! let client = Client::builder()
 //!     .basic_auth("app_key_id", "app_key_secret")
 //!     .build()?;
-//! let body = sunshine_conversations::types::OfferControlBody {
-//!     switchboard_integration: "next".to_owned(),
-//!     ..Default::default()
-//! };
-//! match client.switchboard_actions().offer_control("app-id", "conversation-id", &body).await {
+//! let body = sunshine_conversations::types::AcceptControlBody::default();
+//! match client.switchboard_actions().accept_control("app-id", "conversation-id", &body).await {
 //!     Ok(response) => println!("ok: {response:?}"),
 //!     Err(Error::Api { error, .. }) => eprintln!("the API said no: {error}"),
 //!     Err(other) => return Err(other.into()),
@@ -64,3 +61,8 @@ pub use reqwest::{header::HeaderMap, StatusCode};
 pub use reqwest;
 pub use servers::Server;
 pub use support::Upload;
+
+#[rustfmt::skip]
+mod nullable;
+
+pub use nullable::Nullable;

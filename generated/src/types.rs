@@ -8,13 +8,9 @@ use serde::{Deserialize, Serialize};
 pub struct AcceptControlBody {
     /// Custom flat key/value data (at most 4KB) that is echoed in the `switchboard:acceptControl` and `switchboard:acceptControl:failure` webhooks.
     ///
-    /// `None` leaves the property out; `Some(None)` sends an explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::support::double_option",
-    )]
-    pub metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+    /// `Nullable::Absent` leaves the property out; `Nullable::Null` sends `null` (clearing it).
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// The app whose activity produced the events.
@@ -78,6 +74,12 @@ impl From<String> for AuthorWebhookType {
     }
 }
 
+impl From<&str> for AuthorWebhookType {
+    fn from(value: &str) -> Self {
+        Self::from(value.to_owned())
+    }
+}
+
 impl From<AuthorWebhookType> for String {
     fn from(value: AuthorWebhookType) -> Self {
         match value {
@@ -107,9 +109,7 @@ pub enum Content {
 impl Serialize for Content {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::TextMessage(value) => {
-                crate::support::serialize_tagged(value, "type", "text", serializer)
-            }
+            Self::TextMessage(value) => value.serialize(serializer),
             Self::Unknown(value) => value.serialize(serializer),
         }
     }
@@ -127,17 +127,23 @@ impl<'de> Deserialize<'de> for Content {
     }
 }
 
+impl From<TextMessage> for Content {
+    fn from(value: TextMessage) -> Self {
+        Self::TextMessage(value)
+    }
+}
+
 /// conversation:message
 ///
 /// Sent when a message is added to a conversation, whoever wrote it.
+///
+/// Always sent with `"type": "conversation:message"` (the variant's tag, written for you).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(tag = "type", rename = "conversation:message")]
 pub struct ConversationMessageEvent {
     /// The event's id. A retried delivery repeats the same id, so it can be used to skip events that were already handled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The event type, one of the triggers the webhook subscribes to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
     /// When the event was produced, as an ISO 8601 timestamp with milliseconds (`YYYY-MM-DDThh:mm:ss.SSSZ`).
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
@@ -174,34 +180,22 @@ pub struct ConversationTruncated {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ConversationType>,
     /// A flat map of custom values. Only strings, numbers and booleans are accepted as values, and the whole object may not exceed 4KB.
-    ///
-    /// `None` leaves the property out; `Some(None)` sends an explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::support::double_option",
-    )]
-    pub metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// The switchboard integration that controls the conversation; absent when none does.
-    ///
-    /// `None` leaves the property out; `Some(None)` sends an explicit `null`.
     #[serde(
         rename = "activeSwitchboardIntegration",
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::support::double_option",
     )]
-    pub active_switchboard_integration: Option<Option<SwitchboardIntegrationWebhook>>,
+    pub active_switchboard_integration: Option<SwitchboardIntegrationWebhook>,
     /// The switchboard integration that has been offered control and has not yet taken it; absent when no offer was made.
-    ///
-    /// `None` leaves the property out; `Some(None)` sends an explicit `null`.
     #[serde(
         rename = "pendingSwitchboardIntegration",
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::support::double_option",
     )]
-    pub pending_switchboard_integration: Option<Option<SwitchboardIntegrationWebhook>>,
+    pub pending_switchboard_integration: Option<SwitchboardIntegrationWebhook>,
 }
 
 /// Kind of conversation.
@@ -235,6 +229,12 @@ impl From<String> for ConversationType {
             "sdkGroup" => Self::SdkGroup,
             _ => Self::Unknown(value),
         }
+    }
+}
+
+impl From<&str> for ConversationType {
+    fn from(value: &str) -> Self {
+        Self::from(value.to_owned())
     }
 }
 
@@ -291,57 +291,57 @@ pub struct MessageWebhook {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<Source>,
     /// A flat map of custom values. Only strings, numbers and booleans are accepted as values, and the whole object may not exceed 4KB.
-    ///
-    /// `None` leaves the property out; `Some(None)` sends an explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::support::double_option",
-    )]
-    pub metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// `true` when the message is only a placeholder left where a deleted message was.
-    ///
-    /// `None` leaves the property out; `Some(None)` sends an explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::support::double_option",
-    )]
-    pub deleted: Option<Option<bool>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
 }
 
 /// Request body of the offer control action.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OfferControlBody {
     /// Which switchboard integration should become pending. It is matched first against switchboard integration ids, then names, then integration types; a reference that matches more than one integration is rejected. The special value `next` selects the integration configured as the next one in the switchboard. The currently active integration cannot be chosen.
     #[serde(rename = "switchboardIntegration")]
     pub switchboard_integration: String,
     /// Custom flat key/value data (at most 4KB) that is echoed in the `switchboard:offerControl` and `switchboard:offerControl:failure` webhooks.
     ///
-    /// `None` leaves the property out; `Some(None)` sends an explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::support::double_option",
-    )]
-    pub metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+    /// `Nullable::Absent` leaves the property out; `Nullable::Null` sends `null` (clearing it).
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
+}
+
+impl OfferControlBody {
+    /// Builds [`OfferControlBody`] from the properties without a default: `switchboard_integration`. The other fields start unset, or at the document's default.
+    pub fn new(switchboard_integration: impl Into<String>) -> Self {
+        Self {
+            switchboard_integration: switchboard_integration.into(),
+            metadata: Default::default(),
+        }
+    }
 }
 
 /// Request body of the pass control action.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PassControlBody {
     /// Which switchboard integration should become active. It is matched first against switchboard integration ids, then names, then integration types; a reference that matches more than one integration is rejected. The special value `next` selects the integration configured as the next one in the switchboard.
     #[serde(rename = "switchboardIntegration")]
     pub switchboard_integration: String,
     /// Custom flat key/value data (at most 4KB) that is echoed in the `switchboard:passControl` webhook.
     ///
-    /// `None` leaves the property out; `Some(None)` sends an explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::support::double_option",
-    )]
-    pub metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+    /// `Nullable::Absent` leaves the property out; `Nullable::Null` sends `null` (clearing it).
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
+}
+
+impl PassControlBody {
+    /// Builds [`PassControlBody`] from the properties without a default: `switchboard_integration`. The other fields start unset, or at the document's default.
+    pub fn new(switchboard_integration: impl Into<String>) -> Self {
+        Self {
+            switchboard_integration: switchboard_integration.into(),
+            metadata: Default::default(),
+        }
+    }
 }
 
 /// Request body of the release control action.
@@ -349,13 +349,9 @@ pub struct PassControlBody {
 pub struct ReleaseControlBody {
     /// Custom flat key/value data (at most 4KB) that is echoed in the `switchboard:releaseControl` webhook.
     ///
-    /// `None` leaves the property out; `Some(None)` sends an explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::support::double_option",
-    )]
-    pub metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+    /// `Nullable::Absent` leaves the property out; `Nullable::Null` sends `null` (clearing it).
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// Where a message came from.
@@ -364,48 +360,35 @@ pub struct Source {
     /// The channel the message came through, such as `web`, `ios`, `whatsapp`, `telegram` or `api`.
     pub r#type: String,
     /// The id of the integration that received the message, for messages from users.
-    ///
-    /// `None` leaves the property out; `Some(None)` sends an explicit `null`.
-    #[serde(
-        rename = "integrationId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::support::double_option",
-    )]
-    pub integration_id: Option<Option<String>>,
+    #[serde(rename = "integrationId", default, skip_serializing_if = "Option::is_none")]
+    pub integration_id: Option<String>,
     /// The id the originating channel gave the message, when it has one.
-    ///
-    /// `None` leaves the property out; `Some(None)` sends an explicit `null`.
     #[serde(
         rename = "originalMessageId",
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::support::double_option",
     )]
-    pub original_message_id: Option<Option<String>>,
+    pub original_message_id: Option<String>,
     /// When the originating channel received the message, as an ISO 8601 timestamp.
-    ///
-    /// `None` leaves the property out; `Some(None)` sends an explicit `null`.
     #[serde(
         rename = "originalMessageTimestamp",
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::support::double_option",
     )]
-    pub original_message_timestamp: Option<Option<String>>,
+    pub original_message_timestamp: Option<String>,
 }
 
 /// switchboard:acceptControl
 ///
 /// Sent when a switchboard integration takes control of a conversation it was offered.
+///
+/// Always sent with `"type": "switchboard:acceptControl"` (the variant's tag, written for you).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(tag = "type", rename = "switchboard:acceptControl")]
 pub struct SwitchboardAcceptControlEvent {
     /// The event's id. A retried delivery repeats the same id, so it can be used to skip events that were already handled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The event type, one of the triggers the webhook subscribes to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
     /// When the event was produced, as an ISO 8601 timestamp with milliseconds (`YYYY-MM-DDThh:mm:ss.SSSZ`).
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
@@ -417,14 +400,14 @@ pub struct SwitchboardAcceptControlEvent {
 /// switchboard:acceptControl:failure
 ///
 /// Sent when a switchboard integration could not take control of a conversation.
+///
+/// Always sent with `"type": "switchboard:acceptControl:failure"` (the variant's tag, written for you).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(tag = "type", rename = "switchboard:acceptControl:failure")]
 pub struct SwitchboardAcceptControlFailureEvent {
     /// The event's id. A retried delivery repeats the same id, so it can be used to skip events that were already handled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The event type, one of the triggers the webhook subscribes to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
     /// When the event was produced, as an ISO 8601 timestamp with milliseconds (`YYYY-MM-DDThh:mm:ss.SSSZ`).
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
@@ -443,14 +426,8 @@ pub struct SwitchboardAcceptControlFailurePayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversation: Option<ConversationTruncated>,
     /// A flat map of custom values. Only strings, numbers and booleans are accepted as values, and the whole object may not exceed 4KB.
-    ///
-    /// `None` leaves the property out; `Some(None)` sends an explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::support::double_option",
-    )]
-    pub metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// Data describing the event.
@@ -460,14 +437,8 @@ pub struct SwitchboardAcceptControlPayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversation: Option<ConversationTruncated>,
     /// A flat map of custom values. Only strings, numbers and booleans are accepted as values, and the whole object may not exceed 4KB.
-    ///
-    /// `None` leaves the property out; `Some(None)` sends an explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::support::double_option",
-    )]
-    pub metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// A switchboard integration as it appears inside webhook payloads.
@@ -494,14 +465,14 @@ pub struct SwitchboardIntegrationWebhook {
 /// switchboard:offerControl
 ///
 /// Sent when a switchboard integration is offered control of a conversation.
+///
+/// Always sent with `"type": "switchboard:offerControl"` (the variant's tag, written for you).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(tag = "type", rename = "switchboard:offerControl")]
 pub struct SwitchboardOfferControlEvent {
     /// The event's id. A retried delivery repeats the same id, so it can be used to skip events that were already handled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The event type, one of the triggers the webhook subscribes to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
     /// When the event was produced, as an ISO 8601 timestamp with milliseconds (`YYYY-MM-DDThh:mm:ss.SSSZ`).
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
@@ -513,14 +484,14 @@ pub struct SwitchboardOfferControlEvent {
 /// switchboard:offerControl:failure
 ///
 /// Sent when control of a conversation could not be offered to a switchboard integration.
+///
+/// Always sent with `"type": "switchboard:offerControl:failure"` (the variant's tag, written for you).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(tag = "type", rename = "switchboard:offerControl:failure")]
 pub struct SwitchboardOfferControlFailureEvent {
     /// The event's id. A retried delivery repeats the same id, so it can be used to skip events that were already handled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The event type, one of the triggers the webhook subscribes to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
     /// When the event was produced, as an ISO 8601 timestamp with milliseconds (`YYYY-MM-DDThh:mm:ss.SSSZ`).
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
@@ -539,14 +510,8 @@ pub struct SwitchboardOfferControlFailurePayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversation: Option<ConversationTruncated>,
     /// A flat map of custom values. Only strings, numbers and booleans are accepted as values, and the whole object may not exceed 4KB.
-    ///
-    /// `None` leaves the property out; `Some(None)` sends an explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::support::double_option",
-    )]
-    pub metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// Data describing the event.
@@ -556,27 +521,21 @@ pub struct SwitchboardOfferControlPayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversation: Option<ConversationTruncated>,
     /// A flat map of custom values. Only strings, numbers and booleans are accepted as values, and the whole object may not exceed 4KB.
-    ///
-    /// `None` leaves the property out; `Some(None)` sends an explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::support::double_option",
-    )]
-    pub metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// switchboard:passControl
 ///
 /// Sent when control of a conversation moves from one switchboard integration to another.
+///
+/// Always sent with `"type": "switchboard:passControl"` (the variant's tag, written for you).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(tag = "type", rename = "switchboard:passControl")]
 pub struct SwitchboardPassControlEvent {
     /// The event's id. A retried delivery repeats the same id, so it can be used to skip events that were already handled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The event type, one of the triggers the webhook subscribes to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
     /// When the event was produced, as an ISO 8601 timestamp with milliseconds (`YYYY-MM-DDThh:mm:ss.SSSZ`).
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
@@ -588,14 +547,14 @@ pub struct SwitchboardPassControlEvent {
 /// switchboard:passControl:failure
 ///
 /// Sent when making a switchboard integration active did not succeed.
+///
+/// Always sent with `"type": "switchboard:passControl:failure"` (the variant's tag, written for you).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(tag = "type", rename = "switchboard:passControl:failure")]
 pub struct SwitchboardPassControlFailureEvent {
     /// The event's id. A retried delivery repeats the same id, so it can be used to skip events that were already handled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The event type, one of the triggers the webhook subscribes to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
     /// When the event was produced, as an ISO 8601 timestamp with milliseconds (`YYYY-MM-DDThh:mm:ss.SSSZ`).
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
@@ -614,14 +573,8 @@ pub struct SwitchboardPassControlFailurePayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversation: Option<ConversationTruncated>,
     /// A flat map of custom values. Only strings, numbers and booleans are accepted as values, and the whole object may not exceed 4KB.
-    ///
-    /// `None` leaves the property out; `Some(None)` sends an explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::support::double_option",
-    )]
-    pub metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// Data describing the event.
@@ -631,14 +584,8 @@ pub struct SwitchboardPassControlPayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversation: Option<ConversationTruncated>,
     /// A flat map of custom values. Only strings, numbers and booleans are accepted as values, and the whole object may not exceed 4KB.
-    ///
-    /// `None` leaves the property out; `Some(None)` sends an explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::support::double_option",
-    )]
-    pub metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// Why control was passed, when the platform knows it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<SwitchboardPassControlPayloadReason>,
@@ -678,6 +625,12 @@ impl From<String> for SwitchboardPassControlPayloadReason {
     }
 }
 
+impl From<&str> for SwitchboardPassControlPayloadReason {
+    fn from(value: &str) -> Self {
+        Self::from(value.to_owned())
+    }
+}
+
 impl From<SwitchboardPassControlPayloadReason> for String {
     fn from(value: SwitchboardPassControlPayloadReason) -> Self {
         match value {
@@ -696,14 +649,14 @@ impl std::fmt::Display for SwitchboardPassControlPayloadReason {
 /// switchboard:releaseControl
 ///
 /// Sent when a switchboard integration gives up control and leaves the conversation without a controller.
+///
+/// Always sent with `"type": "switchboard:releaseControl"` (the variant's tag, written for you).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(tag = "type", rename = "switchboard:releaseControl")]
 pub struct SwitchboardReleaseControlEvent {
     /// The event's id. A retried delivery repeats the same id, so it can be used to skip events that were already handled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The event type, one of the triggers the webhook subscribes to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
     /// When the event was produced, as an ISO 8601 timestamp with milliseconds (`YYYY-MM-DDThh:mm:ss.SSSZ`).
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
@@ -719,14 +672,8 @@ pub struct SwitchboardReleaseControlPayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversation: Option<ConversationTruncated>,
     /// A flat map of custom values. Only strings, numbers and booleans are accepted as values, and the whole object may not exceed 4KB.
-    ///
-    /// `None` leaves the property out; `Some(None)` sends an explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::support::double_option",
-    )]
-    pub metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// Why control was released, when the platform knows it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<SwitchboardReleaseControlPayloadReason>,
@@ -766,6 +713,12 @@ impl From<String> for SwitchboardReleaseControlPayloadReason {
     }
 }
 
+impl From<&str> for SwitchboardReleaseControlPayloadReason {
+    fn from(value: &str) -> Self {
+        Self::from(value.to_owned())
+    }
+}
+
 impl From<SwitchboardReleaseControlPayloadReason> for String {
     fn from(value: SwitchboardReleaseControlPayloadReason) -> Self {
         match value {
@@ -782,10 +735,11 @@ impl std::fmt::Display for SwitchboardReleaseControlPayloadReason {
 }
 
 /// A message made of text.
+///
+/// Always sent with `"type": "text"` (the variant's tag, written for you).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(tag = "type", rename = "text")]
 pub struct TextMessage {
-    /// Always `text` for this kind of message.
-    pub r#type: String,
     /// The words of the message. It can be missing when the message was written as HTML only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
@@ -804,15 +758,8 @@ pub struct User {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The id the business's own systems know the user by, when one was set; it can also be used to look the user up.
-    ///
-    /// `None` leaves the property out; `Some(None)` sends an explicit `null`.
-    #[serde(
-        rename = "externalId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::support::double_option",
-    )]
-    pub external_id: Option<Option<String>>,
+    #[serde(rename = "externalId", default, skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
     /// Whether the user proved who they are (with a signed JWT, for instance).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authenticated: Option<bool>,
@@ -846,70 +793,14 @@ pub enum WebhookEvent {
 impl Serialize for WebhookEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::SwitchboardAcceptControl(value) => {
-                crate::support::serialize_tagged(
-                    value,
-                    "type",
-                    "switchboard:acceptControl",
-                    serializer,
-                )
-            }
-            Self::SwitchboardAcceptControlFailure(value) => {
-                crate::support::serialize_tagged(
-                    value,
-                    "type",
-                    "switchboard:acceptControl:failure",
-                    serializer,
-                )
-            }
-            Self::SwitchboardOfferControl(value) => {
-                crate::support::serialize_tagged(
-                    value,
-                    "type",
-                    "switchboard:offerControl",
-                    serializer,
-                )
-            }
-            Self::SwitchboardOfferControlFailure(value) => {
-                crate::support::serialize_tagged(
-                    value,
-                    "type",
-                    "switchboard:offerControl:failure",
-                    serializer,
-                )
-            }
-            Self::SwitchboardPassControl(value) => {
-                crate::support::serialize_tagged(
-                    value,
-                    "type",
-                    "switchboard:passControl",
-                    serializer,
-                )
-            }
-            Self::SwitchboardPassControlFailure(value) => {
-                crate::support::serialize_tagged(
-                    value,
-                    "type",
-                    "switchboard:passControl:failure",
-                    serializer,
-                )
-            }
-            Self::SwitchboardReleaseControl(value) => {
-                crate::support::serialize_tagged(
-                    value,
-                    "type",
-                    "switchboard:releaseControl",
-                    serializer,
-                )
-            }
-            Self::ConversationMessage(value) => {
-                crate::support::serialize_tagged(
-                    value,
-                    "type",
-                    "conversation:message",
-                    serializer,
-                )
-            }
+            Self::SwitchboardAcceptControl(value) => value.serialize(serializer),
+            Self::SwitchboardAcceptControlFailure(value) => value.serialize(serializer),
+            Self::SwitchboardOfferControl(value) => value.serialize(serializer),
+            Self::SwitchboardOfferControlFailure(value) => value.serialize(serializer),
+            Self::SwitchboardPassControl(value) => value.serialize(serializer),
+            Self::SwitchboardPassControlFailure(value) => value.serialize(serializer),
+            Self::SwitchboardReleaseControl(value) => value.serialize(serializer),
+            Self::ConversationMessage(value) => value.serialize(serializer),
             Self::Unknown(value) => value.serialize(serializer),
         }
     }
@@ -950,6 +841,54 @@ impl<'de> Deserialize<'de> for WebhookEvent {
             }
             _ => Ok(Self::Unknown(value)),
         }
+    }
+}
+
+impl From<SwitchboardAcceptControlEvent> for WebhookEvent {
+    fn from(value: SwitchboardAcceptControlEvent) -> Self {
+        Self::SwitchboardAcceptControl(value)
+    }
+}
+
+impl From<SwitchboardAcceptControlFailureEvent> for WebhookEvent {
+    fn from(value: SwitchboardAcceptControlFailureEvent) -> Self {
+        Self::SwitchboardAcceptControlFailure(value)
+    }
+}
+
+impl From<SwitchboardOfferControlEvent> for WebhookEvent {
+    fn from(value: SwitchboardOfferControlEvent) -> Self {
+        Self::SwitchboardOfferControl(value)
+    }
+}
+
+impl From<SwitchboardOfferControlFailureEvent> for WebhookEvent {
+    fn from(value: SwitchboardOfferControlFailureEvent) -> Self {
+        Self::SwitchboardOfferControlFailure(value)
+    }
+}
+
+impl From<SwitchboardPassControlEvent> for WebhookEvent {
+    fn from(value: SwitchboardPassControlEvent) -> Self {
+        Self::SwitchboardPassControl(value)
+    }
+}
+
+impl From<SwitchboardPassControlFailureEvent> for WebhookEvent {
+    fn from(value: SwitchboardPassControlFailureEvent) -> Self {
+        Self::SwitchboardPassControlFailure(value)
+    }
+}
+
+impl From<SwitchboardReleaseControlEvent> for WebhookEvent {
+    fn from(value: SwitchboardReleaseControlEvent) -> Self {
+        Self::SwitchboardReleaseControl(value)
+    }
+}
+
+impl From<ConversationMessageEvent> for WebhookEvent {
+    fn from(value: ConversationMessageEvent) -> Self {
+        Self::ConversationMessage(value)
     }
 }
 

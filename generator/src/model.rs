@@ -236,6 +236,16 @@ pub enum PageDirection {
 }
 
 impl Operation {
+    /// Whether the operation's method takes a `params: &{Op}Params` argument:
+    /// when some parameter must be sent and has no default in the document.
+    /// Otherwise the parameters (if any) are set with the call's `.params(..)`,
+    /// and the server applies its defaults to what is left out.
+    pub fn takes_params_argument(&self) -> bool {
+        self.other_params
+            .iter()
+            .any(|p| p.required && p.default.is_none())
+    }
+
     /// Name of the `{Op}Params` struct holding query and header parameters.
     pub fn params_type(&self) -> String {
         format!("{}Params", self.type_prefix)
@@ -296,6 +306,8 @@ pub struct Parameter {
     pub required: bool,
     /// Its type.
     pub ty: TypeRef,
+    /// The document's `default`: what the server assumes when it is left out.
+    pub default: Option<serde_json::Value>,
     /// Documentation.
     pub doc: Option<String>,
 }
@@ -385,6 +397,17 @@ pub struct TypeDef {
     pub doc: Doc,
     /// What it is.
     pub kind: TypeKind,
+    /// Which way its values travel.
+    pub usage: Usage,
+}
+
+/// Which way a type's values travel, worked out from what reaches it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Usage {
+    /// Reachable from a request body or parameter: users build it.
+    pub sent: bool,
+    /// Reachable from a response or a webhook payload: users read it.
+    pub received: bool,
 }
 
 /// The shapes a named type can have.
@@ -415,6 +438,18 @@ pub struct StructDef {
     /// Type of extra properties, collected into a flattened map, when allowed
     /// by `additionalProperties`.
     pub additional: Option<TypeRef>,
+    /// A discriminator property whose value this type fixes: not a field,
+    /// written on every serialization and ignored when decoding.
+    pub tag: Option<FixedTag>,
+}
+
+/// A property with one value for the whole type, such as `"type": "reply"`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FixedTag {
+    /// Property name on the wire.
+    pub property: String,
+    /// Its value.
+    pub value: String,
 }
 
 /// A struct field.
@@ -430,33 +465,41 @@ pub struct Field {
     pub required: bool,
     /// Whether `null` is a valid value.
     pub nullable: bool,
+    /// How the field is represented: decided in lowering from `required`,
+    /// `nullable` and whether the struct is sent.
+    pub presence: Presence,
+    /// The document's `default`: what the server assumes when it is left out.
+    pub default: Option<serde_json::Value>,
     /// Whether the type must be boxed to break a cycle.
     pub boxed: bool,
     /// Documentation.
     pub doc: Doc,
 }
 
-/// How a field is represented in Rust, derived from `required` and `nullable`.
+/// How a field is represented in Rust.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Presence {
     /// `T`: always present, never null.
-    Always,
-    /// `Option<T>`: always present, may be null.
-    Nullable,
-    /// `Option<T>`: may be absent, never null.
+    Required,
+    /// `Option<T>`: always present, may be null (`None` is written as `null`).
+    RequiredNullable,
+    /// `Option<T>`: may be absent (`None` is left out). A nullable property of
+    /// a type that is only received reads `null` as `None` too.
     Optional,
-    /// `Option<Option<T>>`: absent, null and a value are three different things.
+    /// `Nullable<T>`: absent, `null` and a value are three different things,
+    /// for nullable properties of types that are sent (a `null` clears).
     OptionalNullable,
 }
 
-impl Field {
-    /// How the field is represented.
-    pub fn presence(&self) -> Presence {
-        match (self.required, self.nullable) {
-            (true, false) => Presence::Always,
-            (true, true) => Presence::Nullable,
-            (false, false) => Presence::Optional,
-            (false, true) => Presence::OptionalNullable,
+impl Presence {
+    /// The representation a property has on its own; [`Presence::OptionalNullable`]
+    /// only where `sent` (a reader has no use for telling absent from `null`).
+    pub fn of(required: bool, nullable: bool, sent: bool) -> Self {
+        match (required, nullable) {
+            (true, false) => Presence::Required,
+            (true, true) => Presence::RequiredNullable,
+            (false, true) if sent => Presence::OptionalNullable,
+            (false, _) => Presence::Optional,
         }
     }
 }

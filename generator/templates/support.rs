@@ -1,30 +1,11 @@
 //! Helpers the generated types and operations share: serde glue for
-//! nullable fields and unions, query-string values, and file uploads.
+//! unions, query-string values, and file uploads.
 
 // Not every API uses every helper (no untagged unions, no uploads...).
 #![allow(dead_code)]
 
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-/// Serde glue for `Option<Option<T>>` fields, where a property can be absent
-/// (`None`), explicitly `null` (`Some(None)`) or set (`Some(Some(value))`).
-/// Used together with `#[serde(default, skip_serializing_if = "Option::is_none")]`.
-pub(crate) mod double_option {
-    use super::*;
-
-    pub(crate) fn serialize<T: Serialize, S: Serializer>(value: &Option<Option<T>>, serializer: S) -> Result<S::Ok, S::Error> {
-        match value {
-            Some(inner) => inner.serialize(serializer),
-            None => serializer.serialize_none(),
-        }
-    }
-
-    pub(crate) fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Option<T>>, D::Error> {
-        // Reached only when the property is present; absence is `default`.
-        Option::<T>::deserialize(deserializer).map(Some)
-    }
-}
+use serde::{Serialize, Serializer};
 
 /// Decodes a union variant from the JSON value already read.
 pub(crate) fn from_value<T: DeserializeOwned, E: serde::de::Error>(value: serde_json::Value) -> Result<T, E> {

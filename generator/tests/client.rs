@@ -18,7 +18,7 @@ use sunshine_conversations::types::{
     self, AcceptControlBody, ErrorResponse, OfferControlBody, PassControlBody, ReleaseControlBody,
 };
 use sunshine_conversations::{
-    Auth, BuildError, Client, ClientBuilder, Error, InvalidRequest, RetryPolicy, Server,
+    Auth, BuildError, Client, ClientBuilder, Error, InvalidRequest, Nullable, RetryPolicy, Server,
 };
 use wiremock::matchers::{any, basic_auth, bearer_token, body_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -57,7 +57,7 @@ impl Op {
         )
     }
 
-    /// The exact JSON `call_with(.., Some(Some({"lang":"en"})))` sends.
+    /// The exact JSON `call_with(.., Nullable::Value({"lang":"en"}))` sends.
     fn body_with_metadata(self) -> &'static str {
         match self {
             Op::Pass | Op::Offer => r#"{"switchboardIntegration":"next","metadata":{"lang":"en"}}"#,
@@ -68,7 +68,7 @@ impl Op {
     /// Calls the operation with `metadata: {"lang": "en"}` (and
     /// `switchboardIntegration: "next"` where the body has it).
     async fn call(self, client: &Client, app_id: &str, conversation_id: &str) -> Outcome {
-        self.call_with(client, app_id, conversation_id, Some(Some(lang_en())))
+        self.call_with(client, app_id, conversation_id, Nullable::Value(lang_en()))
             .await
     }
 
@@ -78,7 +78,7 @@ impl Op {
         client: &Client,
         app_id: &str,
         conversation_id: &str,
-        metadata: Option<Option<Map<String, Value>>>,
+        metadata: Nullable<Map<String, Value>>,
     ) -> Outcome {
         let actions = client.switchboard_actions();
         match self {
@@ -361,8 +361,10 @@ async fn absent_metadata_is_left_out_and_explicit_null_is_sent_as_null() {
     let client = client_for(&server);
 
     for op in Op::ALL {
-        op.call_with(&client, "app", "conv", None).await.unwrap();
-        op.call_with(&client, "app", "conv", Some(None))
+        op.call_with(&client, "app", "conv", Nullable::Absent)
+            .await
+            .unwrap();
+        op.call_with(&client, "app", "conv", Nullable::Null)
             .await
             .unwrap();
     }
@@ -399,7 +401,7 @@ async fn metadata_values_of_every_json_kind_are_sent_as_given() {
     };
 
     for op in Op::ALL {
-        op.call_with(&client, "app", "conv", Some(Some(metadata.clone())))
+        op.call_with(&client, "app", "conv", metadata.clone().into())
             .await
             .unwrap();
     }
@@ -534,10 +536,7 @@ fn forbidden_json() -> Value {
 async fn not_found_is_a_typed_api_error_for_pass_control() {
     let server = MockServer::start().await;
     answer_json(&server, 404, not_found_json()).await;
-    let body = PassControlBody {
-        switchboard_integration: "next".to_owned(),
-        metadata: None,
-    };
+    let body = PassControlBody::new("next");
 
     let error = client_for(&server)
         .switchboard_actions()
@@ -572,10 +571,7 @@ async fn not_found_is_a_typed_api_error_for_pass_control() {
 async fn not_found_is_a_typed_api_error_for_offer_control() {
     let server = MockServer::start().await;
     answer_json(&server, 404, not_found_json()).await;
-    let body = OfferControlBody {
-        switchboard_integration: "human".to_owned(),
-        metadata: None,
-    };
+    let body = OfferControlBody::new("human");
 
     let error = client_for(&server)
         .switchboard_actions()
@@ -869,7 +865,7 @@ async fn unexpected_status_typed_accessors() {
 
     let error = client_for(&server)
         .switchboard_actions()
-        .pass_control("app", "conv", &PassControlBody::default())
+        .pass_control("app", "conv", &PassControlBody::new("next"))
         .await
         .unwrap_err();
 
@@ -1722,10 +1718,7 @@ async fn clients_and_errors_can_cross_tasks_and_threads() {
         .map(|index| {
             let client = client.clone();
             tokio::spawn(async move {
-                let body = PassControlBody {
-                    switchboard_integration: format!("integration-{index}"),
-                    metadata: None,
-                };
+                let body = PassControlBody::new(format!("integration-{index}"));
                 client
                     .switchboard_actions()
                     .pass_control("app", &format!("conv-{index}"), &body)

@@ -43,14 +43,9 @@ async fn a_call_made_in_a_closure_from_temporaries_compiles_and_runs() {
 
     // The accessor and the body are temporaries of the closure's body.
     let result = twice(|| {
-        client.switchboard_actions().pass_control(
-            APP_ID,
-            &id,
-            &PassControlBody {
-                switchboard_integration: "next".to_owned(),
-                ..Default::default()
-            },
-        )
+        client
+            .switchboard_actions()
+            .pass_control(APP_ID, &id, &PassControlBody::new("next"))
     })
     .await;
 
@@ -62,10 +57,7 @@ async fn calls_over_many_ids_join() {
     let server = server().await;
     let client = Client::builder().base_url(server.uri()).build().unwrap();
     let ids: Vec<String> = (0..5).map(|n| format!("conv-{n}")).collect();
-    let body = PassControlBody {
-        switchboard_integration: "next".to_owned(),
-        ..Default::default()
-    };
+    let body = PassControlBody::new("next");
 
     let results = futures::future::join_all(
         ids.iter()

@@ -284,8 +284,11 @@ fn each_change_is_judged_on_the_generated_api() {
             "types::MessagePost: optional field `metadata: Option<serde_json::Map<String, serde_json::Value>>` added [compatible]",
             // A free-form object has no `Eq`.
             "types::MessagePost: no longer implements `Eq` [breaking]",
-            // Still builds with `..Default::default()`, but requests need it.
+            // Requests need it.
             "types::UserUpdate: required field `reason: String` added [breaking]",
+            // A required string without a document default cannot default
+            // (an empty string would be sent): `UserUpdate::new(reason)` instead.
+            "types::UserUpdate: no longer implements `Default` [breaking]",
         ]
     );
     assert!(report.is_breaking());
@@ -311,14 +314,14 @@ fn renames_keep_their_identity() {
 #[test]
 fn the_report_renders_for_terminals_pull_requests_and_generate() {
     let report = diff_files(&evolution("v1"), &evolution("v2"));
-    let summary = "Summary: 2 breaking, 6 compatible (operations: 1 added, 0 removed, 2 changed; types: 1 added, 0 removed, 3 changed; webhook events: 0 added, 0 removed). Suggested release: major (breaking changes; a 0.x crate bumps its minor version).";
+    let summary = "Summary: 3 breaking, 6 compatible (operations: 1 added, 0 removed, 2 changed; types: 1 added, 0 removed, 3 changed; webhook events: 0 added, 0 removed). Suggested release: major (breaking changes; a 0.x crate bumps its minor version).";
     assert_eq!(report.summary_line(), summary);
 
     let text = report.to_text();
     assert!(
         text.starts_with("Changes for callers of the generated crate: Evolution 1.0.0 → 2.0.0\n")
     );
-    assert!(text.contains("\nBreaking (2):\n  types::MessagePost: no longer implements `Eq`\n      code relying on the trait"), "{text}");
+    assert!(text.contains("\nBreaking (3):\n  types::MessagePost: no longer implements `Eq`\n      code relying on the trait"), "{text}");
     assert!(
         text.contains(
             "\nCompatible (6):\n  client.messages().get_message_author(): operation added\n"
@@ -329,7 +332,7 @@ fn the_report_renders_for_terminals_pull_requests_and_generate() {
 
     let markdown = report.to_markdown();
     assert!(markdown.starts_with("## API changes: Evolution 1.0.0 → 2.0.0\n"));
-    assert!(markdown.contains("\n### Breaking (2)\n\n| item | change | why |\n|---|---|---|\n| `types::MessagePost` | no longer implements `Eq` |"), "{markdown}");
+    assert!(markdown.contains("\n### Breaking (3)\n\n| item | change | why |\n|---|---|---|\n| `types::MessagePost` | no longer implements `Eq` |"), "{markdown}");
     assert!(markdown.contains("\n### Compatible (6)\n"), "{markdown}");
     assert!(markdown.ends_with(&format!("\n**{summary}**\n")));
 
@@ -339,7 +342,7 @@ fn the_report_renders_for_terminals_pull_requests_and_generate() {
             .lines()
             .filter(|l| l.starts_with("  breaking: "))
             .count(),
-        2
+        3
     );
     assert!(!short.contains("compatible]"));
     assert!(short.ends_with(&format!("{summary}\n")));
@@ -441,8 +444,8 @@ fn the_rules_facts_hold_in_the_emitted_code() {
         "update_pet({signature})"
     );
 
-    // Whether a struct derives `Default` (which decides new fields) is read
-    // the way the emitter decides it.
+    // Whether a struct has `Default` (derived, or written out with document
+    // defaults), which decides new fields, is read the way the emitter decides it.
     let types = file("src/types.rs");
     let mut structs = 0;
     for (id, def) in &generated.api.types {
@@ -453,8 +456,12 @@ fn the_rules_facts_hold_in_the_emitted_code() {
         let derive = types[..at].rsplit("#[derive(").next().unwrap_or("");
         let derived = codegen::diff::rust::derived_traits(&generated.api, id);
         for name in ["Default", "Eq", "Serialize"] {
+            let written_out =
+                name == "Default" && types.contains(&format!("impl Default for {} {{", def.name));
             assert_eq!(
-                derive.contains(&format!(" {name},")) || derive.contains(&format!(" {name})")),
+                derive.contains(&format!(" {name},"))
+                    || derive.contains(&format!(" {name})"))
+                    || written_out,
                 derived.contains(name),
                 "`{}` derives {name}",
                 def.name
@@ -472,8 +479,9 @@ fn the_rules_facts_hold_in_the_emitted_code() {
                 .find(&format!("pub struct {} {{", op.params_type()))
                 .expect("params struct");
             let derive = apis[..at].rsplit("#[derive(").next().unwrap_or("");
+            let written_out = apis.contains(&format!("impl Default for {} {{", op.params_type()));
             assert_eq!(
-                derive.contains("Default"),
+                derive.contains("Default") || written_out,
                 codegen::diff::rust::params_have_default(&generated.api, &op.other_params),
                 "{}",
                 op.params_type()

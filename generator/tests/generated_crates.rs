@@ -68,6 +68,43 @@ fn cargo(dir: &Path, args: &[&str]) -> String {
     stdout
 }
 
+/// The crate of the full published document that `checks/full.rs` uses.
+const FULL_CRATE: &str = "full-17-12-1";
+/// The scratch crate holding `tests/checks/`: code written as a user would,
+/// against the constructs fixture's crate and, when present, the full one.
+const CHECKS_CRATE: &str = "checks";
+
+fn write_checks_crate(dir: &Path, has_full: bool) {
+    let root = common::workspace_root();
+    let sources = root.join("generator/tests/checks");
+    let mut dependencies = String::from("constructs = { path = \"../constructs\" }\n");
+    let mut tests = vec!["constructs.rs"];
+    let mut library = String::from("//! Black-box checks of generated crates; see its `tests/`.\n");
+    if has_full {
+        // Under the name users give it, so the README's examples compile too.
+        dependencies.push_str(&format!(
+            "sunshine-conversations = {{ package = \"{FULL_CRATE}\", path = \"../{FULL_CRATE}\" }}\n"
+        ));
+        tests.extend(["full.rs", "flows.rs"]);
+        library.push_str(
+            "\n// The README's examples compile against the full crate as well.\n#[cfg(doctest)]\n#[doc = include_str!(\"../README.md\")]\nstruct ReadmeExamples;\n",
+        );
+    }
+    let manifest = format!(
+        "[package]\nname = \"{CHECKS_CRATE}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\n{dependencies}serde_json = \"1\"\n\n[dev-dependencies]\nfutures = \"0.3\"\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\nwiremock = \"0.6\"\n"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::create_dir_all(dir.join("src")).expect("checks crate directory");
+    std::fs::create_dir_all(dir.join("tests")).expect("checks tests directory");
+    std::fs::write(dir.join("Cargo.toml"), manifest).expect("checks manifest");
+    std::fs::write(dir.join("src/lib.rs"), library).expect("checks library");
+    std::fs::copy(root.join("README.md"), dir.join("README.md")).expect("README");
+    for test in tests {
+        std::fs::copy(sources.join(test), dir.join("tests").join(test))
+            .unwrap_or_else(|err| panic!("{test}: {err}"));
+    }
+}
+
 #[test]
 fn generated_crates_build_lint_document_and_pass_their_tests() {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("generated-crates");
@@ -107,10 +144,13 @@ fn generated_crates_build_lint_document_and_pass_their_tests() {
             add_upstream_deliveries_test(&dir.join(&case.crate_name), &case.spec);
         }
     }
-    let members: Vec<String> = cases
+    let mut members: Vec<String> = cases
         .iter()
         .map(|c| format!("{:?}", c.crate_name))
         .collect();
+    let has_full = cases.iter().any(|c| c.crate_name == FULL_CRATE);
+    write_checks_crate(&dir.join(CHECKS_CRATE), has_full);
+    members.push(format!("{CHECKS_CRATE:?}"));
     let manifest = format!(
         "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
         members.join(", ")
@@ -216,4 +256,24 @@ fn add_upstream_deliveries_test(crate_dir: &Path, spec: &Path) {
         tests.join("upstream_deliveries.rs"),
     )
     .expect("test copied");
+}
+
+/// The checks are written as users would write them, and show what users no
+/// longer have to write: no double options, no discriminators, no flattening
+/// of fields, no defaulted parameter structs passed as arguments.
+#[test]
+fn user_code_reads_as_users_write_it() {
+    let sources = common::workspace_root().join("generator/tests/checks");
+    for name in ["constructs.rs", "full.rs", "flows.rs"] {
+        let code = std::fs::read_to_string(sources.join(name)).expect("a checks source");
+        for banned in [
+            "Option<Option",
+            "r#type",
+            ".flatten()",
+            "Params::default())",
+            "&Default::default()",
+        ] {
+            assert!(!code.contains(banned), "{name} contains `{banned}`");
+        }
+    }
 }

@@ -54,10 +54,7 @@ async fn tokens_sent(auth: impl Into<Auth>, calls: usize) -> Vec<String> {
         .auth(auth)
         .build()
         .unwrap();
-    let body = PassControlBody {
-        switchboard_integration: "next".to_owned(),
-        ..Default::default()
-    };
+    let body = PassControlBody::new("next");
     for _ in 0..calls {
         client
             .switchboard_actions()
@@ -147,10 +144,7 @@ async fn a_token_near_its_expiry_is_replaced_before_sending() {
         .auth(Auth::jwt(KEY_ID, SECRET).expires_in(Duration::from_secs(1)))
         .build()
         .unwrap();
-    let body = PassControlBody {
-        switchboard_integration: "next".to_owned(),
-        ..Default::default()
-    };
+    let body = PassControlBody::new("next");
     client
         .switchboard_actions()
         .pass_control("app", "conv", &body)

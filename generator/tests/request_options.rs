@@ -12,10 +12,7 @@ use wiremock::matchers::{any, header, method};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn body() -> PassControlBody {
-    PassControlBody {
-        switchboard_integration: "next".to_owned(),
-        ..Default::default()
-    }
+    PassControlBody::new("next")
 }
 
 async fn ok_server() -> MockServer {

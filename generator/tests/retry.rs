@@ -143,10 +143,7 @@ async fn read_request(stream: &mut tokio::net::TcpStream) {
 }
 
 fn body() -> PassControlBody {
-    PassControlBody {
-        switchboard_integration: "next".to_owned(),
-        ..Default::default()
-    }
+    PassControlBody::new("next")
 }
 
 /// Exponential backoff from 100 ms without jitter, so the schedule is exact.

@@ -79,10 +79,7 @@ async fn debug_display_errors_and_traces_never_show_credentials() {
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
 
-    let body = PassControlBody {
-        switchboard_integration: "next".to_owned(),
-        ..Default::default()
-    };
+    let body = PassControlBody::new("next");
     for auth in credentials() {
         let builder = Client::builder().base_url(server.uri()).auth(auth.clone());
         let client = builder.clone().build().unwrap();

@@ -134,7 +134,7 @@ fn on_message(event: &ConversationMessageEvent, bot: &str) -> Option<Decision> {
 /// the bot, which becomes the pending integration.
 fn on_pass_control(event: &SwitchboardPassControlEvent, bot: &str) -> Option<Decision> {
     let payload = event.payload.as_ref()?;
-    let echoed = payload.metadata.as_ref()?.as_ref()?;
+    let echoed = payload.metadata.as_ref()?;
     if !echoed.contains_key(metadata::HANDOFF_REASON) {
         return None;
     }
@@ -160,11 +160,7 @@ fn on_pass_control(event: &SwitchboardPassControlEvent, bot: &str) -> Option<Dec
 /// integration, or no integration is named (the platform delivered the event
 /// to the bot, so nobody else has taken over).
 pub fn bot_in_control(conversation: &ConversationTruncated, bot: &str) -> bool {
-    match conversation
-        .active_switchboard_integration
-        .as_ref()
-        .and_then(Option::as_ref)
-    {
+    match conversation.active_switchboard_integration.as_ref() {
         None => true,
         Some(active) => active.name.as_deref() == Some(bot),
     }

@@ -145,8 +145,8 @@ impl Shared {
                 metadata,
             } => {
                 let body = PassControlBody {
-                    switchboard_integration: HANDOFF_TARGET.to_owned(),
-                    metadata: Some(Some(metadata)),
+                    metadata: metadata.into(),
+                    ..PassControlBody::new(HANDOFF_TARGET)
                 };
                 let result = actions
                     .pass_control(&self.app_id, &conversation_id, &body)
@@ -160,8 +160,8 @@ impl Shared {
                 metadata,
             } => {
                 let body = OfferControlBody {
-                    switchboard_integration: self.bot_integration.clone(),
-                    metadata: Some(Some(metadata)),
+                    metadata: metadata.into(),
+                    ..OfferControlBody::new(self.bot_integration.clone())
                 };
                 let result = actions
                     .offer_control(&self.app_id, &conversation_id, &body)
@@ -199,7 +199,6 @@ fn log_switchboard_event(event: &WebhookEvent) {
             let conversation = event.payload.as_ref().and_then(|p| p.conversation.as_ref());
             let active = conversation
                 .and_then(|c| c.active_switchboard_integration.as_ref())
-                .and_then(Option::as_ref)
                 .and_then(|integration| integration.name.as_deref());
             tracing::info!(
                 conversation_id = ?id_of(conversation),

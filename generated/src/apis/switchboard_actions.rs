@@ -10,11 +10,8 @@
 //! let client = Client::builder()
 //!     .basic_auth("app_key_id", "app_key_secret")
 //!     .build()?;
-//! let body = sunshine_conversations::types::OfferControlBody {
-//!     switchboard_integration: "next".to_owned(),
-//!     ..Default::default()
-//! };
-//! let response = client.switchboard_actions().offer_control("app-id", "conversation-id", &body).await?;
+//! let body = sunshine_conversations::types::AcceptControlBody::default();
+//! let response = client.switchboard_actions().accept_control("app-id", "conversation-id", &body).await?;
 //! println!("{response:?}");
 //! # Ok(())
 //! # }

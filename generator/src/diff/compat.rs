@@ -49,6 +49,8 @@ pub struct Facts {
     pub default_after: bool,
     /// Callers build values of it: it is reachable from a request.
     pub built_by_callers: bool,
+    /// It is built with `new(..)` before and after, with the same arguments.
+    pub same_new: bool,
 }
 
 fn breaking(why: &str) -> Verdict {
@@ -76,7 +78,9 @@ fn new_variant(non_exhaustive: bool) -> Verdict {
 
 /// A struct gains a field: see the module documentation for the contract.
 fn new_field(facts: Facts, required: bool) -> Verdict {
-    if !(facts.default_before && facts.default_after) {
+    if facts.same_new && !(required && facts.built_by_callers) {
+        compatible("the struct is built with `new(..)`, whose arguments are unchanged")
+    } else if !(facts.default_before && facts.default_after) {
         breaking("the struct has no `Default`, so every struct literal must now list the field")
     } else if required && facts.built_by_callers {
         breaking("requests must now carry it: callers have to set the field")
@@ -194,6 +198,7 @@ mod tests {
             default_before: true,
             default_after: true,
             built_by_callers: true,
+            same_new: false,
         };
         assert_eq!(field(false, with_default), Severity::Compatible);
         assert_eq!(field(true, with_default), Severity::Breaking);
@@ -207,6 +212,16 @@ mod tests {
             ..with_default
         };
         assert_eq!(field(false, lost_default), Severity::Breaking);
+        // Built with `new(..)`, whose arguments stay the same: an optional
+        // field leaves calls as they were; a required one changes them.
+        let with_new = Facts {
+            default_before: false,
+            default_after: false,
+            same_new: true,
+            ..with_default
+        };
+        assert_eq!(field(false, with_new), Severity::Compatible);
+        assert_eq!(field(true, with_new), Severity::Breaking);
     }
 
     #[test]

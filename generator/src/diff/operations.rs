@@ -170,14 +170,8 @@ fn field(spelling: &Spelling<'_>, param: &Parameter) -> String {
     }
 }
 
-/// Whether the operation's method takes a `params` argument: only when a
-/// parameter is required (optional ones are set with the call's `.params(..)`).
-fn takes_params_argument(op: &Operation) -> bool {
-    op.other_params.iter().any(|p| p.required)
-}
-
 fn compare_other_params(walk: &mut Walk<'_>, item: &Item, old: &Operation, new: &Operation) {
-    match (takes_params_argument(old), takes_params_argument(new)) {
+    match (old.takes_params_argument(), new.takes_params_argument()) {
         (false, true) => {
             let params = new.params_type();
             walk.push(item, What::ParamsArgumentAdded { params }, Facts::default());
@@ -199,6 +193,8 @@ fn compare_other_params(walk: &mut Walk<'_>, item: &Item, old: &Operation, new: 
         default_before: params_have_default(walk.old.api, &old.other_params),
         default_after: params_have_default(walk.new.api, &new.other_params),
         built_by_callers: true,
+        // Parameter structs have no `new`.
+        same_new: false,
     };
     for before in &old.other_params {
         let Some(after) = new

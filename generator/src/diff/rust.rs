@@ -4,7 +4,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::emit::common::{has_default, holds_binary, is_eq};
+use crate::emit::common::Context;
+use crate::emit::common::{holds_binary, is_eq};
+use crate::emit::construct::{construction, field_fill, has_default, Construction};
 use crate::model::{Api, Field, Presence, TypeId, TypeKind, TypeRef};
 
 /// Spells types of one API version, with type names mapped through renames
@@ -53,16 +55,42 @@ impl Spelling<'_> {
         if field.boxed {
             ty = format!("Box<{ty}>");
         }
-        match field.presence() {
-            Presence::Always => ty,
-            Presence::Nullable | Presence::Optional => format!("Option<{ty}>"),
-            Presence::OptionalNullable => format!("Option<Option<{ty}>>"),
+        match field.presence {
+            Presence::Required => ty,
+            Presence::RequiredNullable | Presence::Optional => format!("Option<{ty}>"),
+            Presence::OptionalNullable => format!("Nullable<{ty}>"),
         }
     }
 }
 
 /// The traits a named type derives beyond `Debug`, `Clone` and `PartialEq`,
 /// as `emit/types.rs` decides them.
+/// The arguments of the struct's `new(..)` (name and Rust type, in order), when
+/// it is built that way rather than with `Default`.
+pub fn new_arguments(api: &Api, id: &TypeId) -> Option<Vec<(String, String)>> {
+    if !matches!(construction(api, id, &mut Vec::new()), Construction::New) {
+        return None;
+    }
+    let def = api.type_def(id)?;
+    let TypeKind::Struct(s) = &def.kind else {
+        return None;
+    };
+    let no_renames = BTreeMap::new();
+    let spelling = Spelling {
+        api,
+        renames: &no_renames,
+    };
+    Some(
+        s.fields
+            .iter()
+            .filter(|f| {
+                field_fill(api, f, def.usage.sent, Context::Outside, &mut Vec::new()).is_none()
+            })
+            .map(|f| (f.name.clone(), spelling.ty(&f.ty)))
+            .collect(),
+    )
+}
+
 pub fn derived_traits(api: &Api, id: &TypeId) -> BTreeSet<&'static str> {
     let ty = TypeRef::Named(id.clone());
     let mut traits = BTreeSet::new();
@@ -71,7 +99,8 @@ pub fn derived_traits(api: &Api, id: &TypeId) -> BTreeSet<&'static str> {
             if is_eq(api, &ty, &mut Vec::new()) {
                 traits.insert("Eq");
             }
-            if has_default(api, &ty, &mut Vec::new()) {
+            // Derived or written out: either way the type has `Default`.
+            if has_default(api, &ty) {
                 traits.insert("Default");
             }
             if !holds_binary(api, &ty, &mut Vec::new()) {
@@ -100,9 +129,7 @@ pub fn derived_traits(api: &Api, id: &TypeId) -> BTreeSet<&'static str> {
 /// Whether the operation's `{Op}Params` struct derives `Default`, as
 /// `emit/apis.rs` decides it.
 pub fn params_have_default(api: &Api, params: &[crate::model::Parameter]) -> bool {
-    params
-        .iter()
-        .all(|p| !p.required || has_default(api, &p.ty, &mut Vec::new()))
+    crate::emit::construct::params_have_default(api, params)
 }
 
 /// The types callers build: everything reachable from parameters and

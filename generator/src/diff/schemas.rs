@@ -1,7 +1,7 @@
 //! Named types and webhooks across versions.
 
 use super::compat::Facts;
-use super::rust::{derived_traits, event_unions, Spelling};
+use super::rust::{derived_traits, event_unions, new_arguments, Spelling};
 use super::{Item, TypePairs, Walk, What};
 use crate::model::{
     EnumDef, Field, Presence, StructDef, Tagging, TypeDef, TypeKind, UnionDef, UnionVariant,
@@ -54,6 +54,9 @@ pub(super) fn compare(walk: &mut Walk<'_>, types: &TypePairs) {
                     default_after: new_traits.contains("Default"),
                     built_by_callers: walk.built_old.contains(old_id)
                         || walk.built_new.contains(new_id),
+                    same_new: new_arguments(old_api, old_id).is_some_and(|before| {
+                        new_arguments(new_api, new_id).is_some_and(|after| before == after)
+                    }),
                 };
                 compare_struct(walk, &item, old, new, facts);
             }
@@ -115,12 +118,11 @@ fn wire_change(old: &Field, new: &Field) -> Option<String> {
             new.json_name, old.json_name
         ));
     }
-    match (old.presence(), new.presence()) {
-        (Presence::Nullable, Presence::Optional) => Some(
-            "now optional and never null: `None` leaves it out instead of sending `null`"
-                .to_owned(),
-        ),
-        (Presence::Optional, Presence::Nullable) => Some(
+    match (old.presence, new.presence) {
+        (Presence::RequiredNullable, Presence::Optional) => {
+            Some("now optional: `None` leaves it out instead of sending `null`".to_owned())
+        }
+        (Presence::Optional, Presence::RequiredNullable) => Some(
             "now required and nullable: `None` sends `null` instead of leaving it out".to_owned(),
         ),
         _ => None,

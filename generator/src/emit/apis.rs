@@ -4,7 +4,8 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::common::{doc_attrs, doc_or, has_default, ident, inner_doc_attrs, rust_type, Context};
+use super::common::{doc_attrs, doc_or, ident, inner_doc_attrs, present_value, rust_type, Context};
+use super::construct::{constructors, default_note, param_fill, Member};
 use crate::model::{
     Api, BodyKind, Operation, OperationGroup, ParamLocation, Parameter, PathPart, QueryStyle,
     Response, Status, TypeKind, TypeRef,
@@ -277,7 +278,7 @@ fn operation_args(api: &Api, op: &Operation) -> Vec<TokenStream> {
 /// Whether every query and header parameter may be left out (true when
 /// there are none): then they are set with the call's `.params(..)`.
 fn params_all_optional(op: &Operation) -> bool {
-    op.other_params.iter().all(|p| !p.required)
+    !op.takes_params_argument()
 }
 
 /// Methods of the operation's [`Call`] type for what the operation method
@@ -391,10 +392,9 @@ fn emit_param(api: &Api, param: &Parameter) -> TokenStream {
                             TypeRef::Array(_) => quote!(for item in &item { #add_one }),
                             _ => add_one,
                         };
-                        if f.required && !f.nullable {
-                            quote! { let item = &#value; #set }
-                        } else {
-                            quote! { if let Some(item) = &#value { #set } }
+                        match present_value(f.presence, &value) {
+                            None => quote! { let item = &#value; #set },
+                            Some(present) => quote! { if let Some(item) = #present { #set } },
                         }
                     })
                     .collect(),
@@ -448,10 +448,10 @@ fn multipart_form(api: &Api, ty: &TypeRef) -> TokenStream {
             TypeRef::Binary => quote!(form = form.file(#name, value);),
             _ => quote!(form = form.text(#name, crate::support::query_value(value));),
         };
-        if f.required && !f.nullable {
-            quote! { let value = &body.#member; #add }
-        } else {
-            quote! { if let Some(value) = &body.#member { #add } }
+        let value = quote!(body.#member);
+        match present_value(f.presence, &value) {
+            None => quote! { let value = &#value; #add },
+            Some(present) => quote! { if let Some(value) = #present { #add } },
         }
     });
     quote! {{
@@ -557,17 +557,33 @@ fn emit_operation_types(api: &Api, group: &OperationGroup, op: &Operation) -> To
 fn emit_params_struct(api: &Api, op: &Operation, method: &str) -> TokenStream {
     let name = ident(&op.params_type());
     let doc = doc_attrs(&format!("Query and header parameters of [`{method}`]."));
-    let all_default = op
+    let members: Vec<Member> = op
         .other_params
         .iter()
-        .all(|p| !p.required || has_default(api, &p.ty, &mut Vec::new()));
-    let derive_default = all_default.then(|| quote!(Default,));
+        .map(|p| Member {
+            field: ident(&p.rust_name),
+            ty: rust_type(api, &p.ty, Context::Outside),
+            boxed: false,
+            fill: param_fill(api, p),
+        })
+        .collect();
+    // Parameters are always sent: no empty string stands in for a value.
+    let (derive_default, constructors) = constructors(&name, &members, true);
+    let derive_default = derive_default.then(|| quote!(Default,));
     let fields = op.other_params.iter().map(|p| {
         let field = ident(&p.rust_name);
         let ty = rust_type(api, &p.ty, Context::Outside);
         let ty = if p.required { ty } else { quote!(Option<#ty>) };
         let wire = &p.name;
-        let doc = doc_or(&p.doc, || format!("The `{wire}` parameter."));
+        let mut doc = p
+            .doc
+            .clone()
+            .unwrap_or_else(|| format!("The `{wire}` parameter."));
+        if let Some(note) = p.default.as_ref().and_then(default_note) {
+            doc.push_str("\n\n");
+            doc.push_str(&note);
+        }
+        let doc = doc_attrs(&doc);
         quote!(#doc pub #field: #ty,)
     });
     quote! {
@@ -576,6 +592,8 @@ fn emit_params_struct(api: &Api, op: &Operation, method: &str) -> TokenStream {
         pub struct #name {
             #(#fields)*
         }
+
+        #constructors
     }
 }
 

@@ -3,7 +3,7 @@
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 
-use crate::model::{Api, TypeKind, TypeRef};
+use crate::model::{Api, Presence, TypeKind, TypeRef};
 
 /// An identifier from a name decided in lowering (`r#type` becomes a raw identifier).
 pub fn ident(name: &str) -> Ident {
@@ -132,28 +132,13 @@ pub fn is_eq(api: &Api, ty: &TypeRef, seen: &mut Vec<String>) -> bool {
     }
 }
 
-/// Whether a struct can derive `Default`: every always-present field has a
-/// type with a sensible empty value.
-pub fn has_default(api: &Api, ty: &TypeRef, seen: &mut Vec<String>) -> bool {
-    match ty {
-        TypeRef::Named(id) => {
-            if seen.contains(id) {
-                return false;
-            }
-            seen.push(id.clone());
-            let result = match api.type_def(id).map(|def| &def.kind) {
-                Some(TypeKind::Struct(s)) => s
-                    .fields
-                    .iter()
-                    .filter(|f| f.required && !f.nullable)
-                    .all(|f| has_default(api, &f.ty, seen)),
-                _ => false,
-            };
-            seen.pop();
-            result
-        }
-        TypeRef::Binary => false,
-        _ => true,
+/// For a field that may hold no value, an expression of type `Option<&T>`
+/// giving its value (`None` for absent or `null`); `None` for a required field.
+pub fn present_value(presence: Presence, field: &TokenStream) -> Option<TokenStream> {
+    match presence {
+        Presence::Required => None,
+        Presence::RequiredNullable | Presence::Optional => Some(quote!(#field.as_ref())),
+        Presence::OptionalNullable => Some(quote!(#field.value())),
     }
 }
 

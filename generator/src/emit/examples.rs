@@ -70,7 +70,7 @@ pub fn emit(api: &Api, config: &CrateConfig) -> TokenStream {
     let gated = api
         .features
         .is_some()
-        .then(|| quote!(#![allow(dead_code, unused_imports)]));
+        .then(|| quote!(#![allow(dead_code, unused_imports, unused_mut)]));
     quote! {
         #![cfg_attr(rustfmt, rustfmt_skip)]
         #gated

@@ -4,6 +4,7 @@
 
 mod apis;
 pub(crate) mod common;
+pub(crate) mod construct;
 mod examples;
 mod features;
 mod manifest;
@@ -25,6 +26,8 @@ use crate::source::Record;
 const SUPPORT: &str = include_str!("../../templates/support.rs");
 /// Untagged-union decoding, shared with the generator's example checks.
 const SHAPE: &str = include_str!("../../templates/shape.rs");
+/// The tri-state `Nullable<T>` of sent types' optional, nullable properties.
+const NULLABLE: &str = include_str!("../../templates/nullable.rs");
 /// Receiving webhooks: the `X-API-Key` check, deliveries decoded event by event.
 const WEBHOOK: &str = include_str!("../../templates/webhook.rs");
 
@@ -73,6 +76,17 @@ pub enum FileContent {
     Text(String),
 }
 
+/// Whether any field is a `Nullable<T>`; only then does the crate carry the type.
+pub(crate) fn uses_nullable(api: &Api) -> bool {
+    api.types.values().any(|def| match &def.kind {
+        crate::model::TypeKind::Struct(s) => s
+            .fields
+            .iter()
+            .any(|f| f.presence == crate::model::Presence::OptionalNullable),
+        _ => false,
+    })
+}
+
 /// Emits every file of the client crate.
 pub fn emit(api: &Api, config: &CrateConfig) -> BTreeMap<String, FileContent> {
     // Doc examples name the crate; it is named by the configuration.
@@ -102,6 +116,15 @@ pub fn emit(api: &Api, config: &CrateConfig) -> BTreeMap<String, FileContent> {
         "src/shape.rs".to_owned(),
         FileContent::Text(SHAPE.to_owned()),
     );
+    if uses_nullable(api) {
+        files.insert(
+            "src/nullable.rs".to_owned(),
+            FileContent::Text(NULLABLE.replace(
+                "use sunshine_conversations::",
+                &format!("use {}::", config.name.replace('-', "_")),
+            )),
+        );
+    }
     files.insert(
         "src/types.rs".to_owned(),
         FileContent::Rust(types::emit(api)),

@@ -49,6 +49,12 @@ pub fn emit_lib(api: &Api, config: &CrateConfig) -> TokenStream {
             pub mod apis;
         }
     });
+    let nullable = super::uses_nullable(api).then(|| {
+        quote! {
+            #[rustfmt::skip] mod nullable;
+            pub use nullable::Nullable;
+        }
+    });
     quote! {
         #doc
         #lints
@@ -74,6 +80,7 @@ pub fn emit_lib(api: &Api, config: &CrateConfig) -> TokenStream {
         pub use reqwest;
         pub use servers::Server;
         pub use support::Upload;
+        #nullable
     }
 }
 

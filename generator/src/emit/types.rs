@@ -3,9 +3,8 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::common::{
-    doc_attrs, doc_or, has_default, holds_binary, ident, is_eq, rust_type, Context,
-};
+use super::common::{doc_attrs, doc_or, holds_binary, ident, is_eq, rust_type, Context};
+use super::construct::{constructors, default_note, field_fill, Fill, Member};
 use crate::model::{
     Api, EnumDef, Field, Presence, Shape, StructDef, Tagging, TypeDef, TypeKind, TypeRef, UnionDef,
 };
@@ -35,13 +34,13 @@ pub fn emit(api: &Api) -> TokenStream {
     }
 }
 
-fn derives(api: &Api, id: &str, serde: bool) -> TokenStream {
+fn derives(api: &Api, id: &str, serde: bool, default: bool) -> TokenStream {
     let ty = TypeRef::Named(id.to_owned());
     let mut list = vec![quote!(Debug), quote!(Clone), quote!(PartialEq)];
     if is_eq(api, &ty, &mut Vec::new()) {
         list.push(quote!(Eq));
     }
-    if has_default(api, &ty, &mut Vec::new()) {
+    if default {
         list.push(quote!(Default));
     }
     if serde {
@@ -53,22 +52,63 @@ fn derives(api: &Api, id: &str, serde: bool) -> TokenStream {
 
 fn emit_struct(api: &Api, id: &str, def: &TypeDef, s: &StructDef) -> TokenStream {
     let name = ident(&def.name);
-    let doc = doc_or(&def.doc, || format!("The `{}` object.", def.name));
+    let mut doc_text = def
+        .doc
+        .clone()
+        .unwrap_or_else(|| format!("The `{}` object.", def.name));
+    if let Some(tag) = &s.tag {
+        doc_text.push_str(&format!(
+            "\n\nAlways sent with `\"{}\": \"{}\"` (the variant's tag, written for you).",
+            tag.property, tag.value
+        ));
+    }
+    let doc = doc_attrs(&doc_text);
     // Multipart bodies carry uploads, which are not JSON: no serde for them.
     let serde = !holds_binary(api, &TypeRef::Named(id.to_owned()), &mut Vec::new());
-    let derive = derives(api, id, serde);
+    let mut members: Vec<Member> = s
+        .fields
+        .iter()
+        .map(|f| Member {
+            field: ident(&f.name),
+            ty: rust_type(api, &f.ty, Context::Types),
+            boxed: f.boxed,
+            fill: field_fill(
+                api,
+                f,
+                def.usage.sent,
+                Context::Types,
+                &mut vec![id.to_owned()],
+            ),
+        })
+        .collect();
     let fields = s.fields.iter().map(|f| emit_field(api, f, serde));
-    let additional = s
-        .additional
-        .as_ref()
-        .map(|ty| additional_field(api, ty, serde, Context::Types));
+    let additional = s.additional.as_ref().map(|ty| {
+        let value = rust_type(api, ty, Context::Types);
+        members.push(Member {
+            field: ident("additional_properties"),
+            ty: quote!(std::collections::BTreeMap<String, #value>),
+            boxed: false,
+            fill: Some(Fill::TypeDefault),
+        });
+        additional_field(api, ty, serde, Context::Types)
+    });
+    let (derive_default, constructors) = constructors(&name, &members, def.usage.sent);
+    let derive = derives(api, id, serde, derive_default);
+    let tag = s.tag.as_ref().filter(|_| serde).map(|tag| {
+        let property = &tag.property;
+        let value = &tag.value;
+        quote!(#[serde(tag = #property, rename = #value)])
+    });
     quote! {
         #doc
         #derive
+        #tag
         pub struct #name {
             #(#fields)*
             #additional
         }
+
+        #constructors
     }
 }
 
@@ -99,30 +139,34 @@ pub(super) fn emit_field_as(field: &Field, mut ty: TokenStream, serde: bool) -> 
         ty = quote!(Box<#ty>);
     }
     let json_name = &field.json_name;
-    let doc = doc_or(&field.doc, || format!("The `{json_name}` property."));
+    let mut doc_text = field
+        .doc
+        .clone()
+        .unwrap_or_else(|| format!("The `{json_name}` property."));
+    if let Some(note) = field.default.as_ref().and_then(default_note) {
+        doc_text.push_str("\n\n");
+        doc_text.push_str(&note);
+    }
+    if field.presence == Presence::OptionalNullable {
+        doc_text.push_str(
+            "\n\n`Nullable::Absent` leaves the property out; `Nullable::Null` sends `null` (clearing it).",
+        );
+    }
+    let doc = doc_attrs(&doc_text);
     let rename =
         (field.name.trim_start_matches("r#") != json_name).then(|| quote!(rename = #json_name,));
-    let (ty, attrs) = match field.presence() {
-        Presence::Always => (ty, quote!()),
-        Presence::Nullable => (quote!(Option<#ty>), quote!()),
+    let (ty, attrs) = match field.presence {
+        Presence::Required => (ty, quote!()),
+        Presence::RequiredNullable => (quote!(Option<#ty>), quote!()),
+        // A received `null` reads as `None` too: serde's `Option` takes both.
         Presence::Optional => (
             quote!(Option<#ty>),
             quote!(default, skip_serializing_if = "Option::is_none",),
         ),
         Presence::OptionalNullable => (
-            quote!(Option<Option<#ty>>),
-            quote!(
-                default,
-                skip_serializing_if = "Option::is_none",
-                with = "crate::support::double_option",
-            ),
+            quote!(crate::Nullable<#ty>),
+            quote!(default, skip_serializing_if = "crate::Nullable::is_absent",),
         ),
-    };
-    let note = match field.presence() {
-        Presence::OptionalNullable => Some(doc_attrs(
-            "\n`None` leaves the property out; `Some(None)` sends an explicit `null`.",
-        )),
-        _ => None,
     };
     let serde_attr = if serde && !(rename.is_none() && attrs.is_empty()) {
         quote!(#[serde(#rename #attrs)])
@@ -131,7 +175,6 @@ pub(super) fn emit_field_as(field: &Field, mut ty: TokenStream, serde: bool) -> 
     };
     quote! {
         #doc
-        #note
         #serde_attr
         pub #name: #ty,
     }
@@ -187,6 +230,12 @@ fn emit_enum(def: &TypeDef, e: &EnumDef) -> TokenStream {
             }
         }
 
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                Self::from(value.to_owned())
+            }
+        }
+
         impl From<#name> for String {
             fn from(value: #name) -> Self {
                 match value {
@@ -235,9 +284,10 @@ fn emit_union(api: &Api, def: &TypeDef, u: &UnionDef) -> TokenStream {
         }
     });
     let (serialize, deserialize) = match &u.tagging {
-        Tagging::Tagged { property } => tagged_impls(def, u, property),
+        Tagging::Tagged { property } => tagged_impls(api, def, u, property),
         Tagging::Untagged => untagged_impls(def, u),
     };
+    let conversions = variant_conversions(api, def, u);
     quote! {
         #doc
         // Variants hold whole objects of different sizes; boxing them all would
@@ -253,6 +303,44 @@ fn emit_union(api: &Api, def: &TypeDef, u: &UnionDef) -> TokenStream {
 
         #serialize
         #deserialize
+        #conversions
+    }
+}
+
+/// `From<Variant> for Union` for each variant whose type no other variant
+/// shares, so a value goes where a union is wanted with `.into()`.
+fn variant_conversions(api: &Api, def: &TypeDef, u: &UnionDef) -> TokenStream {
+    let name = ident(&def.name);
+    let impls = u.variants.iter().filter(|v| {
+        v.ty != TypeRef::Json && u.variants.iter().filter(|other| other.ty == v.ty).count() == 1
+    });
+    let impls = impls.map(|v| {
+        let variant = ident(&v.name);
+        let ty = rust_type(api, &v.ty, Context::Types);
+        let value = if v.boxed {
+            quote!(Box::new(value))
+        } else {
+            quote!(value)
+        };
+        quote! {
+            impl From<#ty> for #name {
+                fn from(value: #ty) -> Self {
+                    Self::#variant(#value)
+                }
+            }
+        }
+    });
+    quote!(#(#impls)*)
+}
+
+/// Whether the variant's type writes the union's tag itself (a [`FixedTag`]).
+fn writes_own_tag(api: &Api, ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Named(id) => matches!(
+            api.type_def(id).map(|d| &d.kind),
+            Some(TypeKind::Struct(StructDef { tag: Some(_), .. }))
+        ),
+        _ => false,
     }
 }
 
@@ -264,13 +352,21 @@ fn wrap(variant: &proc_macro2::Ident, boxed: bool) -> TokenStream {
     }
 }
 
-fn tagged_impls(def: &TypeDef, u: &UnionDef, property: &str) -> (TokenStream, TokenStream) {
+fn tagged_impls(
+    api: &Api,
+    def: &TypeDef,
+    u: &UnionDef,
+    property: &str,
+) -> (TokenStream, TokenStream) {
     let name = ident(&def.name);
     let fallback = u.fallback.as_deref().map(ident);
     let serialize_arms = u.variants.iter().map(|v| {
         let variant = ident(&v.name);
         // Written back with its tag, even if the variant's type lacks the property.
         match v.tags.first() {
+            Some(_) if writes_own_tag(api, &v.ty) => {
+                quote!(Self::#variant(value) => value.serialize(serializer),)
+            }
             Some(tag) => quote!(Self::#variant(value) => crate::support::serialize_tagged(value, #property, #tag, serializer),),
             None => quote!(Self::#variant(value) => value.serialize(serializer),),
         }

@@ -3,7 +3,8 @@
 //! here, so that all of them follow the operation signatures `apis.rs` emits
 //! (the generated crate's doctests compile them).
 
-use super::common::has_default;
+use super::common::Context;
+use super::construct::{construction, field_fill, Construction};
 use crate::model::{Api, BodyKind, Method, Operation, OperationGroup, TypeKind, TypeRef};
 
 /// A call of one operation, written out for an example.
@@ -77,7 +78,7 @@ pub fn call(api: &Api, group: &OperationGroup, op: &Operation, crate_name: &str)
     }
     // As in `apis::operation_args`: optional parameters and an optional body
     // are not arguments (they are set on the call), so the example leaves them out.
-    if op.other_params.iter().any(|p| p.required) {
+    if op.takes_params_argument() {
         return None;
     }
     let mut setup = String::new();
@@ -89,22 +90,34 @@ pub fn call(api: &Api, group: &OperationGroup, op: &Operation, crate_name: &str)
         let TypeKind::Struct(s) = &def.kind else {
             return None;
         };
-        if !has_default(api, &TypeRef::Named(id.clone()), &mut Vec::new()) {
-            return None;
-        }
-        let mut fields = String::new();
-        for field in s.fields.iter().filter(|f| f.required && !f.nullable) {
-            if field.ty != TypeRef::String {
-                return None;
-            }
-            fields.push_str(&format!("    {}: \"next\".to_owned(),\n", field.name));
-        }
+        // Built the way the type is meant to be built: `default()`, or
+        // `new(..)` with the members that cannot default (strings only here).
         let ty = format!("{crate_name}::types::{}", def.name);
-        setup.push_str(&if fields.is_empty() {
-            format!("let body = {ty}::default();\n")
-        } else {
-            format!("let body = {ty} {{\n{fields}    ..Default::default()\n}};\n")
-        });
+        match construction(api, id, &mut Vec::new()) {
+            Construction::Default { .. } => {
+                setup.push_str(&format!("let body = {ty}::default();\n"))
+            }
+            Construction::New => {
+                let mut values = Vec::new();
+                for field in &s.fields {
+                    let fills = field_fill(
+                        api,
+                        field,
+                        def.usage.sent,
+                        Context::Outside,
+                        &mut Vec::new(),
+                    );
+                    if fills.is_none() {
+                        if field.ty != TypeRef::String {
+                            return None;
+                        }
+                        values.push("\"next\"");
+                    }
+                }
+                setup.push_str(&format!("let body = {ty}::new({});\n", values.join(", ")));
+            }
+            Construction::None => return None,
+        }
         args.push("&body".to_owned());
     }
     Some(Call {

@@ -9,7 +9,8 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::common::{doc_attrs, doc_or, has_default, ident, rust_type, Context};
+use super::common::{doc_attrs, doc_or, ident, rust_type, Context};
+use super::construct::has_default;
 use super::types::{additional_field, emit_field_as};
 use crate::model::{Api, EventDelivery, TypeKind, TypeRef, Webhook};
 
@@ -141,7 +142,7 @@ fn delivery_struct(api: &Api, webhook: &Webhook) -> Option<(proc_macro2::Ident, 
         .additional
         .as_ref()
         .map(|ty| additional_field(api, ty, true, Context::Outside));
-    let default = has_default(api, &webhook.payload, &mut Vec::new()).then(|| quote!(Default,));
+    let default = has_default(api, &webhook.payload).then(|| quote!(Default,));
     let type_name = ident(name);
     let payload_name = &payload.name;
     let doc = doc_attrs(&format!(

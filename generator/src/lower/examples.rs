@@ -2,7 +2,8 @@
 //! works out the JSON the generated type must give back after a round trip.
 //!
 //! The round trip may differ from the example only in documented ways:
-//! `null` for an optional, non-nullable property is left out; a number of a
+//! `null` for an optional property read as `Option` is left out; a fixed
+//! discriminator is written with its one value; a number of a
 //! floating-point property is written as a float; a property the schema does
 //! not declare is dropped (a defect of the document, reported as a warning).
 //! An example that contradicts its schema (wrong type, missing required
@@ -161,21 +162,22 @@ impl Checker<'_> {
         };
         let mut out = Map::new();
         for field in &s.fields {
-            match (map.get(&field.json_name), field.presence()) {
-                (None, Presence::Always | Presence::Nullable) => {
+            match (map.get(&field.json_name), field.presence) {
+                (None, Presence::Required | Presence::RequiredNullable) => {
                     return Err(Problem::at(
                         at,
                         format!("the required property `{}` is missing", field.json_name),
                     ));
                 }
                 (None, _) => {}
-                (Some(Value::Null), Presence::Always) => {
+                (Some(Value::Null), Presence::Required) => {
                     return Err(Problem::at(
                         &child(at, &field.json_name),
                         "`null`, but the property is not nullable",
                     ));
                 }
-                // Documented difference: an optional property sent as `null` is left out.
+                // Documented difference: an optional property read as `null`
+                // is `None`, which is left out.
                 (Some(Value::Null), Presence::Optional) => {}
                 (Some(Value::Null), _) => {
                     out.insert(field.json_name.clone(), Value::Null);
@@ -186,8 +188,14 @@ impl Checker<'_> {
                 }
             }
         }
+        // A fixed discriminator is ignored when decoding and always written.
+        if let Some(tag) = &s.tag {
+            out.insert(tag.property.clone(), Value::String(tag.value.clone()));
+        }
         for (key, v) in map {
-            if s.fields.iter().any(|f| &f.json_name == key) {
+            if s.fields.iter().any(|f| &f.json_name == key)
+                || s.tag.as_ref().is_some_and(|t| &t.property == key)
+            {
                 continue;
             }
             match &s.additional {

@@ -14,6 +14,8 @@ mod features;
 mod pagination;
 mod refs;
 mod schema;
+mod tags;
+mod usage;
 mod view;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -129,6 +131,8 @@ pub fn lower(document: &Document, selection: &Selection, diagnostics: &mut Diagn
         ..
     } = lowerer;
     let (mut types, schema_diagnostics, schema_examples) = schemas.finish();
+    tags::fix_tags(&mut types, &groups, &webhooks);
+    usage::decide(&mut types, &groups, &webhooks);
     let mut groups = groups;
     pagination::detect(&mut groups, &types);
     delivery::decide(&mut webhooks, &types);
@@ -142,6 +146,8 @@ pub fn lower(document: &Document, selection: &Selection, diagnostics: &mut Diagn
     // A shared example is checked once per type it is used with.
     examples.sort_by(|a, b| (&a.pointer, &a.ty).cmp(&(&b.pointer, &b.ty)));
     examples.dedup_by(|a, b| a.pointer == b.pointer && a.ty == b.ty);
+    // Examples of types that only a moved discriminator used have no type left.
+    examples.retain(|e| mentions_only_known(&e.ty, &types));
     examples::check_examples(&mut examples, &types, &mut own_diagnostics);
     diagnostics.extend(own_diagnostics);
     diagnostics.extend(schema_diagnostics);
@@ -177,6 +183,14 @@ pub fn lower(document: &Document, selection: &Selection, diagnostics: &mut Diagn
     // Links name generated items, so they are resolved once every name is decided.
     doc_links::resolve(&mut api);
     api
+}
+
+fn mentions_only_known(ty: &TypeRef, types: &BTreeMap<String, crate::model::TypeDef>) -> bool {
+    match ty {
+        TypeRef::Named(id) => types.contains_key(id),
+        TypeRef::Array(inner) | TypeRef::Map(inner) => mentions_only_known(inner, types),
+        _ => true,
+    }
 }
 
 fn tag_names(openapi: &openapiv3::OpenAPI) -> Vec<String> {
@@ -321,6 +335,12 @@ impl<'a> Lowerer<'a> {
                     TypeRef::String
                 }
             };
+            let default = match &data.format {
+                ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) => {
+                    schema.schema_data.default.clone()
+                }
+                _ => None,
+            };
             let parameter = Parameter {
                 name: data.name.clone(),
                 rust_name: String::new(),
@@ -328,6 +348,7 @@ impl<'a> Lowerer<'a> {
                 style: style.clone(),
                 required: data.required || *location == ParamLocation::Path,
                 ty,
+                default,
                 doc: doc(None, data.description.as_deref()),
             };
             if *location == ParamLocation::Path {
@@ -361,6 +382,7 @@ impl<'a> Lowerer<'a> {
                             style: QueryStyle::Form,
                             required: true,
                             ty: TypeRef::String,
+                            default: None,
                         },
                     };
                     parameter.rust_name = scope.claim(&names::field_name(&parameter.name));

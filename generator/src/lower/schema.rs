@@ -14,8 +14,8 @@ use super::docs::doc;
 use super::view::{Primitive, SchemaRef, View};
 use crate::diagnostics::{child, pointer_token, Diagnostic, Diagnostics};
 use crate::model::{
-    EnumDef, EnumVariant, Field, Shape, StructDef, Tagging, TypeDef, TypeId, TypeKind, TypeRef,
-    UnionDef, UnionVariant,
+    EnumDef, EnumVariant, Field, Presence, Shape, StructDef, Tagging, TypeDef, TypeId, TypeKind,
+    TypeRef, UnionDef, UnionVariant, Usage,
 };
 use crate::names::{self, Scope};
 
@@ -62,6 +62,7 @@ struct ObjectParts<'a> {
 struct PropertyFacts {
     read_only: bool,
     write_only: bool,
+    default: Option<Value>,
     doc: Option<String>,
 }
 
@@ -442,6 +443,7 @@ impl<'a> SchemaLowerer<'a> {
             name: String::new(),
             doc: doc(view.data.title.as_deref(), view.data.description.as_deref()),
             kind: TypeKind::StringEnum(EnumDef { variants, fallback }),
+            usage: Usage::default(),
         };
         self.register(pointer, hint, from_component, def)
     }
@@ -590,16 +592,20 @@ impl<'a> SchemaLowerer<'a> {
             let field_hint = format!("{}{}", property.owner, names::type_name(property.json_name));
             let lowered = self.lower(property.schema, &property.pointer, &field_hint);
             let facts = self.property_facts(property);
+            // A read-only property is absent from requests and a write-only one
+            // from responses, so neither can be required in both directions.
+            let required = parts.required.contains(property.json_name)
+                && !facts.read_only
+                && !facts.write_only;
             fields.push(Field {
                 json_name: property.json_name.to_owned(),
                 name: scope.claim(&names::field_name(property.json_name)),
                 ty: lowered.ty,
-                // A read-only property is absent from requests and a write-only one
-                // from responses, so neither can be required in both directions.
-                required: parts.required.contains(property.json_name)
-                    && !facts.read_only
-                    && !facts.write_only,
+                required,
                 nullable: lowered.nullable,
+                // Final once lowering knows which types are sent (see `usage`).
+                presence: Presence::of(required, lowered.nullable, false),
+                default: facts.default,
                 boxed: false,
                 doc: facts.doc,
             });
@@ -633,7 +639,12 @@ impl<'a> SchemaLowerer<'a> {
                 view.data.title.as_deref().filter(|_| from_component),
                 description,
             ),
-            kind: TypeKind::Struct(StructDef { fields, additional }),
+            kind: TypeKind::Struct(StructDef {
+                fields,
+                additional,
+                tag: None,
+            }),
+            usage: Usage::default(),
         };
         self.register(pointer, &name, from_component, def)
     }
@@ -670,6 +681,7 @@ impl<'a> SchemaLowerer<'a> {
         PropertyFacts {
             read_only: data.is_some_and(|d| d.read_only),
             write_only: data.is_some_and(|d| d.write_only),
+            default: data.and_then(|d| d.default.clone()),
             doc: doc(None, description.as_deref()),
         }
     }
@@ -780,6 +792,7 @@ impl<'a> SchemaLowerer<'a> {
                 variants,
                 fallback,
             }),
+            usage: Usage::default(),
         };
         let mut lowered = self.register(pointer, &name, from_component, def);
         lowered.nullable = nullable;
@@ -849,6 +862,7 @@ impl<'a> SchemaLowerer<'a> {
             name: String::new(),
             doc: doc(None, Some("One webhook event, selected by its `type`. Event types this crate does not know yet are kept, unparsed, in `Unknown`.")),
             kind: TypeKind::Union(UnionDef { tagging: Tagging::Tagged { property: "type".to_owned() }, variants, fallback }),
+            usage: Usage::default(),
         };
         self.register(pointer, name, false, def)
     }

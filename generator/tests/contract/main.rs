@@ -32,7 +32,7 @@ use sunshine_conversations::apis::switchboard_actions::{
 use sunshine_conversations::types::{
     AcceptControlBody, ErrorResponse, OfferControlBody, PassControlBody, ReleaseControlBody,
 };
-use sunshine_conversations::{Auth, Client, Error, RequestOptions};
+use sunshine_conversations::{Auth, Client, Error, Nullable, RequestOptions};
 
 use crate::prism::{Prism, Stopped};
 
@@ -167,17 +167,17 @@ impl Body {
         }
     }
 
-    fn metadata(self) -> Option<Option<Map<String, Value>>> {
+    fn metadata(self) -> Nullable<Map<String, Value>> {
         match self {
             Body::Metadata => {
                 let Value::Object(map) = json!({"lang": "en-ca", "priority": 2, "vip": true})
                 else {
                     unreachable!("a JSON object literal")
                 };
-                Some(Some(map))
+                Nullable::Value(map)
             }
-            Body::NullMetadata => Some(None),
-            Body::NoMetadata | Body::Absent => None,
+            Body::NullMetadata => Nullable::Null,
+            Body::NoMetadata | Body::Absent => Nullable::Absent,
         }
     }
 }

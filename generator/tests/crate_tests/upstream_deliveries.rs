@@ -8,6 +8,9 @@
 //! where the schema says string) is kept with its JSON and the error, while
 //! the message delivered with it still arrives typed.
 
+// The events are behind the crate's `webhook-events` feature.
+#![cfg(feature = "webhook-events")]
+
 use full_17_12_1::types::{Content, WebhookEvent};
 use full_17_12_1::webhooks::{parse_webhook_event, DeliveredEvent};
 use serde_json::{json, Map, Value};
