@@ -108,10 +108,7 @@ fn setup() -> Setup {
         generated,
         http,
         url: format!("{base}/v2/apps/app-1/conversations/conversation-1/passControl"),
-        body: PassControlBody {
-            switchboard_integration: "next".to_owned(),
-            ..Default::default()
-        },
+        body: PassControlBody::new("next"),
     }
 }
 
