@@ -151,6 +151,16 @@ fn run_pipeline(
         return Err(diagnostics);
     }
     let config = config.for_api(&api);
+    if !names::is_package_name(&config.name) {
+        diagnostics.error(
+            "#",
+            format!(
+                "`{}` is not a valid crate name: use ASCII letters, digits, `-` and `_`, starting with a letter",
+                config.name
+            ),
+        );
+        return Err(diagnostics);
+    }
     match format::format_files(emit::emit(&api, &config)) {
         Ok(files) => Ok(Generated {
             files,

@@ -185,6 +185,16 @@ pub fn crate_name(title: &str) -> Option<String> {
     })
 }
 
+/// Whether `name` can name a cargo package, and so (with `-` as `_`) the
+/// library the generated code refers to.
+pub fn is_package_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        && !KEYWORDS.contains(&name.replace('-', "_").as_str())
+}
+
 /// A namespace in which every name handed out is unique.
 #[derive(Debug, Default, Clone)]
 pub struct Scope {
@@ -259,6 +269,16 @@ mod tests {
         assert_eq!(variant_name("error"), "Error");
         assert_eq!(variant_name("client"), "Client");
         assert_eq!(variant_name("clientDetails"), "ClientDetails");
+    }
+
+    #[test]
+    fn package_names_are_checked() {
+        assert!(is_package_name("sunshine-conversations"));
+        assert!(is_package_name("full_17_12_1"));
+        assert!(!is_package_name("full-17.12.1"));
+        assert!(!is_package_name("17-full"));
+        assert!(!is_package_name(""));
+        assert!(!is_package_name("type"));
     }
 
     #[test]

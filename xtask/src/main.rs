@@ -106,7 +106,15 @@ fn parse(args: &[String]) -> Result<Option<Options>, String> {
             "--spec" => options.spec = PathBuf::from(value("--spec")?),
             "--out" => options.out = PathBuf::from(value("--out")?),
             "--tag" => options.tags.push(value("--tag")?),
-            "--crate-name" => options.crate_name = Some(value("--crate-name")?),
+            "--crate-name" => {
+                let name = value("--crate-name")?;
+                if !codegen::names::is_package_name(&name) {
+                    return Err(format!(
+                        "`{name}` is not a valid crate name: use ASCII letters, digits, `-` and `_`, starting with a letter"
+                    ));
+                }
+                options.crate_name = Some(name);
+            }
             "--check" => options.check = true,
             "--deny-warnings" => options.deny_warnings = true,
             "-h" | "--help" => return Ok(None),
@@ -423,6 +431,8 @@ mod tests {
         assert_eq!(options.out, PathBuf::from("x"));
         assert!(parse(&["generate".to_owned(), "--bogus".to_owned()]).is_err());
         assert!(parse(&["generate".to_owned(), "--spec".to_owned()]).is_err());
+        let bad_name = ["generate", "--crate-name", "full-17.12.1"].map(String::from);
+        assert!(parse(&bad_name).is_err(), "a crate name cargo would refuse");
     }
 }
 
