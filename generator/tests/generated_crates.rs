@@ -175,18 +175,27 @@ fn generated_crates_build_lint_document_and_pass_their_tests() {
             "warnings",
         ],
     );
-    // A crate with several tags compiles one tag alone, clippy-clean too.
-    for case in cases.iter().filter(|c| c.crate_name.starts_with("full-")) {
+    // A crate with several tags compiles one tag alone, clippy-clean too;
+    // and the newest one with the webhook events alone, no operation at all.
+    let mut reduced: Vec<(&str, &str)> = cases
+        .iter()
+        .filter(|c| c.crate_name.starts_with("full-"))
+        .map(|c| (c.crate_name.as_str(), "switchboard-actions"))
+        .collect();
+    if cases.iter().any(|c| c.crate_name == FULL_CRATE) {
+        reduced.push((FULL_CRATE, "webhook-events"));
+    }
+    for (crate_name, features) in reduced {
         cargo(
             &dir,
             &[
                 "clippy",
                 "--package",
-                &case.crate_name,
+                crate_name,
                 "--all-targets",
                 "--no-default-features",
                 "--features",
-                "switchboard-actions",
+                features,
                 "--quiet",
                 "--",
                 "-D",
