@@ -160,7 +160,13 @@ fn without_cfg_gates(text: &str) -> String {
             in_gate = !trimmed.ends_with(")]");
             continue;
         }
-        if trimmed.starts_with("#[cfg(") && trimmed.contains("feature") || trimmed == "#[cfg(" {
+        // Also the crate's `#![cfg_attr(not(any(feature …)), …)]`, which lists
+        // every tag's feature.
+        let gate = trimmed.starts_with("#[cfg(") && trimmed.contains("feature")
+            || trimmed == "#[cfg("
+            || trimmed.starts_with("#![cfg_attr(")
+                && (trimmed.contains("feature") || trimmed == "#![cfg_attr(");
+        if gate {
             in_gate = !trimmed.ends_with(")]");
             continue;
         }
