@@ -4,7 +4,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::{Api, BodyKind, Features, TypeDef, TypeId, TypeKind, TypeRef};
+use super::tags::named_in;
+use crate::model::{Api, BodyKind, Features, TypeDef, TypeId, TypeRef};
 
 /// The feature of the webhook events (not `webhooks`: upstream has a tag of
 /// that name, for the operations that manage webhooks).
@@ -74,33 +75,16 @@ fn feature_name(module: &str) -> String {
     module.trim_end_matches('_').replace('_', "-")
 }
 
-/// The named types reachable from `roots`.
+/// The named types reachable from `roots` (the walk `usage` does).
 fn reachable<'a>(
     types: &BTreeMap<TypeId, TypeDef>,
     roots: impl IntoIterator<Item = &'a TypeRef>,
 ) -> BTreeSet<TypeId> {
-    let mut seen = BTreeSet::new();
-    let mut stack: Vec<&TypeRef> = roots.into_iter().collect();
-    while let Some(ty) = stack.pop() {
-        match ty {
-            TypeRef::Array(inner) | TypeRef::Map(inner) => stack.push(inner),
-            TypeRef::Named(id) => {
-                if !seen.insert(id.clone()) {
-                    continue;
-                }
-                match types.get(id).map(|def| &def.kind) {
-                    Some(TypeKind::Struct(def)) => {
-                        stack.extend(def.fields.iter().map(|f| &f.ty));
-                        stack.extend(def.additional.iter());
-                    }
-                    Some(TypeKind::Union(def)) => stack.extend(def.variants.iter().map(|v| &v.ty)),
-                    Some(TypeKind::StringEnum(_)) | None => {}
-                }
-            }
-            _ => {}
-        }
+    let mut named = BTreeSet::new();
+    for ty in roots {
+        named_in(ty, &mut named);
     }
-    seen
+    super::usage::reachable(types, named)
 }
 
 #[cfg(test)]

@@ -58,7 +58,10 @@ pub fn decide(
 }
 
 /// Every type the roots lead to through fields, extra properties and variants.
-fn reachable(types: &BTreeMap<TypeId, TypeDef>, roots: BTreeSet<TypeId>) -> BTreeSet<TypeId> {
+pub(super) fn reachable(
+    types: &BTreeMap<TypeId, TypeDef>,
+    roots: BTreeSet<TypeId>,
+) -> BTreeSet<TypeId> {
     let mut seen = BTreeSet::new();
     let mut stack: Vec<TypeId> = roots.into_iter().collect();
     while let Some(id) = stack.pop() {
