@@ -34,35 +34,28 @@
 #[rustfmt::skip]
 pub mod apis;
 #[rustfmt::skip]
-mod runtime;
+mod client;
 #[rustfmt::skip]
 mod servers;
 #[rustfmt::skip]
-mod shape;
-#[rustfmt::skip]
-mod support;
-#[rustfmt::skip]
 pub mod types;
-#[rustfmt::skip]
-mod webhook;
 #[rustfmt::skip]
 pub mod webhooks;
 
-pub use runtime::{Auth, BuildError, Call, Client, ClientBuilder, Error, InvalidRequest};
-pub use runtime::{Jwt, JwtScope, RequestOptions, RetryOutcome, RetryPolicy};
-pub use runtime::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+pub use client::Call;
+pub use client::{Client, ClientBuilder};
+pub use servers::Server;
+#[allow(unused_imports)]
+use sunshine_runtime::{shape, support};
+pub use sunshine_runtime::{Auth, BuildError, Error, InvalidRequest};
+pub use sunshine_runtime::{Jwt, JwtScope, RequestOptions, RetryOutcome, RetryPolicy};
+pub use sunshine_runtime::{Nullable, Upload};
+pub use sunshine_runtime::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 
 /// The HTTP client this crate sends requests with, for
 /// [`ClientBuilder::http_client`].
-pub use reqwest::Client as HttpClient;
-pub use reqwest::{header::HeaderMap, StatusCode};
+pub use sunshine_runtime::reqwest::Client as HttpClient;
+pub use sunshine_runtime::reqwest::{header::HeaderMap, StatusCode};
 
 /// The HTTP stack, for settings this crate does not wrap (proxies, TLS).
-pub use reqwest;
-pub use servers::Server;
-pub use support::Upload;
-
-#[rustfmt::skip]
-mod nullable;
-
-pub use nullable::Nullable;
+pub use sunshine_runtime::reqwest;

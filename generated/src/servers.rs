@@ -38,3 +38,9 @@ impl Server {
         }
     }
 }
+
+impl sunshine_runtime::Server for Server {
+    fn url(&self) -> String {
+        Server::url(self)
+    }
+}

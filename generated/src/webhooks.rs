@@ -17,7 +17,7 @@
 
 use crate::types;
 use serde::{Deserialize, Serialize};
-pub use crate::webhook::{
+pub use sunshine_runtime::webhook::{
     verify_api_key, DeliveredEvent, UndecodableEvent, VerifyError, WebhookSecret,
     API_KEY_HEADER,
 };
@@ -38,7 +38,7 @@ pub struct WebhookEventDelivery {
     /// The events delivered in this request.
     ///
     /// Every event, in the order sent, each decoded on its own; an absent or `null` list is empty.
-    #[serde(default, deserialize_with = "crate::webhook::events_or_empty")]
+    #[serde(default, deserialize_with = "sunshine_runtime::support::events_or_empty")]
     pub events: Vec<DeliveredEvent<types::WebhookEvent>>,
 }
 

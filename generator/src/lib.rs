@@ -26,7 +26,7 @@ pub mod source;
 pub mod write;
 
 use diagnostics::Diagnostics;
-pub use emit::CrateConfig;
+pub use emit::{CrateConfig, RuntimeSource, RUNTIME_VERSION};
 pub use lower::Selection;
 
 // The README's client example must compile against the generated crate.

@@ -53,8 +53,6 @@ pub struct Features {
     /// The features that use each type, by type id. A type used by every
     /// feature, or by none, is not listed and always compiles.
     pub types: BTreeMap<TypeId, BTreeSet<String>>,
-    /// The features whose operations page through lists.
-    pub pagination: BTreeSet<String>,
 }
 
 /// The origin of an [`Api`], recorded in the generated crate.

@@ -344,11 +344,11 @@ components:
     let types = &generated.files["src/types.rs"];
     assert!(types.contains("pub note: crate::Nullable<String>,"));
     assert!(types.contains("pub note: Option<String>,"));
-    assert!(generated.files["src/lib.rs"].contains("pub use nullable::Nullable;"));
+    assert!(generated.files["src/lib.rs"].contains("pub use sunshine_runtime::{Nullable, Upload};"));
 }
 
 #[test]
-fn a_crate_without_nullable_request_fields_carries_no_nullable_type() {
+fn a_crate_without_nullable_request_fields_uses_no_nullable_type() {
     let spec = union_document(
         "{$ref: '#/components/schemas/Square'}",
         "square: '#/components/schemas/Square'",
@@ -356,8 +356,7 @@ fn a_crate_without_nullable_request_fields_carries_no_nullable_type() {
         "",
     );
     let generated = generate(spec.as_bytes());
-    assert!(!generated.files.contains_key("src/nullable.rs"));
-    assert!(!generated.files["src/lib.rs"].contains("Nullable"));
+    assert!(!generated.files["src/types.rs"].contains("Nullable"));
 }
 
 #[test]

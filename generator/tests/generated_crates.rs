@@ -15,7 +15,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use codegen::{CrateConfig, Selection};
+use codegen::{CrateConfig, RuntimeSource, Selection};
 
 struct Case {
     crate_name: String,
@@ -110,6 +110,11 @@ fn generated_crates_build_lint_document_and_pass_their_tests() {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("generated-crates");
     std::fs::create_dir_all(&dir).expect("scratch directory");
     let cases = cases();
+    // This checkout's runtime, the one these crates are generated for.
+    let runtime = common::workspace_root()
+        .join("runtime")
+        .display()
+        .to_string();
     let mut with_examples = 0;
     for case in &cases {
         let bytes = std::fs::read(&case.spec).expect("spec readable");
@@ -118,6 +123,7 @@ fn generated_crates_build_lint_document_and_pass_their_tests() {
         };
         let config = CrateConfig {
             name: case.crate_name.clone(),
+            runtime: RuntimeSource::Path(runtime.clone()),
             ..CrateConfig::default()
         };
         let generated =

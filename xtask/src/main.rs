@@ -5,6 +5,7 @@ mod bench;
 mod changes;
 mod diff_spec;
 mod fetch;
+mod runtime_path;
 mod update_spec;
 
 use std::path::{Path, PathBuf};
@@ -31,6 +32,8 @@ Options:
   --tag NAME          only operations with this tag (repeatable; default: all)
   --crate-name NAME   package name of the generated crate (default: sunshine-conversations
                       for spec/, otherwise made from the document's info.title)
+  --runtime-path DIR  the sunshine-runtime crate the generated crate depends on
+                      (default: this checkout's runtime/, written relative to --out)
   --check             write nothing; fail if the output is not up to date
   --deny-warnings     fail on warnings about the document too
   -h, --help          this text
@@ -76,6 +79,8 @@ struct Options {
     tags: Vec<String>,
     /// `None`: `sunshine-conversations` for `spec/`, else from `info.title`.
     crate_name: Option<String>,
+    /// `None`: this checkout's `runtime/`.
+    runtime_path: Option<PathBuf>,
     check: bool,
     deny_warnings: bool,
 }
@@ -87,6 +92,7 @@ fn parse(args: &[String]) -> Result<Option<Options>, String> {
         out: root.join("generated"),
         tags: Vec::new(),
         crate_name: None,
+        runtime_path: None,
         check: false,
         deny_warnings: false,
     };
@@ -114,6 +120,9 @@ fn parse(args: &[String]) -> Result<Option<Options>, String> {
                     ));
                 }
                 options.crate_name = Some(name);
+            }
+            "--runtime-path" => {
+                options.runtime_path = Some(PathBuf::from(value("--runtime-path")?))
             }
             "--check" => options.check = true,
             "--deny-warnings" => options.deny_warnings = true,
@@ -183,6 +192,7 @@ fn run(options: &Options) -> u8 {
             .clone()
             .unwrap_or_else(|| CrateConfig::default().name),
         name_from_title: options.crate_name.is_none() && !default_spec,
+        runtime: runtime_path::for_output(&options.out, options.runtime_path.as_deref()),
         ..CrateConfig::default()
     };
     let generated = match codegen::generate(&spec, &selection, &config) {

@@ -70,6 +70,7 @@ pub fn run(options: &Options) -> u8 {
     let selection = Selection { tags };
     let config = CrateConfig {
         name: options.crate_name.clone(),
+        runtime: crate::runtime_path::for_output(&options.out, None),
         ..CrateConfig::default()
     };
     let generated = match codegen::generate(&new, &selection, &config) {

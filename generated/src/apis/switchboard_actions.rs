@@ -17,8 +17,8 @@
 //! # }
 //! ```
 
-use crate::runtime::{encode_path_segment, Call, Request};
-use crate::Client;
+use crate::{Call, Client};
+use sunshine_runtime::{encode_path_segment, Request};
 use crate::types;
 
 /// Operations that move control of a conversation between the integrations of a switchboard.
@@ -57,7 +57,7 @@ impl SwitchboardActions<'_> {
         );
         let request = Request::new(
                 "AcceptControl",
-                reqwest::Method::POST,
+                crate::reqwest::Method::POST,
                 "/v2/apps/{appId}/conversations/{conversationId}/acceptControl",
                 path,
             )
@@ -96,7 +96,7 @@ impl SwitchboardActions<'_> {
         );
         let request = Request::new(
                 "OfferControl",
-                reqwest::Method::POST,
+                crate::reqwest::Method::POST,
                 "/v2/apps/{appId}/conversations/{conversationId}/offerControl",
                 path,
             )
@@ -134,7 +134,7 @@ impl SwitchboardActions<'_> {
         );
         let request = Request::new(
                 "PassControl",
-                reqwest::Method::POST,
+                crate::reqwest::Method::POST,
                 "/v2/apps/{appId}/conversations/{conversationId}/passControl",
                 path,
             )
@@ -173,7 +173,7 @@ impl SwitchboardActions<'_> {
         );
         let request = Request::new(
             "ReleaseControl",
-            reqwest::Method::POST,
+            crate::reqwest::Method::POST,
             "/v2/apps/{appId}/conversations/{conversationId}/releaseControl",
             path,
         );
@@ -303,6 +303,6 @@ impl std::error::Error for ReleaseControlError {}
 impl Call<(), ReleaseControlError> {
     /// Sends `body` with [`SwitchboardActions::release_control`] (the body is optional: without this call, none is sent).
     pub fn body(self, body: &types::ReleaseControlBody) -> Self {
-        self.map_request(|request| request.json(body))
+        Call(self.0.map_request(|request| request.json(body)))
     }
 }

@@ -51,7 +51,7 @@ pub fn emit_group(api: &Api, group: &OperationGroup, crate_name: &str) -> TokenS
     let pages = group.operations.iter().any(|op| op.pagination.is_some());
     let pagination_import = pages.then(|| {
         quote!(
-            use crate::runtime::{PageLayout, Paginator};
+            use sunshine_runtime::{PageLayout, Paginator};
         )
     });
     let support_types = group
@@ -68,11 +68,13 @@ pub fn emit_group(api: &Api, group: &OperationGroup, crate_name: &str) -> TokenS
     let has_path_params = group.operations.iter().any(|op| !op.path_params.is_empty());
     let runtime_import = if has_path_params {
         quote!(
-            use crate::runtime::{encode_path_segment, Call, Request};
+            use crate::{Call, Client};
+            use sunshine_runtime::{encode_path_segment, Request};
         )
     } else {
         quote!(
-            use crate::runtime::{Call, Request};
+            use crate::{Call, Client};
+            use sunshine_runtime::Request;
         )
     };
     quote! {
@@ -80,7 +82,6 @@ pub fn emit_group(api: &Api, group: &OperationGroup, crate_name: &str) -> TokenS
 
         #runtime_import
         #pagination_import
-        use crate::Client;
         #types_import
 
         #doc
@@ -213,7 +214,7 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
     let operation_id = &op.id;
     let template = &op.path;
     let mut request =
-        quote!(Request::new(#operation_id, reqwest::Method::#method, #template, path));
+        quote!(Request::new(#operation_id, crate::reqwest::Method::#method, #template, path));
     if let Some(body) = op.body.as_ref().filter(|body| body.required) {
         let attach = attach_body(api, &body.kind);
         request = quote!(#request #attach);
@@ -300,10 +301,10 @@ fn emit_call_methods(api: &Api, group: &OperationGroup, op: &Operation) -> Optio
         methods.push(quote! {
             #doc
             pub fn params(self, params: &#params_type) -> Self {
-                self.map_request(|mut request| {
+                Call(self.0.map_request(|mut request| {
                     #(#params)*
                     request
-                })
+                }))
             }
         });
     }
@@ -318,7 +319,7 @@ fn emit_call_methods(api: &Api, group: &OperationGroup, op: &Operation) -> Optio
         methods.push(quote! {
             #doc
             pub fn body(self, body: &#ty) -> Self {
-                self.map_request(|request| request #attach)
+                Call(self.0.map_request(|request| request #attach))
             }
         });
     }
@@ -435,11 +436,11 @@ fn emit_param(api: &Api, param: &Parameter) -> TokenStream {
 fn multipart_form(api: &Api, ty: &TypeRef) -> TokenStream {
     let TypeRef::Named(id) = ty else {
         return quote!(
-            crate::runtime::Multipart::new().text("body", crate::support::query_value(body))
+            sunshine_runtime::Multipart::new().text("body", crate::support::query_value(body))
         );
     };
     let Some(TypeKind::Struct(s)) = api.type_def(id).map(|d| &d.kind) else {
-        return quote!(crate::runtime::Multipart::new());
+        return quote!(sunshine_runtime::Multipart::new());
     };
     let parts = s.fields.iter().map(|f| {
         let member = ident(&f.name);
@@ -455,7 +456,7 @@ fn multipart_form(api: &Api, ty: &TypeRef) -> TokenStream {
         }
     });
     quote! {{
-        let mut form = crate::runtime::Multipart::new();
+        let mut form = sunshine_runtime::Multipart::new();
         #(#parts)*
         form
     }}

@@ -34,25 +34,6 @@ pub(super) fn for_webhooks(api: &Api) -> Option<TokenStream> {
     cfg_any(api.features.as_ref()?.webhooks.as_ref())
 }
 
-/// The gate of the runtime's pagination.
-pub(super) fn for_pagination(api: &Api) -> Option<TokenStream> {
-    cfg_any(&api.features.as_ref()?.pagination)
-}
-
-/// [`for_pagination`] as text, for the runtime templates' lines.
-pub(super) fn for_pagination_text(api: &Api) -> Option<String> {
-    let features = &api.features.as_ref()?.pagination;
-    let list: Vec<String> = features
-        .iter()
-        .map(|f| format!("feature = \"{f}\""))
-        .collect();
-    match list.as_slice() {
-        [] => None,
-        [one] => Some(format!("#[cfg({one})]")),
-        many => Some(format!("#[cfg(any({}))]", many.join(", "))),
-    }
-}
-
 /// `items` with `cfg` on each item.
 ///
 /// Items are found in the tokens themselves, not by parsing them with syn

@@ -1,6 +1,6 @@
 //! `Cargo.toml` of the generated crate.
 
-use super::CrateConfig;
+use super::{CrateConfig, RuntimeSource, RUNTIME_VERSION};
 use crate::model::Api;
 
 pub fn emit(api: &Api, config: &CrateConfig) -> String {
@@ -24,25 +24,29 @@ description = "{description}"
 name = "{lib}"
 
 {features}# A `tracing` span for each request.
-tracing = ["dep:tracing"]
+tracing = ["sunshine-runtime/tracing"]
 
 [dependencies]
-reqwest = {{ version = "0.12", default-features = false, features = ["json", "rustls-tls", "multipart"] }}
+# Client, retries, JWT, pagination, webhooks: the code every generated crate shares.
+sunshine-runtime = {runtime}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
-percent-encoding = "2"
-bytes = "1"
-tokio = {{ version = "1", features = ["time", "fs", "io-util"] }}
-futures-core = "0.3"
-futures-util = {{ version = "0.3", default-features = false }}
-httpdate = "1"
-hmac = "0.12"
-sha2 = "0.10"
-tracing = {{ version = "0.1", optional = true }}
 "#,
         name = config.name,
         version = config.version,
         lib = config.name.replace('-', "_"),
         features = super::features::manifest_table(api),
+        runtime = runtime_dependency(&config.runtime),
     )
+}
+
+/// The `sunshine-runtime` dependency's value in `[dependencies]`.
+fn runtime_dependency(source: &RuntimeSource) -> String {
+    match source {
+        RuntimeSource::Registry => format!("\"{RUNTIME_VERSION}\""),
+        RuntimeSource::Path(path) => {
+            let path = path.replace('\\', "/").replace('"', "\\\"");
+            format!("{{ version = \"{RUNTIME_VERSION}\", path = \"{path}\" }}")
+        }
+    }
 }

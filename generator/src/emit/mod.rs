@@ -3,6 +3,7 @@
 //! Each output file has one owner module here. Emitters read the model only.
 
 mod apis;
+mod client;
 pub(crate) mod common;
 pub(crate) mod construct;
 mod examples;
@@ -10,7 +11,6 @@ mod features;
 mod manifest;
 mod pagination;
 mod root;
-mod runtime;
 mod types;
 mod usage;
 mod webhooks;
@@ -22,15 +22,6 @@ use proc_macro2::TokenStream;
 use crate::model::Api;
 use crate::source::Record;
 
-/// Serde helpers the generated types use.
-const SUPPORT: &str = include_str!("../../templates/support.rs");
-/// Untagged-union decoding, shared with the generator's example checks.
-const SHAPE: &str = include_str!("../../templates/shape.rs");
-/// The tri-state `Nullable<T>` of sent types' optional, nullable properties.
-const NULLABLE: &str = include_str!("../../templates/nullable.rs");
-/// Receiving webhooks: the `X-API-Key` check, deliveries decoded event by event.
-const WEBHOOK: &str = include_str!("../../templates/webhook.rs");
-
 /// Settings of the generated crate that do not come from the document.
 #[derive(Debug, Clone)]
 pub struct CrateConfig {
@@ -41,7 +32,24 @@ pub struct CrateConfig {
     pub name_from_title: bool,
     /// Package version.
     pub version: String,
+    /// Where the crate finds `sunshine-runtime`, the hand-written code every
+    /// generated crate shares.
+    pub runtime: RuntimeSource,
 }
+
+/// How a generated crate depends on `sunshine-runtime`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RuntimeSource {
+    /// From the registry, at [`RUNTIME_VERSION`].
+    Registry,
+    /// From a directory (relative to the generated crate, or absolute), at
+    /// [`RUNTIME_VERSION`]: a checkout of this project's `runtime/`.
+    Path(String),
+}
+
+/// The version of `sunshine-runtime` that this generator's output is written
+/// against; the `runtime/` crate beside the generator has this version.
+pub const RUNTIME_VERSION: &str = "0.1.0";
 
 impl Default for CrateConfig {
     fn default() -> Self {
@@ -49,6 +57,7 @@ impl Default for CrateConfig {
             name: "sunshine-conversations".to_owned(),
             name_from_title: false,
             version: "0.1.0".to_owned(),
+            runtime: RuntimeSource::Registry,
         }
     }
 }
@@ -76,17 +85,6 @@ pub enum FileContent {
     Text(String),
 }
 
-/// Whether any field is a `Nullable<T>`; only then does the crate carry the type.
-pub(crate) fn uses_nullable(api: &Api) -> bool {
-    api.types.values().any(|def| match &def.kind {
-        crate::model::TypeKind::Struct(s) => s
-            .fields
-            .iter()
-            .any(|f| f.presence == crate::model::Presence::OptionalNullable),
-        _ => false,
-    })
-}
-
 /// Emits every file of the client crate.
 pub fn emit(api: &Api, config: &CrateConfig) -> BTreeMap<String, FileContent> {
     // Doc examples name the crate; it is named by the configuration.
@@ -105,26 +103,10 @@ pub fn emit(api: &Api, config: &CrateConfig) -> BTreeMap<String, FileContent> {
         "src/servers.rs".to_owned(),
         FileContent::Rust(root::emit_servers(api)),
     );
-    for (file, text) in runtime::emit(api, config) {
-        files.insert(format!("src/runtime/{file}"), FileContent::Text(text));
-    }
     files.insert(
-        "src/support.rs".to_owned(),
-        FileContent::Text(SUPPORT.to_owned()),
+        "src/client.rs".to_owned(),
+        FileContent::Rust(client::emit(api, config)),
     );
-    files.insert(
-        "src/shape.rs".to_owned(),
-        FileContent::Text(SHAPE.to_owned()),
-    );
-    if uses_nullable(api) {
-        files.insert(
-            "src/nullable.rs".to_owned(),
-            FileContent::Text(NULLABLE.replace(
-                "use sunshine_conversations::",
-                &format!("use {}::", config.name.replace('-', "_")),
-            )),
-        );
-    }
     files.insert(
         "src/types.rs".to_owned(),
         FileContent::Rust(types::emit(api)),
@@ -143,8 +125,6 @@ pub fn emit(api: &Api, config: &CrateConfig) -> BTreeMap<String, FileContent> {
         "src/webhooks.rs".to_owned(),
         FileContent::Rust(webhooks::emit(api)),
     );
-    let webhook = WEBHOOK.replace("use sunshine_conversations::", &format!("use {library}::"));
-    files.insert("src/webhook.rs".to_owned(), FileContent::Text(webhook));
     if !api.examples.is_empty() {
         files.insert(
             "tests/examples.rs".to_owned(),

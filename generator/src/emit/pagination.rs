@@ -32,7 +32,7 @@ pub(super) fn emit_paginate(api: &Api, op: &Operation, method: &str) -> Option<T
         #doc
         pub fn paginate(self) -> Paginator<#page, #item, #error> {
             Paginator::new(
-                self,
+                self.0,
                 &PageLayout {
                     cursor_param: #cursor_param,
                     items: #items,

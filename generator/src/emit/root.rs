@@ -44,9 +44,13 @@ pub fn emit_lib(api: &Api, config: &CrateConfig) -> TokenStream {
     };
     let has_groups = !api.groups.is_empty();
     let paginator = api.operations().any(|op| op.pagination.is_some()).then(|| {
-        let cfg = super::features::for_pagination(api);
         quote!(
-            #cfg pub use runtime::Paginator;
+            pub use sunshine_runtime::Paginator;
+        )
+    });
+    let call = api.operations().next().is_some().then(|| {
+        quote!(
+            pub use client::Call;
         )
     });
     let webhooks_cfg = super::features::for_webhooks(api);
@@ -56,38 +60,34 @@ pub fn emit_lib(api: &Api, config: &CrateConfig) -> TokenStream {
             pub mod apis;
         }
     });
-    let nullable = super::uses_nullable(api).then(|| {
-        quote! {
-            #[rustfmt::skip] mod nullable;
-            pub use nullable::Nullable;
-        }
-    });
     quote! {
         #doc
         #lints
 
         #apis
-        #[rustfmt::skip] mod runtime;
+        #[rustfmt::skip] mod client;
         #[rustfmt::skip] mod servers;
-        #[rustfmt::skip] mod shape;
-        #[rustfmt::skip] mod support;
         #[rustfmt::skip] pub mod types;
-        #webhooks_cfg #[rustfmt::skip] mod webhook;
         #webhooks_cfg #[rustfmt::skip] pub mod webhooks;
 
-        pub use runtime::{Auth, BuildError, Call, Client, ClientBuilder, Error, InvalidRequest};
-        pub use runtime::{Jwt, JwtScope, RequestOptions, RetryOutcome, RetryPolicy};
+        // Generated code reaches the runtime's helpers by these short paths.
+        #[allow(unused_imports)]
+        use sunshine_runtime::{shape, support};
+
+        pub use client::{Client, ClientBuilder};
+        #call
+        pub use servers::Server;
+        pub use sunshine_runtime::{Auth, BuildError, Error, InvalidRequest};
+        pub use sunshine_runtime::{Jwt, JwtScope, RequestOptions, RetryOutcome, RetryPolicy};
+        pub use sunshine_runtime::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+        pub use sunshine_runtime::{Nullable, Upload};
         #paginator
-        pub use runtime::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
         /// The HTTP client this crate sends requests with, for
         /// [`ClientBuilder::http_client`].
-        pub use reqwest::Client as HttpClient;
-        pub use reqwest::{header::HeaderMap, StatusCode};
+        pub use sunshine_runtime::reqwest::Client as HttpClient;
+        pub use sunshine_runtime::reqwest::{header::HeaderMap, StatusCode};
         /// The HTTP stack, for settings this crate does not wrap (proxies, TLS).
-        pub use reqwest;
-        pub use servers::Server;
-        pub use support::Upload;
-        #nullable
+        pub use sunshine_runtime::reqwest;
     }
 }
 
@@ -174,6 +174,13 @@ pub fn emit_servers(api: &Api) -> TokenStream {
             }
         });
     let derive_default = default_impl.is_none().then(|| quote!(Default,));
+    let server_trait = quote! {
+        impl sunshine_runtime::Server for Server {
+            fn url(&self) -> String {
+                Server::url(self)
+            }
+        }
+    };
     if api.servers.is_empty() {
         return quote! {
             //! Where the API is served.
@@ -194,6 +201,8 @@ pub fn emit_servers(api: &Api) -> TokenStream {
                     String::new()
                 }
             }
+
+            #server_trait
         };
     }
     quote! {
@@ -219,6 +228,8 @@ pub fn emit_servers(api: &Api) -> TokenStream {
         }
 
         #default_impl
+
+        #server_trait
     }
 }
 

@@ -1,6 +1,6 @@
 //! `src/webhooks.rs`: the payloads the API posts to your webhook endpoints,
 //! one parse function per webhook, and the receiving helpers of
-//! `templates/webhook.rs` re-exported.
+//! `sunshine_runtime::webhook` re-exported.
 //!
 //! A payload that lists events gets a delivery struct (its fields, with each
 //! event a `DeliveredEvent`) and its parse function returns that struct, so
@@ -72,7 +72,7 @@ pub fn emit(api: &Api) -> TokenStream {
         #types_import
         #serde_import
 
-        pub use crate::webhook::{verify_api_key, DeliveredEvent, UndecodableEvent, VerifyError, WebhookSecret, API_KEY_HEADER};
+        pub use sunshine_runtime::webhook::{verify_api_key, DeliveredEvent, UndecodableEvent, VerifyError, WebhookSecret, API_KEY_HEADER};
 
         #(#exports)*
 
@@ -134,7 +134,7 @@ fn delivery_struct(api: &Api, webhook: &Webhook) -> Option<(proc_macro2::Ident, 
         quote! {
             #doc
             #note
-            #[serde(#rename default, deserialize_with = "crate::webhook::events_or_empty")]
+            #[serde(#rename default, deserialize_with = "sunshine_runtime::support::events_or_empty")]
             pub #field_name: Vec<DeliveredEvent<#event_ty>>,
         }
     });

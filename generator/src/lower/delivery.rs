@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use crate::model::{EventDelivery, TypeDef, TypeId, TypeKind, TypeRef, Webhook};
 use crate::names::{self, Scope};
 
-/// The public names `templates/webhook.rs` adds to the generated `webhooks`
+/// The public names `sunshine_runtime::webhook` adds to the generated `webhooks`
 /// module; a delivery struct must not take one of them.
 pub const TEMPLATE_NAMES: [&str; 6] = [
     "API_KEY_HEADER",
@@ -67,7 +67,7 @@ mod tests {
     /// struct can never clash with one.
     #[test]
     fn every_public_name_of_the_template_is_reserved() {
-        let template = include_str!("../../templates/webhook.rs");
+        let template = include_str!("../../../runtime/src/webhook.rs");
         let mut public: Vec<&str> = template
             .lines()
             .filter_map(|line| {

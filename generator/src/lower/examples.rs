@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 // The generated crate's own variant picker, so the prediction cannot drift from it.
-#[path = "../../templates/shape.rs"]
+#[path = "../../../runtime/src/shape.rs"]
 mod shape;
 
 use crate::diagnostics::{child, Diagnostic, Diagnostics};

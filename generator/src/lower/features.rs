@@ -31,7 +31,6 @@ pub fn decide(api: &Api) -> Option<Features> {
     });
 
     let mut users: BTreeMap<TypeId, BTreeSet<String>> = BTreeMap::new();
-    let mut pagination = BTreeSet::new();
     for group in &api.groups {
         let feature = &groups[&group.module];
         let mut roots = Vec::new();
@@ -48,7 +47,6 @@ pub fn decide(api: &Api) -> Option<Features> {
             );
             if let Some(pages) = &op.pagination {
                 roots.push(&pages.item);
-                pagination.insert(feature.clone());
             }
         }
         for id in reachable(&api.types, roots) {
@@ -66,7 +64,6 @@ pub fn decide(api: &Api) -> Option<Features> {
         groups,
         webhooks,
         types: users,
-        pagination,
     })
 }
 
