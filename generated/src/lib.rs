@@ -45,6 +45,7 @@ pub mod webhooks;
 pub use client::Call;
 pub use client::{Client, ClientBuilder};
 pub use servers::Server;
+
 #[allow(unused_imports)]
 use sunshine_runtime::{shape, support};
 pub use sunshine_runtime::{Auth, BuildError, Error, InvalidRequest};

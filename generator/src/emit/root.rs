@@ -70,18 +70,18 @@ pub fn emit_lib(api: &Api, config: &CrateConfig) -> TokenStream {
         #[rustfmt::skip] pub mod types;
         #webhooks_cfg #[rustfmt::skip] pub mod webhooks;
 
+        // In rustfmt's order, so that `cargo fmt` leaves the file as it is.
+        #call
+        pub use client::{Client, ClientBuilder};
+        pub use servers::Server;
+        #paginator
         // Generated code reaches the runtime's helpers by these short paths.
         #[allow(unused_imports)]
         use sunshine_runtime::{shape, support};
-
-        pub use client::{Client, ClientBuilder};
-        #call
-        pub use servers::Server;
         pub use sunshine_runtime::{Auth, BuildError, Error, InvalidRequest};
         pub use sunshine_runtime::{Jwt, JwtScope, RequestOptions, RetryOutcome, RetryPolicy};
-        pub use sunshine_runtime::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
         pub use sunshine_runtime::{Nullable, Upload};
-        #paginator
+        pub use sunshine_runtime::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
         /// The HTTP client this crate sends requests with, for
         /// [`ClientBuilder::http_client`].
         pub use sunshine_runtime::reqwest::Client as HttpClient;
