@@ -319,7 +319,11 @@ mod tests {
         let root = workspace_root();
         let spec = std::fs::read(root.join("spec/sunshine-conversations.yaml"))
             .expect("spec/ is readable");
-        let generated = codegen::generate(&spec, &Selection::default(), &CrateConfig::default())
+        let config = CrateConfig {
+            runtime: runtime_path::for_output(&root.join("generated"), None),
+            ..CrateConfig::default()
+        };
+        let generated = codegen::generate(&spec, &Selection::default(), &config)
             .unwrap_or_else(|diagnostics| panic!("spec/ does not generate:\n{diagnostics}"));
         let outcome = codegen::write::check(&root.join("generated"), &generated.files)
             .expect("generated/ is readable");
@@ -337,6 +341,7 @@ mod tests {
             out: out.to_owned(),
             tags: Vec::new(),
             crate_name: Some("exit-codes".to_owned()),
+            runtime_path: None,
             check: false,
             deny_warnings: false,
         }

@@ -29,6 +29,7 @@ fn generate_options(spec: &Path, out: &Path, tags: &[&str]) -> Options {
         out: out.to_owned(),
         tags: tags.iter().map(|t| t.to_string()).collect(),
         crate_name: Some("evolution".to_owned()),
+        runtime_path: None,
         check: false,
         deny_warnings: false,
     }
