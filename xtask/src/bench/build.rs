@@ -1,7 +1,9 @@
 //! `cargo xtask bench --build`: how long the generated crates take to
 //! compile on their own (debug profile, dependencies already built), from
 //! clean and after touching `src/lib.rs`: the `spec/` crate, the crate of the
-//! full 17.12.1 document, and that crate with only some cargo features.
+//! full 17.12.1 document, and that crate with only some cargo features; and,
+//! from clean, the `sunshine-runtime` crate they all depend on, which a user
+//! builds once per dependency set.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
@@ -19,6 +21,10 @@ struct Crate {
     package: &'static str,
     /// `Some`: built with `--no-default-features --features` these.
     features: Option<Vec<String>>,
+    /// Its `src/`; `lib.rs` there is touched for the rebuild, unless the
+    /// crate is the shared runtime, which users do not edit.
+    src: PathBuf,
+    touched: bool,
 }
 
 /// `full` is the 17.12.1 document; `features` the features of the reduced build.
@@ -39,11 +45,15 @@ pub fn run(root: &Path, spec: &Path, full: &Path, features: &[String]) -> ExitCo
         label: "spec/".to_owned(),
         package: "bench-spec",
         features: None,
+        src: dir.join("bench-spec/src"),
+        touched: true,
     });
     crates.push(Crate {
         label: "full 17.12.1".to_owned(),
         package: "bench-full",
         features: None,
+        src: dir.join("bench-full/src"),
+        touched: true,
     });
     let reduced_label = format!("full 17.12.1, features {}", features.join(","));
     let missing = missing_features(&dir.join("bench-full/Cargo.toml"), features);
@@ -52,8 +62,17 @@ pub fn run(root: &Path, spec: &Path, full: &Path, features: &[String]) -> ExitCo
             label: reduced_label.clone(),
             package: "bench-full",
             features: Some(features.to_vec()),
+            src: dir.join("bench-full/src"),
+            touched: true,
         });
     }
+    crates.push(Crate {
+        label: "sunshine-runtime (shared, built once)".to_owned(),
+        package: "sunshine-runtime",
+        features: None,
+        src: root.join("runtime/src"),
+        touched: false,
+    });
     let cargo = |args: &[&str], krate: &Crate| -> Result<Duration, String> {
         let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
         command
@@ -73,7 +92,6 @@ pub fn run(root: &Path, spec: &Path, full: &Path, features: &[String]) -> ExitCo
         "crate alone (debug)", "rs lines", "clean s", "touch s"
     );
     for krate in &crates {
-        let crate_dir = dir.join(krate.package);
         // The first build compiles the dependencies for this feature set; it is not timed.
         if let Err(message) = cargo(&["build"], krate) {
             eprintln!("error: {message}");
@@ -82,23 +100,30 @@ pub fn run(root: &Path, spec: &Path, full: &Path, features: &[String]) -> ExitCo
         let mut clean = Vec::new();
         let mut touch = Vec::new();
         for _ in 0..RUNS {
-            let timed = cargo(&["clean"], krate)
+            let mut timed = cargo(&["clean"], krate)
                 .and_then(|_| cargo(&["build"], krate))
-                .map(|time| clean.push(time))
-                .and_then(|()| touch_lib(&crate_dir))
-                .and_then(|()| cargo(&["build"], krate))
-                .map(|time| touch.push(time));
+                .map(|time| clean.push(time));
+            if krate.touched {
+                timed = timed
+                    .and_then(|()| touch_lib(&krate.src))
+                    .and_then(|()| cargo(&["build"], krate))
+                    .map(|time| touch.push(time));
+            }
             if let Err(message) = timed {
                 eprintln!("error: {message}");
                 return ExitCode::from(1);
             }
         }
+        let touch = match touch.is_empty() {
+            true => "n/a".to_owned(),
+            false => format!("{:.1}", median(&mut touch).as_secs_f64()),
+        };
         println!(
-            "{:<50} {:>9} {:>12.1} {:>12.1}",
+            "{:<50} {:>9} {:>12.1} {:>12}",
             krate.label,
-            rust_lines(&crate_dir.join("src")),
+            rust_lines(&krate.src),
             median(&mut clean).as_secs_f64(),
-            median(&mut touch).as_secs_f64()
+            touch
         );
     }
     if !missing.is_empty() {
@@ -153,9 +178,9 @@ fn missing_features(manifest: &Path, wanted: &[String]) -> Vec<String> {
         .collect()
 }
 
-/// Rewrites `src/lib.rs` with its own contents: a new modification time.
-fn touch_lib(crate_dir: &Path) -> Result<(), String> {
-    let lib = crate_dir.join("src/lib.rs");
+/// Rewrites `lib.rs` in `src` with its own contents: a new modification time.
+fn touch_lib(src: &Path) -> Result<(), String> {
+    let lib = src.join("lib.rs");
     std::fs::read(&lib)
         .and_then(|bytes| std::fs::write(&lib, bytes))
         .map_err(|err| format!("{}: {err}", lib.display()))
