@@ -34,6 +34,8 @@
 #[rustfmt::skip]
 pub mod apis;
 #[rustfmt::skip]
+mod operation_macros;
+#[rustfmt::skip]
 mod runtime;
 #[rustfmt::skip]
 mod servers;
@@ -41,6 +43,8 @@ mod servers;
 mod shape;
 #[rustfmt::skip]
 mod support;
+#[rustfmt::skip]
+mod type_macros;
 #[rustfmt::skip]
 pub mod types;
 #[rustfmt::skip]

@@ -24,6 +24,10 @@ use crate::source::Record;
 
 /// Serde helpers the generated types use.
 const SUPPORT: &str = include_str!("../../templates/support.rs");
+/// Macros writing the impls that open enums and unions share.
+const TYPE_MACROS: &str = include_str!("../../templates/type_macros.rs");
+/// Macros writing the impls that operations share.
+const OPERATION_MACROS: &str = include_str!("../../templates/operation_macros.rs");
 /// Untagged-union decoding, shared with the generator's example checks.
 const SHAPE: &str = include_str!("../../templates/shape.rs");
 /// The tri-state `Nullable<T>` of sent types' optional, nullable properties.
@@ -111,6 +115,14 @@ pub fn emit(api: &Api, config: &CrateConfig) -> BTreeMap<String, FileContent> {
     files.insert(
         "src/support.rs".to_owned(),
         FileContent::Text(SUPPORT.to_owned()),
+    );
+    files.insert(
+        "src/type_macros.rs".to_owned(),
+        FileContent::Text(TYPE_MACROS.to_owned()),
+    );
+    files.insert(
+        "src/operation_macros.rs".to_owned(),
+        FileContent::Text(OPERATION_MACROS.to_owned()),
     );
     files.insert(
         "src/shape.rs".to_owned(),

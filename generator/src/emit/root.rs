@@ -67,10 +67,12 @@ pub fn emit_lib(api: &Api, config: &CrateConfig) -> TokenStream {
         #lints
 
         #apis
+        #[rustfmt::skip] mod operation_macros;
         #[rustfmt::skip] mod runtime;
         #[rustfmt::skip] mod servers;
         #[rustfmt::skip] mod shape;
         #[rustfmt::skip] mod support;
+        #[rustfmt::skip] mod type_macros;
         #[rustfmt::skip] pub mod types;
         #webhooks_cfg #[rustfmt::skip] mod webhook;
         #webhooks_cfg #[rustfmt::skip] pub mod webhooks;
