@@ -660,7 +660,12 @@ fn emit_error_enum(api: &Api, op: &Operation, method: &str) -> TokenStream {
                 Status::Range(class) => format!("{class}XX"),
                 Status::Default => "unexpected status".to_owned(),
             },
-            r.doc.as_deref().unwrap_or("error").lines().next().unwrap_or("error")
+            r.doc
+                .as_deref()
+                .unwrap_or("error")
+                .lines()
+                .next()
+                .unwrap_or("error")
         );
         quote!(#variant = #label,)
     });

@@ -138,7 +138,12 @@ pub(super) fn additional_field(
 }
 
 fn emit_field(api: &Api, field: &Field, serde: bool, camel: bool) -> TokenStream {
-    emit_field_as(field, rust_type(api, &field.ty, Context::Types), serde, camel)
+    emit_field_as(
+        field,
+        rust_type(api, &field.ty, Context::Types),
+        serde,
+        camel,
+    )
 }
 
 /// Whether a struct with these fields gets `#[serde(rename_all = "camelCase")]`:
@@ -182,7 +187,8 @@ pub(super) fn emit_field_as(
         true => camel_case(rust_name),
         false => Some(rust_name.to_owned()),
     };
-    let rename = (serde_name.as_deref() != Some(json_name.as_str())).then(|| quote!(rename = #json_name,));
+    let rename =
+        (serde_name.as_deref() != Some(json_name.as_str())).then(|| quote!(rename = #json_name,));
     let (ty, attrs) = match field.presence {
         Presence::Required => (ty, quote!()),
         Presence::RequiredNullable => (quote!(Option<#ty>), quote!()),
