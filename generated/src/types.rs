@@ -23,113 +23,41 @@ pub struct AppSubSchema {
 
 /// Who wrote a message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct AuthorWebhook {
     /// `user` for the end user of the conversation, `business` for everyone answering on the business's side (bots and agents alike).
     pub r#type: AuthorWebhookType,
     /// The id of the user who wrote the message; only for `user` authors.
-    #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// The name shown beside the message.
-    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Address of the picture shown beside the message.
-    #[serde(rename = "avatarUrl", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar_url: Option<String>,
     /// The user who wrote a message, as far as webhook events describe them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<User>,
 }
-
-/// `user` for the end user of the conversation, `business` for everyone answering on the business's side (bots and agents alike).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(from = "String", into = "String")]
-#[non_exhaustive]
-pub enum AuthorWebhookType {
-    /// `business`
-    Business,
-    /// `user`
-    User,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-
-impl AuthorWebhookType {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Business => "business",
-            Self::User => "user",
-            Self::Unknown(value) => value,
-        }
+sunshine_runtime::open_enum! {
+    /// `user` for the end user of the conversation, `business` for everyone answering on the business's side (bots and agents alike).
+    pub enum AuthorWebhookType {
+        /// `business`
+        Business = "business",
+        /// `user`
+        User = "user",
+        Unknown(String),
     }
 }
-
-impl From<String> for AuthorWebhookType {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "business" => Self::Business,
-            "user" => Self::User,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-
-impl From<&str> for AuthorWebhookType {
-    fn from(value: &str) -> Self {
-        Self::from(value.to_owned())
-    }
-}
-
-impl From<AuthorWebhookType> for String {
-    fn from(value: AuthorWebhookType) -> Self {
-        match value {
-            AuthorWebhookType::Unknown(value) => value,
-            known => known.as_str().to_owned(),
-        }
-    }
-}
-
-impl std::fmt::Display for AuthorWebhookType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// What a message says. The `type` property tells the kinds apart; kinds this document does not describe (images, files, carousels, forms…) are kept as they were sent.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum Content {
-    /// A message made of text.
-    TextMessage(TextMessage),
-    /// A variant this version of the crate does not know, kept as sent.
-    Unknown(serde_json::Value),
-}
-
-impl Serialize for Content {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::TextMessage(value) => value.serialize(serializer),
-            Self::Unknown(value) => value.serialize(serializer),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for Content {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        match value.get("type").and_then(serde_json::Value::as_str) {
-            Some("text") => crate::support::from_value(value).map(Self::TextMessage),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
-
-impl From<TextMessage> for Content {
-    fn from(value: TextMessage) -> Self {
-        Self::TextMessage(value)
+sunshine_runtime::tagged_union! {
+    /// What a message says. The `type` property tells the kinds apart; kinds this document does not describe (images, files, carousels, forms…) are kept as they were sent.
+    #[tag = "type"]
+    pub enum Content {
+        /// A message made of text.
+        #[from(TextMessage)]
+        TextMessage(TextMessage) = "text",
+        Unknown(serde_json::Value),
     }
 }
 
@@ -139,13 +67,13 @@ impl From<TextMessage> for Content {
 ///
 /// Always sent with `"type": "conversation:message"` (the variant's tag, written for you).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(tag = "type", rename = "conversation:message")]
+#[serde(tag = "type", rename = "conversation:message", rename_all = "camelCase")]
 pub struct ConversationMessageEvent {
     /// The event's id. A retried delivery repeats the same id, so it can be used to skip events that were already handled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// When the event was produced, as an ISO 8601 timestamp with milliseconds (`YYYY-MM-DDThh:mm:ss.SSSZ`).
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Data describing the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -154,6 +82,7 @@ pub struct ConversationMessageEvent {
 
 /// Data describing the event.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ConversationMessageEventPayload {
     /// The conversation the message belongs to. Its `activeSwitchboardIntegration` tells which integration was in control when the message arrived.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -162,16 +91,13 @@ pub struct ConversationMessageEventPayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<MessageWebhook>,
     /// Messages that were sent to the user through the notification API since the user last wrote, oldest first.
-    #[serde(
-        rename = "recentNotifications",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recent_notifications: Option<Vec<MessageWebhook>>,
 }
 
 /// A reduced view of a conversation, as included in switchboard events.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ConversationTruncated {
     /// The conversation's id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -183,73 +109,20 @@ pub struct ConversationTruncated {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// The switchboard integration that controls the conversation; absent when none does.
-    #[serde(
-        rename = "activeSwitchboardIntegration",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active_switchboard_integration: Option<SwitchboardIntegrationWebhook>,
     /// The switchboard integration that has been offered control and has not yet taken it; absent when no offer was made.
-    #[serde(
-        rename = "pendingSwitchboardIntegration",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_switchboard_integration: Option<SwitchboardIntegrationWebhook>,
 }
-
-/// Kind of conversation.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(from = "String", into = "String")]
-#[non_exhaustive]
-pub enum ConversationType {
-    /// `personal`
-    Personal,
-    /// `sdkGroup`
-    SdkGroup,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-
-impl ConversationType {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Personal => "personal",
-            Self::SdkGroup => "sdkGroup",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<String> for ConversationType {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "personal" => Self::Personal,
-            "sdkGroup" => Self::SdkGroup,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-
-impl From<&str> for ConversationType {
-    fn from(value: &str) -> Self {
-        Self::from(value.to_owned())
-    }
-}
-
-impl From<ConversationType> for String {
-    fn from(value: ConversationType) -> Self {
-        match value {
-            ConversationType::Unknown(value) => value,
-            known => known.as_str().to_owned(),
-        }
-    }
-}
-
-impl std::fmt::Display for ConversationType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+sunshine_runtime::open_enum! {
+    /// Kind of conversation.
+    pub enum ConversationType {
+        /// `personal`
+        Personal = "personal",
+        /// `sdkGroup`
+        SdkGroup = "sdkGroup",
+        Unknown(String),
     }
 }
 
@@ -300,9 +173,9 @@ pub struct MessageWebhook {
 
 /// Request body of the offer control action.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct OfferControlBody {
     /// Which switchboard integration should become pending. It is matched first against switchboard integration ids, then names, then integration types; a reference that matches more than one integration is rejected. The special value `next` selects the integration configured as the next one in the switchboard. The currently active integration cannot be chosen.
-    #[serde(rename = "switchboardIntegration")]
     pub switchboard_integration: String,
     /// Custom flat key/value data (at most 4KB) that is echoed in the `switchboard:offerControl` and `switchboard:offerControl:failure` webhooks.
     ///
@@ -323,9 +196,9 @@ impl OfferControlBody {
 
 /// Request body of the pass control action.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct PassControlBody {
     /// Which switchboard integration should become active. It is matched first against switchboard integration ids, then names, then integration types; a reference that matches more than one integration is rejected. The special value `next` selects the integration configured as the next one in the switchboard.
-    #[serde(rename = "switchboardIntegration")]
     pub switchboard_integration: String,
     /// Custom flat key/value data (at most 4KB) that is echoed in the `switchboard:passControl` webhook.
     ///
@@ -356,25 +229,18 @@ pub struct ReleaseControlBody {
 
 /// Where a message came from.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Source {
     /// The channel the message came through, such as `web`, `ios`, `whatsapp`, `telegram` or `api`.
     pub r#type: String,
     /// The id of the integration that received the message, for messages from users.
-    #[serde(rename = "integrationId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub integration_id: Option<String>,
     /// The id the originating channel gave the message, when it has one.
-    #[serde(
-        rename = "originalMessageId",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub original_message_id: Option<String>,
     /// When the originating channel received the message, as an ISO 8601 timestamp.
-    #[serde(
-        rename = "originalMessageTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub original_message_timestamp: Option<String>,
 }
 
@@ -384,13 +250,13 @@ pub struct Source {
 ///
 /// Always sent with `"type": "switchboard:acceptControl"` (the variant's tag, written for you).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(tag = "type", rename = "switchboard:acceptControl")]
+#[serde(tag = "type", rename = "switchboard:acceptControl", rename_all = "camelCase")]
 pub struct SwitchboardAcceptControlEvent {
     /// The event's id. A retried delivery repeats the same id, so it can be used to skip events that were already handled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// When the event was produced, as an ISO 8601 timestamp with milliseconds (`YYYY-MM-DDThh:mm:ss.SSSZ`).
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Data describing the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -403,13 +269,17 @@ pub struct SwitchboardAcceptControlEvent {
 ///
 /// Always sent with `"type": "switchboard:acceptControl:failure"` (the variant's tag, written for you).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(tag = "type", rename = "switchboard:acceptControl:failure")]
+#[serde(
+    tag = "type",
+    rename = "switchboard:acceptControl:failure",
+    rename_all = "camelCase"
+)]
 pub struct SwitchboardAcceptControlFailureEvent {
     /// The event's id. A retried delivery repeats the same id, so it can be used to skip events that were already handled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// When the event was produced, as an ISO 8601 timestamp with milliseconds (`YYYY-MM-DDThh:mm:ss.SSSZ`).
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Data describing the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -443,6 +313,7 @@ pub struct SwitchboardAcceptControlPayload {
 
 /// A switchboard integration as it appears inside webhook payloads.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SwitchboardIntegrationWebhook {
     /// The switchboard integration's id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -451,14 +322,10 @@ pub struct SwitchboardIntegrationWebhook {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Id of the integration that delivers the events the switchboard routes to this switchboard integration.
-    #[serde(rename = "integrationId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub integration_id: Option<String>,
     /// Type of the integration that delivers the events the switchboard routes to this switchboard integration. For an OAuth integration this is the client id assigned to the partner.
-    #[serde(
-        rename = "integrationType",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub integration_type: Option<String>,
 }
 
@@ -468,13 +335,13 @@ pub struct SwitchboardIntegrationWebhook {
 ///
 /// Always sent with `"type": "switchboard:offerControl"` (the variant's tag, written for you).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(tag = "type", rename = "switchboard:offerControl")]
+#[serde(tag = "type", rename = "switchboard:offerControl", rename_all = "camelCase")]
 pub struct SwitchboardOfferControlEvent {
     /// The event's id. A retried delivery repeats the same id, so it can be used to skip events that were already handled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// When the event was produced, as an ISO 8601 timestamp with milliseconds (`YYYY-MM-DDThh:mm:ss.SSSZ`).
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Data describing the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -487,13 +354,17 @@ pub struct SwitchboardOfferControlEvent {
 ///
 /// Always sent with `"type": "switchboard:offerControl:failure"` (the variant's tag, written for you).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(tag = "type", rename = "switchboard:offerControl:failure")]
+#[serde(
+    tag = "type",
+    rename = "switchboard:offerControl:failure",
+    rename_all = "camelCase"
+)]
 pub struct SwitchboardOfferControlFailureEvent {
     /// The event's id. A retried delivery repeats the same id, so it can be used to skip events that were already handled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// When the event was produced, as an ISO 8601 timestamp with milliseconds (`YYYY-MM-DDThh:mm:ss.SSSZ`).
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Data describing the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -531,13 +402,13 @@ pub struct SwitchboardOfferControlPayload {
 ///
 /// Always sent with `"type": "switchboard:passControl"` (the variant's tag, written for you).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(tag = "type", rename = "switchboard:passControl")]
+#[serde(tag = "type", rename = "switchboard:passControl", rename_all = "camelCase")]
 pub struct SwitchboardPassControlEvent {
     /// The event's id. A retried delivery repeats the same id, so it can be used to skip events that were already handled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// When the event was produced, as an ISO 8601 timestamp with milliseconds (`YYYY-MM-DDThh:mm:ss.SSSZ`).
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Data describing the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -550,13 +421,17 @@ pub struct SwitchboardPassControlEvent {
 ///
 /// Always sent with `"type": "switchboard:passControl:failure"` (the variant's tag, written for you).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(tag = "type", rename = "switchboard:passControl:failure")]
+#[serde(
+    tag = "type",
+    rename = "switchboard:passControl:failure",
+    rename_all = "camelCase"
+)]
 pub struct SwitchboardPassControlFailureEvent {
     /// The event's id. A retried delivery repeats the same id, so it can be used to skip events that were already handled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// When the event was produced, as an ISO 8601 timestamp with milliseconds (`YYYY-MM-DDThh:mm:ss.SSSZ`).
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Data describing the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -590,59 +465,14 @@ pub struct SwitchboardPassControlPayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<SwitchboardPassControlPayloadReason>,
 }
-
-/// Why control was passed, when the platform knows it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(from = "String", into = "String")]
-#[non_exhaustive]
-pub enum SwitchboardPassControlPayloadReason {
-    /// `ticketClosed`
-    TicketClosed,
-    /// `transferToEmail`
-    TransferToEmail,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-
-impl SwitchboardPassControlPayloadReason {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TicketClosed => "ticketClosed",
-            Self::TransferToEmail => "transferToEmail",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<String> for SwitchboardPassControlPayloadReason {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "ticketClosed" => Self::TicketClosed,
-            "transferToEmail" => Self::TransferToEmail,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-
-impl From<&str> for SwitchboardPassControlPayloadReason {
-    fn from(value: &str) -> Self {
-        Self::from(value.to_owned())
-    }
-}
-
-impl From<SwitchboardPassControlPayloadReason> for String {
-    fn from(value: SwitchboardPassControlPayloadReason) -> Self {
-        match value {
-            SwitchboardPassControlPayloadReason::Unknown(value) => value,
-            known => known.as_str().to_owned(),
-        }
-    }
-}
-
-impl std::fmt::Display for SwitchboardPassControlPayloadReason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+sunshine_runtime::open_enum! {
+    /// Why control was passed, when the platform knows it.
+    pub enum SwitchboardPassControlPayloadReason {
+        /// `ticketClosed`
+        TicketClosed = "ticketClosed",
+        /// `transferToEmail`
+        TransferToEmail = "transferToEmail",
+        Unknown(String),
     }
 }
 
@@ -652,13 +482,13 @@ impl std::fmt::Display for SwitchboardPassControlPayloadReason {
 ///
 /// Always sent with `"type": "switchboard:releaseControl"` (the variant's tag, written for you).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(tag = "type", rename = "switchboard:releaseControl")]
+#[serde(tag = "type", rename = "switchboard:releaseControl", rename_all = "camelCase")]
 pub struct SwitchboardReleaseControlEvent {
     /// The event's id. A retried delivery repeats the same id, so it can be used to skip events that were already handled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// When the event was produced, as an ISO 8601 timestamp with milliseconds (`YYYY-MM-DDThh:mm:ss.SSSZ`).
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Data describing the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -678,59 +508,14 @@ pub struct SwitchboardReleaseControlPayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<SwitchboardReleaseControlPayloadReason>,
 }
-
-/// Why control was released, when the platform knows it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(from = "String", into = "String")]
-#[non_exhaustive]
-pub enum SwitchboardReleaseControlPayloadReason {
-    /// `ticketClosed`
-    TicketClosed,
-    /// `transferToEmail`
-    TransferToEmail,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-
-impl SwitchboardReleaseControlPayloadReason {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TicketClosed => "ticketClosed",
-            Self::TransferToEmail => "transferToEmail",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<String> for SwitchboardReleaseControlPayloadReason {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "ticketClosed" => Self::TicketClosed,
-            "transferToEmail" => Self::TransferToEmail,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-
-impl From<&str> for SwitchboardReleaseControlPayloadReason {
-    fn from(value: &str) -> Self {
-        Self::from(value.to_owned())
-    }
-}
-
-impl From<SwitchboardReleaseControlPayloadReason> for String {
-    fn from(value: SwitchboardReleaseControlPayloadReason) -> Self {
-        match value {
-            SwitchboardReleaseControlPayloadReason::Unknown(value) => value,
-            known => known.as_str().to_owned(),
-        }
-    }
-}
-
-impl std::fmt::Display for SwitchboardReleaseControlPayloadReason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+sunshine_runtime::open_enum! {
+    /// Why control was released, when the platform knows it.
+    pub enum SwitchboardReleaseControlPayloadReason {
+        /// `ticketClosed`
+        TicketClosed = "ticketClosed",
+        /// `transferToEmail`
+        TransferToEmail = "transferToEmail",
+        Unknown(String),
     }
 }
 
@@ -738,13 +523,13 @@ impl std::fmt::Display for SwitchboardReleaseControlPayloadReason {
 ///
 /// Always sent with `"type": "text"` (the variant's tag, written for you).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(tag = "type", rename = "text")]
+#[serde(tag = "type", rename = "text", rename_all = "camelCase")]
 pub struct TextMessage {
     /// The words of the message. It can be missing when the message was written as HTML only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// The message as HTML, for channels that can show rich text.
-    #[serde(rename = "htmlText", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub html_text: Option<String>,
     /// The payload of the reply button the user pressed, when the message is the answer given by such a button.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -753,142 +538,57 @@ pub struct TextMessage {
 
 /// The user who wrote a message, as far as webhook events describe them.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct User {
     /// The user's id in Sunshine Conversations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The id the business's own systems know the user by, when one was set; it can also be used to look the user up.
-    #[serde(rename = "externalId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
     /// Whether the user proved who they are (with a signed JWT, for instance).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authenticated: Option<bool>,
 }
-
-/// One webhook event, selected by its `type`. Event types this crate does not know yet are kept, unparsed, in `Unknown`.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum WebhookEvent {
-    /// `switchboard:acceptControl`: Sent when a switchboard integration takes control of a conversation it was offered.
-    SwitchboardAcceptControl(SwitchboardAcceptControlEvent),
-    /// `switchboard:acceptControl:failure`: Sent when a switchboard integration could not take control of a conversation.
-    SwitchboardAcceptControlFailure(SwitchboardAcceptControlFailureEvent),
-    /// `switchboard:offerControl`: Sent when a switchboard integration is offered control of a conversation.
-    SwitchboardOfferControl(SwitchboardOfferControlEvent),
-    /// `switchboard:offerControl:failure`: Sent when control of a conversation could not be offered to a switchboard integration.
-    SwitchboardOfferControlFailure(SwitchboardOfferControlFailureEvent),
-    /// `switchboard:passControl`: Sent when control of a conversation moves from one switchboard integration to another.
-    SwitchboardPassControl(SwitchboardPassControlEvent),
-    /// `switchboard:passControl:failure`: Sent when making a switchboard integration active did not succeed.
-    SwitchboardPassControlFailure(SwitchboardPassControlFailureEvent),
-    /// `switchboard:releaseControl`: Sent when a switchboard integration gives up control and leaves the conversation without a controller.
-    SwitchboardReleaseControl(SwitchboardReleaseControlEvent),
-    /// `conversation:message`: Sent when a message is added to a conversation, whoever wrote it.
-    ConversationMessage(ConversationMessageEvent),
-    /// A variant this version of the crate does not know, kept as sent.
-    Unknown(serde_json::Value),
-}
-
-impl Serialize for WebhookEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::SwitchboardAcceptControl(value) => value.serialize(serializer),
-            Self::SwitchboardAcceptControlFailure(value) => value.serialize(serializer),
-            Self::SwitchboardOfferControl(value) => value.serialize(serializer),
-            Self::SwitchboardOfferControlFailure(value) => value.serialize(serializer),
-            Self::SwitchboardPassControl(value) => value.serialize(serializer),
-            Self::SwitchboardPassControlFailure(value) => value.serialize(serializer),
-            Self::SwitchboardReleaseControl(value) => value.serialize(serializer),
-            Self::ConversationMessage(value) => value.serialize(serializer),
-            Self::Unknown(value) => value.serialize(serializer),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for WebhookEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        match value.get("type").and_then(serde_json::Value::as_str) {
-            Some("switchboard:acceptControl") => {
-                crate::support::from_value(value).map(Self::SwitchboardAcceptControl)
-            }
-            Some("switchboard:acceptControl:failure") => {
-                crate::support::from_value(value)
-                    .map(Self::SwitchboardAcceptControlFailure)
-            }
-            Some("switchboard:offerControl") => {
-                crate::support::from_value(value).map(Self::SwitchboardOfferControl)
-            }
-            Some("switchboard:offerControl:failure") => {
-                crate::support::from_value(value)
-                    .map(Self::SwitchboardOfferControlFailure)
-            }
-            Some("switchboard:passControl") => {
-                crate::support::from_value(value).map(Self::SwitchboardPassControl)
-            }
-            Some("switchboard:passControl:failure") => {
-                crate::support::from_value(value)
-                    .map(Self::SwitchboardPassControlFailure)
-            }
-            Some("switchboard:releaseControl") => {
-                crate::support::from_value(value).map(Self::SwitchboardReleaseControl)
-            }
-            Some("conversation:message") => {
-                crate::support::from_value(value).map(Self::ConversationMessage)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
-
-impl From<SwitchboardAcceptControlEvent> for WebhookEvent {
-    fn from(value: SwitchboardAcceptControlEvent) -> Self {
-        Self::SwitchboardAcceptControl(value)
-    }
-}
-
-impl From<SwitchboardAcceptControlFailureEvent> for WebhookEvent {
-    fn from(value: SwitchboardAcceptControlFailureEvent) -> Self {
-        Self::SwitchboardAcceptControlFailure(value)
-    }
-}
-
-impl From<SwitchboardOfferControlEvent> for WebhookEvent {
-    fn from(value: SwitchboardOfferControlEvent) -> Self {
-        Self::SwitchboardOfferControl(value)
-    }
-}
-
-impl From<SwitchboardOfferControlFailureEvent> for WebhookEvent {
-    fn from(value: SwitchboardOfferControlFailureEvent) -> Self {
-        Self::SwitchboardOfferControlFailure(value)
-    }
-}
-
-impl From<SwitchboardPassControlEvent> for WebhookEvent {
-    fn from(value: SwitchboardPassControlEvent) -> Self {
-        Self::SwitchboardPassControl(value)
-    }
-}
-
-impl From<SwitchboardPassControlFailureEvent> for WebhookEvent {
-    fn from(value: SwitchboardPassControlFailureEvent) -> Self {
-        Self::SwitchboardPassControlFailure(value)
-    }
-}
-
-impl From<SwitchboardReleaseControlEvent> for WebhookEvent {
-    fn from(value: SwitchboardReleaseControlEvent) -> Self {
-        Self::SwitchboardReleaseControl(value)
-    }
-}
-
-impl From<ConversationMessageEvent> for WebhookEvent {
-    fn from(value: ConversationMessageEvent) -> Self {
-        Self::ConversationMessage(value)
+sunshine_runtime::tagged_union! {
+    /// One webhook event, selected by its `type`. Event types this crate does not know yet are kept, unparsed, in `Unknown`.
+    #[tag = "type"]
+    pub enum WebhookEvent {
+        /// `switchboard:acceptControl`: Sent when a switchboard integration takes control of a conversation it was offered.
+        #[from(SwitchboardAcceptControlEvent)]
+        SwitchboardAcceptControl(
+            SwitchboardAcceptControlEvent,
+        ) = "switchboard:acceptControl",
+        /// `switchboard:acceptControl:failure`: Sent when a switchboard integration could not take control of a conversation.
+        #[from(SwitchboardAcceptControlFailureEvent)]
+        SwitchboardAcceptControlFailure(
+            SwitchboardAcceptControlFailureEvent,
+        ) = "switchboard:acceptControl:failure",
+        /// `switchboard:offerControl`: Sent when a switchboard integration is offered control of a conversation.
+        #[from(SwitchboardOfferControlEvent)]
+        SwitchboardOfferControl(SwitchboardOfferControlEvent) = "switchboard:offerControl",
+        /// `switchboard:offerControl:failure`: Sent when control of a conversation could not be offered to a switchboard integration.
+        #[from(SwitchboardOfferControlFailureEvent)]
+        SwitchboardOfferControlFailure(
+            SwitchboardOfferControlFailureEvent,
+        ) = "switchboard:offerControl:failure",
+        /// `switchboard:passControl`: Sent when control of a conversation moves from one switchboard integration to another.
+        #[from(SwitchboardPassControlEvent)]
+        SwitchboardPassControl(SwitchboardPassControlEvent) = "switchboard:passControl",
+        /// `switchboard:passControl:failure`: Sent when making a switchboard integration active did not succeed.
+        #[from(SwitchboardPassControlFailureEvent)]
+        SwitchboardPassControlFailure(
+            SwitchboardPassControlFailureEvent,
+        ) = "switchboard:passControl:failure",
+        /// `switchboard:releaseControl`: Sent when a switchboard integration gives up control and leaves the conversation without a controller.
+        #[from(SwitchboardReleaseControlEvent)]
+        SwitchboardReleaseControl(
+            SwitchboardReleaseControlEvent,
+        ) = "switchboard:releaseControl",
+        /// `conversation:message`: Sent when a message is added to a conversation, whoever wrote it.
+        #[from(ConversationMessageEvent)]
+        ConversationMessage(ConversationMessageEvent) = "conversation:message",
+        Unknown(serde_json::Value),
     }
 }
 

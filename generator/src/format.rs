@@ -21,15 +21,87 @@ pub fn format_files(files: BTreeMap<String, FileContent>) -> Result<Files, Strin
                 FileContent::Rust(tokens) => {
                     let file =
                         syn::parse2::<syn::File>(tokens).map_err(|err| format!("{path}: {err}"))?;
-                    format!(
-                        "{PREAMBLE}{}",
-                        separate_items(&prettyplease::unparse(&file))
-                    )
+                    format!("{PREAMBLE}{}", separate_items(&unparse(file)))
                 }
             };
             Ok((path, text))
         })
         .collect()
+}
+
+/// Prints a file like prettyplease, except that a braced macro invocation
+/// whose body is itself Rust items (such as the generated crate's
+/// `open_enum! { /// … pub enum … }`) gets its body printed as items, with
+/// `///` docs and one variant a line, instead of as a flowing token stream.
+fn unparse(mut file: syn::File) -> String {
+    let mut bodies = Vec::new();
+    for item in &mut file.items {
+        let syn::Item::Macro(item_macro) = item else {
+            continue;
+        };
+        if item_macro.ident.is_some()
+            || !matches!(item_macro.mac.delimiter, syn::MacroDelimiter::Brace(_))
+        {
+            continue;
+        }
+        let Ok(body) = syn::parse2::<syn::File>(item_macro.mac.tokens.clone()) else {
+            continue;
+        };
+        if body.items.is_empty() || !body.attrs.is_empty() {
+            continue;
+        }
+        // Printed as a placeholder item (with the invocation's attributes,
+        // such as a `cfg`), then replaced by the invocation.
+        let placeholder = quote::format_ident!("__MacroBody{}", bodies.len());
+        let path = item_macro
+            .mac
+            .path
+            .segments
+            .iter()
+            .map(|segment| segment.ident.to_string())
+            .collect::<Vec<_>>()
+            .join("::");
+        let leading = if item_macro.mac.path.leading_colon.is_some() {
+            "::"
+        } else {
+            ""
+        };
+        let attrs = std::mem::take(&mut item_macro.attrs);
+        *item = syn::parse_quote!(#(#attrs)* struct #placeholder;);
+        bodies.push((
+            format!("struct {placeholder};"),
+            format!("{leading}{path}! {{"),
+            prettyplease::unparse(&body),
+        ));
+    }
+    let printed = prettyplease::unparse(&file);
+    if bodies.is_empty() {
+        return printed;
+    }
+    let mut out = String::with_capacity(printed.len() * 2);
+    let mut bodies = bodies.into_iter().peekable();
+    for line in printed.lines() {
+        match bodies.peek() {
+            Some((placeholder, open, body)) if line.trim_start() == placeholder => {
+                let indent = &line[..line.len() - line.trim_start().len()];
+                out.push_str(&format!("{indent}{open}\n"));
+                for body_line in body.lines() {
+                    if body_line.is_empty() {
+                        out.push('\n');
+                    } else {
+                        out.push_str(&format!("{indent}    {body_line}\n"));
+                    }
+                }
+                out.push_str(&format!("{indent}}}\n"));
+                bodies.next();
+            }
+            _ => {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+    }
+    out
 }
 
 /// prettyplease puts items right under each other; a blank line between
@@ -76,7 +148,9 @@ fn blank_line_between(line: &str, next: &str) -> bool {
     let starts_item = ITEM_STARTS.iter().any(|s| following.starts_with(s));
     let same_group =
         (is_use(current) && is_use(following)) || (is_mod(current) && is_mod(following));
-    same_level && starts_item && !same_group
+    // A macro invocation holding items (`crate::type_macros::open_enum! {`).
+    let starts_invocation = following.starts_with("crate::") && following.ends_with("! {");
+    same_level && (starts_item || starts_invocation) && !same_group
 }
 
 #[cfg(test)]

@@ -787,7 +787,7 @@ fn awkward_names_stay_distinct_and_odd_enum_values_survive() {
         "\"unknown\"",
     ] {
         assert!(
-            types.contains(&format!("=> {value}")),
+            types.contains(&format!(" = {value},")),
             "the enum value {value} is written as is"
         );
     }

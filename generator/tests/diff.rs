@@ -357,27 +357,75 @@ fn the_report_renders_for_terminals_pull_requests_and_generate() {
 /// An enum's name and the attribute and doc lines just above it.
 type EnumHead<'a> = (&'a str, Vec<&'a str>);
 
-/// Each `pub enum NAME` whose name passes `select`.
-fn enums(code: &str, select: impl Fn(&str) -> bool) -> Vec<EnumHead<'_>> {
+/// Each `pub enum NAME` whose name passes `select`. An enum declared in a
+/// macro invocation (`crate::type_macros::open_enum! {`) gets, besides its
+/// own lines, the attributes that every rule of that macro in `macros` (the
+/// crate's macro files) writes above `$vis enum`.
+fn enums<'a>(code: &'a str, macros: &'a str, select: impl Fn(&str) -> bool) -> Vec<EnumHead<'a>> {
     let lines: Vec<&str> = code.lines().collect();
     let mut found = Vec::new();
     for (index, line) in lines.iter().enumerate() {
-        let Some(rest) = line.strip_prefix("pub enum ") else {
+        let in_macro = line.starts_with("    pub enum ");
+        let Some(rest) = line.trim_start_matches("    ").strip_prefix("pub enum ") else {
             continue;
         };
         let name = rest.split([' ', '{', '<']).next().unwrap_or("");
         if !select(name) {
             continue;
         }
-        let attributes = lines[..index]
+        let mut attributes: Vec<&str> = lines[..index]
             .iter()
+            .map(|l| if in_macro { l.trim_start() } else { l })
             .rev()
             .take_while(|l| l.starts_with("#[") || l.starts_with("///") || l.starts_with(')'))
-            .copied()
             .collect();
+        if in_macro {
+            let invocation = lines[..index]
+                .iter()
+                .rev()
+                .find(|l| l.ends_with("! {"))
+                .expect("an indented enum is in a macro invocation");
+            let macro_name = invocation
+                .trim_end_matches("! {")
+                .rsplit("::")
+                .next()
+                .unwrap_or("");
+            attributes.extend(expanded_enum_attributes(macros, macro_name));
+        }
         found.push((name, attributes));
     }
     found
+}
+
+/// The attributes every rule of `macro_rules! name` in `macros` writes just
+/// above `$vis enum` (comments between them skipped).
+fn expanded_enum_attributes<'a>(macros: &'a str, name: &str) -> Vec<&'a str> {
+    let definition = macros
+        .split("macro_rules! ")
+        .find(|part| part.starts_with(&format!("{name} {{")))
+        .unwrap_or_else(|| panic!("`{name}!` is defined"));
+    let lines: Vec<&str> = definition.lines().map(str::trim).collect();
+    let heads: Vec<Vec<&str>> = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, line)| line.starts_with("$vis enum $name"))
+        .map(|(index, _)| {
+            lines[..index]
+                .iter()
+                .rev()
+                .take_while(|l| l.starts_with("#[") || l.starts_with("//"))
+                .filter(|l| l.starts_with("#["))
+                .copied()
+                .collect()
+        })
+        .collect();
+    assert!(!heads.is_empty(), "`{name}!` declares an enum");
+    // Only what every rule writes.
+    heads[0]
+        .iter()
+        .copied()
+        .filter(|attribute| heads.iter().all(|head| head.contains(attribute)))
+        .collect()
 }
 
 fn is_non_exhaustive(attributes: &[&str]) -> bool {
@@ -402,25 +450,30 @@ fn the_rules_facts_hold_in_the_emitted_code() {
         .map(|(_, code)| code.as_str())
         .collect();
 
+    let macros = format!(
+        "{}{}",
+        file("src/type_macros.rs"),
+        file("src/operation_macros.rs")
+    );
     let checks: [(&str, Vec<EnumHead<'_>>, bool); 4] = [
         (
             "types.rs enums",
-            enums(file("src/types.rs"), |_| true),
+            enums(file("src/types.rs"), &macros, |_| true),
             facts.type_enums_non_exhaustive,
         ),
         (
             "error enums",
-            enums(&apis, |n| n.ends_with("Error")),
+            enums(&apis, &macros, |n| n.ends_with("Error")),
             facts.error_enums_non_exhaustive,
         ),
         (
             "response enums",
-            enums(&apis, |n| n.ends_with("Response")),
+            enums(&apis, &macros, |n| n.ends_with("Response")),
             facts.response_enums_non_exhaustive,
         ),
         (
             "Server",
-            enums(file("src/servers.rs"), |n| n == "Server"),
+            enums(file("src/servers.rs"), &macros, |n| n == "Server"),
             facts.server_enum_non_exhaustive,
         ),
     ];

@@ -91,6 +91,19 @@ fn blocks(text: &str) -> Vec<Block> {
                     !line.is_empty() && !line.starts_with("//")
                 })
                 .unwrap_or("");
+            // A macro invocation (`crate::type_macros::open_enum! {`) is keyed
+            // by the item it declares.
+            let first = match first.ends_with("! {") {
+                true => block
+                    .iter()
+                    .copied()
+                    .find(|line| {
+                        let line = line.trim_start();
+                        line.starts_with("pub enum ") || line.starts_with("pub struct ")
+                    })
+                    .map_or(first, str::trim_start),
+                false => first,
+            };
             let item = declared(first.trim());
             let (key, items) = if indent(first) == 0 {
                 owner = (first.starts_with("impl") && first.ends_with('{'))

@@ -35,12 +35,14 @@ mod builder;
 mod call;
 mod client;
 mod nullable;
+mod operation_macros;
 mod options;
 mod pagination;
 mod request;
 mod response;
 mod retry;
 mod trace;
+mod type_macros;
 
 pub mod shape;
 pub mod support;

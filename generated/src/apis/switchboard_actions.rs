@@ -18,7 +18,7 @@
 //! ```
 
 use crate::{Call, Client};
-use sunshine_runtime::{encode_path_segment, Request};
+use sunshine_runtime::{encode_path_segment, Request, Response};
 use crate::types;
 
 /// Operations that move control of a conversation between the integrations of a switchboard.
@@ -62,16 +62,13 @@ impl SwitchboardActions<'_> {
                 path,
             )
             .json(body);
-        Call::new(
-            self.client,
-            request,
-            |response| match response.status().as_u16() {
-                200 => response.empty(),
-                403 => Err(response.error_from_body(AcceptControlError::Forbidden)),
-                404 => Err(response.error_from_body(AcceptControlError::NotFound)),
-                _ => Err(response.unexpected()),
-            },
-        )
+        let decode = |response: Response| match response.status().as_u16() {
+            200 => response.empty(),
+            403 => Err(response.error_from_body(AcceptControlError::Forbidden)),
+            404 => Err(response.error_from_body(AcceptControlError::NotFound)),
+            _ => Err(response.unexpected()),
+        };
+        Call::new(self.client, request, decode)
     }
 
     /// Offer control of a conversation
@@ -101,15 +98,12 @@ impl SwitchboardActions<'_> {
                 path,
             )
             .json(body);
-        Call::new(
-            self.client,
-            request,
-            |response| match response.status().as_u16() {
-                200 => response.empty(),
-                404 => Err(response.error_from_body(OfferControlError::NotFound)),
-                _ => Err(response.unexpected()),
-            },
-        )
+        let decode = |response: Response| match response.status().as_u16() {
+            200 => response.empty(),
+            404 => Err(response.error_from_body(OfferControlError::NotFound)),
+            _ => Err(response.unexpected()),
+        };
+        Call::new(self.client, request, decode)
     }
 
     /// Pass control of a conversation
@@ -139,15 +133,12 @@ impl SwitchboardActions<'_> {
                 path,
             )
             .json(body);
-        Call::new(
-            self.client,
-            request,
-            |response| match response.status().as_u16() {
-                200 => response.empty(),
-                404 => Err(response.error_from_body(PassControlError::NotFound)),
-                _ => Err(response.unexpected()),
-            },
-        )
+        let decode = |response: Response| match response.status().as_u16() {
+            200 => response.empty(),
+            404 => Err(response.error_from_body(PassControlError::NotFound)),
+            _ => Err(response.unexpected()),
+        };
+        Call::new(self.client, request, decode)
     }
 
     /// Release control of a conversation
@@ -177,129 +168,52 @@ impl SwitchboardActions<'_> {
             "/v2/apps/{appId}/conversations/{conversationId}/releaseControl",
             path,
         );
-        Call::new(
-            self.client,
-            request,
-            |response| match response.status().as_u16() {
-                200 => response.empty(),
-                403 => Err(response.error_from_body(ReleaseControlError::Forbidden)),
-                404 => Err(response.error_from_body(ReleaseControlError::NotFound)),
-                _ => Err(response.unexpected()),
-            },
-        )
+        let decode = |response: Response| match response.status().as_u16() {
+            200 => response.empty(),
+            403 => Err(response.error_from_body(ReleaseControlError::Forbidden)),
+            404 => Err(response.error_from_body(ReleaseControlError::NotFound)),
+            _ => Err(response.unexpected()),
+        };
+        Call::new(self.client, request, decode)
+    }
+}
+sunshine_runtime::operation_error! {
+    /// The documented error responses of [`SwitchboardActions::accept_control`], carried by [`Error::Api`](crate::Error::Api).
+    pub enum AcceptControlError {
+        /// `403` The calling integration is not allowed to accept control.
+        Forbidden(
+            types::ErrorResponse,
+        ) = "403 The calling integration is not allowed to accept control.",
+        /// `404` The app or conversation does not exist.
+        NotFound(types::ErrorResponse) = "404 The app or conversation does not exist.",
+    }
+}
+sunshine_runtime::operation_error! {
+    /// The documented error responses of [`SwitchboardActions::offer_control`], carried by [`Error::Api`](crate::Error::Api).
+    pub enum OfferControlError {
+        /// `404` The app or conversation does not exist.
+        NotFound(types::ErrorResponse) = "404 The app or conversation does not exist.",
+    }
+}
+sunshine_runtime::operation_error! {
+    /// The documented error responses of [`SwitchboardActions::pass_control`], carried by [`Error::Api`](crate::Error::Api).
+    pub enum PassControlError {
+        /// `404` The app or conversation does not exist.
+        NotFound(types::ErrorResponse) = "404 The app or conversation does not exist.",
+    }
+}
+sunshine_runtime::operation_error! {
+    /// The documented error responses of [`SwitchboardActions::release_control`], carried by [`Error::Api`](crate::Error::Api).
+    pub enum ReleaseControlError {
+        /// `403` The calling integration is not allowed to release control.
+        Forbidden(
+            types::ErrorResponse,
+        ) = "403 The calling integration is not allowed to release control.",
+        /// `404` The app or conversation does not exist.
+        NotFound(types::ErrorResponse) = "404 The app or conversation does not exist.",
     }
 }
 
-/// The documented error responses of [`SwitchboardActions::accept_control`], carried by [`Error::Api`](crate::Error::Api).
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum AcceptControlError {
-    /// `403` The calling integration is not allowed to accept control.
-    Forbidden(types::ErrorResponse),
-    /// `404` The app or conversation does not exist.
-    NotFound(types::ErrorResponse),
-}
-
-impl std::fmt::Display for AcceptControlError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Forbidden(body) => {
-                crate::support::describe_error(
-                    f,
-                    "403 The calling integration is not allowed to accept control.",
-                    body,
-                )
-            }
-            Self::NotFound(body) => {
-                crate::support::describe_error(
-                    f,
-                    "404 The app or conversation does not exist.",
-                    body,
-                )
-            }
-        }
-    }
-}
-
-impl std::error::Error for AcceptControlError {}
-/// The documented error responses of [`SwitchboardActions::offer_control`], carried by [`Error::Api`](crate::Error::Api).
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum OfferControlError {
-    /// `404` The app or conversation does not exist.
-    NotFound(types::ErrorResponse),
-}
-
-impl std::fmt::Display for OfferControlError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::NotFound(body) => {
-                crate::support::describe_error(
-                    f,
-                    "404 The app or conversation does not exist.",
-                    body,
-                )
-            }
-        }
-    }
-}
-
-impl std::error::Error for OfferControlError {}
-/// The documented error responses of [`SwitchboardActions::pass_control`], carried by [`Error::Api`](crate::Error::Api).
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum PassControlError {
-    /// `404` The app or conversation does not exist.
-    NotFound(types::ErrorResponse),
-}
-
-impl std::fmt::Display for PassControlError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::NotFound(body) => {
-                crate::support::describe_error(
-                    f,
-                    "404 The app or conversation does not exist.",
-                    body,
-                )
-            }
-        }
-    }
-}
-
-impl std::error::Error for PassControlError {}
-/// The documented error responses of [`SwitchboardActions::release_control`], carried by [`Error::Api`](crate::Error::Api).
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ReleaseControlError {
-    /// `403` The calling integration is not allowed to release control.
-    Forbidden(types::ErrorResponse),
-    /// `404` The app or conversation does not exist.
-    NotFound(types::ErrorResponse),
-}
-
-impl std::fmt::Display for ReleaseControlError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Forbidden(body) => {
-                crate::support::describe_error(
-                    f,
-                    "403 The calling integration is not allowed to release control.",
-                    body,
-                )
-            }
-            Self::NotFound(body) => {
-                crate::support::describe_error(
-                    f,
-                    "404 The app or conversation does not exist.",
-                    body,
-                )
-            }
-        }
-    }
-}
-
-impl std::error::Error for ReleaseControlError {}
 impl Call<(), ReleaseControlError> {
     /// Sends `body` with [`SwitchboardActions::release_control`] (the body is optional: without this call, none is sent).
     pub fn body(self, body: &types::ReleaseControlBody) -> Self {

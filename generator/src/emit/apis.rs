@@ -69,12 +69,12 @@ pub fn emit_group(api: &Api, group: &OperationGroup, crate_name: &str) -> TokenS
     let runtime_import = if has_path_params {
         quote!(
             use crate::{Call, Client};
-            use sunshine_runtime::{encode_path_segment, Request};
+            use sunshine_runtime::{encode_path_segment, Request, Response};
         )
     } else {
         quote!(
             use crate::{Call, Client};
-            use sunshine_runtime::Request;
+            use sunshine_runtime::{Request, Response};
         )
     };
     quote! {
@@ -227,9 +227,11 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
             #path
             let #mutable request = #request;
             #params
-            Call::new(self.client, request, |response| match response.status().as_u16() {
+            // Bound first, so that the call below fits on one line.
+            let decode = |response: Response| match response.status().as_u16() {
                 #(#arms)*
-            })
+            };
+            Call::new(self.client, request, decode)
         }
     }
 }
@@ -604,16 +606,18 @@ fn emit_response_enum(api: &Api, op: &Operation, method: &str) -> TokenStream {
         "The documented successful responses of [`{method}`]."
     ));
     let variants = op.successes.iter().map(|r| variant_tokens(api, r, true));
+    let variants = quote!(#(#variants),*);
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub enum #name {
-            #(#variants)*
+            #variants
         }
     }
 }
 
+/// A response's variant, without the trailing comma.
 fn variant_tokens(api: &Api, r: &Response, single_code_only: bool) -> TokenStream {
     let variant = ident(&r.variant);
     let doc = doc_attrs(&format!(
@@ -631,13 +635,13 @@ fn variant_tokens(api: &Api, r: &Response, single_code_only: bool) -> TokenStrea
         .as_ref()
         .map(|ty| rust_type(api, ty, Context::Outside));
     match (r.status, body) {
-        (Status::Code(_), Some(body)) => quote!(#doc #variant(#body),),
-        (Status::Code(_), None) => quote!(#doc #variant,),
-        _ if single_code_only => quote!(#doc #variant,),
+        (Status::Code(_), Some(body)) => quote!(#doc #variant(#body)),
+        (Status::Code(_), None) => quote!(#doc #variant),
+        _ if single_code_only => quote!(#doc #variant),
         (_, Some(body)) => {
-            quote!(#doc #variant { #[doc = " The status code."] status: u16, #[doc = " The decoded body."] body: #body },)
+            quote!(#doc #variant { #[doc = " The status code."] status: u16, #[doc = " The decoded body."] body: #body })
         }
-        (_, None) => quote!(#doc #variant { #[doc = " The status code."] status: u16 },),
+        (_, None) => quote!(#doc #variant { #[doc = " The status code."] status: u16 }),
     }
 }
 
@@ -646,9 +650,10 @@ fn emit_error_enum(api: &Api, op: &Operation, method: &str) -> TokenStream {
     let doc = doc_attrs(&format!(
         "The documented error responses of [`{method}`], carried by [`Error::Api`](crate::Error::Api)."
     ));
-    let variants = op.errors.iter().map(|r| variant_tokens(api, r, false));
-    let display_arms = op.errors.iter().map(|r| {
-        let variant = ident(&r.variant);
+    let variants = op.errors.iter().map(|r| {
+        let variant = variant_tokens(api, r, false);
+        // What `Display` writes for the variant (after it, the status of a
+        // range or `default`, and the body).
         let label = format!(
             "{} {}",
             match r.status {
@@ -656,35 +661,22 @@ fn emit_error_enum(api: &Api, op: &Operation, method: &str) -> TokenStream {
                 Status::Range(class) => format!("{class}XX"),
                 Status::Default => "unexpected status".to_owned(),
             },
-            r.doc.as_deref().unwrap_or("error").lines().next().unwrap_or("error")
+            r.doc
+                .as_deref()
+                .unwrap_or("error")
+                .lines()
+                .next()
+                .unwrap_or("error")
         );
-        match (r.status, &r.body) {
-            (Status::Code(_), Some(_)) => quote!(Self::#variant(body) => crate::support::describe_error(f, #label, body),),
-            (Status::Code(_), None) => quote!(Self::#variant => f.write_str(#label),),
-            (_, Some(_)) => quote!(Self::#variant { status, body } => crate::support::describe_error(f, &format!("{} ({})", #label, status), body),),
-            (_, None) => quote!(Self::#variant { status } => write!(f, "{} ({})", #label, status),),
-        }
+        quote!(#variant = #label,)
     });
-    // An operation without documented errors has an empty (uninhabited) enum.
-    let (formatter, display_body) = if op.errors.is_empty() {
-        (quote!(_), quote!(match *self {}))
-    } else {
-        (quote!(f), quote!(match self { #(#display_arms)* }))
-    };
+    // The `Display` and `Error` impls are written by the crate's `operation_error!`.
     quote! {
-        #doc
-        #[derive(Debug, Clone, PartialEq)]
-        #[non_exhaustive]
-        pub enum #name {
-            #(#variants)*
-        }
-
-        impl std::fmt::Display for #name {
-            fn fmt(&self, #formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                #display_body
+        sunshine_runtime::operation_error! {
+            #doc
+            pub enum #name {
+                #(#variants)*
             }
         }
-
-        impl std::error::Error for #name {}
     }
 }

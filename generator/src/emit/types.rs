@@ -3,10 +3,13 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::common::{doc_attrs, doc_or, holds_binary, ident, is_eq, rust_type, Context};
+use super::common::{
+    camel_case, doc_attrs, doc_or, holds_binary, ident, is_eq, rust_type, Context,
+};
 use super::construct::{constructors, default_note, field_fill, Fill, Member};
 use crate::model::{
     Api, EnumDef, Field, Presence, Shape, StructDef, Tagging, TypeDef, TypeKind, TypeRef, UnionDef,
+    UnionVariant,
 };
 
 pub fn emit(api: &Api) -> TokenStream {
@@ -81,7 +84,8 @@ fn emit_struct(api: &Api, id: &str, def: &TypeDef, s: &StructDef) -> TokenStream
             ),
         })
         .collect();
-    let fields = s.fields.iter().map(|f| emit_field(api, f, serde));
+    let camel = serde && uses_camel_case(&s.fields);
+    let fields = s.fields.iter().map(|f| emit_field(api, f, serde, camel));
     let additional = s.additional.as_ref().map(|ty| {
         let value = rust_type(api, ty, Context::Types);
         members.push(Member {
@@ -94,15 +98,20 @@ fn emit_struct(api: &Api, id: &str, def: &TypeDef, s: &StructDef) -> TokenStream
     });
     let (derive_default, constructors) = constructors(&name, &members, def.usage.sent);
     let derive = derives(api, id, serde, derive_default);
-    let tag = s.tag.as_ref().filter(|_| serde).map(|tag| {
-        let property = &tag.property;
-        let value = &tag.value;
-        quote!(#[serde(tag = #property, rename = #value)])
-    });
+    let rename_all = camel.then(|| quote!(rename_all = "camelCase"));
+    let container = match s.tag.as_ref().filter(|_| serde) {
+        Some(tag) => {
+            let property = &tag.property;
+            let value = &tag.value;
+            let rename_all = rename_all.map(|r| quote!(, #r));
+            quote!(#[serde(tag = #property, rename = #value #rename_all)])
+        }
+        None => rename_all.map(|r| quote!(#[serde(#r)])).unwrap_or_default(),
+    };
     quote! {
         #doc
         #derive
-        #tag
+        #container
         pub struct #name {
             #(#fields)*
             #additional
@@ -128,12 +137,32 @@ pub(super) fn additional_field(
     }
 }
 
-fn emit_field(api: &Api, field: &Field, serde: bool) -> TokenStream {
-    emit_field_as(field, rust_type(api, &field.ty, Context::Types), serde)
+fn emit_field(api: &Api, field: &Field, serde: bool, camel: bool) -> TokenStream {
+    emit_field_as(
+        field,
+        rust_type(api, &field.ty, Context::Types),
+        serde,
+        camel,
+    )
 }
 
-/// A struct field whose type, before `Box` and `Option` are applied, is `ty`.
-pub(super) fn emit_field_as(field: &Field, mut ty: TokenStream, serde: bool) -> TokenStream {
+/// Whether a struct with these fields gets `#[serde(rename_all = "camelCase")]`:
+/// when that spares at least one field its own `rename`.
+pub(super) fn uses_camel_case(fields: &[Field]) -> bool {
+    fields.iter().any(|f| {
+        let name = f.name.trim_start_matches("r#");
+        name != f.json_name && camel_case(name).as_deref() == Some(f.json_name.as_str())
+    })
+}
+
+/// A struct field whose type, before `Box` and `Option` are applied, is `ty`;
+/// `camel` when the struct has `rename_all = "camelCase"`.
+pub(super) fn emit_field_as(
+    field: &Field,
+    mut ty: TokenStream,
+    serde: bool,
+    camel: bool,
+) -> TokenStream {
     let name = ident(&field.name);
     if field.boxed {
         ty = quote!(Box<#ty>);
@@ -153,8 +182,13 @@ pub(super) fn emit_field_as(field: &Field, mut ty: TokenStream, serde: bool) -> 
         );
     }
     let doc = doc_attrs(&doc_text);
+    let rust_name = field.name.trim_start_matches("r#");
+    let serde_name = match camel {
+        true => camel_case(rust_name),
+        false => Some(rust_name.to_owned()),
+    };
     let rename =
-        (field.name.trim_start_matches("r#") != json_name).then(|| quote!(rename = #json_name,));
+        (serde_name.as_deref() != Some(json_name.as_str())).then(|| quote!(rename = #json_name,));
     let (ty, attrs) = match field.presence {
         Presence::Required => (ty, quote!()),
         Presence::RequiredNullable => (quote!(Option<#ty>), quote!()),
@@ -187,67 +221,16 @@ fn emit_enum(def: &TypeDef, e: &EnumDef) -> TokenStream {
     let variants = e.variants.iter().map(|v| {
         let variant = ident(&v.name);
         let doc = doc_attrs(&format!("`{}`", v.value.replace('`', "'")));
-        quote!(#doc #variant,)
-    });
-    let as_str = e.variants.iter().map(|v| {
-        let variant = ident(&v.name);
         let value = &v.value;
-        quote!(Self::#variant => #value,)
+        quote!(#doc #variant = #value,)
     });
-    let from = e.variants.iter().map(|v| {
-        let variant = ident(&v.name);
-        let value = &v.value;
-        quote!(#value => Self::#variant,)
-    });
+    // The impls every open enum has are written by the crate's `open_enum!`.
     quote! {
-        #doc
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(from = "String", into = "String")]
-        // A new version of the document may add values: matches need a `_` arm.
-        #[non_exhaustive]
-        pub enum #name {
-            #(#variants)*
-            /// A value this version of the crate does not know, kept as sent.
-            #fallback(String),
-        }
-
-        impl #name {
-            /// The value as it appears on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(#as_str)*
-                    Self::#fallback(value) => value,
-                }
-            }
-        }
-
-        impl From<String> for #name {
-            fn from(value: String) -> Self {
-                match value.as_str() {
-                    #(#from)*
-                    _ => Self::#fallback(value),
-                }
-            }
-        }
-
-        impl From<&str> for #name {
-            fn from(value: &str) -> Self {
-                Self::from(value.to_owned())
-            }
-        }
-
-        impl From<#name> for String {
-            fn from(value: #name) -> Self {
-                match value {
-                    #name::#fallback(value) => value,
-                    known => known.as_str().to_owned(),
-                }
-            }
-        }
-
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
+        sunshine_runtime::open_enum! {
+            #doc
+            pub enum #name {
+                #(#variants)*
+                #fallback(String),
             }
         }
     }
@@ -258,13 +241,20 @@ fn emit_union(api: &Api, def: &TypeDef, u: &UnionDef) -> TokenStream {
     let doc = doc_or(&def.doc, || {
         format!("One of several shapes of `{}`.", def.name)
     });
+    // A variant's type gets `From` when no other variant shares it, so that
+    // a value goes where a union is wanted with `.into()`.
+    let converts = |v: &UnionVariant| {
+        v.ty != TypeRef::Json && u.variants.iter().filter(|other| other.ty == v.ty).count() == 1
+    };
     let variants = u.variants.iter().map(|v| {
         let variant = ident(&v.name);
-        let mut ty = rust_type(api, &v.ty, Context::Types);
-        if v.boxed {
-            ty = quote!(Box<#ty>);
-        }
-        let doc = doc_or(&v.doc, || match v.tags.as_slice() {
+        let unboxed = rust_type(api, &v.ty, Context::Types);
+        let ty = if v.boxed {
+            quote!(Box<#unboxed>)
+        } else {
+            unboxed.clone()
+        };
+        let fallback_doc = || match v.tags.as_slice() {
             [] => format!("The `{}` shape.", v.name),
             tags => format!(
                 "Selected by {}.",
@@ -273,64 +263,62 @@ fn emit_union(api: &Api, def: &TypeDef, u: &UnionDef) -> TokenStream {
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
-        });
-        quote!(#doc #variant(#ty),)
-    });
-    let fallback = u.fallback.as_ref().map(|f| {
-        let f = ident(f);
-        quote! {
-            /// A variant this version of the crate does not know, kept as sent.
-            #f(serde_json::Value),
-        }
-    });
-    let (serialize, deserialize) = match &u.tagging {
-        Tagging::Tagged { property } => tagged_impls(api, def, u, property),
-        Tagging::Untagged => untagged_impls(def, u),
-    };
-    let conversions = variant_conversions(api, def, u);
-    quote! {
-        #doc
-        // Variants hold whole objects of different sizes; boxing them all would
-        // cost every user an allocation and a clumsier API.
-        #[allow(clippy::large_enum_variant)]
-        #[derive(Debug, Clone, PartialEq)]
-        // A new version of the document may add variants: matches need a `_` arm.
-        #[non_exhaustive]
-        pub enum #name {
-            #(#variants)*
-            #fallback
-        }
-
-        #serialize
-        #deserialize
-        #conversions
-    }
-}
-
-/// `From<Variant> for Union` for each variant whose type no other variant
-/// shares, so a value goes where a union is wanted with `.into()`.
-fn variant_conversions(api: &Api, def: &TypeDef, u: &UnionDef) -> TokenStream {
-    let name = ident(&def.name);
-    let impls = u.variants.iter().filter(|v| {
-        v.ty != TypeRef::Json && u.variants.iter().filter(|other| other.ty == v.ty).count() == 1
-    });
-    let impls = impls.map(|v| {
-        let variant = ident(&v.name);
-        let ty = rust_type(api, &v.ty, Context::Types);
-        let value = if v.boxed {
-            quote!(Box::new(value))
-        } else {
-            quote!(value)
         };
-        quote! {
-            impl From<#ty> for #name {
-                fn from(value: #ty) -> Self {
-                    Self::#variant(#value)
+        // The macros need at least one doc line to tell a variant from the fallback.
+        let doc = match &v.doc {
+            Some(text) if !text.trim().is_empty() => doc_attrs(text),
+            _ => doc_attrs(&fallback_doc()),
+        };
+        let from = match (converts(v), v.boxed) {
+            (false, _) => quote!(),
+            (true, false) => quote!(#[from(#unboxed)]),
+            (true, true) => quote!(#[from_boxed(#unboxed)]),
+        };
+        let selector = match &u.tagging {
+            Tagging::Tagged { .. } => {
+                let tags = v.tags.iter().map(|t| Literal::string(t));
+                match v.tags.first() {
+                    None => quote!(),
+                    // Written back with its tag, even if the variant's type lacks the property.
+                    Some(_) if !writes_own_tag(api, &v.ty) => quote!(= write_tag(#(#tags)|*)),
+                    Some(_) => quote!(= #(#tags)|*),
+                }
+            }
+            Tagging::Untagged => {
+                let shape = shape_tokens(&v.shape);
+                quote!(= #shape)
+            }
+        };
+        quote!(#doc #from #variant(#ty) #selector,)
+    });
+    let variants: Vec<TokenStream> = variants.collect();
+    // The serde impls and conversions are written by the crate's union macros.
+    match &u.tagging {
+        Tagging::Tagged { property } => {
+            let fallback = u.fallback.as_deref().map(|f| {
+                let f = ident(f);
+                quote!(#f(serde_json::Value),)
+            });
+            quote! {
+                sunshine_runtime::tagged_union! {
+                    #doc
+                    #[tag = #property]
+                    pub enum #name {
+                        #(#variants)*
+                        #fallback
+                    }
                 }
             }
         }
-    });
-    quote!(#(#impls)*)
+        Tagging::Untagged => quote! {
+            sunshine_runtime::untagged_union! {
+                #doc
+                pub enum #name {
+                    #(#variants)*
+                }
+            }
+        },
+    }
 }
 
 /// Whether the variant's type writes the union's tag itself (a [`FixedTag`]).
@@ -342,116 +330,6 @@ fn writes_own_tag(api: &Api, ty: &TypeRef) -> bool {
         ),
         _ => false,
     }
-}
-
-fn wrap(variant: &proc_macro2::Ident, boxed: bool) -> TokenStream {
-    if boxed {
-        quote!(|value| Self::#variant(Box::new(value)))
-    } else {
-        quote!(Self::#variant)
-    }
-}
-
-fn tagged_impls(
-    api: &Api,
-    def: &TypeDef,
-    u: &UnionDef,
-    property: &str,
-) -> (TokenStream, TokenStream) {
-    let name = ident(&def.name);
-    let fallback = u.fallback.as_deref().map(ident);
-    let serialize_arms = u.variants.iter().map(|v| {
-        let variant = ident(&v.name);
-        // Written back with its tag, even if the variant's type lacks the property.
-        match v.tags.first() {
-            Some(_) if writes_own_tag(api, &v.ty) => {
-                quote!(Self::#variant(value) => value.serialize(serializer),)
-            }
-            Some(tag) => quote!(Self::#variant(value) => crate::support::serialize_tagged(value, #property, #tag, serializer),),
-            None => quote!(Self::#variant(value) => value.serialize(serializer),),
-        }
-    });
-    let deserialize_arms = u.variants.iter().filter(|v| !v.tags.is_empty()).map(|v| {
-        let tags = v.tags.iter().map(|t| Literal::string(t));
-        let wrap = wrap(&ident(&v.name), v.boxed);
-        quote!(Some(#(#tags)|*) => crate::support::from_value(value).map(#wrap),)
-    });
-    let fallback_serialize = fallback
-        .as_ref()
-        .map(|f| quote!(Self::#f(value) => value.serialize(serializer),));
-    let fallback_deserialize = match &fallback {
-        Some(f) => quote!(_ => Ok(Self::#f(value)),),
-        None => {
-            quote!(_ => Err(serde::de::Error::custom(concat!("unknown `", #property, "` for ", stringify!(#name)))),)
-        }
-    };
-    let serialize = quote! {
-        impl Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                match self {
-                    #(#serialize_arms)*
-                    #fallback_serialize
-                }
-            }
-        }
-    };
-    let deserialize = quote! {
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = serde_json::Value::deserialize(deserializer)?;
-                match value.get(#property).and_then(serde_json::Value::as_str) {
-                    #(#deserialize_arms)*
-                    #fallback_deserialize
-                }
-            }
-        }
-    };
-    (serialize, deserialize)
-}
-
-fn untagged_impls(def: &TypeDef, u: &UnionDef) -> (TokenStream, TokenStream) {
-    let name = ident(&def.name);
-    let serialize_arms = u.variants.iter().map(|v| {
-        let variant = ident(&v.name);
-        quote!(Self::#variant(value) => value.serialize(serializer),)
-    });
-    let shapes = u.variants.iter().map(|v| shape_tokens(&v.shape));
-    let decode_arms = u.variants.iter().enumerate().map(|(index, v)| {
-        let wrap = wrap(&ident(&v.name), v.boxed);
-        let index = Literal::usize_unsuffixed(index);
-        quote!(#index => serde_json::from_value(value.clone()).map(#wrap).ok(),)
-    });
-    let message = format!("the value matches no shape of `{}`", def.name);
-    let serialize = quote! {
-        impl Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                match self {
-                    #(#serialize_arms)*
-                }
-            }
-        }
-    };
-    let deserialize = quote! {
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                use crate::shape::Shape;
-                const SHAPES: &[Shape] = &[#(#shapes),*];
-                let value = serde_json::Value::deserialize(deserializer)?;
-                // Try the variants that fit best first, so order in the document cannot mis-parse.
-                for index in crate::shape::candidates(&value, SHAPES) {
-                    let decoded = match index {
-                        #(#decode_arms)*
-                        _ => None,
-                    };
-                    if let Some(decoded) = decoded {
-                        return Ok(decoded);
-                    }
-                }
-                Err(serde::de::Error::custom(#message))
-            }
-        }
-    };
-    (serialize, deserialize)
 }
 
 fn shape_tokens(shape: &Shape) -> TokenStream {

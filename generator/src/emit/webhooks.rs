@@ -121,7 +121,7 @@ fn delivery_struct(api: &Api, webhook: &Webhook) -> Option<(proc_macro2::Ident, 
     let event_ty = rust_type(api, event, Context::Outside);
     let members = fields.fields.iter().map(|field| {
         if field.name != *events_field {
-            return emit_field_as(field, rust_type(api, &field.ty, Context::Outside), true);
+            return emit_field_as(field, rust_type(api, &field.ty, Context::Outside), true, false);
         }
         let field_name = ident(&field.name);
         let json_name = &field.json_name;
