@@ -85,6 +85,15 @@ impl<T: Send + 'static, E: Send + 'static> Call<T, E> {
     pub fn with_options(self, options: RequestOptions) -> Self {
         Call(self.0.with_options(options))
     }
+
+    /// Changes the request before it is sent: `.params(..)` and `.body(..)`.
+    #[allow(dead_code)]
+    pub(crate) fn map_request(
+        self,
+        change: impl FnOnce(sunshine_runtime::Request) -> sunshine_runtime::Request,
+    ) -> Self {
+        Call(self.0.map_request(change))
+    }
 }
 
 impl<T: Send + 'static, E: Send + 'static> std::future::Future for Call<T, E> {

@@ -7,8 +7,6 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AcceptControlBody {
     /// Custom flat key/value data (at most 4KB) that is echoed in the `switchboard:acceptControl` and `switchboard:acceptControl:failure` webhooks.
-    ///
-    /// `Nullable::Absent` leaves the property out; `Nullable::Null` sends `null` (clearing it).
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
 }
@@ -55,7 +53,6 @@ sunshine_runtime::tagged_union! {
     #[tag = "type"]
     pub enum Content {
         /// A message made of text.
-        #[from(TextMessage)]
         TextMessage(TextMessage) = "text",
         Unknown(serde_json::Value),
     }
@@ -178,8 +175,6 @@ pub struct OfferControlBody {
     /// Which switchboard integration should become pending. It is matched first against switchboard integration ids, then names, then integration types; a reference that matches more than one integration is rejected. The special value `next` selects the integration configured as the next one in the switchboard. The currently active integration cannot be chosen.
     pub switchboard_integration: String,
     /// Custom flat key/value data (at most 4KB) that is echoed in the `switchboard:offerControl` and `switchboard:offerControl:failure` webhooks.
-    ///
-    /// `Nullable::Absent` leaves the property out; `Nullable::Null` sends `null` (clearing it).
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
 }
@@ -201,8 +196,6 @@ pub struct PassControlBody {
     /// Which switchboard integration should become active. It is matched first against switchboard integration ids, then names, then integration types; a reference that matches more than one integration is rejected. The special value `next` selects the integration configured as the next one in the switchboard.
     pub switchboard_integration: String,
     /// Custom flat key/value data (at most 4KB) that is echoed in the `switchboard:passControl` webhook.
-    ///
-    /// `Nullable::Absent` leaves the property out; `Nullable::Null` sends `null` (clearing it).
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
 }
@@ -221,8 +214,6 @@ impl PassControlBody {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ReleaseControlBody {
     /// Custom flat key/value data (at most 4KB) that is echoed in the `switchboard:releaseControl` webhook.
-    ///
-    /// `Nullable::Absent` leaves the property out; `Nullable::Null` sends `null` (clearing it).
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
 }
@@ -555,38 +546,30 @@ sunshine_runtime::tagged_union! {
     #[tag = "type"]
     pub enum WebhookEvent {
         /// `switchboard:acceptControl`: Sent when a switchboard integration takes control of a conversation it was offered.
-        #[from(SwitchboardAcceptControlEvent)]
         SwitchboardAcceptControl(
             SwitchboardAcceptControlEvent,
         ) = "switchboard:acceptControl",
         /// `switchboard:acceptControl:failure`: Sent when a switchboard integration could not take control of a conversation.
-        #[from(SwitchboardAcceptControlFailureEvent)]
         SwitchboardAcceptControlFailure(
             SwitchboardAcceptControlFailureEvent,
         ) = "switchboard:acceptControl:failure",
         /// `switchboard:offerControl`: Sent when a switchboard integration is offered control of a conversation.
-        #[from(SwitchboardOfferControlEvent)]
         SwitchboardOfferControl(SwitchboardOfferControlEvent) = "switchboard:offerControl",
         /// `switchboard:offerControl:failure`: Sent when control of a conversation could not be offered to a switchboard integration.
-        #[from(SwitchboardOfferControlFailureEvent)]
         SwitchboardOfferControlFailure(
             SwitchboardOfferControlFailureEvent,
         ) = "switchboard:offerControl:failure",
         /// `switchboard:passControl`: Sent when control of a conversation moves from one switchboard integration to another.
-        #[from(SwitchboardPassControlEvent)]
         SwitchboardPassControl(SwitchboardPassControlEvent) = "switchboard:passControl",
         /// `switchboard:passControl:failure`: Sent when making a switchboard integration active did not succeed.
-        #[from(SwitchboardPassControlFailureEvent)]
         SwitchboardPassControlFailure(
             SwitchboardPassControlFailureEvent,
         ) = "switchboard:passControl:failure",
         /// `switchboard:releaseControl`: Sent when a switchboard integration gives up control and leaves the conversation without a controller.
-        #[from(SwitchboardReleaseControlEvent)]
         SwitchboardReleaseControl(
             SwitchboardReleaseControlEvent,
         ) = "switchboard:releaseControl",
         /// `conversation:message`: Sent when a message is added to a conversation, whoever wrote it.
-        #[from(ConversationMessageEvent)]
         ConversationMessage(ConversationMessageEvent) = "conversation:message",
         Unknown(serde_json::Value),
     }

@@ -491,10 +491,7 @@ warning: the path `/apps/{appId}/users/{userId}` uses `{userId}`, which is not d
         code.contains("pub fn get_user(&self, app_id: &str, user_id: &str)"),
         "{code}"
     );
-    assert!(
-        code.contains("let user_id = encode_path_segment(user_id);"),
-        "{code}"
-    );
+    assert!(code.contains(".path_params(&[app_id, user_id])"), "{code}");
 }
 
 #[test]

@@ -53,32 +53,83 @@ pub(crate) enum Body {
 }
 
 impl Request {
-    /// A request for operation `operation` (`method` on the path `template`),
-    /// sent to `path`, which must already be encoded (see
-    /// [`encode_path_segment`]) and is relative to the base URL.
-    pub fn new(
-        operation: &'static str,
-        method: Method,
-        template: &'static str,
-        path: String,
-    ) -> Self {
-        // Joined to a base URL without trailing `/`, a path without a leading
-        // one would merge into the host or the last base segment.
-        let path = if path.starts_with('/') {
-            path
-        } else {
-            format!("/{path}")
-        };
+    /// A request for operation `operation`: `method` on the path `template`
+    /// as the document writes it (`/v2/apps/{appId}`), relative to the base
+    /// URL. A template with `{name}` placeholders gets their values from
+    /// [`path_params`](Self::path_params).
+    pub fn new(operation: &'static str, method: Method, template: &'static str) -> Self {
         Request {
             operation,
             method,
             template,
-            path,
+            path: rooted(template.to_owned()),
             query: String::new(),
             headers: Vec::new(),
             body: Body::Empty,
             error: None,
         }
+    }
+
+    /// A `GET` request: [`new`](Self::new) with the method written shorter.
+    pub fn get(operation: &'static str, template: &'static str) -> Self {
+        Self::new(operation, Method::GET, template)
+    }
+
+    /// A `POST` request.
+    pub fn post(operation: &'static str, template: &'static str) -> Self {
+        Self::new(operation, Method::POST, template)
+    }
+
+    /// A `PUT` request.
+    pub fn put(operation: &'static str, template: &'static str) -> Self {
+        Self::new(operation, Method::PUT, template)
+    }
+
+    /// A `PATCH` request.
+    pub fn patch(operation: &'static str, template: &'static str) -> Self {
+        Self::new(operation, Method::PATCH, template)
+    }
+
+    /// A `DELETE` request.
+    pub fn delete(operation: &'static str, template: &'static str) -> Self {
+        Self::new(operation, Method::DELETE, template)
+    }
+
+    /// Fills the template's `{name}` placeholders, in order, with `values`,
+    /// each percent-encoded as one path segment (see
+    /// [`encode_path_segment`]), so a value cannot add segments or a query.
+    /// A count of values that does not match the placeholders makes
+    /// [`Client::send`](crate::Client::send) fail with
+    /// [`InvalidRequest::Url`].
+    pub fn path_params(mut self, values: &[&str]) -> Self {
+        let mut path = String::with_capacity(self.template.len() + 16 * values.len());
+        let mut values = values.iter();
+        let mut rest = self.template;
+        while let Some((before, after)) = rest.split_once('{') {
+            let Some((_, after)) = after.split_once('}') else {
+                break;
+            };
+            path.push_str(before);
+            match values.next() {
+                Some(value) => path.push_str(&encode_path_segment(value)),
+                None => return self.path_mismatch("more placeholders than values"),
+            }
+            rest = after;
+        }
+        path.push_str(rest);
+        if values.next().is_some() {
+            return self.path_mismatch("more values than placeholders");
+        }
+        self.path = rooted(path);
+        self
+    }
+
+    fn path_mismatch(mut self, reason: &str) -> Self {
+        self.error.get_or_insert(InvalidRequest::Url {
+            url: self.template.to_owned(),
+            reason: format!("the path template has {reason}"),
+        });
+        self
     }
 
     /// Appends the query parameter `name=value`, percent-encoding both.
@@ -93,6 +144,35 @@ impl Request {
         self.query
             .extend(utf8_percent_encode(&value.to_string(), COMPONENT));
         self
+    }
+
+    /// Appends the query parameter `name` with `value` written as the API
+    /// expects (see [`support::query_value`](crate::support::query_value)):
+    /// strings as they are, numbers and booleans in JSON notation.
+    pub fn query_param<T: serde::Serialize + ?Sized>(self, name: &str, value: &T) -> Self {
+        self.query(name, crate::support::query_value(value))
+    }
+
+    /// [`query_param`](Self::query_param) if `value` is set; nothing if not.
+    pub fn query_param_opt<T: serde::Serialize>(self, name: &str, value: Option<&T>) -> Self {
+        match value {
+            Some(value) => self.query_param(name, value),
+            None => self,
+        }
+    }
+
+    /// Sets the header `name` to `value`, written as
+    /// [`query_param`](Self::query_param) writes values.
+    pub fn header_param<T: serde::Serialize + ?Sized>(self, name: &str, value: &T) -> Self {
+        self.header(name, crate::support::query_value(value))
+    }
+
+    /// [`header_param`](Self::header_param) if `value` is set; nothing if not.
+    pub fn header_param_opt<T: serde::Serialize>(self, name: &str, value: Option<&T>) -> Self {
+        match value {
+            Some(value) => self.header_param(name, value),
+            None => self,
+        }
     }
 
     /// Sets a header, replacing the client-wide header of the same name if
@@ -250,6 +330,15 @@ impl Multipart {
     }
 }
 
+/// `path` with a leading `/`: joined to a base URL without a trailing one,
+/// a path without it would merge into the host or the last base segment.
+fn rooted(path: String) -> String {
+    match path.starts_with('/') {
+        true => path,
+        false => format!("/{path}"),
+    }
+}
+
 /// Percent-encodes `segment` for use as one path segment.
 ///
 /// Everything but ASCII letters, digits, `-`, `.`, `_` and `~` is encoded, so a
@@ -351,6 +440,38 @@ mod tests {
     use super::*;
 
     #[test]
+    fn path_params_fill_the_placeholders_in_order_each_as_one_segment() {
+        let request = Request::get("GetUser", "/v2/apps/{appId}/users/{userId}")
+            .path_params(&["app 1", "a/b?c"]);
+        assert_eq!(request.path, "/v2/apps/app%201/users/a%2Fb%3Fc");
+        assert_eq!(request.template, "/v2/apps/{appId}/users/{userId}");
+        assert!(request.error.is_none());
+        let dots = Request::get("GetUser", "/u/{id}").path_params(&[".."]);
+        assert_eq!(dots.path, "/u/%2E%2E");
+    }
+
+    #[test]
+    fn a_template_without_placeholders_is_the_path() {
+        let request = Request::post("PostThing", "things").path_params(&[]);
+        assert_eq!(request.path, "/things");
+        assert!(request.error.is_none());
+    }
+
+    #[test]
+    fn values_that_do_not_match_the_placeholders_fail_the_request() {
+        for values in [&["a"][..], &["a", "b", "c"][..]] {
+            let request = Request::get("Op", "/x/{a}/y/{b}").path_params(values);
+            match request.error {
+                Some(InvalidRequest::Url { url, reason }) => {
+                    assert_eq!(url, "/x/{a}/y/{b}");
+                    assert!(reason.starts_with("the path template has more"), "{reason}");
+                }
+                other => panic!("expected a URL error, got {other:?}"),
+            }
+        }
+    }
+
+    #[test]
     fn file_parts_share_the_uploads_memory_on_every_attempt() {
         let upload =
             crate::Upload::new(vec![7u8; 4096], "photo.jpg").with_content_type("image/jpeg");
@@ -389,12 +510,12 @@ mod tests {
 
     #[test]
     fn a_cursor_replaces_the_one_in_the_query() {
-        let request = Request::new("ListMessages", Method::GET, "/m", "/m".to_owned())
+        let request = Request::get("ListMessages", "/m")
             .query("page[before]", "a")
             .query("page[size]", 10);
         let next = request.with_query("page[before]", "b");
         assert_eq!(next.query, "page%5Bsize%5D=10&page%5Bbefore%5D=b");
-        let first = Request::new("ListMessages", Method::GET, "/m", "/m".to_owned());
+        let first = Request::get("ListMessages", "/m");
         assert_eq!(
             first.with_query("page[after]", "c").query,
             "page%5Bafter%5D=c"

@@ -43,6 +43,36 @@ impl Response {
         Ok(())
     }
 
+    /// The decoder of an operation whose one documented response is
+    /// `STATUS` with a JSON body: any other status is
+    /// [`Error::UnexpectedStatus`].
+    ///
+    /// # Errors
+    ///
+    /// As [`json`](Self::json), or [`Error::UnexpectedStatus`].
+    pub fn json_if<const STATUS: u16, T: serde::de::DeserializeOwned, E>(
+        self,
+    ) -> Result<T, Error<E>> {
+        match self.status.as_u16() == STATUS {
+            true => self.json(),
+            false => Err(self.unexpected()),
+        }
+    }
+
+    /// The decoder of an operation whose one documented response is
+    /// `STATUS` without a body: any other status is
+    /// [`Error::UnexpectedStatus`].
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnexpectedStatus`] for any other status.
+    pub fn empty_if<const STATUS: u16, E>(self) -> Result<(), Error<E>> {
+        match self.status.as_u16() == STATUS {
+            true => self.empty(),
+            false => Err(self.unexpected()),
+        }
+    }
+
     /// The raw body.
     pub fn body(&self) -> &[u8] {
         &self.body

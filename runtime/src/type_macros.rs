@@ -98,12 +98,11 @@ macro_rules! open_enum {
 ///     #[tag = "type"]
 ///     pub enum Action {
 ///         /// Selected by `buy`.
-///         #[from(Buy)]
 ///         Buy(Buy) = "buy",
 ///         /// Selected by `reply` or `quickReply`; its type lacks the tag.
-///         #[from(Reply)]
 ///         Reply(Reply) = write_tag("reply" | "quickReply"),
-///         /// Never decoded by tag.
+///         /// Never decoded by tag, and built without `From`.
+///         #[no_from]
 ///         Other(Other),
 ///         Unknown(serde_json::Value),
 ///     }
@@ -115,8 +114,8 @@ macro_rules! open_enum {
 /// (each variant as its value; a `write_tag` variant with its first tag
 /// written into the object); `Deserialize` (by the tag's value; an unknown
 /// or missing tag gives the fallback, or an error without one); and
-/// `From<T>` for each variant marked `#[from(T)]` (`#[from_boxed(T)]` for
-/// a variant holding a `Box<T>`).
+/// `From` of each variant's type, except for variants marked `#[no_from]`
+/// (`#[from_boxed(T)]`: `From<T>` for a variant holding a `Box<T>`).
 #[macro_export]
 macro_rules! tagged_union {
     (@serialize $value:ident, $serializer:ident, $property:literal) => {
@@ -139,7 +138,7 @@ macro_rules! tagged_union {
         $vis:vis enum $name:ident {
             $(
                 $(#[doc = $vdoc:literal])+
-                $(#[from($from:ty)])?
+                $(#[$no_from:ident])?
                 $(#[from_boxed($boxed_from:ty)])?
                 $variant:ident($ty:ty $(,)?)
                 $(= $($tag:literal)|+)?
@@ -200,22 +199,7 @@ macro_rules! tagged_union {
             }
         }
 
-        $(
-            $(
-                impl ::std::convert::From<$from> for $name {
-                    fn from(value: $from) -> Self {
-                        Self::$variant(value)
-                    }
-                }
-            )?
-            $(
-                impl ::std::convert::From<$boxed_from> for $name {
-                    fn from(value: $boxed_from) -> Self {
-                        Self::$variant(::std::boxed::Box::new(value))
-                    }
-                }
-            )?
-        )*
+        $( $crate::union_from!($name, $variant, $ty $(, $no_from)? $(, boxed $boxed_from)?); )*
     };
 }
 
@@ -226,10 +210,8 @@ macro_rules! tagged_union {
 ///     /// Docs of the union.
 ///     pub enum Destination {
 ///         /// The `Email` shape.
-///         #[from(Email)]
-///         Email(Email) = Shape::Object { known: &["address"], required: &["address"] },
+///         Email(Email) = Shape::object(&["address"], &["address"]),
 ///         /// The `String` shape.
-///         #[from(String)]
 ///         Text(String) = Shape::String,
 ///     }
 /// }
@@ -239,7 +221,8 @@ macro_rules! tagged_union {
 /// PartialEq`; `Serialize` (each variant as its value); `Deserialize`, which
 /// tries the variants whose shapes fit the value best first, so that their
 /// order in the document cannot mis-parse; and `From<T>` for each variant
-/// marked `#[from(T)]` (`#[from_boxed(T)]` for a variant holding a `Box<T>`).
+/// of each variant's type, except for variants marked `#[no_from]`
+/// (`#[from_boxed(T)]`: `From<T>` for a variant holding a `Box<T>`).
 #[macro_export]
 macro_rules! untagged_union {
     (
@@ -247,7 +230,7 @@ macro_rules! untagged_union {
         $vis:vis enum $name:ident {
             $(
                 $(#[doc = $vdoc:literal])+
-                $(#[from($from:ty)])?
+                $(#[$no_from:ident])?
                 $(#[from_boxed($boxed_from:ty)])?
                 $variant:ident($ty:ty $(,)?) = $shape:expr,
             )*
@@ -299,21 +282,32 @@ macro_rules! untagged_union {
             }
         }
 
-        $(
-            $(
-                impl ::std::convert::From<$from> for $name {
-                    fn from(value: $from) -> Self {
-                        Self::$variant(value)
-                    }
-                }
-            )?
-            $(
-                impl ::std::convert::From<$boxed_from> for $name {
-                    fn from(value: $boxed_from) -> Self {
-                        Self::$variant(::std::boxed::Box::new(value))
-                    }
-                }
-            )?
-        )*
+        $( $crate::union_from!($name, $variant, $ty $(, $no_from)? $(, boxed $boxed_from)?); )*
+    };
+}
+
+/// The `From` impl of one union variant, as [`tagged_union!`] and
+/// [`untagged_union!`] write it: of the variant's type, of what its box holds
+/// (`boxed T`), or none (`no_from`).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! union_from {
+    ($name:ident, $variant:ident, $ty:ty) => {
+        impl ::std::convert::From<$ty> for $name {
+            fn from(value: $ty) -> Self {
+                Self::$variant(value)
+            }
+        }
+    };
+    ($name:ident, $variant:ident, $ty:ty, no_from) => {};
+    ($name:ident, $variant:ident, $ty:ty, no_from, boxed $inner:ty) => {
+        $crate::union_from!($name, $variant, $ty, boxed $inner);
+    };
+    ($name:ident, $variant:ident, $ty:ty, boxed $inner:ty) => {
+        impl ::std::convert::From<$inner> for $name {
+            fn from(value: $inner) -> Self {
+                Self::$variant(::std::boxed::Box::new(value))
+            }
+        }
     };
 }

@@ -18,7 +18,7 @@
 //! ```
 
 use crate::{Call, Client};
-use sunshine_runtime::{encode_path_segment, Request, Response};
+use sunshine_runtime::{Request, Response};
 use crate::types;
 
 /// Operations that move control of a conversation between the integrations of a switchboard.
@@ -50,17 +50,11 @@ impl SwitchboardActions<'_> {
         conversation_id: &str,
         body: &types::AcceptControlBody,
     ) -> Call<(), AcceptControlError> {
-        let app_id = encode_path_segment(app_id);
-        let conversation_id = encode_path_segment(conversation_id);
-        let path = format!(
-            "/v2/apps/{app_id}/conversations/{conversation_id}/acceptControl"
-        );
-        let request = Request::new(
+        let request = Request::post(
                 "AcceptControl",
-                crate::reqwest::Method::POST,
                 "/v2/apps/{appId}/conversations/{conversationId}/acceptControl",
-                path,
             )
+            .path_params(&[app_id, conversation_id])
             .json(body);
         let decode = |response: Response| match response.status().as_u16() {
             200 => response.empty(),
@@ -86,17 +80,11 @@ impl SwitchboardActions<'_> {
         conversation_id: &str,
         body: &types::OfferControlBody,
     ) -> Call<(), OfferControlError> {
-        let app_id = encode_path_segment(app_id);
-        let conversation_id = encode_path_segment(conversation_id);
-        let path = format!(
-            "/v2/apps/{app_id}/conversations/{conversation_id}/offerControl"
-        );
-        let request = Request::new(
+        let request = Request::post(
                 "OfferControl",
-                crate::reqwest::Method::POST,
                 "/v2/apps/{appId}/conversations/{conversationId}/offerControl",
-                path,
             )
+            .path_params(&[app_id, conversation_id])
             .json(body);
         let decode = |response: Response| match response.status().as_u16() {
             200 => response.empty(),
@@ -121,17 +109,11 @@ impl SwitchboardActions<'_> {
         conversation_id: &str,
         body: &types::PassControlBody,
     ) -> Call<(), PassControlError> {
-        let app_id = encode_path_segment(app_id);
-        let conversation_id = encode_path_segment(conversation_id);
-        let path = format!(
-            "/v2/apps/{app_id}/conversations/{conversation_id}/passControl"
-        );
-        let request = Request::new(
+        let request = Request::post(
                 "PassControl",
-                crate::reqwest::Method::POST,
                 "/v2/apps/{appId}/conversations/{conversationId}/passControl",
-                path,
             )
+            .path_params(&[app_id, conversation_id])
             .json(body);
         let decode = |response: Response| match response.status().as_u16() {
             200 => response.empty(),
@@ -157,17 +139,11 @@ impl SwitchboardActions<'_> {
         app_id: &str,
         conversation_id: &str,
     ) -> Call<(), ReleaseControlError> {
-        let app_id = encode_path_segment(app_id);
-        let conversation_id = encode_path_segment(conversation_id);
-        let path = format!(
-            "/v2/apps/{app_id}/conversations/{conversation_id}/releaseControl"
-        );
-        let request = Request::new(
-            "ReleaseControl",
-            crate::reqwest::Method::POST,
-            "/v2/apps/{appId}/conversations/{conversationId}/releaseControl",
-            path,
-        );
+        let request = Request::post(
+                "ReleaseControl",
+                "/v2/apps/{appId}/conversations/{conversationId}/releaseControl",
+            )
+            .path_params(&[app_id, conversation_id]);
         let decode = |response: Response| match response.status().as_u16() {
             200 => response.empty(),
             403 => Err(response.error_from_body(ReleaseControlError::Forbidden)),
@@ -217,6 +193,6 @@ sunshine_runtime::operation_error! {
 impl Call<(), ReleaseControlError> {
     /// Sends `body` with [`SwitchboardActions::release_control`] (the body is optional: without this call, none is sent).
     pub fn body(self, body: &types::ReleaseControlBody) -> Self {
-        Call(self.0.map_request(|request| request.json(body)))
+        self.map_request(|request| request.json(body))
     }
 }

@@ -65,18 +65,10 @@ pub fn emit_group(api: &Api, group: &OperationGroup, crate_name: &str) -> TokenS
             use crate::types;
         )
     });
-    let has_path_params = group.operations.iter().any(|op| !op.path_params.is_empty());
-    let runtime_import = if has_path_params {
-        quote!(
-            use crate::{Call, Client};
-            use sunshine_runtime::{encode_path_segment, Request, Response};
-        )
-    } else {
-        quote!(
-            use crate::{Call, Client};
-            use sunshine_runtime::{Request, Response};
-        )
-    };
+    let runtime_import = quote!(
+        use crate::{Call, Client};
+        use sunshine_runtime::{Request, Response};
+    );
     quote! {
         #module_doc
 
@@ -201,8 +193,6 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
 
     let args = operation_args(api, op);
 
-    let path = path_expression(op);
-    let method = ident(op.method.as_str());
     // Required parameters and a required body are part of building the
     // request; optional ones are added by methods of the returned call.
     let required_params = !params_all_optional(op);
@@ -211,27 +201,31 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
         quote!(#(#params)*)
     });
     let mutable = params.is_some().then(|| quote!(mut));
-    let operation_id = &op.id;
-    let template = &op.path;
-    let mut request =
-        quote!(Request::new(#operation_id, crate::reqwest::Method::#method, #template, path));
+    let mut request = request_expression(op);
     if let Some(body) = op.body.as_ref().filter(|body| body.required) {
         let attach = attach_body(api, &body.kind);
         request = quote!(#request #attach);
     }
-    let arms = response_arms(op);
+    let send = match single_status_decoder(op) {
+        Some(decoder) => quote!(Call::new(self.client, request, #decoder)),
+        None => {
+            let arms = response_arms(op);
+            quote! {
+                // Bound first, so that the call below fits on one line.
+                let decode = |response: Response| match response.status().as_u16() {
+                    #(#arms)*
+                };
+                Call::new(self.client, request, decode)
+            }
+        }
+    };
     quote! {
         #doc
         #deprecated
         pub fn #fn_name(&self, #(#args),*) -> Call<#success, #error> {
-            #path
             let #mutable request = #request;
             #params
-            // Bound first, so that the call below fits on one line.
-            let decode = |response: Response| match response.status().as_u16() {
-                #(#arms)*
-            };
-            Call::new(self.client, request, decode)
+            #send
         }
     }
 }
@@ -296,17 +290,26 @@ fn emit_call_methods(api: &Api, group: &OperationGroup, op: &Operation) -> Optio
     let mut methods = Vec::new();
     if !op.other_params.is_empty() && params_all_optional(op) {
         let params_type = ident(&op.params_type());
-        let params = op.other_params.iter().map(|p| emit_param(api, p));
+        // Single values chain on the request; others need statements.
+        let chain: Option<Vec<TokenStream>> =
+            op.other_params.iter().map(single_param_call).collect();
+        let change = match chain {
+            Some(calls) => quote!(|request| request #(#calls)*),
+            None => {
+                let params = op.other_params.iter().map(|p| emit_param(api, p));
+                quote!(|mut request| {
+                    #(#params)*
+                    request
+                })
+            }
+        };
         let doc = doc_attrs(&format!(
             "Sends the query and header parameters of [`{method}`] set in `params` (all optional: without this call, none are sent)."
         ));
         methods.push(quote! {
             #doc
             pub fn params(self, params: &#params_type) -> Self {
-                Call(self.0.map_request(|mut request| {
-                    #(#params)*
-                    request
-                }))
+                self.map_request(#change)
             }
         });
     }
@@ -321,7 +324,7 @@ fn emit_call_methods(api: &Api, group: &OperationGroup, op: &Operation) -> Optio
         methods.push(quote! {
             #doc
             pub fn body(self, body: &#ty) -> Self {
-                Call(self.0.map_request(|request| request #attach))
+                self.map_request(|request| request #attach)
             }
         });
     }
@@ -338,48 +341,73 @@ fn emit_call_methods(api: &Api, group: &OperationGroup, op: &Operation) -> Optio
     })
 }
 
-/// Statements encoding the path parameters, then the path built from them.
-fn path_expression(op: &Operation) -> TokenStream {
-    let encode = op.path_params.iter().map(|param| {
-        let name = ident(&param.rust_name);
-        match &param.ty {
-            TypeRef::String => quote!(let #name = encode_path_segment(#name);),
-            _ => quote!(let #name = encode_path_segment(&crate::support::query_value(#name)).into_owned();),
-        }
-    });
-    let mut path = String::new();
+/// The request of `op` before its parameters and body: its method, its
+/// path template, and the path parameters that fill it, in order (the
+/// runtime encodes each as one segment).
+fn request_expression(op: &Operation) -> TokenStream {
+    let operation_id = &op.id;
+    let mut template = String::new();
+    let mut values = Vec::new();
     for part in &op.path_parts {
         match part {
-            PathPart::Literal(text) => path.push_str(text),
+            PathPart::Literal(text) => template.push_str(text),
             PathPart::Param(index) => {
-                path.push_str(&format!("{{{}}}", op.path_params[*index].name))
+                let param = &op.path_params[*index];
+                template.push_str(&format!("{{{}}}", param.name));
+                let name = ident(&param.rust_name);
+                values.push(match &param.ty {
+                    TypeRef::String => quote!(#name),
+                    _ => quote!(&crate::support::query_value(#name)),
+                });
             }
         }
     }
-    let names = op.path_params.iter().map(|p| (&p.name, &p.rust_name));
-    let (template, positional) = super::root::url_template(&path, names);
-    let build = if op.path_params.is_empty() {
-        quote!(String::from(#template))
-    } else {
-        quote!(format!(#template #(, #positional)*))
+    let method = op.method.as_str();
+    let request = match method {
+        "GET" | "POST" | "PUT" | "PATCH" | "DELETE" => {
+            let constructor = ident(&method.to_ascii_lowercase());
+            quote!(Request::#constructor(#operation_id, #template))
+        }
+        _ => {
+            let method = ident(method);
+            quote!(Request::new(#operation_id, crate::reqwest::Method::#method, #template))
+        }
     };
-    quote! {
-        #(#encode)*
-        let path = #build;
+    match values.is_empty() {
+        true => request,
+        false => quote!(#request.path_params(&[#(#values),*])),
     }
 }
 
 /// Statements adding one query or header parameter to `request`.
+/// The request method that adds `param` when it is a single value (neither a
+/// deep object nor an array), such as `.query_param_opt("brandId", ..)`.
+fn single_param_call(param: &Parameter) -> Option<TokenStream> {
+    if matches!(param.style, QueryStyle::DeepObject) || matches!(param.ty, TypeRef::Array(_)) {
+        return None;
+    }
+    let field = ident(&param.rust_name);
+    let access = quote!(params.#field);
+    let name = &param.name;
+    Some(match (param.required, &param.location) {
+        (true, ParamLocation::Header) => quote!(.header_param(#name, &#access)),
+        (true, _) => quote!(.query_param(#name, &#access)),
+        (false, ParamLocation::Header) => quote!(.header_param_opt(#name, #access.as_ref())),
+        (false, _) => quote!(.query_param_opt(#name, #access.as_ref())),
+    })
+}
+
 fn emit_param(api: &Api, param: &Parameter) -> TokenStream {
     let field = ident(&param.rust_name);
     let access = quote!(params.#field);
     let name = &param.name;
     let add = |key: TokenStream, value: TokenStream| match param.location {
-        ParamLocation::Header => {
-            quote!(request = request.header(#key, crate::support::query_value(#value));)
-        }
-        _ => quote!(request = request.query(#key, crate::support::query_value(#value));),
+        ParamLocation::Header => quote!(request = request.header_param(#key, #value);),
+        _ => quote!(request = request.query_param(#key, #value);),
     };
+    if let Some(call) = single_param_call(param) {
+        return quote!(request = request #call;);
+    }
     let body = match (&param.style, &param.ty) {
         (QueryStyle::DeepObject, TypeRef::Named(id)) => {
             let fields: Vec<TokenStream> = match api.type_def(id).map(|d| &d.kind) {
@@ -488,6 +516,23 @@ fn bound_pattern(status: Status) -> TokenStream {
             quote!(status @ #pattern)
         }
     }
+}
+
+/// The runtime's decoder for an operation that documents one status and no
+/// errors, such as `Response::json_if::<200, _, _>`; `None` for the others,
+/// which decode with [`response_arms`].
+fn single_status_decoder(op: &Operation) -> Option<TokenStream> {
+    let ([only], []) = (op.successes.as_slice(), op.errors.as_slice()) else {
+        return None;
+    };
+    let Status::Code(code) = only.status else {
+        return None;
+    };
+    let code = Literal::u16_unsuffixed(code);
+    Some(match &only.body {
+        Some(_) => quote!(Response::json_if::<#code, _, _>),
+        None => quote!(Response::empty_if::<#code, _>),
+    })
 }
 
 fn response_arms(op: &Operation) -> Vec<TokenStream> {

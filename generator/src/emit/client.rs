@@ -109,6 +109,16 @@ fn emit_call() -> TokenStream {
             pub fn with_options(self, options: RequestOptions) -> Self {
                 Call(self.0.with_options(options))
             }
+
+            /// Changes the request before it is sent: `.params(..)` and `.body(..)`.
+            // Only operations with optional parts use it, which a crate may lack.
+            #[allow(dead_code)]
+            pub(crate) fn map_request(
+                self,
+                change: impl FnOnce(sunshine_runtime::Request) -> sunshine_runtime::Request,
+            ) -> Self {
+                Call(self.0.map_request(change))
+            }
         }
 
         impl<T: Send + 'static, E: Send + 'static> std::future::Future for Call<T, E> {

@@ -233,10 +233,10 @@ pub fn emit_servers(api: &Api) -> TokenStream {
     }
 }
 
-/// A `format!` template for a URL or path with `{name}` placeholders: each
+/// A `format!` template for a URL with `{name}` placeholders: each
 /// becomes a captured `{field}` (or `{}` plus a positional argument for a raw
 /// identifier, which `format!` cannot capture). Literal braces are escaped.
-pub(super) fn url_template<'a>(
+fn url_template<'a>(
     url: &str,
     variables: impl Iterator<Item = (&'a String, &'a String)>,
 ) -> (String, Vec<proc_macro2::Ident>) {

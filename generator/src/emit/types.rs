@@ -176,11 +176,6 @@ pub(super) fn emit_field_as(
         doc_text.push_str("\n\n");
         doc_text.push_str(&note);
     }
-    if field.presence == Presence::OptionalNullable {
-        doc_text.push_str(
-            "\n\n`Nullable::Absent` leaves the property out; `Nullable::Null` sends `null` (clearing it).",
-        );
-    }
     let doc = doc_attrs(&doc_text);
     let rust_name = field.name.trim_start_matches("r#");
     let serde_name = match camel {
@@ -269,9 +264,10 @@ fn emit_union(api: &Api, def: &TypeDef, u: &UnionDef) -> TokenStream {
             Some(text) if !text.trim().is_empty() => doc_attrs(text),
             _ => doc_attrs(&fallback_doc()),
         };
+        // `From` of the variant's type is the rule; the macros take the exceptions.
         let from = match (converts(v), v.boxed) {
-            (false, _) => quote!(),
-            (true, false) => quote!(#[from(#unboxed)]),
+            (false, _) => quote!(#[no_from]),
+            (true, false) => quote!(),
             (true, true) => quote!(#[from_boxed(#unboxed)]),
         };
         let selector = match &u.tagging {
@@ -335,7 +331,7 @@ fn writes_own_tag(api: &Api, ty: &TypeRef) -> bool {
 fn shape_tokens(shape: &Shape) -> TokenStream {
     match shape {
         Shape::Object { known, required } => {
-            quote!(Shape::Object { known: &[#(#known),*], required: &[#(#required),*] })
+            quote!(Shape::object(&[#(#known),*], &[#(#required),*]))
         }
         Shape::String => quote!(Shape::String),
         Shape::Number => quote!(Shape::Number),
