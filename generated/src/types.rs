@@ -38,6 +38,7 @@ pub struct AuthorWebhook {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<User>,
 }
+
 sunshine_runtime::open_enum! {
     /// `user` for the end user of the conversation, `business` for everyone answering on the business's side (bots and agents alike).
     pub enum AuthorWebhookType {
@@ -48,6 +49,7 @@ sunshine_runtime::open_enum! {
         Unknown(String),
     }
 }
+
 sunshine_runtime::tagged_union! {
     /// What a message says. The `type` property tells the kinds apart; kinds this document does not describe (images, files, carousels, forms…) are kept as they were sent.
     #[tag = "type"]
@@ -112,6 +114,7 @@ pub struct ConversationTruncated {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_switchboard_integration: Option<SwitchboardIntegrationWebhook>,
 }
+
 sunshine_runtime::open_enum! {
     /// Kind of conversation.
     pub enum ConversationType {
@@ -456,6 +459,7 @@ pub struct SwitchboardPassControlPayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<SwitchboardPassControlPayloadReason>,
 }
+
 sunshine_runtime::open_enum! {
     /// Why control was passed, when the platform knows it.
     pub enum SwitchboardPassControlPayloadReason {
@@ -499,6 +503,7 @@ pub struct SwitchboardReleaseControlPayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<SwitchboardReleaseControlPayloadReason>,
 }
+
 sunshine_runtime::open_enum! {
     /// Why control was released, when the platform knows it.
     pub enum SwitchboardReleaseControlPayloadReason {
@@ -541,6 +546,7 @@ pub struct User {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authenticated: Option<bool>,
 }
+
 sunshine_runtime::tagged_union! {
     /// One webhook event, selected by its `type`. Event types this crate does not know yet are kept, unparsed, in `Unknown`.
     #[tag = "type"]

@@ -148,8 +148,8 @@ fn blank_line_between(line: &str, next: &str) -> bool {
     let starts_item = ITEM_STARTS.iter().any(|s| following.starts_with(s));
     let same_group =
         (is_use(current) && is_use(following)) || (is_mod(current) && is_mod(following));
-    // A macro invocation holding items (`crate::type_macros::open_enum! {`).
-    let starts_invocation = following.starts_with("crate::") && following.ends_with("! {");
+    // A macro invocation holding items (`sunshine_runtime::open_enum! {`).
+    let starts_invocation = following.ends_with("! {") && !following.starts_with("//");
     same_level && (starts_item || starts_invocation) && !same_group
 }
 

@@ -13,11 +13,8 @@
 /// operation_error! {
 ///     /// Docs of the enum.
 ///     pub enum GetUserError {
-///         /// `404` Not found
 ///         NotFound(types::ErrorResponse) = "404 Not found",
-///         /// `410` Gone
 ///         Gone = "410 Gone",
-///         /// `5XX` Server error
 ///         ServerError {
 ///             /// The status code.
 ///             status: u16,
@@ -29,7 +26,7 @@
 /// ```
 ///
 /// expands to the `#[non_exhaustive]` enum deriving `Debug, Clone,
-/// PartialEq`; `Display`, which writes the text (with the status, for a
+/// PartialEq`, each variant documented with its text; `Display`, which writes the text (with the status, for a
 /// range or `default`) and a short rendering of the body; and
 /// `std::error::Error`. An operation without documented errors gets an
 /// empty enum, which no value has.
@@ -104,7 +101,7 @@ macro_rules! operation_error {
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         $vis enum $name {
-            $( $(#[$vmeta])* $variant $(($($tuple)*))? $({ $($fields)* })?, )+
+            $( #[doc = $label] $(#[$vmeta])* $variant $(($($tuple)*))? $({ $($fields)* })?, )+
         }
 
         impl ::std::fmt::Display for $name {

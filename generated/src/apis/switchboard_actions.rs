@@ -153,39 +153,37 @@ impl SwitchboardActions<'_> {
         Call::new(self.client, request, decode)
     }
 }
+
 sunshine_runtime::operation_error! {
     /// The documented error responses of [`SwitchboardActions::accept_control`], carried by [`Error::Api`](crate::Error::Api).
     pub enum AcceptControlError {
-        /// `403` The calling integration is not allowed to accept control.
         Forbidden(
             types::ErrorResponse,
         ) = "403 The calling integration is not allowed to accept control.",
-        /// `404` The app or conversation does not exist.
         NotFound(types::ErrorResponse) = "404 The app or conversation does not exist.",
     }
 }
+
 sunshine_runtime::operation_error! {
     /// The documented error responses of [`SwitchboardActions::offer_control`], carried by [`Error::Api`](crate::Error::Api).
     pub enum OfferControlError {
-        /// `404` The app or conversation does not exist.
         NotFound(types::ErrorResponse) = "404 The app or conversation does not exist.",
     }
 }
+
 sunshine_runtime::operation_error! {
     /// The documented error responses of [`SwitchboardActions::pass_control`], carried by [`Error::Api`](crate::Error::Api).
     pub enum PassControlError {
-        /// `404` The app or conversation does not exist.
         NotFound(types::ErrorResponse) = "404 The app or conversation does not exist.",
     }
 }
+
 sunshine_runtime::operation_error! {
     /// The documented error responses of [`SwitchboardActions::release_control`], carried by [`Error::Api`](crate::Error::Api).
     pub enum ReleaseControlError {
-        /// `403` The calling integration is not allowed to release control.
         Forbidden(
             types::ErrorResponse,
         ) = "403 The calling integration is not allowed to release control.",
-        /// `404` The app or conversation does not exist.
         NotFound(types::ErrorResponse) = "404 The app or conversation does not exist.",
     }
 }

@@ -664,7 +664,6 @@ fn emit_response_enum(api: &Api, op: &Operation, method: &str) -> TokenStream {
 
 /// A response's variant, without the trailing comma.
 fn variant_tokens(api: &Api, r: &Response, single_code_only: bool) -> TokenStream {
-    let variant = ident(&r.variant);
     let doc = doc_attrs(&format!(
         "{} {}",
         status_doc(r.status),
@@ -675,18 +674,25 @@ fn variant_tokens(api: &Api, r: &Response, single_code_only: bool) -> TokenStrea
             .next()
             .unwrap_or("")
     ));
+    let shape = variant_shape(api, r, single_code_only);
+    quote!(#doc #shape)
+}
+
+/// A variant for response `r`, without its doc: its name and what it holds.
+fn variant_shape(api: &Api, r: &Response, single_code_only: bool) -> TokenStream {
+    let variant = ident(&r.variant);
     let body = r
         .body
         .as_ref()
         .map(|ty| rust_type(api, ty, Context::Outside));
     match (r.status, body) {
-        (Status::Code(_), Some(body)) => quote!(#doc #variant(#body)),
-        (Status::Code(_), None) => quote!(#doc #variant),
-        _ if single_code_only => quote!(#doc #variant),
+        (Status::Code(_), Some(body)) => quote!(#variant(#body)),
+        (Status::Code(_), None) => quote!(#variant),
+        _ if single_code_only => quote!(#variant),
         (_, Some(body)) => {
-            quote!(#doc #variant { #[doc = " The status code."] status: u16, #[doc = " The decoded body."] body: #body })
+            quote!(#variant { #[doc = " The status code."] status: u16, #[doc = " The decoded body."] body: #body })
         }
-        (_, None) => quote!(#doc #variant { #[doc = " The status code."] status: u16 }),
+        (_, None) => quote!(#variant { #[doc = " The status code."] status: u16 }),
     }
 }
 
@@ -696,7 +702,8 @@ fn emit_error_enum(api: &Api, op: &Operation, method: &str) -> TokenStream {
         "The documented error responses of [`{method}`], carried by [`Error::Api`](crate::Error::Api)."
     ));
     let variants = op.errors.iter().map(|r| {
-        let variant = variant_tokens(api, r, false);
+        // The macro documents the variant with its label.
+        let variant = variant_shape(api, r, false);
         // What `Display` writes for the variant (after it, the status of a
         // range or `default`, and the body).
         let label = format!(
