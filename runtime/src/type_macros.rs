@@ -102,7 +102,7 @@ macro_rules! open_enum {
 ///         /// Selected by `reply` or `quickReply`; its type lacks the tag.
 ///         Reply(Reply) = write_tag("reply" | "quickReply"),
 ///         /// Never decoded by tag, and built without `From`.
-///         #[no_from]
+///         #[from = false]
 ///         Other(Other),
 ///         Unknown(serde_json::Value),
 ///     }
@@ -114,7 +114,7 @@ macro_rules! open_enum {
 /// (each variant as its value; a `write_tag` variant with its first tag
 /// written into the object); `Deserialize` (by the tag's value; an unknown
 /// or missing tag gives the fallback, or an error without one); and
-/// `From` of each variant's type, except for variants marked `#[no_from]`
+/// `From` of each variant's type, except for variants marked `#[from = false]`
 /// (`#[from_boxed(T)]`: `From<T>` for a variant holding a `Box<T>`).
 #[macro_export]
 macro_rules! tagged_union {
@@ -138,7 +138,7 @@ macro_rules! tagged_union {
         $vis:vis enum $name:ident {
             $(
                 $(#[doc = $vdoc:literal])+
-                $(#[$no_from:ident])?
+                $(#[from = $from:tt])?
                 $(#[from_boxed($boxed_from:ty)])?
                 $variant:ident($ty:ty $(,)?)
                 $(= $($tag:literal)|+)?
@@ -199,7 +199,7 @@ macro_rules! tagged_union {
             }
         }
 
-        $( $crate::union_from!($name, $variant, $ty $(, $no_from)? $(, boxed $boxed_from)?); )*
+        $( $crate::union_from!($name, $variant, $ty $(, from = $from)? $(, boxed $boxed_from)?); )*
     };
 }
 
@@ -221,7 +221,7 @@ macro_rules! tagged_union {
 /// PartialEq`; `Serialize` (each variant as its value); `Deserialize`, which
 /// tries the variants whose shapes fit the value best first, so that their
 /// order in the document cannot mis-parse; and `From<T>` for each variant
-/// of each variant's type, except for variants marked `#[no_from]`
+/// of each variant's type, except for variants marked `#[from = false]`
 /// (`#[from_boxed(T)]`: `From<T>` for a variant holding a `Box<T>`).
 #[macro_export]
 macro_rules! untagged_union {
@@ -230,7 +230,7 @@ macro_rules! untagged_union {
         $vis:vis enum $name:ident {
             $(
                 $(#[doc = $vdoc:literal])+
-                $(#[$no_from:ident])?
+                $(#[from = $from:tt])?
                 $(#[from_boxed($boxed_from:ty)])?
                 $variant:ident($ty:ty $(,)?) = $shape:expr,
             )*
@@ -282,13 +282,13 @@ macro_rules! untagged_union {
             }
         }
 
-        $( $crate::union_from!($name, $variant, $ty $(, $no_from)? $(, boxed $boxed_from)?); )*
+        $( $crate::union_from!($name, $variant, $ty $(, from = $from)? $(, boxed $boxed_from)?); )*
     };
 }
 
 /// The `From` impl of one union variant, as [`tagged_union!`] and
 /// [`untagged_union!`] write it: of the variant's type, of what its box holds
-/// (`boxed T`), or none (`no_from`).
+/// (`boxed T`), or none (`from = false`).
 #[doc(hidden)]
 #[macro_export]
 macro_rules! union_from {
@@ -299,8 +299,8 @@ macro_rules! union_from {
             }
         }
     };
-    ($name:ident, $variant:ident, $ty:ty, no_from) => {};
-    ($name:ident, $variant:ident, $ty:ty, no_from, boxed $inner:ty) => {
+    ($name:ident, $variant:ident, $ty:ty, from = false) => {};
+    ($name:ident, $variant:ident, $ty:ty, from = false, boxed $inner:ty) => {
         $crate::union_from!($name, $variant, $ty, boxed $inner);
     };
     ($name:ident, $variant:ident, $ty:ty, boxed $inner:ty) => {

@@ -266,7 +266,7 @@ fn emit_union(api: &Api, def: &TypeDef, u: &UnionDef) -> TokenStream {
         };
         // `From` of the variant's type is the rule; the macros take the exceptions.
         let from = match (converts(v), v.boxed) {
-            (false, _) => quote!(#[no_from]),
+            (false, _) => quote!(#[from = false]),
             (true, false) => quote!(),
             (true, true) => quote!(#[from_boxed(#unboxed)]),
         };
