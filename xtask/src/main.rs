@@ -33,7 +33,8 @@ Options:
   --crate-name NAME   package name of the generated crate (default: sunshine-conversations
                       for spec/, otherwise made from the document's info.title)
   --runtime-path DIR  the sunshine-runtime crate the generated crate depends on
-                      (default: this checkout's runtime/, written relative to --out)
+                      (default: the path the crate at --out already names, else
+                      this checkout's runtime/; written relative to --out)
   --check             write nothing; fail if the output is not up to date
   --deny-warnings     fail on warnings about the document too
   -h, --help          this text

@@ -1,21 +1,39 @@
-//! Where a generated crate finds `sunshine-runtime`: this checkout's
-//! `runtime/`, written relative to the crate so that the path survives moving
-//! the whole checkout (and `generated/` gets the plain `../runtime`).
+//! Where a generated crate finds `sunshine-runtime`: the directory given
+//! with `--runtime-path`; else the one the crate being replaced already names,
+//! so that a path chosen once survives regeneration and `update-spec`; else
+//! this checkout's `runtime/`, written relative to the crate so that the path
+//! survives moving the whole checkout (and `generated/` gets `../runtime`).
 
 use std::path::{Component, Path, PathBuf};
 
 use codegen::RuntimeSource;
 
 /// The runtime dependency of a crate written to `out`: `runtime` if given,
-/// else this workspace's `runtime/`; relative to `out` when both can be
+/// else the path in the manifest already at `out`, else this workspace's
+/// `runtime/`; a directory is written relative to `out` when both can be
 /// placed on one file system root.
 pub fn for_output(out: &Path, runtime: Option<&Path>) -> RuntimeSource {
+    if runtime.is_none() {
+        let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap_or_default();
+        if let Some(path) = recorded_path(&manifest) {
+            return RuntimeSource::Path(path.to_owned());
+        }
+    }
     let runtime = match runtime {
         Some(path) => absolute(path),
         None => super::workspace_root().join("runtime"),
     };
     let path = relative(&absolute(out), &runtime).unwrap_or(runtime);
     RuntimeSource::Path(path.to_string_lossy().replace('\\', "/"))
+}
+
+/// The `path` of the `sunshine-runtime` dependency in a generated manifest.
+fn recorded_path(manifest: &str) -> Option<&str> {
+    let line = manifest
+        .lines()
+        .find(|line| line.trim_start().starts_with("sunshine-runtime = {"))?;
+    let (_, rest) = line.split_once("path = \"")?;
+    rest.split_once('"').map(|(path, _)| path)
 }
 
 /// `path` made absolute from the current directory, with `.` and `..`
@@ -76,6 +94,17 @@ mod tests {
             relative(Path::new("/tmp/out/full"), Path::new("/work/repo/runtime")),
             Some(PathBuf::from("../../../work/repo/runtime"))
         );
+    }
+
+    #[test]
+    fn the_path_a_generated_manifest_names_is_read_back() {
+        let manifest = "[dependencies]\n# Client, retries...\nsunshine-runtime = { version = \"0.1.0\", path = \"../../vendor/runtime\" }\nserde = \"1\"\n";
+        assert_eq!(recorded_path(manifest), Some("../../vendor/runtime"));
+        assert_eq!(
+            recorded_path("[dependencies]\nsunshine-runtime = \"0.1.0\"\n"),
+            None
+        );
+        assert_eq!(recorded_path(""), None);
     }
 
     #[test]
