@@ -81,7 +81,7 @@ mod tests {
 
     #[test]
     fn generated_beside_the_runtime_names_it_as_a_sibling() {
-        let root = Path::new("/work/repo");
+        let root = Path::new("/srv/checkout");
         assert_eq!(
             relative(&root.join("generated"), &root.join("runtime")),
             Some(PathBuf::from("../runtime"))
@@ -91,8 +91,11 @@ mod tests {
     #[test]
     fn a_crate_elsewhere_climbs_to_the_common_ancestor() {
         assert_eq!(
-            relative(Path::new("/tmp/out/full"), Path::new("/work/repo/runtime")),
-            Some(PathBuf::from("../../../work/repo/runtime"))
+            relative(
+                Path::new("/tmp/out/full"),
+                Path::new("/srv/checkout/runtime")
+            ),
+            Some(PathBuf::from("../../../srv/checkout/runtime"))
         );
     }
 
@@ -109,7 +112,7 @@ mod tests {
 
     #[test]
     fn dots_in_the_output_path_are_resolved_first() {
-        let out = absolute(Path::new("/work/repo/xtask/../generated/./"));
-        assert_eq!(out, PathBuf::from("/work/repo/generated"));
+        let out = absolute(Path::new("/srv/checkout/xtask/../generated/./"));
+        assert_eq!(out, PathBuf::from("/srv/checkout/generated"));
     }
 }
