@@ -244,7 +244,12 @@ fn update_spec_takes_a_document_from_a_url_and_keeps_the_recorded_selection() {
     let v1 = std::fs::read(fixture("v1")).expect("fixture");
     let v2 = std::fs::read(fixture("v2")).expect("fixture");
     std::fs::write(&spec, &v1).expect("write");
-    assert_eq!(run(&generate_options(&spec, &out, &["Messages"])), SUCCESS);
+    // A runtime of the user's choosing, named once.
+    let first = Options {
+        runtime_path: Some(dir.join("vendor/runtime")),
+        ..generate_options(&spec, &out, &["Messages"])
+    };
+    assert_eq!(run(&first), SUCCESS);
     let before = std::fs::read(out.join("src/apis/messages.rs")).expect("generated");
 
     let bad = b"openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: 42\n".to_vec();
@@ -273,6 +278,11 @@ fn update_spec_takes_a_document_from_a_url_and_keeps_the_recorded_selection() {
     let record = changes::recorded(&out).expect("record");
     assert_eq!(record.sha256, sha256_hex(&v2));
     assert_eq!(record.tags, ["Messages"], "the recorded selection is kept");
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).expect("manifest");
+    assert!(
+        manifest.contains(r#"path = "../vendor/runtime""#),
+        "the runtime path is kept: {manifest}"
+    );
     assert!(
         !out.join("src/apis/users.rs").exists(),
         "only the selected tag is generated"
