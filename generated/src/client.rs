@@ -22,6 +22,7 @@ use crate::RequestOptions;
 /// ```
 #[derive(Clone, Debug)]
 pub struct Client(sunshine_runtime::Client);
+
 impl Client {
     /// Starts configuring a client. See [`ClientBuilder`] for the defaults.
     pub fn builder() -> ClientBuilder {
@@ -59,6 +60,7 @@ impl sunshine_runtime::Api for Client {
 /// requests are retried as [`RetryPolicy::default()`](crate::RetryPolicy) says,
 /// and a new HTTP client with rustls TLS is built.
 pub type ClientBuilder = sunshine_runtime::ClientBuilder<Client>;
+
 /// A call of one operation, returned by every operation method. Await it to
 /// send the request; `.with_options(..)` first to give this call alone extra
 /// headers, a timeout or a retry policy.
@@ -68,6 +70,7 @@ pub type ClientBuilder = sunshine_runtime::ClientBuilder<Client>;
 /// be built in a closure, collected with others and joined, or spawned.
 #[must_use = "a call does nothing until it is awaited"]
 pub struct Call<T, E>(pub(crate) sunshine_runtime::Call<T, E>);
+
 impl<T: Send + 'static, E: Send + 'static> Call<T, E> {
     /// A call sending `request` with `client`, whose response `decode` turns
     /// into the operation's result.
@@ -98,6 +101,7 @@ impl<T: Send + 'static, E: Send + 'static> Call<T, E> {
 
 impl<T: Send + 'static, E: Send + 'static> std::future::Future for Call<T, E> {
     type Output = Result<T, crate::Error<E>>;
+
     fn poll(
         mut self: std::pin::Pin<&mut Self>,
         cx: &mut std::task::Context<'_>,

@@ -137,9 +137,20 @@ fn blank_line_between(line: &str, next: &str) -> bool {
     let is_use = |l: &str| l.starts_with("use ") || l.starts_with("pub use ");
     let is_mod =
         |l: &str| l.starts_with("mod ") || l.starts_with("pub mod ") || l == "#[rustfmt::skip]";
+    // A one-line item: `pub struct Client(..);`, `pub type Builder = ..;`.
+    let is_one_line_item = |l: &str| {
+        let l = l
+            .strip_prefix("pub ")
+            .or_else(|| l.strip_prefix("pub(crate) "))
+            .unwrap_or(l);
+        ["struct ", "type ", "const ", "static "]
+            .iter()
+            .any(|s| l.starts_with(s))
+    };
     let ends_item = current == "}"
         || current == "};"
-        || (current.ends_with(';') && (is_use(current) || is_mod(current)));
+        || (current.ends_with(';')
+            && (is_use(current) || is_mod(current) || is_one_line_item(current)));
     if !ends_item {
         return false;
     }
@@ -161,6 +172,13 @@ mod tests {
     fn items_are_separated_but_match_arms_are_not() {
         let code = "//! Docs.\nuse a::b;\nuse c::d;\nfn f() {\n    match x {\n        A => {\n            1\n        }\n        B => 2,\n    }\n}\nfn g() {}\n";
         let expected = "//! Docs.\n\nuse a::b;\nuse c::d;\n\nfn f() {\n    match x {\n        A => {\n            1\n        }\n        B => 2,\n    }\n}\n\nfn g() {}\n";
+        assert_eq!(separate_items(code), expected);
+    }
+
+    #[test]
+    fn one_line_items_are_separated_too() {
+        let code = "pub struct Client(Inner);\nimpl Client {\n    fn f() {}\n}\npub type Builder = B<Client>;\n/// Docs.\npub struct Call;\nfn f() {\n    let x = 1;\n    let y = 2;\n}\n";
+        let expected = "pub struct Client(Inner);\n\nimpl Client {\n    fn f() {}\n}\n\npub type Builder = B<Client>;\n\n/// Docs.\npub struct Call;\n\nfn f() {\n    let x = 1;\n    let y = 2;\n}\n";
         assert_eq!(separate_items(code), expected);
     }
 }
