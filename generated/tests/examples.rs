@@ -57,184 +57,184 @@ fn every_example_round_trips() {
     >(
         &mut report,
         "#/components/schemas/webhookSubSchema/example",
-        "{\"id\":\"64a1f0c2b7e4d90012ab3402\",\"version\":\"v2\"}",
-        "{\"id\":\"64a1f0c2b7e4d90012ab3402\",\"version\":\"v2\"}",
+        r#"{"id":"64a1f0c2b7e4d90012ab3402","version":"v2"}"#,
+        r#"{"id":"64a1f0c2b7e4d90012ab3402","version":"v2"}"#,
     );
     round_trip::<
         types::AcceptControlBody,
     >(
         &mut report,
         "#/paths/~1v2~1apps~1{appId}~1conversations~1{conversationId}~1acceptControl/post/requestBody/content/application~1json/example",
-        "{\"metadata\":{\"agentGroup\":\"tier-1\"}}",
-        "{\"metadata\":{\"agentGroup\":\"tier-1\"}}",
+        r#"{"metadata":{"agentGroup":"tier-1"}}"#,
+        r#"{"metadata":{"agentGroup":"tier-1"}}"#,
     );
     round_trip::<
         serde_json::Map<String, serde_json::Value>,
     >(
         &mut report,
         "#/paths/~1v2~1apps~1{appId}~1conversations~1{conversationId}~1acceptControl/post/responses/200/content/application~1json/example",
-        "{}",
-        "{}",
+        r"{}",
+        r"{}",
     );
     round_trip::<
         types::ErrorResponse,
     >(
         &mut report,
         "#/paths/~1v2~1apps~1{appId}~1conversations~1{conversationId}~1acceptControl/post/responses/403/content/application~1json/example",
-        "{\"errors\":[{\"code\":\"forbidden\",\"title\":\"Forbidden\"}]}",
-        "{\"errors\":[{\"code\":\"forbidden\",\"title\":\"Forbidden\"}]}",
+        r#"{"errors":[{"code":"forbidden","title":"Forbidden"}]}"#,
+        r#"{"errors":[{"code":"forbidden","title":"Forbidden"}]}"#,
     );
     round_trip::<
         types::ErrorResponse,
     >(
         &mut report,
         "#/paths/~1v2~1apps~1{appId}~1conversations~1{conversationId}~1acceptControl/post/responses/404/content/application~1json/example",
-        "{\"errors\":[{\"code\":\"conversation_not_found\",\"title\":\"Conversation not found\"}]}",
-        "{\"errors\":[{\"code\":\"conversation_not_found\",\"title\":\"Conversation not found\"}]}",
+        r#"{"errors":[{"code":"conversation_not_found","title":"Conversation not found"}]}"#,
+        r#"{"errors":[{"code":"conversation_not_found","title":"Conversation not found"}]}"#,
     );
     round_trip::<
         types::OfferControlBody,
     >(
         &mut report,
         "#/paths/~1v2~1apps~1{appId}~1conversations~1{conversationId}~1offerControl/post/requestBody/content/application~1json/example",
-        "{\"switchboardIntegration\":\"human\",\"metadata\":{\"topic\":\"billing\"}}",
-        "{\"switchboardIntegration\":\"human\",\"metadata\":{\"topic\":\"billing\"}}",
+        r#"{"switchboardIntegration":"human","metadata":{"topic":"billing"}}"#,
+        r#"{"switchboardIntegration":"human","metadata":{"topic":"billing"}}"#,
     );
     round_trip::<
         serde_json::Map<String, serde_json::Value>,
     >(
         &mut report,
         "#/paths/~1v2~1apps~1{appId}~1conversations~1{conversationId}~1offerControl/post/responses/200/content/application~1json/example",
-        "{}",
-        "{}",
+        r"{}",
+        r"{}",
     );
     round_trip::<
         types::ErrorResponse,
     >(
         &mut report,
         "#/paths/~1v2~1apps~1{appId}~1conversations~1{conversationId}~1offerControl/post/responses/404/content/application~1json/example",
-        "{\"errors\":[{\"code\":\"conversation_not_found\",\"title\":\"Conversation not found\"}]}",
-        "{\"errors\":[{\"code\":\"conversation_not_found\",\"title\":\"Conversation not found\"}]}",
+        r#"{"errors":[{"code":"conversation_not_found","title":"Conversation not found"}]}"#,
+        r#"{"errors":[{"code":"conversation_not_found","title":"Conversation not found"}]}"#,
     );
     round_trip::<
         types::PassControlBody,
     >(
         &mut report,
         "#/paths/~1v2~1apps~1{appId}~1conversations~1{conversationId}~1passControl/post/requestBody/content/application~1json/example",
-        "{\"switchboardIntegration\":\"next\",\"metadata\":{\"reason\":\"customer asked for a human\",\"priority\":2}}",
-        "{\"switchboardIntegration\":\"next\",\"metadata\":{\"reason\":\"customer asked for a human\",\"priority\":2}}",
+        r#"{"switchboardIntegration":"next","metadata":{"reason":"customer asked for a human","priority":2}}"#,
+        r#"{"switchboardIntegration":"next","metadata":{"reason":"customer asked for a human","priority":2}}"#,
     );
     round_trip::<
         serde_json::Map<String, serde_json::Value>,
     >(
         &mut report,
         "#/paths/~1v2~1apps~1{appId}~1conversations~1{conversationId}~1passControl/post/responses/200/content/application~1json/example",
-        "{}",
-        "{}",
+        r"{}",
+        r"{}",
     );
     round_trip::<
         types::ErrorResponse,
     >(
         &mut report,
         "#/paths/~1v2~1apps~1{appId}~1conversations~1{conversationId}~1passControl/post/responses/404/content/application~1json/example",
-        "{\"errors\":[{\"code\":\"conversation_not_found\",\"title\":\"Conversation not found\"}]}",
-        "{\"errors\":[{\"code\":\"conversation_not_found\",\"title\":\"Conversation not found\"}]}",
+        r#"{"errors":[{"code":"conversation_not_found","title":"Conversation not found"}]}"#,
+        r#"{"errors":[{"code":"conversation_not_found","title":"Conversation not found"}]}"#,
     );
     round_trip::<
         types::ReleaseControlBody,
     >(
         &mut report,
         "#/paths/~1v2~1apps~1{appId}~1conversations~1{conversationId}~1releaseControl/post/requestBody/content/application~1json/example",
-        "{\"metadata\":{\"resolved\":true}}",
-        "{\"metadata\":{\"resolved\":true}}",
+        r#"{"metadata":{"resolved":true}}"#,
+        r#"{"metadata":{"resolved":true}}"#,
     );
     round_trip::<
         serde_json::Map<String, serde_json::Value>,
     >(
         &mut report,
         "#/paths/~1v2~1apps~1{appId}~1conversations~1{conversationId}~1releaseControl/post/responses/200/content/application~1json/example",
-        "{}",
-        "{}",
+        r"{}",
+        r"{}",
     );
     round_trip::<
         types::ErrorResponse,
     >(
         &mut report,
         "#/paths/~1v2~1apps~1{appId}~1conversations~1{conversationId}~1releaseControl/post/responses/403/content/application~1json/example",
-        "{\"errors\":[{\"code\":\"forbidden\",\"title\":\"Forbidden\"}]}",
-        "{\"errors\":[{\"code\":\"forbidden\",\"title\":\"Forbidden\"}]}",
+        r#"{"errors":[{"code":"forbidden","title":"Forbidden"}]}"#,
+        r#"{"errors":[{"code":"forbidden","title":"Forbidden"}]}"#,
     );
     round_trip::<
         types::ErrorResponse,
     >(
         &mut report,
         "#/paths/~1v2~1apps~1{appId}~1conversations~1{conversationId}~1releaseControl/post/responses/404/content/application~1json/example",
-        "{\"errors\":[{\"code\":\"conversation_not_found\",\"title\":\"Conversation not found\"}]}",
-        "{\"errors\":[{\"code\":\"conversation_not_found\",\"title\":\"Conversation not found\"}]}",
+        r#"{"errors":[{"code":"conversation_not_found","title":"Conversation not found"}]}"#,
+        r#"{"errors":[{"code":"conversation_not_found","title":"Conversation not found"}]}"#,
     );
     round_trip::<
         types::WebhookEventPayload,
     >(
         &mut report,
         "#/x-webhooks/Webhook Event/post/requestBody/content/application~1json/examples/conversation:message/value",
-        "{\"app\":{\"id\":\"64a1f0c2b7e4d90012ab3401\"},\"webhook\":{\"id\":\"64a1f0c2b7e4d90012ab3402\",\"version\":\"v2\"},\"events\":[{\"id\":\"64a1f3e9b7e4d90012ab3417\",\"type\":\"conversation:message\",\"createdAt\":\"2024-03-11T09:12:30.402Z\",\"payload\":{\"conversation\":{\"id\":\"64a1f1d0b7e4d90012ab3405\",\"type\":\"personal\",\"activeSwitchboardIntegration\":{\"id\":\"64a1f0c2b7e4d90012ab3420\",\"name\":\"bot\",\"integrationId\":\"64a1f0c2b7e4d90012ab3430\",\"integrationType\":\"custom\"}},\"message\":{\"id\":\"64a1f3e9b7e4d90012ab3440\",\"received\":\"2024-03-11T09:12:30.377Z\",\"author\":{\"type\":\"user\",\"userId\":\"64a1f0c2b7e4d90012ab3450\",\"displayName\":\"Ada Lovelace\",\"avatarUrl\":\"https://www.gravatar.com/avatar/00000000000000000000000000000000.png\",\"user\":{\"id\":\"64a1f0c2b7e4d90012ab3450\",\"externalId\":\"customer-1815\",\"authenticated\":true}},\"content\":{\"type\":\"text\",\"text\":\"Can I talk to a human, please?\"},\"source\":{\"type\":\"web\",\"integrationId\":\"64a1f0c2b7e4d90012ab3460\",\"originalMessageId\":null,\"originalMessageTimestamp\":null},\"metadata\":null}}}]}",
-        "{\"app\":{\"id\":\"64a1f0c2b7e4d90012ab3401\"},\"webhook\":{\"id\":\"64a1f0c2b7e4d90012ab3402\",\"version\":\"v2\"},\"events\":[{\"id\":\"64a1f3e9b7e4d90012ab3417\",\"createdAt\":\"2024-03-11T09:12:30.402Z\",\"payload\":{\"conversation\":{\"id\":\"64a1f1d0b7e4d90012ab3405\",\"type\":\"personal\",\"activeSwitchboardIntegration\":{\"id\":\"64a1f0c2b7e4d90012ab3420\",\"name\":\"bot\",\"integrationId\":\"64a1f0c2b7e4d90012ab3430\",\"integrationType\":\"custom\"}},\"message\":{\"id\":\"64a1f3e9b7e4d90012ab3440\",\"received\":\"2024-03-11T09:12:30.377Z\",\"author\":{\"type\":\"user\",\"userId\":\"64a1f0c2b7e4d90012ab3450\",\"displayName\":\"Ada Lovelace\",\"avatarUrl\":\"https://www.gravatar.com/avatar/00000000000000000000000000000000.png\",\"user\":{\"id\":\"64a1f0c2b7e4d90012ab3450\",\"externalId\":\"customer-1815\",\"authenticated\":true}},\"content\":{\"text\":\"Can I talk to a human, please?\",\"type\":\"text\"},\"source\":{\"type\":\"web\",\"integrationId\":\"64a1f0c2b7e4d90012ab3460\"}}},\"type\":\"conversation:message\"}]}",
+        r#"{"app":{"id":"64a1f0c2b7e4d90012ab3401"},"webhook":{"id":"64a1f0c2b7e4d90012ab3402","version":"v2"},"events":[{"id":"64a1f3e9b7e4d90012ab3417","type":"conversation:message","createdAt":"2024-03-11T09:12:30.402Z","payload":{"conversation":{"id":"64a1f1d0b7e4d90012ab3405","type":"personal","activeSwitchboardIntegration":{"id":"64a1f0c2b7e4d90012ab3420","name":"bot","integrationId":"64a1f0c2b7e4d90012ab3430","integrationType":"custom"}},"message":{"id":"64a1f3e9b7e4d90012ab3440","received":"2024-03-11T09:12:30.377Z","author":{"type":"user","userId":"64a1f0c2b7e4d90012ab3450","displayName":"Ada Lovelace","avatarUrl":"https://www.gravatar.com/avatar/00000000000000000000000000000000.png","user":{"id":"64a1f0c2b7e4d90012ab3450","externalId":"customer-1815","authenticated":true}},"content":{"type":"text","text":"Can I talk to a human, please?"},"source":{"type":"web","integrationId":"64a1f0c2b7e4d90012ab3460","originalMessageId":null,"originalMessageTimestamp":null},"metadata":null}}}]}"#,
+        r#"{"app":{"id":"64a1f0c2b7e4d90012ab3401"},"webhook":{"id":"64a1f0c2b7e4d90012ab3402","version":"v2"},"events":[{"id":"64a1f3e9b7e4d90012ab3417","createdAt":"2024-03-11T09:12:30.402Z","payload":{"conversation":{"id":"64a1f1d0b7e4d90012ab3405","type":"personal","activeSwitchboardIntegration":{"id":"64a1f0c2b7e4d90012ab3420","name":"bot","integrationId":"64a1f0c2b7e4d90012ab3430","integrationType":"custom"}},"message":{"id":"64a1f3e9b7e4d90012ab3440","received":"2024-03-11T09:12:30.377Z","author":{"type":"user","userId":"64a1f0c2b7e4d90012ab3450","displayName":"Ada Lovelace","avatarUrl":"https://www.gravatar.com/avatar/00000000000000000000000000000000.png","user":{"id":"64a1f0c2b7e4d90012ab3450","externalId":"customer-1815","authenticated":true}},"content":{"text":"Can I talk to a human, please?","type":"text"},"source":{"type":"web","integrationId":"64a1f0c2b7e4d90012ab3460"}}},"type":"conversation:message"}]}"#,
     );
     round_trip::<
         types::WebhookEventPayload,
     >(
         &mut report,
         "#/x-webhooks/Webhook Event/post/requestBody/content/application~1json/examples/switchboard:acceptControl/value",
-        "{\"app\":{\"id\":\"64a1f0c2b7e4d90012ab3401\"},\"webhook\":{\"id\":\"64a1f0c2b7e4d90012ab3402\",\"version\":\"v2\"},\"events\":[{\"id\":\"64a1f3e9b7e4d90012ab3410\",\"type\":\"switchboard:acceptControl\",\"createdAt\":\"2024-03-11T09:15:42.118Z\",\"payload\":{\"conversation\":{\"id\":\"64a1f1d0b7e4d90012ab3405\",\"type\":\"personal\",\"activeSwitchboardIntegration\":{\"id\":\"64a1f0c2b7e4d90012ab3421\",\"name\":\"human\",\"integrationId\":\"64a1f0c2b7e4d90012ab3431\",\"integrationType\":\"zd:agentWorkspace\"}},\"metadata\":{\"agentGroup\":\"tier-1\"}}}]}",
-        "{\"app\":{\"id\":\"64a1f0c2b7e4d90012ab3401\"},\"webhook\":{\"id\":\"64a1f0c2b7e4d90012ab3402\",\"version\":\"v2\"},\"events\":[{\"id\":\"64a1f3e9b7e4d90012ab3410\",\"createdAt\":\"2024-03-11T09:15:42.118Z\",\"payload\":{\"conversation\":{\"id\":\"64a1f1d0b7e4d90012ab3405\",\"type\":\"personal\",\"activeSwitchboardIntegration\":{\"id\":\"64a1f0c2b7e4d90012ab3421\",\"name\":\"human\",\"integrationId\":\"64a1f0c2b7e4d90012ab3431\",\"integrationType\":\"zd:agentWorkspace\"}},\"metadata\":{\"agentGroup\":\"tier-1\"}},\"type\":\"switchboard:acceptControl\"}]}",
+        r#"{"app":{"id":"64a1f0c2b7e4d90012ab3401"},"webhook":{"id":"64a1f0c2b7e4d90012ab3402","version":"v2"},"events":[{"id":"64a1f3e9b7e4d90012ab3410","type":"switchboard:acceptControl","createdAt":"2024-03-11T09:15:42.118Z","payload":{"conversation":{"id":"64a1f1d0b7e4d90012ab3405","type":"personal","activeSwitchboardIntegration":{"id":"64a1f0c2b7e4d90012ab3421","name":"human","integrationId":"64a1f0c2b7e4d90012ab3431","integrationType":"zd:agentWorkspace"}},"metadata":{"agentGroup":"tier-1"}}}]}"#,
+        r#"{"app":{"id":"64a1f0c2b7e4d90012ab3401"},"webhook":{"id":"64a1f0c2b7e4d90012ab3402","version":"v2"},"events":[{"id":"64a1f3e9b7e4d90012ab3410","createdAt":"2024-03-11T09:15:42.118Z","payload":{"conversation":{"id":"64a1f1d0b7e4d90012ab3405","type":"personal","activeSwitchboardIntegration":{"id":"64a1f0c2b7e4d90012ab3421","name":"human","integrationId":"64a1f0c2b7e4d90012ab3431","integrationType":"zd:agentWorkspace"}},"metadata":{"agentGroup":"tier-1"}},"type":"switchboard:acceptControl"}]}"#,
     );
     round_trip::<
         types::WebhookEventPayload,
     >(
         &mut report,
         "#/x-webhooks/Webhook Event/post/requestBody/content/application~1json/examples/switchboard:acceptControl:failure/value",
-        "{\"app\":{\"id\":\"64a1f0c2b7e4d90012ab3401\"},\"webhook\":{\"id\":\"64a1f0c2b7e4d90012ab3402\",\"version\":\"v2\"},\"events\":[{\"id\":\"64a1f3e9b7e4d90012ab3411\",\"type\":\"switchboard:acceptControl:failure\",\"createdAt\":\"2024-03-11T09:16:03.500Z\",\"payload\":{\"error\":{\"code\":\"switchboard_invalid_action\",\"message\":\"No switchboard integration is pending for this conversation.\"},\"conversation\":{\"id\":\"64a1f1d0b7e4d90012ab3405\",\"type\":\"personal\",\"activeSwitchboardIntegration\":{\"id\":\"64a1f0c2b7e4d90012ab3420\",\"name\":\"bot\",\"integrationId\":\"64a1f0c2b7e4d90012ab3430\",\"integrationType\":\"custom\"}},\"metadata\":null}}]}",
-        "{\"app\":{\"id\":\"64a1f0c2b7e4d90012ab3401\"},\"webhook\":{\"id\":\"64a1f0c2b7e4d90012ab3402\",\"version\":\"v2\"},\"events\":[{\"id\":\"64a1f3e9b7e4d90012ab3411\",\"createdAt\":\"2024-03-11T09:16:03.500Z\",\"payload\":{\"error\":{\"code\":\"switchboard_invalid_action\",\"message\":\"No switchboard integration is pending for this conversation.\"},\"conversation\":{\"id\":\"64a1f1d0b7e4d90012ab3405\",\"type\":\"personal\",\"activeSwitchboardIntegration\":{\"id\":\"64a1f0c2b7e4d90012ab3420\",\"name\":\"bot\",\"integrationId\":\"64a1f0c2b7e4d90012ab3430\",\"integrationType\":\"custom\"}}},\"type\":\"switchboard:acceptControl:failure\"}]}",
+        r#"{"app":{"id":"64a1f0c2b7e4d90012ab3401"},"webhook":{"id":"64a1f0c2b7e4d90012ab3402","version":"v2"},"events":[{"id":"64a1f3e9b7e4d90012ab3411","type":"switchboard:acceptControl:failure","createdAt":"2024-03-11T09:16:03.500Z","payload":{"error":{"code":"switchboard_invalid_action","message":"No switchboard integration is pending for this conversation."},"conversation":{"id":"64a1f1d0b7e4d90012ab3405","type":"personal","activeSwitchboardIntegration":{"id":"64a1f0c2b7e4d90012ab3420","name":"bot","integrationId":"64a1f0c2b7e4d90012ab3430","integrationType":"custom"}},"metadata":null}}]}"#,
+        r#"{"app":{"id":"64a1f0c2b7e4d90012ab3401"},"webhook":{"id":"64a1f0c2b7e4d90012ab3402","version":"v2"},"events":[{"id":"64a1f3e9b7e4d90012ab3411","createdAt":"2024-03-11T09:16:03.500Z","payload":{"error":{"code":"switchboard_invalid_action","message":"No switchboard integration is pending for this conversation."},"conversation":{"id":"64a1f1d0b7e4d90012ab3405","type":"personal","activeSwitchboardIntegration":{"id":"64a1f0c2b7e4d90012ab3420","name":"bot","integrationId":"64a1f0c2b7e4d90012ab3430","integrationType":"custom"}}},"type":"switchboard:acceptControl:failure"}]}"#,
     );
     round_trip::<
         types::WebhookEventPayload,
     >(
         &mut report,
         "#/x-webhooks/Webhook Event/post/requestBody/content/application~1json/examples/switchboard:offerControl/value",
-        "{\"app\":{\"id\":\"64a1f0c2b7e4d90012ab3401\"},\"webhook\":{\"id\":\"64a1f0c2b7e4d90012ab3402\",\"version\":\"v2\"},\"events\":[{\"id\":\"64a1f3e9b7e4d90012ab3412\",\"type\":\"switchboard:offerControl\",\"createdAt\":\"2024-03-11T09:14:58.020Z\",\"payload\":{\"conversation\":{\"id\":\"64a1f1d0b7e4d90012ab3405\",\"type\":\"personal\",\"metadata\":{\"plan\":\"premium\"},\"activeSwitchboardIntegration\":{\"id\":\"64a1f0c2b7e4d90012ab3420\",\"name\":\"bot\",\"integrationId\":\"64a1f0c2b7e4d90012ab3430\",\"integrationType\":\"custom\"},\"pendingSwitchboardIntegration\":{\"id\":\"64a1f0c2b7e4d90012ab3421\",\"name\":\"human\",\"integrationId\":\"64a1f0c2b7e4d90012ab3431\",\"integrationType\":\"zd:agentWorkspace\"}},\"metadata\":{\"topic\":\"billing\"}}}]}",
-        "{\"app\":{\"id\":\"64a1f0c2b7e4d90012ab3401\"},\"webhook\":{\"id\":\"64a1f0c2b7e4d90012ab3402\",\"version\":\"v2\"},\"events\":[{\"id\":\"64a1f3e9b7e4d90012ab3412\",\"createdAt\":\"2024-03-11T09:14:58.020Z\",\"payload\":{\"conversation\":{\"id\":\"64a1f1d0b7e4d90012ab3405\",\"type\":\"personal\",\"metadata\":{\"plan\":\"premium\"},\"activeSwitchboardIntegration\":{\"id\":\"64a1f0c2b7e4d90012ab3420\",\"name\":\"bot\",\"integrationId\":\"64a1f0c2b7e4d90012ab3430\",\"integrationType\":\"custom\"},\"pendingSwitchboardIntegration\":{\"id\":\"64a1f0c2b7e4d90012ab3421\",\"name\":\"human\",\"integrationId\":\"64a1f0c2b7e4d90012ab3431\",\"integrationType\":\"zd:agentWorkspace\"}},\"metadata\":{\"topic\":\"billing\"}},\"type\":\"switchboard:offerControl\"}]}",
+        r#"{"app":{"id":"64a1f0c2b7e4d90012ab3401"},"webhook":{"id":"64a1f0c2b7e4d90012ab3402","version":"v2"},"events":[{"id":"64a1f3e9b7e4d90012ab3412","type":"switchboard:offerControl","createdAt":"2024-03-11T09:14:58.020Z","payload":{"conversation":{"id":"64a1f1d0b7e4d90012ab3405","type":"personal","metadata":{"plan":"premium"},"activeSwitchboardIntegration":{"id":"64a1f0c2b7e4d90012ab3420","name":"bot","integrationId":"64a1f0c2b7e4d90012ab3430","integrationType":"custom"},"pendingSwitchboardIntegration":{"id":"64a1f0c2b7e4d90012ab3421","name":"human","integrationId":"64a1f0c2b7e4d90012ab3431","integrationType":"zd:agentWorkspace"}},"metadata":{"topic":"billing"}}}]}"#,
+        r#"{"app":{"id":"64a1f0c2b7e4d90012ab3401"},"webhook":{"id":"64a1f0c2b7e4d90012ab3402","version":"v2"},"events":[{"id":"64a1f3e9b7e4d90012ab3412","createdAt":"2024-03-11T09:14:58.020Z","payload":{"conversation":{"id":"64a1f1d0b7e4d90012ab3405","type":"personal","metadata":{"plan":"premium"},"activeSwitchboardIntegration":{"id":"64a1f0c2b7e4d90012ab3420","name":"bot","integrationId":"64a1f0c2b7e4d90012ab3430","integrationType":"custom"},"pendingSwitchboardIntegration":{"id":"64a1f0c2b7e4d90012ab3421","name":"human","integrationId":"64a1f0c2b7e4d90012ab3431","integrationType":"zd:agentWorkspace"}},"metadata":{"topic":"billing"}},"type":"switchboard:offerControl"}]}"#,
     );
     round_trip::<
         types::WebhookEventPayload,
     >(
         &mut report,
         "#/x-webhooks/Webhook Event/post/requestBody/content/application~1json/examples/switchboard:offerControl:failure/value",
-        "{\"app\":{\"id\":\"64a1f0c2b7e4d90012ab3401\"},\"webhook\":{\"id\":\"64a1f0c2b7e4d90012ab3402\",\"version\":\"v2\"},\"events\":[{\"id\":\"64a1f3e9b7e4d90012ab3413\",\"type\":\"switchboard:offerControl:failure\",\"createdAt\":\"2024-03-11T09:14:58.731Z\",\"payload\":{\"error\":{\"code\":\"switchboard_invalid_target\",\"message\":\"The active switchboard integration cannot be offered control.\"},\"conversation\":{\"id\":\"64a1f1d0b7e4d90012ab3405\",\"type\":\"personal\",\"activeSwitchboardIntegration\":{\"id\":\"64a1f0c2b7e4d90012ab3420\",\"name\":\"bot\",\"integrationId\":\"64a1f0c2b7e4d90012ab3430\",\"integrationType\":\"custom\"}}}}]}",
-        "{\"app\":{\"id\":\"64a1f0c2b7e4d90012ab3401\"},\"webhook\":{\"id\":\"64a1f0c2b7e4d90012ab3402\",\"version\":\"v2\"},\"events\":[{\"id\":\"64a1f3e9b7e4d90012ab3413\",\"createdAt\":\"2024-03-11T09:14:58.731Z\",\"payload\":{\"error\":{\"code\":\"switchboard_invalid_target\",\"message\":\"The active switchboard integration cannot be offered control.\"},\"conversation\":{\"id\":\"64a1f1d0b7e4d90012ab3405\",\"type\":\"personal\",\"activeSwitchboardIntegration\":{\"id\":\"64a1f0c2b7e4d90012ab3420\",\"name\":\"bot\",\"integrationId\":\"64a1f0c2b7e4d90012ab3430\",\"integrationType\":\"custom\"}}},\"type\":\"switchboard:offerControl:failure\"}]}",
+        r#"{"app":{"id":"64a1f0c2b7e4d90012ab3401"},"webhook":{"id":"64a1f0c2b7e4d90012ab3402","version":"v2"},"events":[{"id":"64a1f3e9b7e4d90012ab3413","type":"switchboard:offerControl:failure","createdAt":"2024-03-11T09:14:58.731Z","payload":{"error":{"code":"switchboard_invalid_target","message":"The active switchboard integration cannot be offered control."},"conversation":{"id":"64a1f1d0b7e4d90012ab3405","type":"personal","activeSwitchboardIntegration":{"id":"64a1f0c2b7e4d90012ab3420","name":"bot","integrationId":"64a1f0c2b7e4d90012ab3430","integrationType":"custom"}}}}]}"#,
+        r#"{"app":{"id":"64a1f0c2b7e4d90012ab3401"},"webhook":{"id":"64a1f0c2b7e4d90012ab3402","version":"v2"},"events":[{"id":"64a1f3e9b7e4d90012ab3413","createdAt":"2024-03-11T09:14:58.731Z","payload":{"error":{"code":"switchboard_invalid_target","message":"The active switchboard integration cannot be offered control."},"conversation":{"id":"64a1f1d0b7e4d90012ab3405","type":"personal","activeSwitchboardIntegration":{"id":"64a1f0c2b7e4d90012ab3420","name":"bot","integrationId":"64a1f0c2b7e4d90012ab3430","integrationType":"custom"}}},"type":"switchboard:offerControl:failure"}]}"#,
     );
     round_trip::<
         types::WebhookEventPayload,
     >(
         &mut report,
         "#/x-webhooks/Webhook Event/post/requestBody/content/application~1json/examples/switchboard:passControl/value",
-        "{\"app\":{\"id\":\"64a1f0c2b7e4d90012ab3401\"},\"webhook\":{\"id\":\"64a1f0c2b7e4d90012ab3402\",\"version\":\"v2\"},\"events\":[{\"id\":\"64a1f3e9b7e4d90012ab3414\",\"type\":\"switchboard:passControl\",\"createdAt\":\"2024-03-11T09:20:11.904Z\",\"payload\":{\"conversation\":{\"id\":\"64a1f1d0b7e4d90012ab3405\",\"type\":\"sdkGroup\",\"activeSwitchboardIntegration\":{\"id\":\"64a1f0c2b7e4d90012ab3420\",\"name\":\"bot\",\"integrationId\":\"64a1f0c2b7e4d90012ab3430\",\"integrationType\":\"custom\"}},\"metadata\":{\"reason\":\"customer asked for a human\",\"priority\":2},\"reason\":\"transferToEmail\"}}]}",
-        "{\"app\":{\"id\":\"64a1f0c2b7e4d90012ab3401\"},\"webhook\":{\"id\":\"64a1f0c2b7e4d90012ab3402\",\"version\":\"v2\"},\"events\":[{\"id\":\"64a1f3e9b7e4d90012ab3414\",\"createdAt\":\"2024-03-11T09:20:11.904Z\",\"payload\":{\"conversation\":{\"id\":\"64a1f1d0b7e4d90012ab3405\",\"type\":\"sdkGroup\",\"activeSwitchboardIntegration\":{\"id\":\"64a1f0c2b7e4d90012ab3420\",\"name\":\"bot\",\"integrationId\":\"64a1f0c2b7e4d90012ab3430\",\"integrationType\":\"custom\"}},\"metadata\":{\"reason\":\"customer asked for a human\",\"priority\":2},\"reason\":\"transferToEmail\"},\"type\":\"switchboard:passControl\"}]}",
+        r#"{"app":{"id":"64a1f0c2b7e4d90012ab3401"},"webhook":{"id":"64a1f0c2b7e4d90012ab3402","version":"v2"},"events":[{"id":"64a1f3e9b7e4d90012ab3414","type":"switchboard:passControl","createdAt":"2024-03-11T09:20:11.904Z","payload":{"conversation":{"id":"64a1f1d0b7e4d90012ab3405","type":"sdkGroup","activeSwitchboardIntegration":{"id":"64a1f0c2b7e4d90012ab3420","name":"bot","integrationId":"64a1f0c2b7e4d90012ab3430","integrationType":"custom"}},"metadata":{"reason":"customer asked for a human","priority":2},"reason":"transferToEmail"}}]}"#,
+        r#"{"app":{"id":"64a1f0c2b7e4d90012ab3401"},"webhook":{"id":"64a1f0c2b7e4d90012ab3402","version":"v2"},"events":[{"id":"64a1f3e9b7e4d90012ab3414","createdAt":"2024-03-11T09:20:11.904Z","payload":{"conversation":{"id":"64a1f1d0b7e4d90012ab3405","type":"sdkGroup","activeSwitchboardIntegration":{"id":"64a1f0c2b7e4d90012ab3420","name":"bot","integrationId":"64a1f0c2b7e4d90012ab3430","integrationType":"custom"}},"metadata":{"reason":"customer asked for a human","priority":2},"reason":"transferToEmail"},"type":"switchboard:passControl"}]}"#,
     );
     round_trip::<
         types::WebhookEventPayload,
     >(
         &mut report,
         "#/x-webhooks/Webhook Event/post/requestBody/content/application~1json/examples/switchboard:passControl:failure/value",
-        "{\"app\":{\"id\":\"64a1f0c2b7e4d90012ab3401\"},\"webhook\":{\"id\":\"64a1f0c2b7e4d90012ab3402\",\"version\":\"v2\"},\"events\":[{\"id\":\"64a1f3e9b7e4d90012ab3415\",\"type\":\"switchboard:passControl:failure\",\"createdAt\":\"2024-03-11T09:20:12.377Z\",\"payload\":{\"error\":{\"code\":\"switchboard_invalid_target\",\"message\":\"No switchboard integration matches the requested target.\"},\"conversation\":{\"id\":\"64a1f1d0b7e4d90012ab3405\",\"type\":\"personal\",\"activeSwitchboardIntegration\":{\"id\":\"64a1f0c2b7e4d90012ab3421\",\"name\":\"human\",\"integrationId\":\"64a1f0c2b7e4d90012ab3431\",\"integrationType\":\"zd:agentWorkspace\"}}}}]}",
-        "{\"app\":{\"id\":\"64a1f0c2b7e4d90012ab3401\"},\"webhook\":{\"id\":\"64a1f0c2b7e4d90012ab3402\",\"version\":\"v2\"},\"events\":[{\"id\":\"64a1f3e9b7e4d90012ab3415\",\"createdAt\":\"2024-03-11T09:20:12.377Z\",\"payload\":{\"error\":{\"code\":\"switchboard_invalid_target\",\"message\":\"No switchboard integration matches the requested target.\"},\"conversation\":{\"id\":\"64a1f1d0b7e4d90012ab3405\",\"type\":\"personal\",\"activeSwitchboardIntegration\":{\"id\":\"64a1f0c2b7e4d90012ab3421\",\"name\":\"human\",\"integrationId\":\"64a1f0c2b7e4d90012ab3431\",\"integrationType\":\"zd:agentWorkspace\"}}},\"type\":\"switchboard:passControl:failure\"}]}",
+        r#"{"app":{"id":"64a1f0c2b7e4d90012ab3401"},"webhook":{"id":"64a1f0c2b7e4d90012ab3402","version":"v2"},"events":[{"id":"64a1f3e9b7e4d90012ab3415","type":"switchboard:passControl:failure","createdAt":"2024-03-11T09:20:12.377Z","payload":{"error":{"code":"switchboard_invalid_target","message":"No switchboard integration matches the requested target."},"conversation":{"id":"64a1f1d0b7e4d90012ab3405","type":"personal","activeSwitchboardIntegration":{"id":"64a1f0c2b7e4d90012ab3421","name":"human","integrationId":"64a1f0c2b7e4d90012ab3431","integrationType":"zd:agentWorkspace"}}}}]}"#,
+        r#"{"app":{"id":"64a1f0c2b7e4d90012ab3401"},"webhook":{"id":"64a1f0c2b7e4d90012ab3402","version":"v2"},"events":[{"id":"64a1f3e9b7e4d90012ab3415","createdAt":"2024-03-11T09:20:12.377Z","payload":{"error":{"code":"switchboard_invalid_target","message":"No switchboard integration matches the requested target."},"conversation":{"id":"64a1f1d0b7e4d90012ab3405","type":"personal","activeSwitchboardIntegration":{"id":"64a1f0c2b7e4d90012ab3421","name":"human","integrationId":"64a1f0c2b7e4d90012ab3431","integrationType":"zd:agentWorkspace"}}},"type":"switchboard:passControl:failure"}]}"#,
     );
     round_trip::<
         types::WebhookEventPayload,
     >(
         &mut report,
         "#/x-webhooks/Webhook Event/post/requestBody/content/application~1json/examples/switchboard:releaseControl/value",
-        "{\"app\":{\"id\":\"64a1f0c2b7e4d90012ab3401\"},\"webhook\":{\"id\":\"64a1f0c2b7e4d90012ab3402\",\"version\":\"v2\"},\"events\":[{\"id\":\"64a1f3e9b7e4d90012ab3416\",\"type\":\"switchboard:releaseControl\",\"createdAt\":\"2024-03-11T09:31:47.260Z\",\"payload\":{\"conversation\":{\"id\":\"64a1f1d0b7e4d90012ab3405\",\"type\":\"personal\"},\"metadata\":{\"resolved\":true},\"reason\":\"ticketClosed\"}}]}",
-        "{\"app\":{\"id\":\"64a1f0c2b7e4d90012ab3401\"},\"webhook\":{\"id\":\"64a1f0c2b7e4d90012ab3402\",\"version\":\"v2\"},\"events\":[{\"id\":\"64a1f3e9b7e4d90012ab3416\",\"createdAt\":\"2024-03-11T09:31:47.260Z\",\"payload\":{\"conversation\":{\"id\":\"64a1f1d0b7e4d90012ab3405\",\"type\":\"personal\"},\"metadata\":{\"resolved\":true},\"reason\":\"ticketClosed\"},\"type\":\"switchboard:releaseControl\"}]}",
+        r#"{"app":{"id":"64a1f0c2b7e4d90012ab3401"},"webhook":{"id":"64a1f0c2b7e4d90012ab3402","version":"v2"},"events":[{"id":"64a1f3e9b7e4d90012ab3416","type":"switchboard:releaseControl","createdAt":"2024-03-11T09:31:47.260Z","payload":{"conversation":{"id":"64a1f1d0b7e4d90012ab3405","type":"personal"},"metadata":{"resolved":true},"reason":"ticketClosed"}}]}"#,
+        r#"{"app":{"id":"64a1f0c2b7e4d90012ab3401"},"webhook":{"id":"64a1f0c2b7e4d90012ab3402","version":"v2"},"events":[{"id":"64a1f3e9b7e4d90012ab3416","createdAt":"2024-03-11T09:31:47.260Z","payload":{"conversation":{"id":"64a1f1d0b7e4d90012ab3405","type":"personal"},"metadata":{"resolved":true},"reason":"ticketClosed"},"type":"switchboard:releaseControl"}]}"#,
     );
     println!(
         "{}: {}/{} examples round-trip; {}/{} examples that contradict their schema are rejected",

@@ -46,16 +46,27 @@ fn doc_lines(text: &str) -> Vec<Literal> {
 /// or that prettyplease would print as an attribute (one starting with `/`
 /// or `*`), keeps the escaped form.
 fn doc_literal(line: &str) -> Literal {
-    if !line.contains('\r') && !line.starts_with(['/', '*']) {
+    match line.starts_with(['/', '*']) {
+        true => Literal::string(line),
+        false => raw_string(line),
+    }
+}
+
+/// `text` as a raw string literal (`r#"…"#`, with as many `#` as it needs):
+/// cheaper to emit, parse and print than an escaped one, and easier to read
+/// in the output when the text has quotes (JSON). Text a raw literal cannot
+/// hold (a carriage return) keeps the escaped form.
+pub(super) fn raw_string(text: &str) -> Literal {
+    if !text.contains('\r') {
         let mut hashes = String::new();
-        while line.contains(&format!("\"{hashes}")) {
+        while text.contains(&format!("\"{hashes}")) {
             hashes.push('#');
         }
-        if let Ok(literal) = format!("r{hashes}\"{line}\"{hashes}").parse::<Literal>() {
+        if let Ok(literal) = format!("r{hashes}\"{text}\"{hashes}").parse::<Literal>() {
             return literal;
         }
     }
-    Literal::string(line)
+    Literal::string(text)
 }
 
 /// The JSON name serde's `rename_all = "camelCase"` gives the field `name`

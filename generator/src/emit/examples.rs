@@ -6,7 +6,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::common::{ident, rust_type, Context};
+use super::common::{ident, raw_string, rust_type, Context};
 use super::CrateConfig;
 use crate::model::{Api, TypeRef};
 
@@ -15,7 +15,7 @@ pub fn emit(api: &Api, config: &CrateConfig) -> TokenStream {
     let cases = api.examples.iter().map(|example| {
         let ty = rust_type(api, &example.ty, Context::Outside);
         let pointer = &example.pointer;
-        let json = example.value.to_string();
+        let json = raw_string(&example.value.to_string());
         // An example of a type behind a feature is checked when it is on.
         let mut ty_ref = &example.ty;
         while let TypeRef::Array(inner) | TypeRef::Map(inner) = ty_ref {
@@ -27,7 +27,7 @@ pub fn emit(api: &Api, config: &CrateConfig) -> TokenStream {
         };
         match &example.expected {
             Some(expected) => {
-                let expected = expected.to_string();
+                let expected = raw_string(&expected.to_string());
                 quote!(#cfg round_trip::<#ty>(&mut report, #pointer, #json, #expected);)
             }
             None => quote!(#cfg rejected::<#ty>(&mut report, #pointer, #json);),
