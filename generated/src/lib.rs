@@ -45,9 +45,6 @@ pub mod webhooks;
 pub use client::Call;
 pub use client::{Client, ClientBuilder};
 pub use servers::Server;
-
-#[allow(unused_imports)]
-use sunshine_runtime::{shape, support};
 pub use sunshine_runtime::{Auth, BuildError, Error, InvalidRequest};
 pub use sunshine_runtime::{Jwt, JwtScope, RequestOptions, RetryOutcome, RetryPolicy};
 pub use sunshine_runtime::{Nullable, Upload};

@@ -30,7 +30,7 @@ impl Server {
     pub fn url(&self) -> String {
         match self {
             Self::Zendesk { subdomain } => {
-                let subdomain = crate::support::url_part(subdomain);
+                let subdomain = sunshine_runtime::support::url_part(subdomain);
                 format!("https://{subdomain}.zendesk.com/sc")
             }
             Self::UnitedStates => "https://api.smooch.io".to_owned(),

@@ -357,7 +357,7 @@ fn request_expression(op: &Operation) -> TokenStream {
                 let name = ident(&param.rust_name);
                 values.push(match &param.ty {
                     TypeRef::String => quote!(#name),
-                    _ => quote!(&crate::support::query_value(#name)),
+                    _ => quote!(&sunshine_runtime::support::query_value(#name)),
                 });
             }
         }
@@ -465,9 +465,8 @@ fn emit_param(api: &Api, param: &Parameter) -> TokenStream {
 /// An expression building the multipart form from `body`.
 fn multipart_form(api: &Api, ty: &TypeRef) -> TokenStream {
     let TypeRef::Named(id) = ty else {
-        return quote!(
-            sunshine_runtime::Multipart::new().text("body", crate::support::query_value(body))
-        );
+        return quote!(sunshine_runtime::Multipart::new()
+            .text("body", sunshine_runtime::support::query_value(body)));
     };
     let Some(TypeKind::Struct(s)) = api.type_def(id).map(|d| &d.kind) else {
         return quote!(sunshine_runtime::Multipart::new());
@@ -477,7 +476,7 @@ fn multipart_form(api: &Api, ty: &TypeRef) -> TokenStream {
         let name = &f.json_name;
         let add = match &f.ty {
             TypeRef::Binary => quote!(form = form.file(#name, value);),
-            _ => quote!(form = form.text(#name, crate::support::query_value(value));),
+            _ => quote!(form = form.text(#name, sunshine_runtime::support::query_value(value));),
         };
         let value = quote!(body.#member);
         match present_value(f.presence, &value) {

@@ -75,9 +75,6 @@ pub fn emit_lib(api: &Api, config: &CrateConfig) -> TokenStream {
         pub use client::{Client, ClientBuilder};
         pub use servers::Server;
         #paginator
-        // Generated code reaches the runtime's helpers by these short paths.
-        #[allow(unused_imports)]
-        use sunshine_runtime::{shape, support};
         pub use sunshine_runtime::{Auth, BuildError, Error, InvalidRequest};
         pub use sunshine_runtime::{Jwt, JwtScope, RequestOptions, RetryOutcome, RetryPolicy};
         pub use sunshine_runtime::{Nullable, Upload};
@@ -139,7 +136,7 @@ pub fn emit_servers(api: &Api) -> TokenStream {
             // Values are percent-encoded so that they cannot change the host or path.
             let encoded = server.variables.iter().map(|v| {
                 let field = ident(&v.field);
-                quote!(let #field = crate::support::url_part(#field);)
+                quote!(let #field = sunshine_runtime::support::url_part(#field);)
             });
             let (template, positional) = url_template(
                 &server.url,
