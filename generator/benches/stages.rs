@@ -10,7 +10,7 @@
 use std::path::{Path, PathBuf};
 
 use codegen::diagnostics::Diagnostics;
-use codegen::{emit, format, load, locate, lower, CrateConfig, Selection};
+use codegen::{emit, format, load, locate, lower, surface, CrateConfig, Selection};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 
 #[global_allocator]
@@ -81,10 +81,14 @@ fn stages(c: &mut Criterion) {
         group.bench_function("lower", |b| {
             b.iter(|| lower::lower(&document, &selection, &mut Diagnostics::default()))
         });
-        group.bench_function("emit", |b| b.iter(|| emit::emit(&api, &config)));
+        group.bench_function("surface", |b| {
+            b.iter_batched(|| api.clone(), surface::build, BatchSize::LargeInput)
+        });
+        let decided = surface::build(api.clone());
+        group.bench_function("emit", |b| b.iter(|| emit::emit(&decided, &config)));
         group.bench_function("format", |b| {
             b.iter_batched(
-                || emit::emit(&api, &config),
+                || emit::emit(&decided, &config),
                 format::format_files,
                 BatchSize::LargeInput,
             )

@@ -4,14 +4,17 @@
 //! The pipeline has one model in the middle:
 //!
 //! 1. [`load`]: YAML → a checked `openapiv3` document (plus `x-webhooks`);
-//! 2. [`lower`]: resolve references and lower to [`model::Api`], deciding every
-//!    Rust name once;
-//! 3. [`emit`]: one token stream per output file, read from the model only;
-//! 4. [`format`](mod@format): prettyplease, plus the generated-file preamble;
-//! 5. [`write`](mod@write): replace the output directory atomically, or check it.
+//! 2. [`lower`]: resolve references and lower to [`model::Api`], the
+//!    document in Rust terms (types, fields and variants named);
+//! 3. [`surface`]: the crate's Rust API decided once: every other name, every
+//!    signature, construction and derives;
+//! 4. [`emit`]: one token stream per output file, read from the surface only;
+//! 5. [`format`](mod@format): prettyplease, plus the generated-file preamble;
+//! 6. [`write`](mod@write): replace the output directory atomically, or check it.
 //!
-//! Beside the pipeline, [`diff`] compares two lowered models: what a new
-//! version of the document changes for users of the generated crate.
+//! Beside the pipeline, [`diff`] compares two surfaces: what a new version of
+//! the document changes for users of the generated crate.
+//! `ARCHITECTURE.md` at the repository's root has the map and the invariants.
 
 pub mod diagnostics;
 pub mod diff;
@@ -23,6 +26,7 @@ pub mod lower;
 pub mod model;
 pub mod names;
 pub mod source;
+pub mod surface;
 pub mod write;
 
 use diagnostics::Diagnostics;
@@ -42,8 +46,8 @@ pub type Files = std::collections::BTreeMap<String, String>;
 pub struct Generated {
     /// The files of the crate.
     pub files: Files,
-    /// The model they were emitted from.
-    pub api: model::Api,
+    /// The surface they were emitted from.
+    pub surface: surface::Surface,
     /// Warnings found on the way (no errors).
     pub diagnostics: Diagnostics,
 }
@@ -71,19 +75,19 @@ pub fn generate(
         })
 }
 
-/// What lowering a document produced, without emitting code: what the change
-/// report ([`diff`]) compares.
+/// What deciding a document's surface produced, without emitting code: what
+/// the change report ([`diff`]) compares.
 #[derive(Debug)]
-pub struct Lowered {
-    /// The model.
-    pub api: model::Api,
+pub struct Decided {
+    /// The surface.
+    pub surface: surface::Surface,
     /// Warnings found on the way (no errors).
     pub diagnostics: Diagnostics,
 }
 
-/// Runs load → lower on a document's bytes: the same checks and located
-/// diagnostics as [`generate`], without emitting code.
-pub fn lower_document(spec: &[u8], selection: &Selection) -> Result<Lowered, Diagnostics> {
+/// Runs load → lower → surface on a document's bytes: the same checks and
+/// located diagnostics as [`generate`], without emitting code.
+pub fn decide_document(spec: &[u8], selection: &Selection) -> Result<Decided, Diagnostics> {
     on_pipeline_stack(|| {
         let mut diagnostics = Diagnostics::default();
         let Ok(document) = load::load(spec, &mut diagnostics) else {
@@ -93,11 +97,14 @@ pub fn lower_document(spec: &[u8], selection: &Selection) -> Result<Lowered, Dia
         if diagnostics.has_errors() {
             return Err(diagnostics);
         }
-        Ok(Lowered { api, diagnostics })
+        Ok(Decided {
+            surface: surface::build(api),
+            diagnostics,
+        })
     })
-    .map(|mut lowered| {
-        with_positions(&mut lowered.diagnostics, spec);
-        lowered
+    .map(|mut decided| {
+        with_positions(&mut decided.diagnostics, spec);
+        decided
     })
     .map_err(|mut diagnostics| {
         with_positions(&mut diagnostics, spec);
@@ -150,7 +157,8 @@ fn run_pipeline(
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
-    let config = config.for_api(&api);
+    let surface = surface::build(api);
+    let config = config.for_api(surface.api());
     if !names::is_package_name(&config.name) {
         diagnostics.error(
             "#",
@@ -161,10 +169,10 @@ fn run_pipeline(
         );
         return Err(diagnostics);
     }
-    match format::format_files(emit::emit(&api, &config)) {
+    match format::format_files(emit::emit(&surface, &config)) {
         Ok(files) => Ok(Generated {
             files,
-            api,
+            surface,
             diagnostics,
         }),
         Err(err) => {

@@ -1,6 +1,8 @@
-//! The intermediate model: what the client crate contains, with every Rust
-//! name already decided. Lowering builds it from OpenAPI; emitters read only
-//! this. Collections are ordered (`Vec` in document order, `BTreeMap` by key)
+//! The intermediate model: the document in Rust terms. Lowering builds it
+//! from OpenAPI, naming types, fields and variants; the surface stage
+//! (`crate::surface`) then claims the names of modules, methods, the items
+//! derived from operations and features, and decides signatures and
+//! construction. Emitters read that surface only. Collections are ordered (`Vec` in document order, `BTreeMap` by key)
 //! so that output never depends on hash order.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -36,7 +38,8 @@ pub struct Api {
     pub examples: Vec<Example>,
     /// Which document, and which part of it, this API was lowered from.
     pub source: Source,
-    /// The crate's cargo features, when it has several tags.
+    /// The crate's cargo features, when it has several tags: decided by the
+    /// surface stage (`None` before it).
     pub features: Option<Features>,
 }
 
@@ -120,9 +123,11 @@ pub enum AuthScheme {
 pub struct OperationGroup {
     /// Tag name as written in the document.
     pub tag: String,
-    /// Module name (`switchboard_actions`) and accessor method name.
+    /// Module name (`switchboard_actions`) and accessor method name, claimed
+    /// by the surface stage (empty before it).
     pub module: String,
-    /// Accessor struct name (`SwitchboardActions`).
+    /// Accessor struct name (`SwitchboardActions`), claimed by the surface
+    /// stage (empty before it).
     pub struct_name: String,
     /// Tag description.
     pub doc: Option<String>,
@@ -172,9 +177,11 @@ impl Method {
 pub struct Operation {
     /// `operationId` as written (or derived when missing).
     pub id: String,
-    /// Method name (`pass_control`).
+    /// Method name (`pass_control`): a candidate from lowering, claimed by
+    /// the surface stage.
     pub fn_name: String,
-    /// Prefix for the operation's own types (`PassControl`).
+    /// Prefix of the operation's own types (`PassControl`), from which the
+    /// surface stage claims `{Op}Params`, `{Op}Error` and `{Op}Response`.
     pub type_prefix: String,
     /// HTTP method.
     pub method: Method,
@@ -231,33 +238,6 @@ pub enum PageDirection {
     Forward,
     /// From the most recent page back, with `before` cursors.
     Backward,
-}
-
-impl Operation {
-    /// Whether the operation's method takes a `params: &{Op}Params` argument:
-    /// when some parameter must be sent and has no default in the document.
-    /// Otherwise the parameters (if any) are set with the call's `.params(..)`,
-    /// and the server applies its defaults to what is left out.
-    pub fn takes_params_argument(&self) -> bool {
-        self.other_params
-            .iter()
-            .any(|p| p.required && p.default.is_none())
-    }
-
-    /// Name of the `{Op}Params` struct holding query and header parameters.
-    pub fn params_type(&self) -> String {
-        format!("{}Params", self.type_prefix)
-    }
-
-    /// Name of the per-operation error enum.
-    pub fn error_type(&self) -> String {
-        format!("{}Error", self.type_prefix)
-    }
-
-    /// Name of the success enum, used when several success statuses are documented.
-    pub fn response_type(&self) -> String {
-        format!("{}Response", self.type_prefix)
-    }
 }
 
 /// A piece of a path template.
@@ -330,6 +310,15 @@ pub enum BodyKind {
     Multipart(TypeRef),
 }
 
+impl BodyKind {
+    /// The body's type, whatever its encoding.
+    pub fn ty(&self) -> &TypeRef {
+        match self {
+            BodyKind::Json(ty) | BodyKind::Multipart(ty) => ty,
+        }
+    }
+}
+
 /// A documented response.
 #[derive(Debug, Clone)]
 pub struct Response {
@@ -381,6 +370,18 @@ pub enum TypeRef {
     Map(Box<TypeRef>),
     /// A named type of the model.
     Named(TypeId),
+}
+
+impl TypeRef {
+    /// Whether the type names a type of the model, directly or inside a
+    /// collection (so code spelling it refers to `types`).
+    pub fn references_named(&self) -> bool {
+        match self {
+            TypeRef::Named(_) => true,
+            TypeRef::Array(inner) | TypeRef::Map(inner) => inner.references_named(),
+            _ => false,
+        }
+    }
 }
 
 /// Documentation for an item, from the document's `title`/`description`.

@@ -8,6 +8,8 @@ use std::collections::BTreeSet;
 
 use heck::{ToKebabCase, ToSnakeCase, ToUpperCamelCase};
 
+use crate::model::Status;
+
 /// Rust keywords (2021 edition, strict and reserved).
 const KEYWORDS: &[&str] = &[
     "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
@@ -228,6 +230,79 @@ impl Scope {
     }
 }
 
+/// A variant name for a status: `Ok`, `NotFound`, `Status418`, `ClientError`, `Default`.
+pub fn status_word(status: Status) -> String {
+    match status {
+        Status::Code(code) => match code {
+            200 => "Ok",
+            201 => "Created",
+            202 => "Accepted",
+            204 => "NoContent",
+            301 => "MovedPermanently",
+            302 => "Found",
+            303 => "SeeOther",
+            304 => "NotModified",
+            307 => "TemporaryRedirect",
+            308 => "PermanentRedirect",
+            400 => "BadRequest",
+            401 => "Unauthorized",
+            402 => "PaymentRequired",
+            403 => "Forbidden",
+            404 => "NotFound",
+            405 => "MethodNotAllowed",
+            406 => "NotAcceptable",
+            408 => "RequestTimeout",
+            409 => "Conflict",
+            410 => "Gone",
+            412 => "PreconditionFailed",
+            413 => "PayloadTooLarge",
+            415 => "UnsupportedMediaType",
+            422 => "UnprocessableEntity",
+            423 => "Locked",
+            429 => "TooManyRequests",
+            500 => "InternalServerError",
+            501 => "NotImplemented",
+            502 => "BadGateway",
+            503 => "ServiceUnavailable",
+            504 => "GatewayTimeout",
+            _ => return format!("Status{code}"),
+        }
+        .to_owned(),
+        Status::Range(2) => "Success".to_owned(),
+        Status::Range(3) => "Redirection".to_owned(),
+        Status::Range(4) => "ClientError".to_owned(),
+        Status::Range(5) => "ServerError".to_owned(),
+        Status::Range(other) => format!("Status{other}xx"),
+        Status::Default => "Default".to_owned(),
+    }
+}
+
+/// The JSON name serde's `rename_all = "camelCase"` gives the field `name`
+/// (without `r#`): each `_` dropped and the character after it upper-cased,
+/// the first character lower-cased. `None` where serde's rule would not
+/// apply cleanly (an empty or non-ASCII name): such fields keep their own
+/// `rename`.
+pub fn camel_case(name: &str) -> Option<String> {
+    if name.is_empty() || !name.is_ascii() {
+        return None;
+    }
+    let mut pascal = String::with_capacity(name.len());
+    let mut capitalize = true;
+    for ch in name.chars() {
+        if ch == '_' {
+            capitalize = true;
+        } else if capitalize {
+            pascal.push(ch.to_ascii_uppercase());
+            capitalize = false;
+        } else {
+            pascal.push(ch);
+        }
+    }
+    let mut chars = pascal.chars();
+    let first = chars.next()?;
+    Some(first.to_ascii_lowercase().to_string() + chars.as_str())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -320,5 +395,62 @@ mod tests {
         assert_eq!(scope.claim("Unknown"), "Unknown2");
         assert_eq!(scope.claim("r#type"), "r#type");
         assert_eq!(scope.claim("r#type"), "type2");
+    }
+}
+
+#[cfg(test)]
+mod camel_case_tests {
+    use super::camel_case;
+
+    /// Field names of every kind the generator makes, renamed by serde
+    /// itself: `camel_case` must agree with it, or a field would be sent
+    /// under another name.
+    #[allow(non_snake_case, dead_code)]
+    #[derive(Default, serde::Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Fields {
+        display_name: u8,
+        r#type: u8,
+        id: u8,
+        a_b_c: u8,
+        url_2: u8,
+        v2_api_key: u8,
+        a__b: u8,
+        _leading: u8,
+        trailing_: u8,
+        already_camelCase: u8,
+        X_upper: u8,
+        abc1_x: u8,
+    }
+
+    #[test]
+    fn agrees_with_serde() {
+        let names = [
+            "display_name",
+            "type",
+            "id",
+            "a_b_c",
+            "url_2",
+            "v2_api_key",
+            "a__b",
+            "_leading",
+            "trailing_",
+            "already_camelCase",
+            "X_upper",
+            "abc1_x",
+        ];
+        let serde_json::Value::Object(renamed) =
+            serde_json::to_value(Fields::default()).expect("serializes")
+        else {
+            panic!("a struct serializes to an object");
+        };
+        let renamed: Vec<&String> = renamed.keys().collect();
+        let ours: Vec<String> = names
+            .iter()
+            .map(|name| camel_case(name).expect("ASCII"))
+            .collect();
+        assert_eq!(renamed, ours.iter().collect::<Vec<_>>());
+        assert_eq!(camel_case(""), None);
+        assert_eq!(camel_case("ünï"), None);
     }
 }

@@ -214,7 +214,7 @@ fn a_tag_fixed_by_the_variant_leaves_the_struct_and_is_written_by_it() {
         "",
     );
     let generated = generate(spec.as_bytes());
-    let square = type_named(&generated.api, "Square");
+    let square = type_named(generated.surface.api(), "Square");
     assert_eq!(field_names(square), ["side"]);
     let TypeKind::Struct(s) = &square.kind else {
         unreachable!()
@@ -228,10 +228,16 @@ fn a_tag_fixed_by_the_variant_leaves_the_struct_and_is_written_by_it() {
     assert!(types.contains("#[serde(tag = \"kind\", rename = \"square\")]"));
     // The tag's own enum is not generated any more: nothing uses it.
     assert!(
-        !generated.api.types.values().any(|d| d.name == "SquareKind"),
+        !generated
+            .surface
+            .api()
+            .types
+            .values()
+            .any(|d| d.name == "SquareKind"),
         "{:?}",
         generated
-            .api
+            .surface
+            .api()
             .types
             .values()
             .map(|d| &d.name)
@@ -271,8 +277,8 @@ fn a_struct_with_extra_properties_drops_its_tag_only_when_nothing_else_uses_it()
         extra,
     );
     let generated = generate(spec.as_bytes());
-    let blob = type_named(&generated.api, "Blob");
-    let cloud = type_named(&generated.api, "Cloud");
+    let blob = type_named(generated.surface.api(), "Blob");
+    let cloud = type_named(generated.surface.api(), "Cloud");
     // Decoded, a tag would land in the flattened map and be written twice: so
     // only the union writes `Blob`'s tag, and `Cloud` keeps its field.
     assert_eq!(field_names(blob), ["size"]);
@@ -291,7 +297,7 @@ fn a_struct_selected_by_several_tags_keeps_its_tag_field() {
     let generated = generate(spec.as_bytes());
     // Which of the two tags was sent is information: the field stays.
     assert_eq!(
-        field_names(type_named(&generated.api, "Square")),
+        field_names(type_named(generated.surface.api(), "Square")),
         ["kind", "side"]
     );
 }
@@ -329,7 +335,7 @@ components:
 ";
     let generated = generate(spec.as_bytes());
     let presence = |ty: &str, field: &str| {
-        let TypeKind::Struct(s) = &type_named(&generated.api, ty).kind else {
+        let TypeKind::Struct(s) = &type_named(generated.surface.api(), ty).kind else {
             unreachable!()
         };
         s.fields
@@ -438,7 +444,7 @@ fn the_full_crate_has_no_double_option_and_nullable_only_in_sent_types() {
     let mut sent = (0, 0);
     let mut received_only = (0, 0);
     let mut fields = 0;
-    for def in generated.api.types.values() {
+    for def in generated.surface.api().types.values() {
         let TypeKind::Struct(s) = &def.kind else {
             continue;
         };
@@ -460,7 +466,8 @@ fn the_full_crate_has_no_double_option_and_nullable_only_in_sent_types() {
     }
     assert_eq!(sent.0, sent.1, "only sent types have `Nullable` fields");
     let both: Vec<&TypeDef> = generated
-        .api
+        .surface
+        .api()
         .types
         .values()
         .filter(|d| d.usage.sent && d.usage.received)
@@ -490,7 +497,7 @@ fn the_full_crate_writes_every_fixed_tag_for_the_user() {
     let Some(generated) = full_upstream() else {
         return;
     };
-    let api = &generated.api;
+    let api = generated.surface.api();
     // The issue's example: `Action::Reply(Reply { r#type: "reply".into(), .. })`.
     let reply = type_named(api, "Reply");
     assert!(!field_names(reply).contains(&"type"));
@@ -563,7 +570,7 @@ fn the_full_crate_builds_what_users_send_with_default_or_new() {
             _ => {}
         }
     }
-    for def in generated.api.types.values() {
+    for def in generated.surface.api().types.values() {
         if def.usage.sent && matches!(def.kind, TypeKind::Struct(_)) {
             assert!(
                 derived.contains(&def.name) || built.contains(&def.name),

@@ -337,7 +337,12 @@ warning: `required: true` inside a property schema is not valid JSON Schema
 "
     );
     // The property is required, the parameter is not.
-    let operation = generated.api.operations().next().expect("one operation");
+    let operation = generated
+        .surface
+        .api()
+        .operations()
+        .next()
+        .expect("one operation");
     assert!(!operation.other_params[0].required);
     assert!(generated.files["src/types.rs"].contains("pub x: String,"));
 }
@@ -441,7 +446,8 @@ paths:
 ";
     let names = |generated: &Generated| -> Vec<(String, String)> {
         generated
-            .api
+            .surface
+            .api()
             .operations()
             .map(|op| (op.id.clone(), op.fn_name.clone()))
             .collect()
@@ -749,7 +755,8 @@ fn awkward_names_stay_distinct_and_odd_enum_values_survive() {
 
     // Names that collide after case conversion stay distinct.
     let type_names: Vec<&str> = generated
-        .api
+        .surface
+        .api()
         .types
         .values()
         .map(|t| t.name.as_str())
@@ -763,7 +770,8 @@ fn awkward_names_stay_distinct_and_odd_enum_values_survive() {
         "type names are unique: {type_names:?}"
     );
     let modules: Vec<&str> = generated
-        .api
+        .surface
+        .api()
         .groups
         .iter()
         .map(|g| g.module.as_str())

@@ -1,24 +1,24 @@
 //! The change report (`codegen::diff`): what it finds between the published
-//! versions and between the evolution fixtures, how it judges each change,
-//! and that the facts its rules rest on hold in the emitted code.
+//! versions and between the evolution fixtures, and how it judges each change.
+//! The facts its rules rest on are the surface's (`codegen::surface::Policy`),
+//! which the emitters print.
 
 mod common;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use codegen::diff::compat::{self, Surface};
 use codegen::diff::{Item, Report, Severity, What};
-use codegen::model::Api;
-use codegen::{CrateConfig, Selection};
+use codegen::surface::Surface;
+use codegen::Selection;
 
-fn lower(bytes: &[u8], what: &str) -> Api {
-    codegen::lower_document(bytes, &Selection::default())
+fn lower(bytes: &[u8], what: &str) -> Surface {
+    codegen::decide_document(bytes, &Selection::default())
         .unwrap_or_else(|diagnostics| panic!("{what} does not load:\n{diagnostics}"))
-        .api
+        .surface
 }
 
-fn lower_file(path: &Path) -> Api {
+fn lower_file(path: &Path) -> Surface {
     let bytes = std::fs::read(path).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
     lower(&bytes, &path.display().to_string())
 }
@@ -53,7 +53,7 @@ fn the_published_versions_name_every_operation_that_came_and_went() {
     let Some(specs) = common::upstream_specs() else {
         return;
     };
-    let apis: Vec<Api> = specs.iter().map(|(_, path)| lower_file(path)).collect();
+    let apis: Vec<Surface> = specs.iter().map(|(_, path)| lower_file(path)).collect();
     let added = |w: &What| matches!(w, What::OperationAdded);
     let removed = |w: &What| matches!(w, What::OperationRemoved);
 
@@ -100,36 +100,34 @@ fn release_control_gains_an_optional_body() {
         accessor: "switchboard_actions".to_owned(),
         method: "release_control".to_owned(),
     };
-    let body_added = |surface: Surface| {
-        let report = codegen::diff::diff_with(&old, &new, surface);
-        let changes: Vec<_> = report
-            .changes
-            .into_iter()
-            .filter(|c| c.item == release_control)
-            .collect();
-        assert_eq!(changes.len(), 1, "only the body changes: {changes:?}");
-        assert_eq!(
-            changes[0].what,
-            What::BodyAdded {
-                required: false,
-                ty: "ReleaseControlBody".to_owned()
-            }
-        );
-        changes[0].verdict.clone()
-    };
-    // The optional body is set with the call's `.body(..)` (checked against
-    // the emitted code below): `release_control(app, conv)` still compiles,
-    // so the change is compatible.
-    let today = body_added(compat::GENERATED);
-    assert_eq!(today.severity, Severity::Compatible, "{}", today.why);
-    assert!(today.why.contains(".body(..)"), "{}", today.why);
-    // Were the optional body a positional `Option<&T>` argument, existing
-    // calls would break, and the report would say so.
-    let positional = Surface {
-        optional_body_is_argument: true,
-        ..compat::GENERATED
-    };
-    assert_eq!(body_added(positional).severity, Severity::Breaking);
+    let report = codegen::diff::diff(&old, &new);
+    let changes: Vec<_> = report
+        .changes
+        .into_iter()
+        .filter(|c| c.item == release_control)
+        .collect();
+    assert_eq!(changes.len(), 1, "only the body changes: {changes:?}");
+    assert_eq!(
+        changes[0].what,
+        What::BodyAdded {
+            required: false,
+            ty: "ReleaseControlBody".to_owned()
+        }
+    );
+    // The surface sets the optional body with the call's `.body(..)`:
+    // `release_control(app, conv)` still compiles, so the change is compatible.
+    let verdict = &changes[0].verdict;
+    assert_eq!(verdict.severity, Severity::Compatible, "{}", verdict.why);
+    assert!(verdict.why.contains(".body(..)"), "{}", verdict.why);
+    assert!(
+        new.operation(
+            new.api()
+                .operations()
+                .find(|op| op.fn_name == "release_control")
+                .expect("releaseControl")
+        )
+        .body_on_call
+    );
 }
 
 /// Re-cases the first letter of every `operationId` (`passControl` ↔
@@ -352,194 +350,4 @@ fn the_report_renders_for_terminals_pull_requests_and_generate() {
     assert!(same
         .summary_line()
         .ends_with("Suggested release: patch at most (no change to the Rust API)."));
-}
-
-/// An enum's name and the attribute and doc lines just above it.
-type EnumHead<'a> = (&'a str, Vec<&'a str>);
-
-/// Each `pub enum NAME` whose name passes `select`. An enum declared in a
-/// macro invocation (`crate::type_macros::open_enum! {`) gets, besides its
-/// own lines, the attributes that every rule of that macro in `macros` (the
-/// crate's macro files) writes above `$vis enum`.
-fn enums<'a>(code: &'a str, macros: &'a str, select: impl Fn(&str) -> bool) -> Vec<EnumHead<'a>> {
-    let lines: Vec<&str> = code.lines().collect();
-    let mut found = Vec::new();
-    for (index, line) in lines.iter().enumerate() {
-        let in_macro = line.starts_with("    pub enum ");
-        let Some(rest) = line.trim_start_matches("    ").strip_prefix("pub enum ") else {
-            continue;
-        };
-        let name = rest.split([' ', '{', '<']).next().unwrap_or("");
-        if !select(name) {
-            continue;
-        }
-        let mut attributes: Vec<&str> = lines[..index]
-            .iter()
-            .map(|l| if in_macro { l.trim_start() } else { l })
-            .rev()
-            .take_while(|l| l.starts_with("#[") || l.starts_with("///") || l.starts_with(')'))
-            .collect();
-        if in_macro {
-            let invocation = lines[..index]
-                .iter()
-                .rev()
-                .find(|l| l.ends_with("! {"))
-                .expect("an indented enum is in a macro invocation");
-            let macro_name = invocation
-                .trim_end_matches("! {")
-                .rsplit("::")
-                .next()
-                .unwrap_or("");
-            attributes.extend(expanded_enum_attributes(macros, macro_name));
-        }
-        found.push((name, attributes));
-    }
-    found
-}
-
-/// The attributes every rule of `macro_rules! name` in `macros` writes just
-/// above `$vis enum` (comments between them skipped).
-fn expanded_enum_attributes<'a>(macros: &'a str, name: &str) -> Vec<&'a str> {
-    let definition = macros
-        .split("macro_rules! ")
-        .find(|part| part.starts_with(&format!("{name} {{")))
-        .unwrap_or_else(|| panic!("`{name}!` is defined"));
-    let lines: Vec<&str> = definition.lines().map(str::trim).collect();
-    let heads: Vec<Vec<&str>> = lines
-        .iter()
-        .enumerate()
-        .filter(|(_, line)| line.starts_with("$vis enum $name"))
-        .map(|(index, _)| {
-            lines[..index]
-                .iter()
-                .rev()
-                .take_while(|l| l.starts_with("#[") || l.starts_with("//"))
-                .filter(|l| l.starts_with("#["))
-                .copied()
-                .collect()
-        })
-        .collect();
-    assert!(!heads.is_empty(), "`{name}!` declares an enum");
-    // Only what every rule writes.
-    heads[0]
-        .iter()
-        .copied()
-        .filter(|attribute| heads.iter().all(|head| head.contains(attribute)))
-        .collect()
-}
-
-fn is_non_exhaustive(attributes: &[&str]) -> bool {
-    attributes.contains(&"#[non_exhaustive]")
-}
-
-/// The rules assume facts about the emitted code (`compat::GENERATED`).
-/// An emitter change that falsifies one fails here: update the fact, and the
-/// rules follow.
-#[test]
-fn the_rules_facts_hold_in_the_emitted_code() {
-    let fixture = common::workspace_root().join("generator/tests/fixtures/constructs.yaml");
-    let bytes = std::fs::read(&fixture).expect("fixture");
-    let generated = codegen::generate(&bytes, &Selection::default(), &CrateConfig::default())
-        .expect("constructs generates");
-    let facts = compat::GENERATED;
-    let file = |path: &str| generated.files.get(path).map(String::as_str).unwrap_or("");
-    let apis: String = generated
-        .files
-        .iter()
-        .filter(|(path, _)| path.starts_with("src/apis/"))
-        .map(|(_, code)| code.as_str())
-        .collect();
-
-    // The generated crate's enums are written by the runtime's macros.
-    let runtime = common::workspace_root().join("runtime/src");
-    let macros: String = ["type_macros.rs", "operation_macros.rs"]
-        .iter()
-        .map(|name| std::fs::read_to_string(runtime.join(name)).expect("runtime macros"))
-        .collect();
-    let checks: [(&str, Vec<EnumHead<'_>>, bool); 4] = [
-        (
-            "types.rs enums",
-            enums(file("src/types.rs"), &macros, |_| true),
-            facts.type_enums_non_exhaustive,
-        ),
-        (
-            "error enums",
-            enums(&apis, &macros, |n| n.ends_with("Error")),
-            facts.error_enums_non_exhaustive,
-        ),
-        (
-            "response enums",
-            enums(&apis, &macros, |n| n.ends_with("Response")),
-            facts.response_enums_non_exhaustive,
-        ),
-        (
-            "Server",
-            enums(file("src/servers.rs"), &macros, |n| n == "Server"),
-            facts.server_enum_non_exhaustive,
-        ),
-    ];
-    for (what, found, expected) in checks {
-        assert!(!found.is_empty(), "the fixture has {what}");
-        for (name, attributes) in found {
-            assert_eq!(is_non_exhaustive(&attributes), expected, "{what}: `{name}`");
-        }
-    }
-
-    // `updatePet` has an optional JSON body.
-    let pets = file("src/apis/pets.rs");
-    let signature = pets
-        .split("pub fn update_pet(")
-        .nth(1)
-        .and_then(|rest| rest.split(')').next())
-        .expect("update_pet is emitted");
-    assert_eq!(
-        signature.contains("body: Option<&types::PetUpdate>"),
-        facts.optional_body_is_argument,
-        "update_pet({signature})"
-    );
-
-    // Whether a struct has `Default` (derived, or written out with document
-    // defaults), which decides new fields, is read the way the emitter decides it.
-    let types = file("src/types.rs");
-    let mut structs = 0;
-    for (id, def) in &generated.api.types {
-        let Some(at) = types.find(&format!("\npub struct {} {{", def.name)) else {
-            continue;
-        };
-        structs += 1;
-        let derive = types[..at].rsplit("#[derive(").next().unwrap_or("");
-        let derived = codegen::diff::rust::derived_traits(&generated.api, id);
-        for name in ["Default", "Eq", "Serialize"] {
-            let written_out =
-                name == "Default" && types.contains(&format!("impl Default for {} {{", def.name));
-            assert_eq!(
-                derive.contains(&format!(" {name},"))
-                    || derive.contains(&format!(" {name})"))
-                    || written_out,
-                derived.contains(name),
-                "`{}` derives {name}",
-                def.name
-            );
-        }
-    }
-    assert!(structs > 5);
-    for group in &generated.api.groups {
-        for op in group
-            .operations
-            .iter()
-            .filter(|op| !op.other_params.is_empty())
-        {
-            let at = apis
-                .find(&format!("pub struct {} {{", op.params_type()))
-                .expect("params struct");
-            let derive = apis[..at].rsplit("#[derive(").next().unwrap_or("");
-            let written_out = apis.contains(&format!("impl Default for {} {{", op.params_type()));
-            assert_eq!(
-                derive.contains("Default") || written_out,
-                codegen::diff::rust::params_have_default(&generated.api, &op.other_params),
-                "{}",
-                op.params_type()
-            );
-        }
-    }
 }

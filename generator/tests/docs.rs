@@ -87,7 +87,7 @@ fn crate_links(text: &str) -> Vec<String> {
 
 /// Every item a link may name: operation methods, tag modules, types.
 fn items(generated: &Generated) -> BTreeSet<String> {
-    let api = &generated.api;
+    let api = generated.surface.api();
     let mut items = BTreeSet::new();
     for group in &api.groups {
         items.insert(format!("crate::apis::{}", group.module));
@@ -157,7 +157,7 @@ fn upstream_operation_and_tag_links_lead_to_their_items() {
         .find(|(version, _)| *version == "17.12.1")
         .expect("17.12.1 is one of the published specs");
     let generated = generate(spec, &[]);
-    let api = &generated.api;
+    let api = generated.surface.api();
     let method = |id: &str| {
         api.groups
             .iter()
@@ -254,7 +254,7 @@ fn upstream_tag_modules_have_examples() {
         .expect("17.12.1 is one of the published specs");
     let generated = generate(spec, &[]);
     let mut without = Vec::new();
-    for group in &generated.api.groups {
+    for group in &generated.surface.api().groups {
         let module = &generated.files[&format!("src/apis/{}.rs", group.module)];
         let Some(example) = module.split("//! ```no_run\n").nth(1) else {
             without.push(group.module.clone());

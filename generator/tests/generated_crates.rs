@@ -132,7 +132,8 @@ fn generated_crates_build_lint_document_and_pass_their_tests() {
             });
         if !case.tags.is_empty() {
             let groups: Vec<&str> = generated
-                .api
+                .surface
+                .api()
                 .groups
                 .iter()
                 .map(|g| g.tag.as_str())
@@ -143,7 +144,7 @@ fn generated_crates_build_lint_document_and_pass_their_tests() {
                 case.crate_name
             );
         }
-        with_examples += usize::from(!generated.api.examples.is_empty());
+        with_examples += usize::from(!generated.surface.api().examples.is_empty());
         codegen::write::write(&dir.join(&case.crate_name), &generated.files)
             .expect("crate written");
         if case.crate_name == UPSTREAM_DELIVERIES_CRATE {

@@ -13,6 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use codegen::diff::{Item, What};
 use codegen::model::Api;
+use codegen::surface::Surface;
 use codegen::{CrateConfig, Generated, Selection};
 
 fn generate(path: &std::path::Path) -> Generated {
@@ -190,7 +191,24 @@ fn without_cfg_gates(text: &str) -> String {
 }
 
 /// The names of the generated items each change in the report concerns.
-fn named_in_report(old: &Api, new: &Api, changes: &[codegen::diff::Change]) -> BTreeSet<String> {
+fn named_in_report(
+    old_surface: &Surface,
+    new_surface: &Surface,
+    changes: &[codegen::diff::Change],
+) -> BTreeSet<String> {
+    let (old, new) = (old_surface.api(), new_surface.api());
+    // The items an operation brings: its parameters, error and response types.
+    let own_types = |surface: &Surface, op: &codegen::model::Operation| {
+        let decided = surface.operation(op);
+        [
+            decided.params_type.clone(),
+            Some(decided.error_type.clone()),
+            decided.response_type.clone(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+    };
     let mut names = BTreeSet::new();
     for change in changes {
         match &change.item {
@@ -199,8 +217,13 @@ fn named_in_report(old: &Api, new: &Api, changes: &[codegen::diff::Change]) -> B
             }
             Item::Operation { accessor, method } => {
                 names.insert(method.clone());
-                for api in [old, new] {
-                    for group in api.groups.iter().filter(|g| &g.module == accessor) {
+                for surface in [old_surface, new_surface] {
+                    for group in surface
+                        .api()
+                        .groups
+                        .iter()
+                        .filter(|g| &g.module == accessor)
+                    {
                         // A tag's first or last operation adds or removes its module.
                         let group_came_or_went = !old.groups.iter().any(|g| &g.module == accessor)
                             || !new.groups.iter().any(|g| &g.module == accessor);
@@ -208,7 +231,7 @@ fn named_in_report(old: &Api, new: &Api, changes: &[codegen::diff::Change]) -> B
                             names.extend([group.module.clone(), group.struct_name.clone()]);
                         }
                         for op in group.operations.iter().filter(|op| &op.fn_name == method) {
-                            names.extend([op.params_type(), op.error_type(), op.response_type()]);
+                            names.extend(own_types(surface, op));
                         }
                     }
                 }
@@ -231,7 +254,7 @@ fn named_in_report(old: &Api, new: &Api, changes: &[codegen::diff::Change]) -> B
                 names.insert(method.to_owned());
                 for group in &old.groups {
                     for op in group.operations.iter().filter(|op| op.fn_name == method) {
-                        names.extend([op.params_type(), op.error_type(), op.response_type()]);
+                        names.extend(own_types(old_surface, op));
                     }
                 }
             }
@@ -248,17 +271,19 @@ fn assert_changes_stay_within_reported_items(
     new_path: &std::path::Path,
 ) {
     let (old, new) = (generate(old_path), generate(new_path));
-    let report = codegen::diff::diff(&old.api, &new.api);
-    let expected = named_in_report(&old.api, &new.api, &report.changes);
+    let report = codegen::diff::diff(&old.surface, &new.surface);
+    let expected = named_in_report(&old.surface, &new.surface, &report.changes);
     // An operation's `operationId` is written as is for tracing; a change of
     // its casing alone is no change to the Rust API, so the report leaves it
     // out. Compare the old text as if it had the new ids.
     let renamed_ids: Vec<(String, String)> = old
-        .api
+        .surface
+        .api()
         .operations()
         .filter_map(|before| {
             let after = new
-                .api
+                .surface
+                .api()
                 .operations()
                 .find(|op| op.fn_name == before.fn_name && op.path == before.path)?;
             (after.id != before.id)
@@ -338,20 +363,27 @@ fn an_added_component_named_like_an_inline_type_renames_nothing() {
     let (old, new) = (generate(&evolution("v1")), generate(&evolution("v2")));
     let name_of = |api: &Api, id: &str| api.types.get(id).map(|def| def.name.clone());
     let inline = "#/components/schemas/message/properties/author";
-    assert_eq!(name_of(&old.api, inline).as_deref(), Some("MessageAuthor"));
     assert_eq!(
-        name_of(&new.api, inline).as_deref(),
+        name_of(old.surface.api(), inline).as_deref(),
+        Some("MessageAuthor")
+    );
+    assert_eq!(
+        name_of(new.surface.api(), inline).as_deref(),
         Some("MessageAuthor"),
         "the existing inline type keeps its name"
     );
     assert_eq!(
-        name_of(&new.api, "#/components/schemas/messageAuthor").as_deref(),
+        name_of(new.surface.api(), "#/components/schemas/messageAuthor").as_deref(),
         Some("MessageAuthor2"),
         "the newcomer yields"
     );
     // Every type of v1 keeps its name in v2.
-    for (id, def) in &old.api.types {
-        assert_eq!(name_of(&new.api, id).as_ref(), Some(&def.name), "{id}");
+    for (id, def) in &old.surface.api().types {
+        assert_eq!(
+            name_of(new.surface.api(), id).as_ref(),
+            Some(&def.name),
+            "{id}"
+        );
     }
 }
 

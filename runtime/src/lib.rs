@@ -44,6 +44,7 @@ mod retry;
 mod trace;
 mod type_macros;
 
+pub mod exports;
 pub mod shape;
 pub mod support;
 pub mod webhook;

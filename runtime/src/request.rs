@@ -132,6 +132,15 @@ impl Request {
         self
     }
 
+    /// Drops the query and header parameters set so far: an operation that
+    /// sends its parameters' defaults replaces them when the caller sets its
+    /// own with `.params(..)`.
+    pub fn without_params(mut self) -> Self {
+        self.query.clear();
+        self.headers.clear();
+        self
+    }
+
     /// Appends the query parameter `name=value`, percent-encoding both.
     ///
     /// Call it once per value to send a repeated (exploded) parameter.

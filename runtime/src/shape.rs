@@ -1,7 +1,7 @@
 //! Choosing the variant of an untagged union by the shape of a JSON value.
 //!
-//! Generated code decodes with this module, and the generator includes the
-//! very same file to predict what that code will decode each example into.
+//! Generated code decodes with this module, and the generator (which depends
+//! on this crate) uses it to predict what that code decodes each example into.
 
 use serde_json::Value;
 

@@ -141,8 +141,8 @@ fn in_process(documents: &[(String, Vec<u8>)], runs: usize) -> Result<(), ExitCo
             ms(median),
             ms(times[0]),
             median.as_secs_f64() * 1e6 / kib,
-            generated.api.operations().count(),
-            generated.api.types.len(),
+            generated.surface.api().operations().count(),
+            generated.surface.api().types.len(),
             generated.diagnostics.warnings().count(),
             lines
         );

@@ -6,8 +6,8 @@ use std::path::Path;
 use std::process::Command;
 
 use codegen::diff::Report;
-use codegen::model::Api;
 use codegen::source::{sha256_hex, Record};
+use codegen::surface::Surface;
 use codegen::Selection;
 
 /// The record in `out/Cargo.toml`, if the crate there has one.
@@ -22,12 +22,12 @@ pub fn with_file(report: &str, label: &str) -> String {
 }
 
 /// Lowers a document, printing its errors (located, labelled with `label`).
-pub fn lower(bytes: &[u8], label: &str, tags: &[String]) -> Result<Api, ()> {
+pub fn lower(bytes: &[u8], label: &str, tags: &[String]) -> Result<Surface, ()> {
     let selection = Selection {
         tags: tags.to_vec(),
     };
-    match codegen::lower_document(bytes, &selection) {
-        Ok(lowered) => Ok(lowered.api),
+    match codegen::decide_document(bytes, &selection) {
+        Ok(decided) => Ok(decided.surface),
         Err(diagnostics) => {
             eprint!("{}", with_file(&diagnostics.to_string(), label));
             eprintln!("error: {label} does not load");
@@ -65,7 +65,7 @@ pub fn since_record(
     spec: &Path,
     current: &[u8],
     record: &Record,
-    new: &Api,
+    new: &Surface,
 ) -> Result<Report, String> {
     let Some(old) = recorded_document(spec, current, record) else {
         return Err(format!(
@@ -77,8 +77,8 @@ pub fn since_record(
     let selection = Selection {
         tags: record.tags.clone(),
     };
-    match codegen::lower_document(&old, &selection) {
-        Ok(lowered) => Ok(codegen::diff::diff(&lowered.api, new)),
+    match codegen::decide_document(&old, &selection) {
+        Ok(decided) => Ok(codegen::diff::diff(&decided.surface, new)),
         Err(_) => Err(format!(
             "the recorded document ({}) no longer loads with this generator; no change report",
             record.describe()

@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use codegen::model::Api;
 use codegen::source::Record;
+use codegen::surface::Surface;
 use codegen::{CrateConfig, Selection};
 
 const HELP: &str = "\
@@ -239,8 +239,8 @@ fn run(options: &Options) -> u8 {
             return USAGE_OR_IO;
         }
     };
-    let operations = generated.api.operations().count();
-    let types = generated.api.types.len();
+    let operations = generated.surface.api().operations().count();
+    let types = generated.surface.api().types.len();
     if options.check && !outcome.is_fresh() {
         for path in &outcome.changed {
             eprintln!("stale: {}", options.out.join(path).display());
@@ -251,11 +251,11 @@ fn run(options: &Options) -> u8 {
                 options.out.join(path).display()
             );
         }
-        if let Some(record) = record.filter(|r| r.sha256 != generated.api.source.sha256) {
+        if let Some(record) = record.filter(|r| r.sha256 != generated.surface.api().source.sha256) {
             eprintln!(
                 "the document changed since: {} has sha256 {}, not {}",
                 options.spec.display(),
-                generated.api.source.sha256,
+                generated.surface.api().source.sha256,
                 record.sha256
             );
         }
@@ -279,7 +279,7 @@ fn run(options: &Options) -> u8 {
         started.elapsed().as_millis()
     );
     if !options.check {
-        if let Some(text) = replacement_report(&options.spec, &spec, record, &generated.api) {
+        if let Some(text) = replacement_report(&options.spec, &spec, record, &generated.surface) {
             print!("{text}");
         }
     }
@@ -292,13 +292,14 @@ fn replacement_report(
     spec: &Path,
     bytes: &[u8],
     record: Option<Record>,
-    api: &Api,
+    surface: &Surface,
 ) -> Option<String> {
     let record = record?;
-    if record.sha256 == api.source.sha256 && record.tags == api.source.tags {
+    let source = &surface.api().source;
+    if record.sha256 == source.sha256 && record.tags == source.tags {
         return None;
     }
-    Some(match changes::since_record(spec, bytes, &record, api) {
+    Some(match changes::since_record(spec, bytes, &record, surface) {
         Ok(report) => report.to_short(),
         Err(note) => format!("note: {note}\n"),
     })

@@ -88,7 +88,7 @@ pub fn run(options: &Options) -> u8 {
             return SPEC_ERRORS;
         }
     };
-    report_against_current(options, &selection.tags, &generated.api);
+    report_against_current(options, &selection.tags, &generated.surface);
     if let Err(err) = replace_file(&options.spec, &new) {
         eprintln!("error: cannot write {}: {err}", options.spec.display());
         return USAGE_OR_IO;
@@ -106,7 +106,7 @@ pub fn run(options: &Options) -> u8 {
     println!(
         "{} is now {}; {} regenerated ({} files written, {} unchanged, {} removed)",
         options.spec.display(),
-        codegen::source::Record::of(&generated.api).describe(),
+        codegen::source::Record::of(generated.surface.api()).describe(),
         options.out.display(),
         outcome.changed.len(),
         outcome.unchanged.len(),
@@ -116,7 +116,7 @@ pub fn run(options: &Options) -> u8 {
 }
 
 /// Prints the full report from the document in `spec/` to the new one.
-fn report_against_current(options: &Options, tags: &[String], new: &codegen::model::Api) {
+fn report_against_current(options: &Options, tags: &[String], new: &codegen::surface::Surface) {
     let label = options.spec.display().to_string();
     let Ok(current) = std::fs::read(&options.spec) else {
         println!("note: there is no {label} yet; no change report");

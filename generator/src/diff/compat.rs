@@ -1,10 +1,9 @@
 //! The rules: which changes break callers of the generated crate.
 //!
 //! A change is judged on the Rust API the emitters generate, not on the
-//! document. The rules rest on a few facts about that API, gathered in
-//! [`Surface`]; `tests/diff.rs` checks each fact against emitted code, so an
-//! emitter change that would make a rule wrong fails a test instead of
-//! silently misleading the report.
+//! document: on two [`Surface`](crate::surface::Surface)s, and on the facts
+//! about the whole generated API in [`Policy`], which the emitters write as
+//! they say.
 //!
 //! Struct fields follow one documented contract: callers build a generated
 //! struct that derives `Default` with a literal ending in
@@ -13,32 +12,7 @@
 //! literals that list every field are not supported across versions.
 
 use super::change::{Severity, Verdict, What};
-
-/// Facts about the generated API that the rules depend on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Surface {
-    /// Enums and unions in `types.rs` are `#[non_exhaustive]` (emit/types.rs).
-    pub type_enums_non_exhaustive: bool,
-    /// The `{Op}Error` enums are `#[non_exhaustive]` (emit/apis.rs).
-    pub error_enums_non_exhaustive: bool,
-    /// The `{Op}Response` enums are `#[non_exhaustive]` (emit/apis.rs).
-    pub response_enums_non_exhaustive: bool,
-    /// The `Server` enum is `#[non_exhaustive]` (emit/root.rs).
-    pub server_enum_non_exhaustive: bool,
-    /// An optional request body is a positional `body: Option<&T>` argument
-    /// of the operation's method (emit/apis.rs), so adding one changes the
-    /// method's signature. When false it is set with the call's `.body(..)`.
-    pub optional_body_is_argument: bool,
-}
-
-/// The generated API as the emitters make it today.
-pub const GENERATED: Surface = Surface {
-    type_enums_non_exhaustive: true,
-    error_enums_non_exhaustive: true,
-    response_enums_non_exhaustive: true,
-    server_enum_non_exhaustive: true,
-    optional_body_is_argument: false,
-};
+use crate::surface::Policy;
 
 /// What the walk knows about the item beyond the change itself.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -51,6 +25,9 @@ pub struct Facts {
     pub built_by_callers: bool,
     /// It is built with `new(..)` before and after, with the same arguments.
     pub same_new: bool,
+    /// The operation's optional body is set with the call's `.body(..)`,
+    /// not passed to its method.
+    pub body_on_call: bool,
 }
 
 fn breaking(why: &str) -> Verdict {
@@ -91,8 +68,8 @@ fn new_field(facts: Facts, required: bool) -> Verdict {
     }
 }
 
-/// Judges one change against the generated API described by `surface`.
-pub fn judge(what: &What, facts: Facts, surface: Surface) -> Verdict {
+/// Judges one change against the generated API described by `policy`.
+pub fn judge(what: &What, facts: Facts, policy: Policy) -> Verdict {
     match what {
         What::OperationAdded => compatible("a new method"),
         What::OperationRemoved => breaking("calls to the method no longer compile"),
@@ -121,7 +98,7 @@ pub fn judge(what: &What, facts: Facts, surface: Surface) -> Verdict {
         What::BodyAdded { required: true, .. } => breaking("the method gains a `body` argument"),
         What::BodyAdded {
             required: false, ..
-        } if surface.optional_body_is_argument => breaking(
+        } if !facts.body_on_call => breaking(
             "the method gains a `body: Option<&T>` argument, so existing calls no longer compile",
         ),
         What::BodyAdded {
@@ -136,9 +113,9 @@ pub fn judge(what: &What, facts: Facts, surface: Surface) -> Verdict {
             compatible("the argument is unchanged; only the request differs")
         }
         What::ReturnTypeChanged { .. } => breaking("code using the result must change"),
-        What::SuccessStatusAdded { .. } => new_variant(surface.response_enums_non_exhaustive),
+        What::SuccessStatusAdded { .. } => new_variant(policy.response_enums_non_exhaustive),
         What::SuccessStatusRemoved { .. } => breaking("the variant is gone from the response enum"),
-        What::ErrorStatusAdded { .. } => new_variant(surface.error_enums_non_exhaustive),
+        What::ErrorStatusAdded { .. } => new_variant(policy.error_enums_non_exhaustive),
         What::ErrorStatusRemoved { .. } => breaking("the variant is gone from the error enum"),
         What::ResponseBodyChanged { .. } => breaking("the variant holds another type"),
         What::TypeAdded { .. } => compatible("a new type"),
@@ -152,7 +129,7 @@ pub fn judge(what: &What, facts: Facts, surface: Surface) -> Verdict {
         What::TraitGained(_) => compatible("an added trait implementation"),
         What::TraitLost(_) => breaking("code relying on the trait no longer compiles"),
         What::ValueAdded { .. } | What::VariantAdded { .. } | What::EventAdded { .. } => {
-            new_variant(surface.type_enums_non_exhaustive)
+            new_variant(policy.type_enums_non_exhaustive)
         }
         What::ValueRemoved { .. } => {
             breaking("the variant is gone; the value would now arrive as `Unknown`")
@@ -166,7 +143,7 @@ pub fn judge(what: &What, facts: Facts, surface: Surface) -> Verdict {
         }
         What::WebhookAdded => compatible("a new parse function"),
         What::WebhookRemoved => breaking("calls to its parse function no longer compile"),
-        What::ServerAdded => new_variant(surface.server_enum_non_exhaustive),
+        What::ServerAdded => new_variant(policy.server_enum_non_exhaustive),
         What::ServerRemoved => breaking("the variant is gone from `Server`"),
         What::ServerRenamed { .. } => breaking("code naming the variant must use the new name"),
         What::ServerUrlChanged { .. } => {
@@ -189,7 +166,7 @@ mod tests {
             ty: "Option<String>".to_owned(),
             required,
         };
-        judge(&what, facts, GENERATED).severity
+        judge(&what, facts, Policy::GENERATED).severity
     }
 
     #[test]
@@ -199,6 +176,7 @@ mod tests {
             default_after: true,
             built_by_callers: true,
             same_new: false,
+            body_on_call: false,
         };
         assert_eq!(field(false, with_default), Severity::Compatible);
         assert_eq!(field(true, with_default), Severity::Breaking);
@@ -232,15 +210,15 @@ mod tests {
         let value = What::ValueAdded {
             value: "video".to_owned(),
         };
-        let exhaustive = Surface {
+        let exhaustive = Policy {
             type_enums_non_exhaustive: false,
             error_enums_non_exhaustive: false,
-            ..GENERATED
+            ..Policy::GENERATED
         };
-        let open = Surface {
+        let open = Policy {
             type_enums_non_exhaustive: true,
             error_enums_non_exhaustive: true,
-            ..GENERATED
+            ..Policy::GENERATED
         };
         for what in [&error, &value] {
             assert_eq!(
@@ -260,20 +238,16 @@ mod tests {
             required: false,
             ty: "types::Body".to_owned(),
         };
-        let builder = Surface {
-            optional_body_is_argument: false,
-            ..GENERATED
+        let on_call = Facts {
+            body_on_call: true,
+            ..Facts::default()
         };
         assert_eq!(
-            judge(&what, Facts::default(), builder).severity,
+            judge(&what, on_call, Policy::GENERATED).severity,
             Severity::Compatible
         );
-        let argument = Surface {
-            optional_body_is_argument: true,
-            ..GENERATED
-        };
         assert_eq!(
-            judge(&what, Facts::default(), argument).severity,
+            judge(&what, Facts::default(), Policy::GENERATED).severity,
             Severity::Breaking
         );
     }

@@ -1,7 +1,7 @@
 //! The change report: what a new version of the document changes for callers
 //! of the generated crate.
 //!
-//! Two lowered models are compared, never the documents, because identity is
+//! Two surfaces are compared, never the documents, because identity is
 //! the Rust API: an operation is its method (`client.users().get_user()`),
 //! a type its name in `types`. A change in the document that maps to the same
 //! Rust name (re-cased `operationId`s or schema names) is no change. When the
@@ -21,8 +21,9 @@ mod servers;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::{Api, TypeId};
+use crate::surface::{Policy, Surface};
 pub use change::{Change, Item, Severity, Verdict, What};
-use compat::{Facts, Surface};
+use compat::Facts;
 use rust::Spelling;
 
 /// One side of the comparison.
@@ -71,27 +72,30 @@ impl Report {
     }
 }
 
-/// Compares two lowered APIs as the generated crate exposes them today.
-pub fn diff(old: &Api, new: &Api) -> Report {
-    diff_with(old, new, compat::GENERATED)
+/// Compares two surfaces as the generated crate exposes them.
+pub fn diff(old: &Surface, new: &Surface) -> Report {
+    diff_with(old, new, new.policy())
 }
 
-/// Compares two lowered APIs, judging changes against `surface`.
-pub fn diff_with(old: &Api, new: &Api, surface: Surface) -> Report {
+/// Compares two surfaces, judging changes against `policy`.
+pub fn diff_with(old_surface: &Surface, new_surface: &Surface, policy: Policy) -> Report {
+    let (old, new) = (old_surface.api(), new_surface.api());
     let types = TypePairs::of(old, new);
     let no_renames = BTreeMap::new();
     let mut walk = Walk {
         old: Spelling {
+            surface: old_surface,
             api: old,
             renames: &types.renames,
         },
         new: Spelling {
+            surface: new_surface,
             api: new,
             renames: &no_renames,
         },
         built_old: rust::built_by_callers(old),
         built_new: rust::built_by_callers(new),
-        surface,
+        policy,
         changes: Vec::new(),
     };
     operations::compare(&mut walk);
@@ -114,13 +118,13 @@ struct Walk<'a> {
     new: Spelling<'a>,
     built_old: BTreeSet<TypeId>,
     built_new: BTreeSet<TypeId>,
-    surface: Surface,
+    policy: Policy,
     changes: Vec<Change>,
 }
 
 impl Walk<'_> {
     fn push(&mut self, item: &Item, what: What, facts: Facts) {
-        let verdict = compat::judge(&what, facts, self.surface);
+        let verdict = compat::judge(&what, facts, self.policy);
         self.changes.push(Change {
             item: item.clone(),
             what,

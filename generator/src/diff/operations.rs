@@ -3,12 +3,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::compat::Facts;
-use super::rust::{params_have_default, Spelling};
+use super::rust::Spelling;
 use super::{Item, Walk, What};
 use crate::model::{
     Api, BodyKind, Operation, OperationGroup, ParamLocation, Parameter, PathPart, Response, Status,
     TypeRef,
 };
+use crate::surface::Success;
 
 /// An operation with the group it is reached through.
 type Located<'a> = (&'a OperationGroup, &'a Operation);
@@ -171,14 +172,18 @@ fn field(spelling: &Spelling<'_>, param: &Parameter) -> String {
 }
 
 fn compare_other_params(walk: &mut Walk<'_>, item: &Item, old: &Operation, new: &Operation) {
-    match (old.takes_params_argument(), new.takes_params_argument()) {
+    let (old_surface, new_surface) = (
+        walk.old.surface.operation(old),
+        walk.new.surface.operation(new),
+    );
+    match (old_surface.takes_params(), new_surface.takes_params()) {
         (false, true) => {
-            let params = new.params_type();
+            let params = new_surface.params_type.clone().unwrap_or_default();
             walk.push(item, What::ParamsArgumentAdded { params }, Facts::default());
             return;
         }
         (true, false) => {
-            let params = old.params_type();
+            let params = old_surface.params_type.clone().unwrap_or_default();
             walk.push(
                 item,
                 What::ParamsArgumentRemoved { params },
@@ -190,11 +195,12 @@ fn compare_other_params(walk: &mut Walk<'_>, item: &Item, old: &Operation, new: 
         _ => {}
     }
     let facts = Facts {
-        default_before: params_have_default(walk.old.api, &old.other_params),
-        default_after: params_have_default(walk.new.api, &new.other_params),
+        default_before: old_surface.params_have_default(),
+        default_after: new_surface.params_have_default(),
         built_by_callers: true,
         // Parameter structs have no `new`.
         same_new: false,
+        ..Facts::default()
     };
     for before in &old.other_params {
         let Some(after) = new
@@ -249,7 +255,11 @@ fn compare_body(walk: &mut Walk<'_>, item: &Item, old: &Operation, new: &Operati
                 required: body.required,
                 ty,
             };
-            walk.push(item, what, Facts::default());
+            let facts = Facts {
+                body_on_call: walk.new.surface.operation(new).body_on_call,
+                ..Facts::default()
+            };
+            walk.push(item, what, facts);
         }
         (Some(_), None) => walk.push(item, What::BodyRemoved, Facts::default()),
         (Some(before), Some(after)) => {
@@ -291,13 +301,13 @@ fn body(spelling: &Spelling<'_>, response: &Response) -> String {
         .map_or_else(|| "()".to_owned(), |ty| spelling.ty(ty))
 }
 
-/// The success type `emit/apis.rs` returns: the single documented body,
-/// `()`, or the `{Op}Response` enum when several statuses are documented.
+/// The success type the surface decided: the single documented body or
+/// `()`; `None` for the `{Op}Response` enum.
 fn success_type(spelling: &Spelling<'_>, op: &Operation) -> Option<String> {
-    match op.successes.as_slice() {
-        [] => Some("()".to_owned()),
-        [only] => Some(body(spelling, only)),
-        _ => None,
+    match &spelling.surface.operation(op).success {
+        Success::Unit => Some("()".to_owned()),
+        Success::Body(ty) => Some(spelling.ty(ty)),
+        Success::Enum => None,
     }
 }
 
@@ -310,8 +320,12 @@ fn compare_successes(walk: &mut Walk<'_>, item: &Item, old: &Operation, new: &Op
         (Some(_), Some(_)) => {}
         (None, None) => compare_responses(walk, item, &old.successes, &new.successes, true),
         (from, to) => {
-            let from = from.unwrap_or_else(|| old.response_type());
-            let to = to.unwrap_or_else(|| new.response_type());
+            let enum_name = |spelling: &Spelling<'_>, op: &Operation| {
+                let decided = spelling.surface.operation(op);
+                decided.response_type.clone().unwrap_or_default()
+            };
+            let from = from.unwrap_or_else(|| enum_name(&walk.old, old));
+            let to = to.unwrap_or_else(|| enum_name(&walk.new, new));
             walk.push(item, What::ReturnTypeChanged { from, to }, Facts::default());
         }
     }

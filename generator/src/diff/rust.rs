@@ -1,18 +1,19 @@
-//! The model seen as Rust: how types are spelled, which traits a struct
-//! derives, and which types callers build. The predicates are the emitters'
-//! own (`emit::common`), so the report sees what the crate contains.
+//! The surface seen as text: how types are spelled, which traits a type
+//! derives, and which types callers build. Construction and derives are read
+//! from the [`Surface`] the emitters print, so the report sees what the crate
+//! contains.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::emit::common::Context;
-use crate::emit::common::{holds_binary, is_eq};
-use crate::emit::construct::{construction, field_fill, has_default, Construction};
 use crate::model::{Api, Field, Presence, TypeId, TypeKind, TypeRef};
+use crate::surface::{Construction, Surface};
 
 /// Spells types of one API version, with type names mapped through renames
 /// (old name → new name) so that a renamed type compares equal to itself.
 pub struct Spelling<'a> {
-    /// The API whose type ids are spelled.
+    /// The surface whose items are spelled.
+    pub surface: &'a Surface,
+    /// Its model.
     pub api: &'a Api,
     /// Old name → new name of renamed types (empty for the new side).
     pub renames: &'a BTreeMap<String, String>,
@@ -63,73 +64,61 @@ impl Spelling<'_> {
     }
 }
 
-/// The traits a named type derives beyond `Debug`, `Clone` and `PartialEq`,
-/// as `emit/types.rs` decides them.
 /// The arguments of the struct's `new(..)` (name and Rust type, in order), when
 /// it is built that way rather than with `Default`.
-pub fn new_arguments(api: &Api, id: &TypeId) -> Option<Vec<(String, String)>> {
-    if !matches!(construction(api, id, &mut Vec::new()), Construction::New) {
+pub fn new_arguments(surface: &Surface, id: &TypeId) -> Option<Vec<(String, String)>> {
+    if surface.construction(id) != Construction::New {
         return None;
     }
-    let def = api.type_def(id)?;
-    let TypeKind::Struct(s) = &def.kind else {
+    let api = surface.api();
+    let TypeKind::Struct(s) = &api.type_def(id)?.kind else {
         return None;
     };
     let no_renames = BTreeMap::new();
     let spelling = Spelling {
+        surface,
         api,
         renames: &no_renames,
     };
+    let fills = &surface.type_surface(id)?.fills;
     Some(
         s.fields
             .iter()
-            .filter(|f| {
-                field_fill(api, f, def.usage.sent, Context::Outside, &mut Vec::new()).is_none()
-            })
-            .map(|f| (f.name.clone(), spelling.ty(&f.ty)))
+            .zip(fills)
+            .filter(|(_, fill)| fill.is_none())
+            .map(|(f, _)| (f.name.clone(), spelling.ty(&f.ty)))
             .collect(),
     )
 }
 
-pub fn derived_traits(api: &Api, id: &TypeId) -> BTreeSet<&'static str> {
-    let ty = TypeRef::Named(id.clone());
+/// The traits a named type has beyond `Debug`, `Clone` and `PartialEq`: a
+/// struct's as the surface decided them, an enum's or union's as the
+/// runtime's macros write them.
+pub fn derived_traits(surface: &Surface, id: &TypeId) -> BTreeSet<&'static str> {
+    use sunshine_runtime::exports::{OPEN_ENUM_TRAITS, UNION_TRAITS};
     let mut traits = BTreeSet::new();
-    match api.type_def(id).map(|def| &def.kind) {
+    match surface.api().type_def(id).map(|def| &def.kind) {
         Some(TypeKind::Struct(_)) => {
-            if is_eq(api, &ty, &mut Vec::new()) {
+            let Some(decided) = surface.type_surface(id) else {
+                return traits;
+            };
+            if decided.eq {
                 traits.insert("Eq");
             }
             // Derived or written out: either way the type has `Default`.
-            if has_default(api, &ty) {
+            if matches!(decided.construction, Construction::Default { .. }) {
                 traits.insert("Default");
             }
-            if !holds_binary(api, &ty, &mut Vec::new()) {
+            if decided.serde {
                 traits.insert("Serialize");
                 traits.insert("Deserialize");
             }
         }
-        Some(TypeKind::StringEnum(_)) => {
-            traits.extend([
-                "Eq",
-                "Hash",
-                "PartialOrd",
-                "Ord",
-                "Serialize",
-                "Deserialize",
-            ]);
-        }
-        Some(TypeKind::Union(_)) => {
-            traits.extend(["Serialize", "Deserialize"]);
-        }
+        Some(TypeKind::StringEnum(_)) => traits.extend(OPEN_ENUM_TRAITS.iter().copied()),
+        Some(TypeKind::Union(_)) => traits.extend(UNION_TRAITS.iter().copied()),
         None => {}
     }
     traits
-}
-
-/// Whether the operation's `{Op}Params` struct derives `Default`, as
-/// `emit/apis.rs` decides it.
-pub fn params_have_default(api: &Api, params: &[crate::model::Parameter]) -> bool {
-    crate::emit::construct::params_have_default(api, params)
 }
 
 /// The types callers build: everything reachable from parameters and

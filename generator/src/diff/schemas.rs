@@ -44,8 +44,8 @@ pub(super) fn compare(walk: &mut Walk<'_>, types: &TypePairs) {
             walk.push(&item, What::TypeRenamed { from }, Facts::default());
         }
         let (old_traits, new_traits) = (
-            derived_traits(old_api, old_id),
-            derived_traits(new_api, new_id),
+            derived_traits(walk.old.surface, old_id),
+            derived_traits(walk.new.surface, new_id),
         );
         match (&before.kind, &after.kind) {
             (TypeKind::Struct(old), TypeKind::Struct(new)) => {
@@ -54,9 +54,10 @@ pub(super) fn compare(walk: &mut Walk<'_>, types: &TypePairs) {
                     default_after: new_traits.contains("Default"),
                     built_by_callers: walk.built_old.contains(old_id)
                         || walk.built_new.contains(new_id),
-                    same_new: new_arguments(old_api, old_id).is_some_and(|before| {
-                        new_arguments(new_api, new_id).is_some_and(|after| before == after)
+                    same_new: new_arguments(walk.old.surface, old_id).is_some_and(|before| {
+                        new_arguments(walk.new.surface, new_id).is_some_and(|after| before == after)
                     }),
+                    ..Facts::default()
                 };
                 compare_struct(walk, &item, old, new, facts);
             }

@@ -4,12 +4,15 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::common::{doc_attrs, doc_or, ident, inner_doc_attrs, present_value, rust_type, Context};
-use super::construct::{constructors, default_note, param_fill, Member};
+use super::common::{
+    doc_attrs, doc_or, ident, inner_doc_attrs, present_value, rust_type, success_type, Context,
+};
+use super::construct::{constructors, default_note, Member};
 use crate::model::{
     Api, BodyKind, Operation, OperationGroup, ParamLocation, Parameter, PathPart, QueryStyle,
     Response, Status, TypeKind, TypeRef,
 };
+use crate::surface::{Argument, OperationSurface, Surface};
 
 pub fn emit_mod(api: &Api) -> TokenStream {
     let modules = api.groups.iter().map(|group| {
@@ -34,7 +37,8 @@ pub fn emit_mod(api: &Api) -> TokenStream {
     }
 }
 
-pub fn emit_group(api: &Api, group: &OperationGroup, crate_name: &str) -> TokenStream {
+pub fn emit_group(surface: &Surface, group: &OperationGroup, crate_name: &str) -> TokenStream {
+    let api = surface.api();
     let name = ident(&group.struct_name);
     let accessor = ident(&group.module);
     let tag = &group.tag;
@@ -43,11 +47,14 @@ pub fn emit_group(api: &Api, group: &OperationGroup, crate_name: &str) -> TokenS
         .doc
         .clone()
         .unwrap_or_else(|| format!("Operations tagged `{tag}`."));
-    if let Some(example) = super::usage::group_example(api, group, crate_name) {
+    if let Some(example) = super::usage::group_example(surface, group, crate_name) {
         module_doc.push_str(&format!("\n\n# Example\n\n```no_run\n{example}```"));
     }
     let module_doc = inner_doc_attrs(&module_doc);
-    let methods = group.operations.iter().map(|op| emit_operation(api, op));
+    let methods = group
+        .operations
+        .iter()
+        .map(|op| emit_operation(api, op, surface.operation(op)));
     let pages = group.operations.iter().any(|op| op.pagination.is_some());
     let pagination_import = pages.then(|| {
         quote!(
@@ -57,7 +64,7 @@ pub fn emit_group(api: &Api, group: &OperationGroup, crate_name: &str) -> TokenS
     let support_types = group
         .operations
         .iter()
-        .map(|op| emit_operation_types(api, group, op));
+        .map(|op| emit_operation_types(surface, group, op));
     let accessor_doc = doc_attrs(&format!("Operations tagged `{tag}`."));
     let uses_types = group.operations.iter().any(operation_uses_types);
     let types_import = uses_types.then(|| {
@@ -98,42 +105,19 @@ pub fn emit_group(api: &Api, group: &OperationGroup, crate_name: &str) -> TokenS
 }
 
 fn operation_uses_types(op: &Operation) -> bool {
-    let named = |ty: &TypeRef| references_named(ty);
     op.path_params
         .iter()
         .chain(&op.other_params)
-        .any(|p| named(&p.ty))
-        || op.body.as_ref().is_some_and(|b| match &b.kind {
-            BodyKind::Json(ty) | BodyKind::Multipart(ty) => named(ty),
-        })
+        .any(|p| p.ty.references_named())
+        || op
+            .body
+            .as_ref()
+            .is_some_and(|b| b.kind.ty().references_named())
         || op
             .successes
             .iter()
             .chain(&op.errors)
-            .any(|r| r.body.as_ref().is_some_and(named))
-}
-
-pub(super) fn references_named(ty: &TypeRef) -> bool {
-    match ty {
-        TypeRef::Named(_) => true,
-        TypeRef::Array(inner) | TypeRef::Map(inner) => references_named(inner),
-        _ => false,
-    }
-}
-
-/// The success type: the single documented body, `()`, or the `{Op}Response` enum.
-pub(super) fn success_type(api: &Api, op: &Operation) -> TokenStream {
-    match op.successes.as_slice() {
-        [] => quote!(()),
-        [only] => match &only.body {
-            Some(ty) => rust_type(api, ty, Context::Outside),
-            None => quote!(()),
-        },
-        _ => {
-            let name = ident(&op.response_type());
-            quote!(#name)
-        }
-    }
+            .any(|r| r.body.as_ref().is_some_and(TypeRef::references_named))
 }
 
 fn status_doc(status: Status) -> String {
@@ -144,10 +128,10 @@ fn status_doc(status: Status) -> String {
     }
 }
 
-fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
+fn emit_operation(api: &Api, op: &Operation, decided: &OperationSurface) -> TokenStream {
     let fn_name = ident(&op.fn_name);
-    let error = ident(&op.error_type());
-    let success = success_type(api, op);
+    let error = ident(&decided.error_type);
+    let success = success_type(api, decided);
 
     let mut doc = String::new();
     if let Some(summary) = &op.summary {
@@ -163,23 +147,32 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
         doc.push_str("\n\n# Errors\n\n");
         doc.push_str(&format!(
             "[`Error::Api`](crate::Error::Api) with a [`{}`] for a documented error status ({}); the other [`Error`](crate::Error) variants for anything else.",
-            op.error_type(),
+            decided.error_type,
             op.errors.iter().map(|r| status_doc(r.status)).collect::<Vec<_>>().join(", ")
         ));
     } else {
         doc.push_str("\n\n# Errors\n\nAn [`Error`](crate::Error) when the request fails or the response is not a documented success.");
     }
     let mut optional = Vec::new();
-    if !op.other_params.is_empty() && params_all_optional(op) {
-        optional.push(format!(
-            "its query and header parameters are optional: set them with `.params(&{})`",
-            op.params_type()
-        ));
+    if let Some(params_type) = decided
+        .params_type
+        .as_ref()
+        .filter(|_| decided.params_on_call)
+    {
+        optional.push(match decided.sends_default_params {
+            true => format!(
+                "its query and header parameters have defaults, which it sends ({}): set others with `.params(&{params_type})`",
+                sent_defaults(op)
+            ),
+            false => format!(
+                "its query and header parameters are optional: set them with `.params(&{params_type})`"
+            ),
+        });
     }
-    if op.body.as_ref().is_some_and(|body| !body.required) {
+    if decided.body_on_call {
         optional.push("the body is optional: send one with `.body(..)`".to_owned());
     }
-    if op.pagination.is_some() {
+    if decided.paginates {
         optional.push("`.paginate()` walks every page".to_owned());
     }
     if !optional.is_empty() {
@@ -191,31 +184,44 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
     let doc = doc_attrs(&doc);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
 
-    let args = operation_args(api, op);
+    let args = operation_args(api, op, decided);
 
     // Required parameters and a required body are part of building the
     // request; optional ones are added by methods of the returned call.
-    let required_params = !params_all_optional(op);
-    let params = required_params.then(|| {
+    let params = decided.takes_params().then(|| {
         let params = op.other_params.iter().map(|p| emit_param(api, p));
         quote!(#(#params)*)
     });
     let mutable = params.is_some().then(|| quote!(mut));
     let mut request = request_expression(op);
-    if let Some(body) = op.body.as_ref().filter(|body| body.required) {
+    if let Some(body) = op
+        .body
+        .as_ref()
+        .filter(|_| decided.arguments.contains(&Argument::Body))
+    {
         let attach = attach_body(api, &body.kind);
         request = quote!(#request #attach);
     }
+    // Required parameters with a document default are sent at it until
+    // `.params(..)` says otherwise: the server expects them.
+    let defaults = decided
+        .params_type
+        .as_ref()
+        .filter(|_| decided.sends_default_params)
+        .map(|name| {
+            let name = ident(name);
+            quote!(.params(&#name::default()))
+        });
     let send = match single_status_decoder(op) {
-        Some(decoder) => quote!(Call::new(self.client, request, #decoder)),
+        Some(decoder) => quote!(Call::new(self.client, request, #decoder)#defaults),
         None => {
-            let arms = response_arms(op);
+            let arms = response_arms(op, decided);
             quote! {
                 // Bound first, so that the call below fits on one line.
                 let decode = |response: Response| match response.status().as_u16() {
                     #(#arms)*
                 };
-                Call::new(self.client, request, decode)
+                Call::new(self.client, request, decode)#defaults
             }
         }
     };
@@ -241,71 +247,105 @@ fn attach_body(api: &Api, kind: &BodyKind) -> TokenStream {
     }
 }
 
-/// The operation method's parameters after `&self`: path parameters, the
-/// query/header parameter struct when some parameter is required, and a
-/// required body. Optional parameters and bodies are set on the returned
-/// [`Call`] instead (see [`emit_call_methods`]), so that a new version of
-/// the document adding one does not change the method.
-fn operation_args(api: &Api, op: &Operation) -> Vec<TokenStream> {
-    let mut args = Vec::new();
-    for param in &op.path_params {
-        let name = ident(&param.rust_name);
-        let ty = match &param.ty {
-            TypeRef::String => quote!(&str),
-            other => {
-                let ty = rust_type(api, other, Context::Outside);
-                quote!(&#ty)
+/// The operation method's parameters after `&self`, as the surface decided
+/// them: path parameters, the query/header parameter struct when some
+/// parameter must be given, and a required body. Optional parameters and
+/// bodies are set on the returned [`Call`] instead (see [`emit_call_methods`]).
+fn operation_args(api: &Api, op: &Operation, decided: &OperationSurface) -> Vec<TokenStream> {
+    decided
+        .arguments
+        .iter()
+        .filter_map(|argument| match argument {
+            Argument::Path(index) => {
+                let param = op.path_params.get(*index)?;
+                let name = ident(&param.rust_name);
+                let ty = match &param.ty {
+                    TypeRef::String => quote!(&str),
+                    other => {
+                        let ty = rust_type(api, other, Context::Outside);
+                        quote!(&#ty)
+                    }
+                };
+                Some(quote!(#name: #ty))
             }
-        };
-        args.push(quote!(#name: #ty));
-    }
-    if !params_all_optional(op) {
-        let params = ident(&op.params_type());
-        args.push(quote!(params: &#params));
-    }
-    if let Some(body) = op.body.as_ref().filter(|body| body.required) {
-        let ty = match &body.kind {
-            BodyKind::Json(ty) | BodyKind::Multipart(ty) => rust_type(api, ty, Context::Outside),
-        };
-        args.push(quote!(body: &#ty));
-    }
-    args
+            Argument::Params => {
+                let params = ident(decided.params_type.as_deref()?);
+                Some(quote!(params: &#params))
+            }
+            Argument::Body => {
+                let ty = rust_type(api, op.body.as_ref()?.kind.ty(), Context::Outside);
+                Some(quote!(body: &#ty))
+            }
+        })
+        .collect()
 }
 
-/// Whether every query and header parameter may be left out (true when
-/// there are none): then they are set with the call's `.params(..)`.
-fn params_all_optional(op: &Operation) -> bool {
-    !op.takes_params_argument()
+/// The parameters an operation sends at their document default, as
+/// `name=value` for its docs.
+fn sent_defaults(op: &Operation) -> String {
+    op.other_params
+        .iter()
+        .filter(|p| p.required)
+        .filter_map(|p| {
+            let value = match p.default.as_ref()? {
+                serde_json::Value::String(text) => text.clone(),
+                other => other.to_string(),
+            };
+            Some(format!("`{}={}`", p.name, value.replace('`', "'")))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Methods of the operation's [`Call`] type for what the operation method
 /// does not take: `.params(..)` when every parameter is optional, `.body(..)`
 /// for an optional body, `.paginate()` for a paginated list.
-fn emit_call_methods(api: &Api, group: &OperationGroup, op: &Operation) -> Option<TokenStream> {
+fn emit_call_methods(
+    api: &Api,
+    group: &OperationGroup,
+    op: &Operation,
+    decided: &OperationSurface,
+) -> Option<TokenStream> {
     let method = format!(
         "{}::{}",
         group.struct_name,
         op.fn_name.trim_start_matches("r#")
     );
     let mut methods = Vec::new();
-    if !op.other_params.is_empty() && params_all_optional(op) {
-        let params_type = ident(&op.params_type());
+    if let Some(params_type) = decided
+        .params_type
+        .as_ref()
+        .filter(|_| decided.params_on_call)
+    {
+        let params_type = ident(params_type);
         // Single values chain on the request; others need statements.
         let chain: Option<Vec<TokenStream>> =
             op.other_params.iter().map(single_param_call).collect();
+        // Where the call already carries the defaults, `params` replaces them.
+        let clear = decided
+            .sends_default_params
+            .then(|| quote!(.without_params()));
         let change = match chain {
-            Some(calls) => quote!(|request| request #(#calls)*),
+            Some(calls) => quote!(|request| request #clear #(#calls)*),
             None => {
                 let params = op.other_params.iter().map(|p| emit_param(api, p));
+                let clear = clear.map(|clear| quote!(request = request #clear;));
                 quote!(|mut request| {
+                    #clear
                     #(#params)*
                     request
                 })
             }
         };
-        let doc = doc_attrs(&format!(
-            "Sends the query and header parameters of [`{method}`] set in `params` (all optional: without this call, none are sent)."
-        ));
+        let doc = doc_attrs(&match decided.sends_default_params {
+            true => format!(
+                "Sends the query and header parameters of [`{method}`] set in `params`, in place of the defaults it sends without this call ({}).",
+                sent_defaults(op)
+            ),
+            false => format!(
+                "Sends the query and header parameters of [`{method}`] set in `params` (all optional: without this call, none are sent)."
+            ),
+        });
         methods.push(quote! {
             #doc
             pub fn params(self, params: &#params_type) -> Self {
@@ -313,10 +353,8 @@ fn emit_call_methods(api: &Api, group: &OperationGroup, op: &Operation) -> Optio
             }
         });
     }
-    if let Some(body) = op.body.as_ref().filter(|body| !body.required) {
-        let ty = match &body.kind {
-            BodyKind::Json(ty) | BodyKind::Multipart(ty) => rust_type(api, ty, Context::Outside),
-        };
+    if let Some(body) = op.body.as_ref().filter(|_| decided.body_on_call) {
+        let ty = rust_type(api, body.kind.ty(), Context::Outside);
         let attach = attach_body(api, &body.kind);
         let doc = doc_attrs(&format!(
             "Sends `body` with [`{method}`] (the body is optional: without this call, none is sent)."
@@ -328,12 +366,14 @@ fn emit_call_methods(api: &Api, group: &OperationGroup, op: &Operation) -> Optio
             }
         });
     }
-    methods.extend(super::pagination::emit_paginate(api, op, &method));
+    if decided.paginates {
+        methods.extend(super::pagination::emit_paginate(api, op, decided, &method));
+    }
     if methods.is_empty() {
         return None;
     }
-    let success = success_type(api, op);
-    let error = ident(&op.error_type());
+    let success = success_type(api, decided);
+    let error = ident(&decided.error_type);
     Some(quote! {
         impl Call<#success, #error> {
             #(#methods)*
@@ -534,8 +574,8 @@ fn single_status_decoder(op: &Operation) -> Option<TokenStream> {
     })
 }
 
-fn response_arms(op: &Operation) -> Vec<TokenStream> {
-    let error = ident(&op.error_type());
+fn response_arms(op: &Operation, decided: &OperationSurface) -> Vec<TokenStream> {
+    let error = ident(&decided.error_type);
     let mut arms = Vec::new();
     let decode = |r: &Response| match &r.body {
         Some(_) => quote!(response.json()),
@@ -549,7 +589,7 @@ fn response_arms(op: &Operation) -> Vec<TokenStream> {
             arms.push(quote!(#pattern => #decode,));
         }
         many => {
-            let enum_name = ident(&op.response_type());
+            let enum_name = ident(decided.response_type.as_deref().unwrap_or("Response"));
             for r in many {
                 let pattern = status_pattern(r.status);
                 let variant = ident(&r.variant);
@@ -588,30 +628,43 @@ fn response_arms(op: &Operation) -> Vec<TokenStream> {
     arms
 }
 
-fn emit_operation_types(api: &Api, group: &OperationGroup, op: &Operation) -> TokenStream {
+fn emit_operation_types(surface: &Surface, group: &OperationGroup, op: &Operation) -> TokenStream {
+    let api = surface.api();
+    let decided = surface.operation(op);
     let method = format!(
         "{}::{}",
         group.struct_name,
         op.fn_name.trim_start_matches("r#")
     );
-    let params = (!op.other_params.is_empty()).then(|| emit_params_struct(api, op, &method));
-    let response = (op.successes.len() > 1).then(|| emit_response_enum(api, op, &method));
-    let error = emit_error_enum(api, op, &method);
-    let call_methods = emit_call_methods(api, group, op);
+    let params = decided
+        .params_type
+        .as_deref()
+        .map(|name| emit_params_struct(api, op, decided, name, &method));
+    let response = decided.response_type.as_deref().map(|name| {
+        let non_exhaustive = surface.policy().response_enums_non_exhaustive;
+        emit_response_enum(api, op, name, non_exhaustive, &method)
+    });
+    let error = emit_error_enum(api, op, &decided.error_type, &method);
+    let call_methods = emit_call_methods(api, group, op, decided);
     quote!(#params #response #error #call_methods)
 }
 
-fn emit_params_struct(api: &Api, op: &Operation, method: &str) -> TokenStream {
-    let name = ident(&op.params_type());
+fn emit_params_struct(
+    api: &Api,
+    op: &Operation,
+    decided: &OperationSurface,
+    name: &str,
+    method: &str,
+) -> TokenStream {
+    let name = ident(name);
     let doc = doc_attrs(&format!("Query and header parameters of [`{method}`]."));
     let members: Vec<Member> = op
         .other_params
         .iter()
-        .map(|p| Member {
-            field: ident(&p.rust_name),
-            ty: rust_type(api, &p.ty, Context::Outside),
-            boxed: false,
-            fill: param_fill(api, p),
+        .zip(&decided.param_fills)
+        .map(|(p, fill)| {
+            let field = ident(&p.rust_name);
+            Member::new(api, field, &p.ty, false, fill.as_ref(), Context::Outside)
         })
         .collect();
     // Parameters are always sent: no empty string stands in for a value.
@@ -644,8 +697,15 @@ fn emit_params_struct(api: &Api, op: &Operation, method: &str) -> TokenStream {
     }
 }
 
-fn emit_response_enum(api: &Api, op: &Operation, method: &str) -> TokenStream {
-    let name = ident(&op.response_type());
+fn emit_response_enum(
+    api: &Api,
+    op: &Operation,
+    name: &str,
+    non_exhaustive: bool,
+    method: &str,
+) -> TokenStream {
+    let name = ident(name);
+    let non_exhaustive = non_exhaustive.then(|| quote!(#[non_exhaustive]));
     let doc = doc_attrs(&format!(
         "The documented successful responses of [`{method}`]."
     ));
@@ -654,7 +714,7 @@ fn emit_response_enum(api: &Api, op: &Operation, method: &str) -> TokenStream {
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq)]
-        #[non_exhaustive]
+        #non_exhaustive
         pub enum #name {
             #variants
         }
@@ -695,8 +755,8 @@ fn variant_shape(api: &Api, r: &Response, single_code_only: bool) -> TokenStream
     }
 }
 
-fn emit_error_enum(api: &Api, op: &Operation, method: &str) -> TokenStream {
-    let name = ident(&op.error_type());
+fn emit_error_enum(api: &Api, op: &Operation, name: &str, method: &str) -> TokenStream {
+    let name = ident(name);
     let doc = doc_attrs(&format!(
         "The documented error responses of [`{method}`], carried by [`Error::Api`](crate::Error::Api)."
     ));

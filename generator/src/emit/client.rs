@@ -9,9 +9,10 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{usage, CrateConfig};
-use crate::model::Api;
+use crate::surface::Surface;
 
-pub fn emit(api: &Api, config: &CrateConfig) -> TokenStream {
+pub fn emit(surface: &Surface, config: &CrateConfig) -> TokenStream {
+    let api = surface.api();
     let crate_name = config.name.replace('-', "_");
     let example = format!(
         "use {crate_name}::{{Client, Server}};\n\n\

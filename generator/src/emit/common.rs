@@ -3,7 +3,8 @@
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 
-use crate::model::{Api, Presence, TypeKind, TypeRef};
+use crate::model::{Api, Presence, TypeRef};
+use crate::surface::{OperationSurface, Success};
 
 /// An identifier from a name decided in lowering (`r#type` becomes a raw identifier).
 pub fn ident(name: &str) -> Ident {
@@ -69,32 +70,6 @@ pub(super) fn raw_string(text: &str) -> Literal {
     Literal::string(text)
 }
 
-/// The JSON name serde's `rename_all = "camelCase"` gives the field `name`
-/// (without `r#`): each `_` dropped and the character after it upper-cased,
-/// the first character lower-cased. `None` where serde's rule would not
-/// apply cleanly (an empty or non-ASCII name): such fields keep their own
-/// `rename`.
-pub fn camel_case(name: &str) -> Option<String> {
-    if name.is_empty() || !name.is_ascii() {
-        return None;
-    }
-    let mut pascal = String::with_capacity(name.len());
-    let mut capitalize = true;
-    for ch in name.chars() {
-        if ch == '_' {
-            capitalize = true;
-        } else if capitalize {
-            pascal.push(ch.to_ascii_uppercase());
-            capitalize = false;
-        } else {
-            pascal.push(ch);
-        }
-    }
-    let mut chars = pascal.chars();
-    let first = chars.next()?;
-    Some(first.to_ascii_lowercase().to_string() + chars.as_str())
-}
-
 /// Documentation, or a generated sentence when the document has none
 /// (every public item of the generated crate is documented).
 pub fn doc_or(doc: &Option<String>, fallback: impl FnOnce() -> String) -> TokenStream {
@@ -146,26 +121,16 @@ pub fn rust_type(api: &Api, ty: &TypeRef, context: Context) -> TokenStream {
     }
 }
 
-/// Whether values of `ty` can be compared with `Eq` (no floats inside).
-pub fn is_eq(api: &Api, ty: &TypeRef, seen: &mut Vec<String>) -> bool {
-    match ty {
-        TypeRef::F32 | TypeRef::F64 | TypeRef::Json | TypeRef::Object => false,
-        TypeRef::Array(inner) | TypeRef::Map(inner) => is_eq(api, inner, seen),
-        TypeRef::Named(id) => {
-            if seen.contains(id) {
-                return true;
-            }
-            seen.push(id.clone());
-            match api.type_def(id).map(|def| &def.kind) {
-                Some(TypeKind::StringEnum(_)) => true,
-                Some(TypeKind::Struct(s)) => {
-                    s.fields.iter().all(|f| is_eq(api, &f.ty, seen))
-                        && s.additional.as_ref().is_none_or(|a| is_eq(api, a, seen))
-                }
-                Some(TypeKind::Union(_)) | None => false,
-            }
+/// What a successful call of an operation returns: `()`, the one documented
+/// body, or its `{Op}Response` enum.
+pub fn success_type(api: &Api, decided: &OperationSurface) -> TokenStream {
+    match (&decided.success, &decided.response_type) {
+        (Success::Body(ty), _) => rust_type(api, ty, Context::Outside),
+        (Success::Enum, Some(name)) => {
+            let name = ident(name);
+            quote!(#name)
         }
-        _ => true,
+        (Success::Unit | Success::Enum, _) => quote!(()),
     }
 }
 
@@ -176,31 +141,6 @@ pub fn present_value(presence: Presence, field: &TokenStream) -> Option<TokenStr
         Presence::Required => None,
         Presence::RequiredNullable | Presence::Optional => Some(quote!(#field.as_ref())),
         Presence::OptionalNullable => Some(quote!(#field.value())),
-    }
-}
-
-/// Whether the type holds an upload (a `format: binary` string), which only
-/// multipart bodies can carry and serde cannot encode.
-pub fn holds_binary(api: &Api, ty: &TypeRef, seen: &mut Vec<String>) -> bool {
-    match ty {
-        TypeRef::Binary => true,
-        TypeRef::Array(inner) | TypeRef::Map(inner) => holds_binary(api, inner, seen),
-        TypeRef::Named(id) => {
-            if seen.contains(id) {
-                return false;
-            }
-            seen.push(id.clone());
-            match api.type_def(id).map(|def| &def.kind) {
-                Some(TypeKind::Struct(s)) => {
-                    s.fields.iter().any(|f| holds_binary(api, &f.ty, seen))
-                }
-                Some(TypeKind::Union(u)) => {
-                    u.variants.iter().any(|v| holds_binary(api, &v.ty, seen))
-                }
-                _ => false,
-            }
-        }
-        _ => false,
     }
 }
 
@@ -233,62 +173,5 @@ mod doc_literal_tests {
         // The escaped form is kept where a raw one would print differently.
         assert_eq!(doc_literal("/x").to_string(), "\"/x\"");
         assert!(doc_attrs("a \"b\"#").to_string().contains("r##\""));
-    }
-}
-
-#[cfg(test)]
-mod camel_case_tests {
-    use super::camel_case;
-
-    /// Field names of every kind the generator makes, renamed by serde
-    /// itself: `camel_case` must agree with it, or a field would be sent
-    /// under another name.
-    #[allow(non_snake_case, dead_code)]
-    #[derive(Default, serde::Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Fields {
-        display_name: u8,
-        r#type: u8,
-        id: u8,
-        a_b_c: u8,
-        url_2: u8,
-        v2_api_key: u8,
-        a__b: u8,
-        _leading: u8,
-        trailing_: u8,
-        already_camelCase: u8,
-        X_upper: u8,
-        abc1_x: u8,
-    }
-
-    #[test]
-    fn agrees_with_serde() {
-        let names = [
-            "display_name",
-            "type",
-            "id",
-            "a_b_c",
-            "url_2",
-            "v2_api_key",
-            "a__b",
-            "_leading",
-            "trailing_",
-            "already_camelCase",
-            "X_upper",
-            "abc1_x",
-        ];
-        let serde_json::Value::Object(renamed) =
-            serde_json::to_value(Fields::default()).expect("serializes")
-        else {
-            panic!("a struct serializes to an object");
-        };
-        let renamed: Vec<&String> = renamed.keys().collect();
-        let ours: Vec<String> = names
-            .iter()
-            .map(|name| camel_case(name).expect("ASCII"))
-            .collect();
-        assert_eq!(renamed, ours.iter().collect::<Vec<_>>());
-        assert_eq!(camel_case(""), None);
-        assert_eq!(camel_case("ünï"), None);
     }
 }

@@ -35,10 +35,7 @@ pub fn emit(api: &Api, config: &CrateConfig) -> TokenStream {
     });
     let valid = api.examples.iter().filter(|e| e.expected.is_some()).count();
     let invalid = api.examples.len() - valid;
-    let uses_types = api
-        .examples
-        .iter()
-        .any(|e| super::apis::references_named(&e.ty));
+    let uses_types = api.examples.iter().any(|e| e.ty.references_named());
     let types_import = uses_types.then(|| quote!(use #krate::types;));
     // Only the helpers this document's examples need, so none is dead code.
     let round_trip_fn = (valid > 0).then(|| quote! {

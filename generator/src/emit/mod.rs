@@ -1,13 +1,19 @@
-//! Stage 3, emit: the model → one token stream (or text) per output file.
+//! Stage 4, emit: the surface → one token stream (or text) per output file.
 //!
-//! Each output file has one owner module here. Emitters read the model only.
+//! Each output file has one owner module here (`apis`, `client`, `examples`,
+//! `manifest`, `root`, `types`, `webhooks`), which reads the [`Surface`] and
+//! the helpers below, and never another owner: `common` (identifiers, docs,
+//! type paths), `construct` (constructors), `features` (cfg gates),
+//! `fields` (struct fields), `pagination` (`.paginate()`), `usage` (doc
+//! examples). No module here decides a name or a signature.
 
 mod apis;
 mod client;
-pub(crate) mod common;
-pub(crate) mod construct;
+mod common;
+mod construct;
 mod examples;
 mod features;
+mod fields;
 mod manifest;
 mod pagination;
 mod root;
@@ -21,6 +27,7 @@ use proc_macro2::TokenStream;
 
 use crate::model::Api;
 use crate::source::Record;
+use crate::surface::Surface;
 
 /// Settings of the generated crate that do not come from the document.
 #[derive(Debug, Clone)]
@@ -48,8 +55,8 @@ pub enum RuntimeSource {
 }
 
 /// The version of `sunshine-runtime` that this generator's output is written
-/// against; the `runtime/` crate beside the generator has this version.
-pub const RUNTIME_VERSION: &str = "0.1.0";
+/// against: the version of the runtime crate the generator is built with.
+pub const RUNTIME_VERSION: &str = sunshine_runtime::exports::VERSION;
 
 impl Default for CrateConfig {
     fn default() -> Self {
@@ -86,7 +93,8 @@ pub enum FileContent {
 }
 
 /// Emits every file of the client crate.
-pub fn emit(api: &Api, config: &CrateConfig) -> BTreeMap<String, FileContent> {
+pub fn emit(surface: &Surface, config: &CrateConfig) -> BTreeMap<String, FileContent> {
+    let api = surface.api();
     // Doc examples name the crate; it is named by the configuration.
     let library = config.name.replace('-', "_");
     let mut files = BTreeMap::new();
@@ -97,19 +105,19 @@ pub fn emit(api: &Api, config: &CrateConfig) -> BTreeMap<String, FileContent> {
     );
     files.insert(
         "src/lib.rs".to_owned(),
-        FileContent::Rust(root::emit_lib(api, config)),
+        FileContent::Rust(root::emit_lib(surface, config)),
     );
     files.insert(
         "src/servers.rs".to_owned(),
-        FileContent::Rust(root::emit_servers(api)),
+        FileContent::Rust(root::emit_servers(surface)),
     );
     files.insert(
         "src/client.rs".to_owned(),
-        FileContent::Rust(client::emit(api, config)),
+        FileContent::Rust(client::emit(surface, config)),
     );
     files.insert(
         "src/types.rs".to_owned(),
-        FileContent::Rust(types::emit(api)),
+        FileContent::Rust(types::emit(surface)),
     );
     files.insert(
         "src/apis/mod.rs".to_owned(),
@@ -118,12 +126,12 @@ pub fn emit(api: &Api, config: &CrateConfig) -> BTreeMap<String, FileContent> {
     for group in &api.groups {
         files.insert(
             format!("src/apis/{}.rs", group.module),
-            FileContent::Rust(apis::emit_group(api, group, &library)),
+            FileContent::Rust(apis::emit_group(surface, group, &library)),
         );
     }
     files.insert(
         "src/webhooks.rs".to_owned(),
-        FileContent::Rust(webhooks::emit(api)),
+        FileContent::Rust(webhooks::emit(surface)),
     );
     if !api.examples.is_empty() {
         files.insert(

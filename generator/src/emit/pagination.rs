@@ -3,13 +3,18 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::apis::success_type;
-use super::common::{doc_attrs, ident, rust_type, Context};
+use super::common::{doc_attrs, ident, rust_type, success_type, Context};
 use crate::model::{Api, Operation, PageDirection};
+use crate::surface::OperationSurface;
 
 /// `.paginate()` on the call of `op` (documented as a method of `method`),
 /// or nothing when it does not page.
-pub(super) fn emit_paginate(api: &Api, op: &Operation, method: &str) -> Option<TokenStream> {
+pub(super) fn emit_paginate(
+    api: &Api,
+    op: &Operation,
+    decided: &OperationSurface,
+    method: &str,
+) -> Option<TokenStream> {
     let pagination = op.pagination.as_ref()?;
     let order = match pagination.direction {
         PageDirection::Forward => "oldest first, following `after` cursors",
@@ -21,9 +26,9 @@ pub(super) fn emit_paginate(api: &Api, op: &Operation, method: &str) -> Option<T
         "Every page of [`{method}`], {order}: `.items()` streams the items one by one, `.pages()` the whole pages.\n\n\
          The stream ends after the page whose `hasMore` is false, or with an error: the operation's own, or [`Error::RepeatedCursor`](crate::Error::RepeatedCursor) if the API hands out a cursor twice."
     ));
-    let page = success_type(api, op);
+    let page = success_type(api, decided);
     let item = rust_type(api, &pagination.item, Context::Outside);
-    let error = ident(&op.error_type());
+    let error = ident(&decided.error_type);
     let cursor_param = &pagination.cursor_param;
     let items = &pagination.items_pointer;
     let has_more = &pagination.has_more_pointer;

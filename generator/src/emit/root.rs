@@ -6,9 +6,11 @@ use quote::quote;
 
 use super::common::{doc_attrs, doc_or, ident, inner_doc_attrs};
 use super::{usage, CrateConfig};
-use crate::model::{Api, API_DESCRIPTION_TOP_HEADING};
+use crate::model::API_DESCRIPTION_TOP_HEADING;
+use crate::surface::Surface;
 
-pub fn emit_lib(api: &Api, config: &CrateConfig) -> TokenStream {
+pub fn emit_lib(surface: &Surface, config: &CrateConfig) -> TokenStream {
+    let api = surface.api();
     let mut text = format!(
         "# {} client\n\nAn async Rust client for the {} (version {} of its OpenAPI document), generated from that document.",
         api.title, api.title, api.version
@@ -18,7 +20,7 @@ pub fn emit_lib(api: &Api, config: &CrateConfig) -> TokenStream {
     );
     text.push_str("request and response types are in [`types`]; webhook payloads in [`webhooks`].");
     text.push_str("\n\n## Example\n\n```no_run\n");
-    text.push_str(&usage_example(api, config));
+    text.push_str(&usage_example(surface, config));
     text.push_str("```");
     if let Some(description) = &api.description {
         // The description's own headings are nested below this one in lowering.
@@ -53,6 +55,10 @@ pub fn emit_lib(api: &Api, config: &CrateConfig) -> TokenStream {
             pub use client::Call;
         )
     });
+    let runtime_exports = sunshine_runtime::exports::CRATE_ROOT.iter().map(|line| {
+        let names = line.iter().map(|name| ident(name));
+        quote!(pub use sunshine_runtime::{#(#names),*};)
+    });
     let webhooks_cfg = super::features::for_webhooks(api);
     let apis = has_groups.then(|| {
         quote! {
@@ -75,10 +81,7 @@ pub fn emit_lib(api: &Api, config: &CrateConfig) -> TokenStream {
         pub use client::{Client, ClientBuilder};
         pub use servers::Server;
         #paginator
-        pub use sunshine_runtime::{Auth, BuildError, Error, InvalidRequest};
-        pub use sunshine_runtime::{Jwt, JwtScope, RequestOptions, RetryOutcome, RetryPolicy};
-        pub use sunshine_runtime::{Nullable, Upload};
-        pub use sunshine_runtime::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+        #(#runtime_exports)*
         /// The HTTP client this crate sends requests with, for
         /// [`ClientBuilder::http_client`].
         pub use sunshine_runtime::reqwest::Client as HttpClient;
@@ -90,14 +93,15 @@ pub fn emit_lib(api: &Api, config: &CrateConfig) -> TokenStream {
 
 /// Example code for the crate docs: build a client, call the operation
 /// [`usage::richest`] picks from the whole API.
-fn usage_example(api: &Api, config: &CrateConfig) -> String {
+fn usage_example(surface: &Surface, config: &CrateConfig) -> String {
+    let api = surface.api();
     let crate_name = config.name.replace('-', "_");
     let mut code = usage::opening(&crate_name, "{Client, Error}");
     let operations = api
         .groups
         .iter()
         .flat_map(|g| g.operations.iter().map(move |op| (g, op)));
-    if let Some(call) = usage::richest(api, operations, &crate_name) {
+    if let Some(call) = usage::richest(surface, operations, &crate_name) {
         code.push_str(&call.setup);
         code.push_str(&format!(
             "match {}.await {{\n    Ok(response) => println!(\"ok: {{response:?}}\"),\n    Err(Error::Api {{ error, .. }}) => eprintln!(\"the API said no: {{error}}\"),\n    Err(other) => return Err(other.into()),\n}}\n",
@@ -108,7 +112,12 @@ fn usage_example(api: &Api, config: &CrateConfig) -> String {
     code
 }
 
-pub fn emit_servers(api: &Api) -> TokenStream {
+pub fn emit_servers(surface: &Surface) -> TokenStream {
+    let api = surface.api();
+    let non_exhaustive = surface
+        .policy()
+        .server_enum_non_exhaustive
+        .then(|| quote!(#[non_exhaustive]));
     let variants = api.servers.iter().map(|server| {
         let name = ident(&server.name);
         let doc = doc_or(&server.doc, || format!("`{}`", server.url));
@@ -185,7 +194,7 @@ pub fn emit_servers(api: &Api) -> TokenStream {
             /// Where the API is served. The document names no server, so give a base URL
             /// with [`ClientBuilder::base_url`](crate::ClientBuilder::base_url).
             #[derive(Debug, Clone, PartialEq, Eq, Default)]
-            #[non_exhaustive]
+            #non_exhaustive
             pub enum Server {
                 /// No server known; a base URL must be set on the builder.
                 #[default]
@@ -210,7 +219,7 @@ pub fn emit_servers(api: &Api) -> TokenStream {
         /// [`ClientBuilder::base_url`](crate::ClientBuilder::base_url).
         #[derive(Debug, Clone, PartialEq, Eq, #derive_default)]
         // A new version of the document may add servers.
-        #[non_exhaustive]
+        #non_exhaustive
         pub enum Server {
             #(#variants)*
         }

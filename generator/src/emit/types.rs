@@ -3,23 +3,25 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::common::{
-    camel_case, doc_attrs, doc_or, holds_binary, ident, is_eq, rust_type, Context,
-};
-use super::construct::{constructors, default_note, field_fill, Fill, Member};
+use super::common::{doc_attrs, doc_or, ident, rust_type, Context};
+use super::construct::{constructors, Member};
+use super::fields::{additional_field, emit_field_as, uses_camel_case};
 use crate::model::{
-    Api, EnumDef, Field, Presence, Shape, StructDef, Tagging, TypeDef, TypeKind, TypeRef, UnionDef,
+    Api, EnumDef, Field, Shape, StructDef, Tagging, TypeDef, TypeKind, TypeRef, UnionDef,
     UnionVariant,
 };
+use crate::surface::{Surface, TypeSurface};
 
-pub fn emit(api: &Api) -> TokenStream {
+pub fn emit(surface: &Surface) -> TokenStream {
+    let api = surface.api();
     let mut defs: Vec<(&String, &TypeDef)> = api.types.iter().collect();
     defs.sort_by(|a, b| a.1.name.cmp(&b.1.name));
     let items = defs.into_iter().map(|(id, def)| {
-        let items = match &def.kind {
-            TypeKind::Struct(s) => emit_struct(api, id, def, s),
-            TypeKind::StringEnum(e) => emit_enum(def, e),
-            TypeKind::Union(u) => emit_union(api, def, u),
+        let items = match (&def.kind, surface.type_surface(id)) {
+            (TypeKind::Struct(s), Some(decided)) => emit_struct(api, def, s, decided),
+            (TypeKind::Struct(_), None) => TokenStream::new(),
+            (TypeKind::StringEnum(e), _) => emit_enum(def, e),
+            (TypeKind::Union(u), _) => emit_union(api, def, u),
         };
         super::features::gate(items, super::features::for_type(api, id))
     });
@@ -37,23 +39,22 @@ pub fn emit(api: &Api) -> TokenStream {
     }
 }
 
-fn derives(api: &Api, id: &str, serde: bool, default: bool) -> TokenStream {
-    let ty = TypeRef::Named(id.to_owned());
+fn derives(decided: &TypeSurface, default: bool) -> TokenStream {
     let mut list = vec![quote!(Debug), quote!(Clone), quote!(PartialEq)];
-    if is_eq(api, &ty, &mut Vec::new()) {
+    if decided.eq {
         list.push(quote!(Eq));
     }
     if default {
         list.push(quote!(Default));
     }
-    if serde {
+    if decided.serde {
         list.push(quote!(Serialize));
         list.push(quote!(Deserialize));
     }
     quote!(#[derive(#(#list),*)])
 }
 
-fn emit_struct(api: &Api, id: &str, def: &TypeDef, s: &StructDef) -> TokenStream {
+fn emit_struct(api: &Api, def: &TypeDef, s: &StructDef, decided: &TypeSurface) -> TokenStream {
     let name = ident(&def.name);
     let mut doc_text = def
         .doc
@@ -67,21 +68,20 @@ fn emit_struct(api: &Api, id: &str, def: &TypeDef, s: &StructDef) -> TokenStream
     }
     let doc = doc_attrs(&doc_text);
     // Multipart bodies carry uploads, which are not JSON: no serde for them.
-    let serde = !holds_binary(api, &TypeRef::Named(id.to_owned()), &mut Vec::new());
+    let serde = decided.serde;
     let mut members: Vec<Member> = s
         .fields
         .iter()
-        .map(|f| Member {
-            field: ident(&f.name),
-            ty: rust_type(api, &f.ty, Context::Types),
-            boxed: f.boxed,
-            fill: field_fill(
+        .zip(&decided.fills)
+        .map(|(f, fill)| {
+            Member::new(
                 api,
-                f,
-                def.usage.sent,
+                ident(&f.name),
+                &f.ty,
+                f.boxed,
+                fill.as_ref(),
                 Context::Types,
-                &mut vec![id.to_owned()],
-            ),
+            )
         })
         .collect();
     let camel = serde && uses_camel_case(&s.fields);
@@ -92,12 +92,12 @@ fn emit_struct(api: &Api, id: &str, def: &TypeDef, s: &StructDef) -> TokenStream
             field: ident("additional_properties"),
             ty: quote!(std::collections::BTreeMap<String, #value>),
             boxed: false,
-            fill: Some(Fill::TypeDefault),
+            fill: Some(None),
         });
         additional_field(api, ty, serde, Context::Types)
     });
     let (derive_default, constructors) = constructors(&name, &members, def.usage.sent);
-    let derive = derives(api, id, serde, derive_default);
+    let derive = derives(decided, derive_default);
     let rename_all = camel.then(|| quote!(rename_all = "camelCase"));
     let container = match s.tag.as_ref().filter(|_| serde) {
         Some(tag) => {
@@ -121,22 +121,6 @@ fn emit_struct(api: &Api, id: &str, def: &TypeDef, s: &StructDef) -> TokenStream
     }
 }
 
-/// The flattened map of a struct's undeclared properties, of type `ty`.
-pub(super) fn additional_field(
-    api: &Api,
-    ty: &TypeRef,
-    serde: bool,
-    context: Context,
-) -> TokenStream {
-    let value = rust_type(api, ty, context);
-    let flatten = serde.then(|| quote!(#[serde(flatten)]));
-    quote! {
-        /// Properties not listed above, kept as sent.
-        #flatten
-        pub additional_properties: std::collections::BTreeMap<String, #value>,
-    }
-}
-
 fn emit_field(api: &Api, field: &Field, serde: bool, camel: bool) -> TokenStream {
     emit_field_as(
         field,
@@ -144,69 +128,6 @@ fn emit_field(api: &Api, field: &Field, serde: bool, camel: bool) -> TokenStream
         serde,
         camel,
     )
-}
-
-/// Whether a struct with these fields gets `#[serde(rename_all = "camelCase")]`:
-/// when that spares at least one field its own `rename`.
-pub(super) fn uses_camel_case(fields: &[Field]) -> bool {
-    fields.iter().any(|f| {
-        let name = f.name.trim_start_matches("r#");
-        name != f.json_name && camel_case(name).as_deref() == Some(f.json_name.as_str())
-    })
-}
-
-/// A struct field whose type, before `Box` and `Option` are applied, is `ty`;
-/// `camel` when the struct has `rename_all = "camelCase"`.
-pub(super) fn emit_field_as(
-    field: &Field,
-    mut ty: TokenStream,
-    serde: bool,
-    camel: bool,
-) -> TokenStream {
-    let name = ident(&field.name);
-    if field.boxed {
-        ty = quote!(Box<#ty>);
-    }
-    let json_name = &field.json_name;
-    let mut doc_text = field
-        .doc
-        .clone()
-        .unwrap_or_else(|| format!("The `{json_name}` property."));
-    if let Some(note) = field.default.as_ref().and_then(default_note) {
-        doc_text.push_str("\n\n");
-        doc_text.push_str(&note);
-    }
-    let doc = doc_attrs(&doc_text);
-    let rust_name = field.name.trim_start_matches("r#");
-    let serde_name = match camel {
-        true => camel_case(rust_name),
-        false => Some(rust_name.to_owned()),
-    };
-    let rename =
-        (serde_name.as_deref() != Some(json_name.as_str())).then(|| quote!(rename = #json_name,));
-    let (ty, attrs) = match field.presence {
-        Presence::Required => (ty, quote!()),
-        Presence::RequiredNullable => (quote!(Option<#ty>), quote!()),
-        // A received `null` reads as `None` too: serde's `Option` takes both.
-        Presence::Optional => (
-            quote!(Option<#ty>),
-            quote!(default, skip_serializing_if = "Option::is_none",),
-        ),
-        Presence::OptionalNullable => (
-            quote!(crate::Nullable<#ty>),
-            quote!(default, skip_serializing_if = "crate::Nullable::is_absent",),
-        ),
-    };
-    let serde_attr = if serde && !(rename.is_none() && attrs.is_empty()) {
-        quote!(#[serde(#rename #attrs)])
-    } else {
-        quote!()
-    };
-    quote! {
-        #doc
-        #serde_attr
-        pub #name: #ty,
-    }
 }
 
 fn emit_enum(def: &TypeDef, e: &EnumDef) -> TokenStream {

@@ -1,11 +1,10 @@
 //! Example calls for the generated docs: which operation to show and the code
 //! that calls it. The crate page and every tag module build their examples
-//! here, so that all of them follow the operation signatures `apis.rs` emits
-//! (the generated crate's doctests compile them).
+//! here, from the signatures and constructions the surface decided (the
+//! generated crate's doctests compile them).
 
-use super::common::Context;
-use super::construct::{construction, field_fill, Construction};
-use crate::model::{Api, BodyKind, Method, Operation, OperationGroup, TypeKind, TypeRef};
+use crate::model::{BodyKind, Method, Operation, OperationGroup, TypeKind, TypeRef};
+use crate::surface::{Argument, Construction, Surface};
 
 /// A call of one operation, written out for an example.
 pub struct Call {
@@ -32,7 +31,7 @@ pub const CLOSING: &str = "# Ok(())\n# }\n";
 /// a `DELETE` only when nothing else fits; among equals the one with a body to
 /// build, then the first in operation order.
 pub fn showcase<'a>(
-    api: &Api,
+    surface: &Surface,
     candidates: impl IntoIterator<Item = (&'a OperationGroup, &'a Operation)>,
     crate_name: &str,
 ) -> Option<Call> {
@@ -43,7 +42,7 @@ pub fn showcase<'a>(
     };
     candidates
         .into_iter()
-        .filter_map(|(group, op)| Some((rank(op), call(api, group, op, crate_name)?)))
+        .filter_map(|(group, op)| Some((rank(op), call(surface, group, op, crate_name)?)))
         .min_by_key(|(rank, call)| (*rank, std::cmp::Reverse(call.setup.lines().count())))
         .map(|(_, call)| call)
 }
@@ -51,74 +50,75 @@ pub fn showcase<'a>(
 /// The call that shows the most among `candidates`, for the crate page: one
 /// with a body to build before one without; the first such in operation order.
 pub fn richest<'a>(
-    api: &Api,
+    surface: &Surface,
     candidates: impl IntoIterator<Item = (&'a OperationGroup, &'a Operation)>,
     crate_name: &str,
 ) -> Option<Call> {
     candidates
         .into_iter()
-        .filter_map(|(group, op)| call(api, group, op, crate_name))
+        .filter_map(|(group, op)| call(surface, group, op, crate_name))
         .min_by_key(|call| std::cmp::Reverse(call.setup.lines().count()))
 }
 
 /// The call of `op` through its tag's accessor, when every argument can be
-/// written down simply: path parameters that are strings, no required query or
-/// header parameter, and a required body only if it is JSON whose required
-/// fields are strings. The arguments follow `apis::operation_args`.
-pub fn call(api: &Api, group: &OperationGroup, op: &Operation, crate_name: &str) -> Option<Call> {
+/// written down simply: path parameters that are strings, no parameter
+/// struct, and a required body only if it is JSON whose required fields are
+/// strings.
+pub fn call(
+    surface: &Surface,
+    group: &OperationGroup,
+    op: &Operation,
+    crate_name: &str,
+) -> Option<Call> {
+    let api = surface.api();
     let mut args: Vec<String> = Vec::new();
-    for param in &op.path_params {
-        if param.ty != TypeRef::String {
-            return None;
-        }
-        args.push(format!(
-            "\"{}\"",
-            param.rust_name.trim_start_matches("r#").replace('_', "-")
-        ));
-    }
-    // As in `apis::operation_args`: optional parameters and an optional body
-    // are not arguments (they are set on the call), so the example leaves them out.
-    if op.takes_params_argument() {
-        return None;
-    }
     let mut setup = String::new();
-    if let Some(body) = op.body.as_ref().filter(|body| body.required) {
-        let BodyKind::Json(TypeRef::Named(id)) = &body.kind else {
-            return None;
-        };
-        let def = api.type_def(id)?;
-        let TypeKind::Struct(s) = &def.kind else {
-            return None;
-        };
-        // Built the way the type is meant to be built: `default()`, or
-        // `new(..)` with the members that cannot default (strings only here).
-        let ty = format!("{crate_name}::types::{}", def.name);
-        match construction(api, id, &mut Vec::new()) {
-            Construction::Default { .. } => {
-                setup.push_str(&format!("let body = {ty}::default();\n"))
-            }
-            Construction::New => {
-                let mut values = Vec::new();
-                for field in &s.fields {
-                    let fills = field_fill(
-                        api,
-                        field,
-                        def.usage.sent,
-                        Context::Outside,
-                        &mut Vec::new(),
-                    );
-                    if fills.is_none() {
-                        if field.ty != TypeRef::String {
-                            return None;
-                        }
-                        values.push("\"next\"");
-                    }
+    for argument in &surface.operation(op).arguments {
+        match argument {
+            Argument::Path(index) => {
+                let param = op.path_params.get(*index)?;
+                if param.ty != TypeRef::String {
+                    return None;
                 }
-                setup.push_str(&format!("let body = {ty}::new({});\n", values.join(", ")));
+                args.push(format!(
+                    "\"{}\"",
+                    param.rust_name.trim_start_matches("r#").replace('_', "-")
+                ));
             }
-            Construction::None => return None,
+            Argument::Params => return None,
+            Argument::Body => {
+                let BodyKind::Json(TypeRef::Named(id)) = &op.body.as_ref()?.kind else {
+                    return None;
+                };
+                let def = api.type_def(id)?;
+                let TypeKind::Struct(s) = &def.kind else {
+                    return None;
+                };
+                // Built the way the type is meant to be built: `default()`, or
+                // `new(..)` with the members that cannot default (strings only here).
+                let ty = format!("{crate_name}::types::{}", def.name);
+                match surface.construction(id) {
+                    Construction::Default { .. } => {
+                        setup.push_str(&format!("let body = {ty}::default();\n"))
+                    }
+                    Construction::New => {
+                        let fills = &surface.type_surface(id)?.fills;
+                        let mut values = Vec::new();
+                        for (field, fill) in s.fields.iter().zip(fills) {
+                            if fill.is_none() {
+                                if field.ty != TypeRef::String {
+                                    return None;
+                                }
+                                values.push("\"next\"");
+                            }
+                        }
+                        setup.push_str(&format!("let body = {ty}::new({});\n", values.join(", ")));
+                    }
+                    Construction::None => return None,
+                }
+                args.push("&body".to_owned());
+            }
         }
-        args.push("&body".to_owned());
     }
     Some(Call {
         setup,
@@ -132,9 +132,13 @@ pub fn call(api: &Api, group: &OperationGroup, op: &Operation, crate_name: &str)
 }
 
 /// A tag module's example: its [`showcase`] operation called and its result printed.
-pub fn group_example(api: &Api, group: &OperationGroup, crate_name: &str) -> Option<String> {
+pub fn group_example(
+    surface: &Surface,
+    group: &OperationGroup,
+    crate_name: &str,
+) -> Option<String> {
     let call = showcase(
-        api,
+        surface,
         group.operations.iter().map(|op| (group, op)),
         crate_name,
     )?;

@@ -10,15 +10,16 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::common::{doc_attrs, doc_or, ident, rust_type, Context};
-use super::construct::has_default;
-use super::types::{additional_field, emit_field_as};
-use crate::model::{Api, EventDelivery, TypeKind, TypeRef, Webhook};
+use super::fields::{additional_field, emit_field_as};
+use crate::model::{EventDelivery, TypeKind, TypeRef, Webhook};
+use crate::surface::Surface;
 
-pub fn emit(api: &Api) -> TokenStream {
+pub fn emit(surface: &Surface) -> TokenStream {
+    let api = surface.api();
     let items = api
         .webhooks
         .iter()
-        .map(|webhook| match delivery_struct(api, webhook) {
+        .map(|webhook| match delivery_struct(surface, webhook) {
             Some((name, definition)) => {
                 let parser = parser(webhook, &quote!(#name), "delivery");
                 quote!(#definition #parser)
@@ -105,7 +106,11 @@ fn parser(webhook: &Webhook, ty: &TokenStream, what: &str) -> TokenStream {
 
 /// The delivery struct of a webhook whose payload lists events: its name and
 /// its definition.
-fn delivery_struct(api: &Api, webhook: &Webhook) -> Option<(proc_macro2::Ident, TokenStream)> {
+fn delivery_struct(
+    surface: &Surface,
+    webhook: &Webhook,
+) -> Option<(proc_macro2::Ident, TokenStream)> {
+    let api = surface.api();
     let EventDelivery { name, events_field } = webhook.delivery.as_ref()?;
     let TypeRef::Named(payload_id) = &webhook.payload else {
         return None;
@@ -142,7 +147,9 @@ fn delivery_struct(api: &Api, webhook: &Webhook) -> Option<(proc_macro2::Ident, 
         .additional
         .as_ref()
         .map(|ty| additional_field(api, ty, true, Context::Outside));
-    let default = has_default(api, &webhook.payload).then(|| quote!(Default,));
+    let default = surface
+        .has_default(&webhook.payload)
+        .then(|| quote!(Default,));
     let type_name = ident(name);
     let payload_name = &payload.name;
     let doc = doc_attrs(&format!(

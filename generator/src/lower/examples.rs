@@ -14,9 +14,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 // The generated crate's own variant picker, so the prediction cannot drift from it.
-#[path = "../../../runtime/src/shape.rs"]
-#[allow(dead_code)] // Generated code's shorthands are not needed here.
-mod shape;
+use sunshine_runtime::shape;
 
 use crate::diagnostics::{child, Diagnostic, Diagnostics};
 use crate::model::{

@@ -4,18 +4,14 @@
 //! construct that cannot be represented is reported here with its location.
 //! Emitters never see the OpenAPI document.
 
-mod delivery;
 mod doc_html;
-mod doc_links;
 mod docs;
-mod event_names;
 mod examples;
-mod features;
 mod pagination;
 mod refs;
 mod schema;
-mod tags;
-mod usage;
+pub(crate) mod tags;
+pub(crate) mod usage;
 mod view;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -120,7 +116,7 @@ pub fn lower(document: &Document, selection: &Selection, diagnostics: &mut Diagn
     }
 
     let groups = group_operations(openapi, operations);
-    let mut webhooks = lowerer.webhooks(&document.webhooks);
+    let webhooks = lowerer.webhooks(&document.webhooks);
     let servers = lower_servers(&openapi.servers, &mut lowerer.diagnostics);
     let auth = lower_auth(openapi, &mut lowerer.diagnostics);
 
@@ -135,8 +131,6 @@ pub fn lower(document: &Document, selection: &Selection, diagnostics: &mut Diagn
     usage::decide(&mut types, &groups, &webhooks);
     let mut groups = groups;
     pagination::detect(&mut groups, &types);
-    delivery::decide(&mut webhooks, &types);
-    event_names::unify(&webhooks, &mut types);
     examples.extend(schema_examples.into_iter().map(|(id, value)| Example {
         pointer: child(&id, "example"),
         ty: TypeRef::Named(id),
@@ -152,7 +146,7 @@ pub fn lower(document: &Document, selection: &Selection, diagnostics: &mut Diagn
     diagnostics.extend(own_diagnostics);
     diagnostics.extend(schema_diagnostics);
 
-    let mut api = Api {
+    Api {
         title: openapi.info.title.clone(),
         version: openapi.info.version.clone(),
         description: openapi
@@ -178,11 +172,7 @@ pub fn lower(document: &Document, selection: &Selection, diagnostics: &mut Diagn
                 .collect(),
         },
         features: None,
-    };
-    api.features = features::decide(&api);
-    // Links name generated items, so they are resolved once every name is decided.
-    doc_links::resolve(&mut api);
-    api
+    }
 }
 
 fn mentions_only_known(ty: &TypeRef, types: &BTreeMap<String, crate::model::TypeDef>) -> bool {
@@ -611,7 +601,7 @@ impl<'a> Lowerer<'a> {
                 Status::Range(class) => class == 2 || class == 3,
                 Status::Default => false,
             };
-            let hint = format!("{type_prefix}{}", status_word(status));
+            let hint = format!("{type_prefix}{}", names::status_word(status));
             let content = child(&pointer, "content");
             let body = if response.content.is_empty() {
                 None
@@ -640,7 +630,7 @@ impl<'a> Lowerer<'a> {
             };
             let entry = Response {
                 status,
-                variant: scope.claim(&status_word(status)),
+                variant: scope.claim(&names::status_word(status)),
                 body,
                 doc: doc(None, Some(&response.description)),
             };
@@ -749,53 +739,6 @@ fn is_json(media: &str) -> bool {
     essence == "application/json" || essence.ends_with("+json")
 }
 
-/// A variant name for a status: `Ok`, `NotFound`, `Status418`, `ClientError`, `Default`.
-fn status_word(status: Status) -> String {
-    match status {
-        Status::Code(code) => match code {
-            200 => "Ok",
-            201 => "Created",
-            202 => "Accepted",
-            204 => "NoContent",
-            301 => "MovedPermanently",
-            302 => "Found",
-            303 => "SeeOther",
-            304 => "NotModified",
-            307 => "TemporaryRedirect",
-            308 => "PermanentRedirect",
-            400 => "BadRequest",
-            401 => "Unauthorized",
-            402 => "PaymentRequired",
-            403 => "Forbidden",
-            404 => "NotFound",
-            405 => "MethodNotAllowed",
-            406 => "NotAcceptable",
-            408 => "RequestTimeout",
-            409 => "Conflict",
-            410 => "Gone",
-            412 => "PreconditionFailed",
-            413 => "PayloadTooLarge",
-            415 => "UnsupportedMediaType",
-            422 => "UnprocessableEntity",
-            423 => "Locked",
-            429 => "TooManyRequests",
-            500 => "InternalServerError",
-            501 => "NotImplemented",
-            502 => "BadGateway",
-            503 => "ServiceUnavailable",
-            504 => "GatewayTimeout",
-            _ => return format!("Status{code}"),
-        }
-        .to_owned(),
-        Status::Range(2) => "Success".to_owned(),
-        Status::Range(3) => "Redirection".to_owned(),
-        Status::Range(4) => "ClientError".to_owned(),
-        Status::Range(5) => "ServerError".to_owned(),
-        Status::Range(other) => format!("Status{other}xx"),
-        Status::Default => "Default".to_owned(),
-    }
-}
-
 fn group_operations(
     openapi: &openapiv3::OpenAPI,
     operations: Vec<(Option<String>, Operation)>,
@@ -811,48 +754,18 @@ fn group_operations(
             .or_default()
             .push(operation);
     }
-    // An accessor is a method of `Client` and names a file in `src/apis/`:
-    // it must not be one of `Client`'s own methods, nor `mod`.
-    let mut scope = Scope::with_reserved([
-        "builder",
-        "base_url",
-        "with_options",
-        "send",
-        "attempts",
-        "prepare",
-        "url",
-        "execute",
-        "clone",
-        "mod",
-    ]);
-    let mut type_scope = Scope::with_reserved([
-        "Client",
-        "ClientBuilder",
-        "Error",
-        "Server",
-        "Auth",
-        "Request",
-        "Response",
-    ]);
     by_tag
         .into_iter()
         .filter(|(_, ops)| !ops.is_empty())
         .map(|(tag, mut operations)| {
-            // Method names must be unique within the group.
-            let mut fn_scope = Scope::default();
-            for operation in &mut operations {
-                operation.fn_name = fn_scope.claim(&operation.fn_name);
-            }
-            // By name, not document order: an upstream document that reorders its
-            // paths then moves nothing in the generated code.
+            // By candidate method name, then document order (the order in
+            // which the surface stage suffixes twins): an upstream document
+            // that reorders its paths then moves nothing in the generated code.
             operations.sort_by(|a, b| a.fn_name.cmp(&b.fn_name));
             OperationGroup {
-                // Also a file name, so a keyword gets a trailing `_` instead of `r#`.
-                module: scope.claim(&names::accessor_name(&tag).strip_prefix("r#").map_or_else(
-                    || names::accessor_name(&tag),
-                    |keyword| format!("{keyword}_"),
-                )),
-                struct_name: type_scope.claim(&names::type_name(&tag)),
+                // Claimed by the surface stage, with every other name of the crate.
+                module: String::new(),
+                struct_name: String::new(),
                 doc: doc(
                     None,
                     openapi

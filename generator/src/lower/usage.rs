@@ -58,7 +58,7 @@ pub fn decide(
 }
 
 /// Every type the roots lead to through fields, extra properties and variants.
-pub(super) fn reachable(
+pub(crate) fn reachable(
     types: &BTreeMap<TypeId, TypeDef>,
     roots: BTreeSet<TypeId>,
 ) -> BTreeSet<TypeId> {

@@ -106,6 +106,6 @@ components:
             &codegen::CrateConfig::default(),
         )
         .expect("the copies generate");
-        assert_eq!(generated.api.operations().count(), 3);
+        assert_eq!(generated.surface.api().operations().count(), 3);
     }
 }

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use crate::model::{Api, TypeKind};
 
 /// Rewrites the `#…` links of every doc string in `api`.
-pub fn resolve(api: &mut Api) {
+pub(super) fn resolve(api: &mut Api) {
     let targets = Targets::new(api);
     for doc in docs_mut(api) {
         if doc.contains("](#") {

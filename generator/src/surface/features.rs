@@ -4,8 +4,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::tags::named_in;
+use crate::lower::tags::named_in;
 use crate::model::{Api, BodyKind, Features, TypeDef, TypeId, TypeRef};
+use crate::names::Scope;
 
 /// The feature of the webhook events (not `webhooks`: upstream has a tag of
 /// that name, for the operations that manage webhooks).
@@ -13,22 +14,29 @@ const WEBHOOK_EVENTS: &str = "webhook-events";
 
 /// The features of `api`, or `None` when it has a single tag (or none): such
 /// a crate is small, and every feature would be on anyway.
-pub fn decide(api: &Api) -> Option<Features> {
+pub(super) fn decide(api: &Api) -> Option<Features> {
     if api.groups.len() < 2 {
         return None;
     }
+    // Cargo's own `default`, and the features every generated crate has
+    // besides the document's, are never a tag's.
+    let mut scope = Scope::with_reserved(
+        ["default"]
+            .into_iter()
+            .chain(FIXED_FEATURES.iter().copied()),
+    );
     let groups: BTreeMap<String, String> = api
         .groups
         .iter()
-        .map(|group| (group.module.clone(), feature_name(&group.module)))
+        .map(|group| {
+            (
+                group.module.clone(),
+                claim(&mut scope, &feature_name(&group.module), "operations"),
+            )
+        })
         .collect();
-    let webhooks = (!api.webhooks.is_empty()).then(|| {
-        let mut name = WEBHOOK_EVENTS.to_owned();
-        while groups.values().any(|feature| *feature == name) {
-            name.push_str("-payloads");
-        }
-        name
-    });
+    let webhooks =
+        (!api.webhooks.is_empty()).then(|| claim(&mut scope, WEBHOOK_EVENTS, "payloads"));
 
     let mut users: BTreeMap<TypeId, BTreeSet<String>> = BTreeMap::new();
     for group in &api.groups {
@@ -67,6 +75,26 @@ pub fn decide(api: &Api) -> Option<Features> {
     })
 }
 
+/// The features of every generated crate, whatever its document: a tag or
+/// the webhook events never take one of these names.
+pub const FIXED_FEATURES: &[&str] = &[
+    "tracing",
+    "mock",
+    "receiver",
+    "receiver-redis",
+    "receiver-axum",
+];
+
+/// `name`, or `name-{qualifier}` when that is taken (a tag named `Default`
+/// gets `default-operations`), numbered after that if need be.
+fn claim(scope: &mut Scope, name: &str, qualifier: &str) -> String {
+    if scope.contains(name) {
+        scope.claim(&format!("{name}-{qualifier}"))
+    } else {
+        scope.claim(name)
+    }
+}
+
 /// `switchboard_actions` → `switchboard-actions` (cargo's usual spelling).
 fn feature_name(module: &str) -> String {
     module.trim_end_matches('_').replace('_', "-")
@@ -81,7 +109,7 @@ fn reachable<'a>(
     for ty in roots {
         named_in(ty, &mut named);
     }
-    super::usage::reachable(types, named)
+    crate::lower::usage::reachable(types, named)
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use crate::names::Scope;
 const SUFFIX: &str = "Event";
 
 /// Renames the event types and variants of every webhook delivery's events.
-pub fn unify(webhooks: &[Webhook], types: &mut BTreeMap<TypeId, TypeDef>) {
+pub(super) fn unify(webhooks: &[Webhook], types: &mut BTreeMap<TypeId, TypeDef>) {
     let mut taken: BTreeSet<String> = types.values().map(|def| def.name.clone()).collect();
     let unions: Vec<TypeId> = webhooks
         .iter()

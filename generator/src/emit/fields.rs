@@ -1,0 +1,79 @@
+//! Struct fields as `types.rs` and the webhook delivery structs write them:
+//! serde attributes, `Option`/`Nullable` by presence, docs with defaults.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::common::{doc_attrs, ident, rust_type, Context};
+use super::construct::default_note;
+use crate::model::{Api, Field, Presence, TypeRef};
+use crate::names::camel_case;
+
+/// The flattened map of a struct's undeclared properties, of type `ty`.
+pub fn additional_field(api: &Api, ty: &TypeRef, serde: bool, context: Context) -> TokenStream {
+    let value = rust_type(api, ty, context);
+    let flatten = serde.then(|| quote!(#[serde(flatten)]));
+    quote! {
+        /// Properties not listed above, kept as sent.
+        #flatten
+        pub additional_properties: std::collections::BTreeMap<String, #value>,
+    }
+}
+
+/// Whether a struct with these fields gets `#[serde(rename_all = "camelCase")]`:
+/// when that spares at least one field its own `rename`.
+pub fn uses_camel_case(fields: &[Field]) -> bool {
+    fields.iter().any(|f| {
+        let name = f.name.trim_start_matches("r#");
+        name != f.json_name && camel_case(name).as_deref() == Some(f.json_name.as_str())
+    })
+}
+
+/// A struct field whose type, before `Box` and `Option` are applied, is `ty`;
+/// `camel` when the struct has `rename_all = "camelCase"`.
+pub fn emit_field_as(field: &Field, mut ty: TokenStream, serde: bool, camel: bool) -> TokenStream {
+    let name = ident(&field.name);
+    if field.boxed {
+        ty = quote!(Box<#ty>);
+    }
+    let json_name = &field.json_name;
+    let mut doc_text = field
+        .doc
+        .clone()
+        .unwrap_or_else(|| format!("The `{json_name}` property."));
+    if let Some(note) = field.default.as_ref().and_then(default_note) {
+        doc_text.push_str("\n\n");
+        doc_text.push_str(&note);
+    }
+    let doc = doc_attrs(&doc_text);
+    let rust_name = field.name.trim_start_matches("r#");
+    let serde_name = match camel {
+        true => camel_case(rust_name),
+        false => Some(rust_name.to_owned()),
+    };
+    let rename =
+        (serde_name.as_deref() != Some(json_name.as_str())).then(|| quote!(rename = #json_name,));
+    let (ty, attrs) = match field.presence {
+        Presence::Required => (ty, quote!()),
+        Presence::RequiredNullable => (quote!(Option<#ty>), quote!()),
+        // A received `null` reads as `None` too: serde's `Option` takes both.
+        Presence::Optional => (
+            quote!(Option<#ty>),
+            quote!(default, skip_serializing_if = "Option::is_none",),
+        ),
+        Presence::OptionalNullable => (
+            quote!(crate::Nullable<#ty>),
+            quote!(default, skip_serializing_if = "crate::Nullable::is_absent",),
+        ),
+    };
+    let serde_attr = if serde && !(rename.is_none() && attrs.is_empty()) {
+        quote!(#[serde(#rename #attrs)])
+    } else {
+        quote!()
+    };
+    quote! {
+        #doc
+        #serde_attr
+        pub #name: #ty,
+    }
+}

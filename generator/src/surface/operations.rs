@@ -1,0 +1,190 @@
+//! The operations as Rust: each tag's module, accessor and struct, each
+//! operation's method, the items derived from it (`{Op}Params`, `{Op}Error`,
+//! `{Op}Response`), what its method takes, and what the returned call sends
+//! before anything more is set on it.
+
+use std::collections::BTreeMap;
+
+use super::construct::{param_fill, Fill};
+use crate::model::{Api, Operation, OperationGroup, TypeRef};
+use crate::names::{self, Scope};
+
+/// Methods of the generated `Client` (emit/client.rs) and of the traits it
+/// derives, which no tag accessor may take; and `mod`, which names the
+/// `apis/mod.rs` file that a tag module must not be.
+const CLIENT_METHODS: &[&str] = &["builder", "base_url", "with_options", "clone", "fmt", "mod"];
+
+/// What every tag module imports (emit/apis.rs), and the crate's own items a
+/// tag struct is re-exported beside in `apis`: names that neither a tag
+/// struct nor an operation's own type may take.
+const MODULE_ITEMS: &[&str] = &[
+    "Call",
+    "Client",
+    "ClientBuilder",
+    "Error",
+    "Server",
+    "Auth",
+    "Request",
+    "Response",
+    "PageLayout",
+    "Paginator",
+];
+
+/// One operation's Rust surface.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OperationSurface {
+    /// The `{Op}Params` struct, when the operation has query or header parameters.
+    pub params_type: Option<String>,
+    /// The `{Op}Error` enum.
+    pub error_type: String,
+    /// The `{Op}Response` enum, when several success statuses are documented.
+    pub response_type: Option<String>,
+    /// What a successful call returns.
+    pub success: Success,
+    /// The method's arguments after `&self`, in order.
+    pub arguments: Vec<Argument>,
+    /// Whether the parameters are set with the call's `.params(..)` (none
+    /// must be given) rather than passed to the method.
+    pub params_on_call: bool,
+    /// Whether the call sends `{Op}Params::default()` until `.params(..)`
+    /// replaces it: some parameter is required and has a document default,
+    /// which the server expects to receive.
+    pub sends_default_params: bool,
+    /// What each query or header parameter holds in `{Op}Params` when unset;
+    /// `None` when it must be given.
+    pub param_fills: Vec<Option<Fill>>,
+    /// Whether an optional body is set with the call's `.body(..)`.
+    pub body_on_call: bool,
+    /// Whether the call has `.paginate()`.
+    pub paginates: bool,
+}
+
+/// What a successful call returns.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Success {
+    /// `()`: no success has a body.
+    Unit,
+    /// The one documented success's body.
+    Body(TypeRef),
+    /// The `{Op}Response` enum.
+    Enum,
+}
+
+/// An argument of an operation's method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Argument {
+    /// A path parameter, by index into [`Operation::path_params`].
+    Path(usize),
+    /// `params: &{Op}Params`.
+    Params,
+    /// `body: &T`, a required body.
+    Body,
+}
+
+impl OperationSurface {
+    /// Whether the method takes `params: &{Op}Params`.
+    pub fn takes_params(&self) -> bool {
+        self.arguments.contains(&Argument::Params)
+    }
+
+    /// Whether `{Op}Params` has `Default`.
+    pub fn params_have_default(&self) -> bool {
+        self.param_fills.iter().all(Option::is_some)
+    }
+}
+
+/// Claims the name of every tag's module, accessor and struct, and of every
+/// operation's method, writing them into the model.
+pub(super) fn name_groups(groups: &mut [OperationGroup]) {
+    // An accessor is a method of `Client` and names a file in `src/apis/`.
+    let mut modules = Scope::with_reserved(CLIENT_METHODS.iter().copied());
+    let mut structs = Scope::with_reserved(MODULE_ITEMS.iter().copied());
+    for group in groups {
+        let accessor = names::accessor_name(&group.tag);
+        // Also a file name, so a keyword gets a trailing `_` instead of `r#`.
+        let accessor = match accessor.strip_prefix("r#") {
+            Some(keyword) => format!("{keyword}_"),
+            None => accessor,
+        };
+        group.module = modules.claim(&accessor);
+        group.struct_name = structs.claim(&names::type_name(&group.tag));
+        // Method names must be unique within the group; twins that differ
+        // only in case (`getUser`, `GetUser`) get `get_user`, `get_user2`.
+        let mut methods = Scope::default();
+        for operation in &mut group.operations {
+            let candidate = operation.fn_name.clone();
+            operation.fn_name = methods.claim(&candidate);
+            if operation.fn_name != candidate {
+                // The operation's own types follow its method: `GetUser2Params`.
+                operation.type_prefix = names::type_name(&operation.fn_name);
+            }
+        }
+    }
+}
+
+/// Decides every operation's surface, by `operationId`.
+pub(super) fn decide(api: &Api) -> BTreeMap<String, OperationSurface> {
+    let mut surfaces = BTreeMap::new();
+    for group in &api.groups {
+        // The items of the group's module: the imports, the group's struct,
+        // then each operation's own types, in method order.
+        let mut items = Scope::with_reserved(
+            MODULE_ITEMS
+                .iter()
+                .copied()
+                .chain([group.struct_name.as_str()]),
+        );
+        for op in &group.operations {
+            surfaces.insert(op.id.clone(), operation(api, op, &mut items));
+        }
+    }
+    surfaces
+}
+
+fn operation(api: &Api, op: &Operation, items: &mut Scope) -> OperationSurface {
+    let prefix = &op.type_prefix;
+    let params_type =
+        (!op.other_params.is_empty()).then(|| items.claim(&format!("{prefix}Params")));
+    let error_type = items.claim(&format!("{prefix}Error"));
+    let response_type = (op.successes.len() > 1).then(|| items.claim(&format!("{prefix}Response")));
+    let success = match op.successes.as_slice() {
+        [] => Success::Unit,
+        [only] => match &only.body {
+            Some(ty) => Success::Body(ty.clone()),
+            None => Success::Unit,
+        },
+        _ => Success::Enum,
+    };
+    let param_fills: Vec<Option<Fill>> =
+        op.other_params.iter().map(|p| param_fill(api, p)).collect();
+    // A parameter that must be sent and has no document default (even one
+    // that could be left empty, such as a map) makes the struct an argument;
+    // otherwise the call carries the parameters, and a new optional one
+    // changes no signature.
+    let takes_params = op
+        .other_params
+        .iter()
+        .zip(&param_fills)
+        .any(|(p, fill)| fill.is_none() || (p.required && p.default.is_none()));
+    let mut arguments: Vec<Argument> = (0..op.path_params.len()).map(Argument::Path).collect();
+    if takes_params {
+        arguments.push(Argument::Params);
+    }
+    let body_required = op.body.as_ref().map(|body| body.required);
+    if body_required == Some(true) {
+        arguments.push(Argument::Body);
+    }
+    let params_on_call = !op.other_params.is_empty() && !takes_params;
+    OperationSurface {
+        sends_default_params: params_on_call && op.other_params.iter().any(|p| p.required),
+        params_type,
+        error_type,
+        response_type,
+        success,
+        arguments,
+        params_on_call,
+        param_fills,
+        body_on_call: body_required == Some(false),
+        paginates: op.pagination.is_some(),
+    }
+}
