@@ -11,6 +11,13 @@
 //! deliveries decoded event by event, none lost.
 
 mod common;
+// Prism mocks the published document for `checks/full.rs`.
+#[cfg(unix)]
+#[path = "contract/prism.rs"]
+mod prism;
+#[cfg(unix)]
+#[path = "contract/prism_log.rs"]
+mod prism_log;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -25,14 +32,19 @@ struct Case {
 
 fn cases() -> Vec<Case> {
     let fixtures = common::workspace_root().join("generator/tests/fixtures");
-    let mut cases: Vec<Case> = ["constructs", "awkward", "undeclared-path-parameter"]
-        .into_iter()
-        .map(|name| Case {
-            crate_name: name.to_owned(),
-            spec: fixtures.join(format!("{name}.yaml")),
-            tags: Vec::new(),
-        })
-        .collect();
+    let mut cases: Vec<Case> = [
+        "constructs",
+        "awkward",
+        "undeclared-path-parameter",
+        "surface-names",
+    ]
+    .into_iter()
+    .map(|name| Case {
+        crate_name: name.to_owned(),
+        spec: fixtures.join(format!("{name}.yaml")),
+        tags: Vec::new(),
+    })
+    .collect();
     for (version, spec) in common::upstream_specs().unwrap_or_default() {
         let suffix = version.replace('.', "-");
         cases.push(Case {
@@ -50,8 +62,13 @@ fn cases() -> Vec<Case> {
 }
 
 fn cargo(dir: &Path, args: &[&str]) -> String {
+    cargo_with(dir, args, &[])
+}
+
+fn cargo_with(dir: &Path, args: &[&str], envs: &[(&str, &str)]) -> String {
     let output = Command::new(env!("CARGO"))
         .args(args)
+        .envs(envs.iter().copied())
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", dir.join("target"))
         .env("RUSTDOCFLAGS", "-D warnings")
@@ -77,8 +94,10 @@ const CHECKS_CRATE: &str = "checks";
 fn write_checks_crate(dir: &Path, has_full: bool) {
     let root = common::workspace_root();
     let sources = root.join("generator/tests/checks");
-    let mut dependencies = String::from("constructs = { path = \"../constructs\" }\n");
-    let mut tests = vec!["constructs.rs"];
+    let mut dependencies = String::from(
+        "constructs = { path = \"../constructs\" }\nsurface-names = { path = \"../surface-names\" }\n",
+    );
+    let mut tests = vec!["constructs.rs", "surface_names.rs"];
     let mut library = String::from("//! Black-box checks of generated crates; see its `tests/`.\n");
     if has_full {
         // Under the name users give it, so the README's examples compile too.
@@ -192,6 +211,9 @@ fn generated_crates_build_lint_document_and_pass_their_tests() {
     if cases.iter().any(|c| c.crate_name == FULL_CRATE) {
         reduced.push((FULL_CRATE, "webhook-events"));
     }
+    // Features of tags named like Cargo's and the runtime's own.
+    reduced.push(("surface-names", "default-operations"));
+    reduced.push(("surface-names", "tracing-operations"));
     for (crate_name, features) in reduced {
         cargo(
             &dir,
@@ -211,10 +233,23 @@ fn generated_crates_build_lint_document_and_pass_their_tests() {
         );
     }
     cargo(&dir, &["doc", "--workspace", "--no-deps", "--quiet"]);
-    let output = cargo(
+    let full_spec = cases
+        .iter()
+        .find(|c| c.crate_name == FULL_CRATE)
+        .map(|c| c.spec.clone());
+    let upstream_prism = full_spec.as_deref().and_then(UpstreamPrism::start);
+    let envs: Vec<(&str, &str)> = upstream_prism
+        .iter()
+        .map(|prism| ("UPSTREAM_PRISM_URL", prism.base_url()))
+        .collect();
+    let output = cargo_with(
         &dir,
         &["test", "--workspace", "--quiet", "--", "--nocapture"],
+        &envs,
     );
+    if let Some(prism) = upstream_prism {
+        prism.assert_no_violation();
+    }
     let reports: Vec<&str> = output
         .lines()
         .filter(|line| line.contains("examples round-trip"))
@@ -238,6 +273,58 @@ fn generated_crates_build_lint_document_and_pass_their_tests() {
             .find(|line| line.contains("upstream deliveries:"))
             .unwrap_or_else(|| panic!("the upstream deliveries test did not run:\n{output}"));
         println!("{report}");
+    }
+}
+
+/// Prism mocking the published 17.12.1 document, for the request
+/// `checks/full.rs` sends without `.params(..)` (`uploadAttachment`).
+struct UpstreamPrism {
+    #[cfg(unix)]
+    prism: prism::Prism,
+}
+
+impl UpstreamPrism {
+    /// Prism on `spec`, or `None` (said why) without Node.js outside CI.
+    #[cfg(unix)]
+    fn start(spec: &Path) -> Option<Self> {
+        let executable = prism::installed()?;
+        Some(Self {
+            prism: prism::Prism::start(&executable, spec),
+        })
+    }
+
+    #[cfg(not(unix))]
+    fn start(_spec: &Path) -> Option<Self> {
+        println!("skipped: Prism is stopped with kill(2), which this platform lacks");
+        None
+    }
+
+    fn base_url(&self) -> &str {
+        #[cfg(unix)]
+        return self.prism.base_url();
+        #[cfg(not(unix))]
+        unreachable!("never started")
+    }
+
+    /// Stops Prism and checks that it saw the upload and found nothing wrong.
+    fn assert_no_violation(self) {
+        #[cfg(unix)]
+        {
+            let stopped = self.prism.stop(1);
+            let uploads = stopped
+                .log
+                .exchanges
+                .iter()
+                .filter(|exchange| exchange.request.contains("/attachments"))
+                .count();
+            assert_eq!(uploads, 1, "Prism saw the upload\n{}", stopped.transcript());
+            let violations: Vec<_> = stopped.log.violating().collect();
+            assert!(
+                violations.is_empty(),
+                "Prism found violations: {violations:#?}\n{}",
+                stopped.transcript()
+            );
+        }
     }
 }
 
@@ -280,7 +367,7 @@ fn add_upstream_deliveries_test(crate_dir: &Path, spec: &Path) {
 #[test]
 fn user_code_reads_as_users_write_it() {
     let sources = common::workspace_root().join("generator/tests/checks");
-    for name in ["constructs.rs", "full.rs", "flows.rs"] {
+    for name in ["constructs.rs", "surface_names.rs", "full.rs", "flows.rs"] {
         let code = std::fs::read_to_string(sources.join(name)).expect("a checks source");
         for banned in [
             "Option<Option",

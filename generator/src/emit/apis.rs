@@ -161,7 +161,7 @@ fn emit_operation(api: &Api, op: &Operation, decided: &OperationSurface) -> Toke
     {
         optional.push(match decided.sends_default_params {
             true => format!(
-                "its query and header parameters have defaults, which it sends ({}): set others with `.params(&{params_type})`",
+                "it sends its query and header parameters at their defaults ({}) unless `.params(&{params_type})` sets them",
                 sent_defaults(op)
             ),
             false => format!(

@@ -204,6 +204,14 @@ fn derived_operation_id(method: &str, path: &str) -> String {
     format!("{method}_{}", words.join("_"))
 }
 
+/// A parameter as declared: its data, location, query style and pointer.
+type DeclaredParameter<'a> = (
+    &'a openapiv3::ParameterData,
+    ParamLocation,
+    QueryStyle,
+    String,
+);
+
 struct Lowerer<'a> {
     schemas: SchemaLowerer<'a>,
     resolver: Resolver<'a>,
@@ -233,17 +241,70 @@ impl<'a> Lowerer<'a> {
         };
         let type_prefix = names::type_name(id);
 
-        // Operation parameters override path-item ones with the same name and location.
+        let params = self.declared_parameters(item, operation, pointer);
+        let path_parts = self.path_template(path, &params, pointer)?;
+        let (path_params, mut other_params) = self.typed_parameters(&params, &type_prefix);
+        let (ordered, parts) = self.template_arguments(path, path_parts, path_params);
+        let mut param_scope = Scope::default();
+        for parameter in &mut other_params {
+            parameter.rust_name = param_scope.claim(&names::field_name(&parameter.name));
+            if parameter.style == QueryStyle::DeepObject && !self.deep_object_ok(&parameter.ty) {
+                self.diagnostics.push(Diagnostic::warning(
+                    pointer,
+                    format!("`style: deepObject` parameter `{}` is not an object; it is sent in `form` style", parameter.name),
+                ));
+                parameter.style = QueryStyle::Form;
+            }
+        }
+
+        let body = match &operation.request_body {
+            Some(body) => self.request_body(body, &child(pointer, "requestBody"), &type_prefix)?,
+            None => None,
+        };
+        let (successes, errors) = self.responses(
+            &operation.responses,
+            &child(pointer, "responses"),
+            &type_prefix,
+        );
+
+        Some(Operation {
+            id: id.to_owned(),
+            fn_name: names::field_name(id),
+            type_prefix,
+            method,
+            path: path.to_owned(),
+            path_parts: parts,
+            summary: operation
+                .summary
+                .as_deref()
+                .and_then(|s| doc(None, Some(s))),
+            description: doc(None, operation.description.as_deref()),
+            deprecated: operation.deprecated,
+            path_params: ordered,
+            other_params,
+            body,
+            successes,
+            errors,
+            pagination: None,
+            pointer: pointer.to_owned(),
+        })
+    }
+
+    /// The operation's parameters with the path item's, an operation's
+    /// overriding a path item's of the same name and location; each with its
+    /// location, query style and pointer. Cookie parameters are left out, with
+    /// a warning.
+    fn declared_parameters(
+        &mut self,
+        item: &'a PathItem,
+        operation: &'a openapiv3::Operation,
+        pointer: &str,
+    ) -> Vec<DeclaredParameter<'a>> {
         let item_pointer = pointer
             .rsplit_once('/')
             .map_or(pointer, |(head, _)| head)
             .to_owned();
-        let mut params: Vec<(
-            &'a openapiv3::ParameterData,
-            ParamLocation,
-            QueryStyle,
-            String,
-        )> = Vec::new();
+        let mut params: Vec<DeclaredParameter<'a>> = Vec::new();
         let sources = item
             .parameters
             .iter()
@@ -305,11 +366,20 @@ impl<'a> Lowerer<'a> {
             params.push((data, location, style, at));
         }
 
-        let path_parts = self.path_template(path, &params, pointer)?;
-        let mut scope = Scope::with_reserved(["body", "params", "self_"]);
+        params
+    }
+
+    /// The declared parameters lowered to the model, path ones (with their
+    /// pointers) apart from query and header ones; Rust names come later.
+    fn typed_parameters(
+        &mut self,
+        params: &[DeclaredParameter<'a>],
+        type_prefix: &str,
+    ) -> (Vec<(Parameter, String)>, Vec<Parameter>) {
         let mut path_params = Vec::new();
         let mut other_params = Vec::new();
-        for (data, location, style, at) in &params {
+        for (data, location, style, at) in params {
+            let data: &'a openapiv3::ParameterData = data;
             let hint = format!("{type_prefix}{}", names::type_name(&data.name));
             let ty = match &data.format {
                 ParameterSchemaOrContent::Schema(schema) => {
@@ -342,12 +412,25 @@ impl<'a> Lowerer<'a> {
                 doc: doc(None, data.description.as_deref()),
             };
             if *location == ParamLocation::Path {
-                path_params.push((parameter, at.clone()));
+                path_params.push((parameter, String::from(at)));
             } else {
                 other_params.push(parameter);
             }
         }
-        // Path parameters become arguments in template order.
+        (path_params, other_params)
+    }
+
+    /// The path parameters in template order, named as the method's
+    /// arguments, and the template with each `{name}` as an index into them.
+    /// A name used twice is one argument; one the template lacks is warned
+    /// about and dropped; one the template uses undeclared is a string.
+    fn template_arguments(
+        &mut self,
+        path: &str,
+        path_parts: Vec<TemplatePart>,
+        mut path_params: Vec<(Parameter, String)>,
+    ) -> (Vec<Parameter>, Vec<PathPart>) {
+        let mut scope = Scope::with_reserved(["body", "params", "self_"]);
         let mut ordered = Vec::new();
         let mut parts = Vec::new();
         for part in path_parts {
@@ -390,49 +473,7 @@ impl<'a> Lowerer<'a> {
                 ),
             ));
         }
-        let mut param_scope = Scope::default();
-        for parameter in &mut other_params {
-            parameter.rust_name = param_scope.claim(&names::field_name(&parameter.name));
-            if parameter.style == QueryStyle::DeepObject && !self.deep_object_ok(&parameter.ty) {
-                self.diagnostics.push(Diagnostic::warning(
-                    pointer,
-                    format!("`style: deepObject` parameter `{}` is not an object; it is sent in `form` style", parameter.name),
-                ));
-                parameter.style = QueryStyle::Form;
-            }
-        }
-
-        let body = match &operation.request_body {
-            Some(body) => self.request_body(body, &child(pointer, "requestBody"), &type_prefix)?,
-            None => None,
-        };
-        let (successes, errors) = self.responses(
-            &operation.responses,
-            &child(pointer, "responses"),
-            &type_prefix,
-        );
-
-        Some(Operation {
-            id: id.to_owned(),
-            fn_name: names::field_name(id),
-            type_prefix,
-            method,
-            path: path.to_owned(),
-            path_parts: parts,
-            summary: operation
-                .summary
-                .as_deref()
-                .and_then(|s| doc(None, Some(s))),
-            description: doc(None, operation.description.as_deref()),
-            deprecated: operation.deprecated,
-            path_params: ordered,
-            other_params,
-            body,
-            successes,
-            errors,
-            pagination: None,
-            pointer: pointer.to_owned(),
-        })
+        (ordered, parts)
     }
 
     fn deep_object_ok(&self, ty: &TypeRef) -> bool {
@@ -443,7 +484,7 @@ impl<'a> Lowerer<'a> {
     fn path_template(
         &mut self,
         path: &str,
-        params: &[(&openapiv3::ParameterData, ParamLocation, QueryStyle, String)],
+        params: &[DeclaredParameter<'_>],
         pointer: &str,
     ) -> Option<Vec<TemplatePart>> {
         let mut parts = Vec::new();

@@ -72,3 +72,31 @@ fn a_user_reads_with_one_level_of_option() {
     assert_eq!(user.external_id, None);
     assert_eq!(user.zendesk_id.as_deref(), Some("z9"));
 }
+
+/// `uploadAttachment`'s `access` query parameter is required and defaults to
+/// `public`: a call without `.params(..)` sends it at that default. Prism,
+/// mocking the published document (started by `generated_crates.rs`), checks
+/// the request on its own; that test reads Prism's log for violations too.
+#[tokio::test]
+async fn an_upload_without_params_meets_the_published_document() {
+    let Ok(base_url) = std::env::var("UPSTREAM_PRISM_URL") else {
+        eprintln!(
+            "skipped: no Prism mock of the published document (generated_crates.rs starts one when Node.js is installed)"
+        );
+        return;
+    };
+    let client = sunshine_conversations::Client::builder()
+        .base_url(&base_url)
+        .basic_auth("app_key_id", "app_key_secret")
+        .retry(sunshine_conversations::RetryPolicy::never())
+        .build()
+        .expect("client");
+    let upload = sunshine_conversations::Upload::new(b"a transcript".to_vec(), "transcript.txt")
+        .with_content_type("text/plain");
+    let body = sunshine_conversations::types::AttachmentUploadBody::new(upload);
+    let uploaded = client
+        .attachments()
+        .upload_attachment("5d8cff3cd55b040010928b5b", &body)
+        .await;
+    assert!(uploaded.is_ok(), "Prism refused the upload: {uploaded:?}");
+}
