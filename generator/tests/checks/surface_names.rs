@@ -72,8 +72,15 @@ async fn case_twins_are_two_methods_with_their_own_types() {
     }
     let client = client(&server).await;
     let users = client.users();
-    let first = users.get_user("a").params(&GetUserParams::default()).await;
-    let second = users.get_user2("b").params(&GetUser2Params::default()).await;
+    let fields = |value: &str| Some(value.to_owned());
+    let first = users
+        .get_user("a")
+        .params(&GetUserParams { fields: fields("id") })
+        .await;
+    let second = users
+        .get_user2("b")
+        .params(&GetUser2Params { fields: fields("id") })
+        .await;
     assert_eq!(first.expect("getUser").id, "a");
     assert_eq!(second.expect("GetUser").id, "b");
 }
