@@ -10,7 +10,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 async fn client(server: &MockServer) -> Client {
     Client::builder()
-        .base_url(&server.uri())
+        .base_url(server.uri())
         .bearer_token("token")
         .retry(RetryPolicy::never())
         .build()
