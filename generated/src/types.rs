@@ -3,40 +3,59 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Request body of the accept control action.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct AcceptControlBody {
-    /// Custom flat key/value data (at most 4KB) that is echoed in the `switchboard:acceptControl` and `switchboard:acceptControl:failure` webhooks.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
+sunshine_runtime::object! {
+    /// Request body of the accept control action.
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    pub struct AcceptControlBody {
+        /// Custom flat key/value data (at most 4KB) that is echoed in the `switchboard:acceptControl` and `switchboard:acceptControl:failure` webhooks.
+        #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+        pub metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
+    }
 }
 
-/// The app whose activity produced the events.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct AppSubSchema {
-    /// The app's id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+sunshine_runtime::object! {
+    /// The app whose activity produced the events.
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    pub struct AppSubSchema {
+        /// The app's id.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub id: Option<String>,
+    }
 }
 
-/// Who wrote a message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AuthorWebhook {
-    /// `user` for the end user of the conversation, `business` for everyone answering on the business's side (bots and agents alike).
-    pub r#type: AuthorWebhookType,
-    /// The id of the user who wrote the message; only for `user` authors.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<String>,
-    /// The name shown beside the message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<String>,
-    /// Address of the picture shown beside the message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub avatar_url: Option<String>,
-    /// The user who wrote a message, as far as webhook events describe them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<User>,
+sunshine_runtime::object! {
+    /// Who wrote a message.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct AuthorWebhook {
+        /// `user` for the end user of the conversation, `business` for everyone answering on the business's side (bots and agents alike).
+        pub r#type: AuthorWebhookType,
+        /// The id of the user who wrote the message; only for `user` authors.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub user_id: Option<String>,
+        /// The name shown beside the message.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub display_name: Option<String>,
+        /// Address of the picture shown beside the message.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub avatar_url: Option<String>,
+        /// The user who wrote a message, as far as webhook events describe them.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub user: Option<User>,
+    }
+}
+
+impl AuthorWebhook {
+    /// Builds [`AuthorWebhook`] from the properties without a default: `type`. The other fields start unset, or at the document's default.
+    pub fn new(r#type: impl Into<AuthorWebhookType>) -> Self {
+        Self {
+            r#type: r#type.into(),
+            user_id: Default::default(),
+            display_name: Default::default(),
+            avatar_url: Default::default(),
+            user: Default::default(),
+        }
+    }
 }
 
 sunshine_runtime::open_enum! {
@@ -60,59 +79,65 @@ sunshine_runtime::tagged_union! {
     }
 }
 
-/// conversation:message
-///
-/// Sent when a message is added to a conversation, whoever wrote it.
-///
-/// Always sent with `"type": "conversation:message"` (the variant's tag, written for you).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(tag = "type", rename = "conversation:message", rename_all = "camelCase")]
-pub struct ConversationMessageEvent {
-    /// The event's id. A retried delivery repeats the same id, so it can be used to skip events that were already handled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// When the event was produced, as an ISO 8601 timestamp with milliseconds (`YYYY-MM-DDThh:mm:ss.SSSZ`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+sunshine_runtime::object! {
+    /// conversation:message
+    ///
+    /// Sent when a message is added to a conversation, whoever wrote it.
+    ///
+    /// Always sent with `"type": "conversation:message"` (the variant's tag, written for you).
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[serde(tag = "type", rename = "conversation:message", rename_all = "camelCase")]
+    pub struct ConversationMessageEvent {
+        /// The event's id. A retried delivery repeats the same id, so it can be used to skip events that were already handled.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub id: Option<String>,
+        /// When the event was produced, as an ISO 8601 timestamp with milliseconds (`YYYY-MM-DDThh:mm:ss.SSSZ`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub created_at: Option<String>,
+        /// Data describing the event.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub payload: Option<ConversationMessageEventPayload>,
+    }
+}
+
+sunshine_runtime::object! {
     /// Data describing the event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payload: Option<ConversationMessageEventPayload>,
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct ConversationMessageEventPayload {
+        /// The conversation the message belongs to. Its `activeSwitchboardIntegration` tells which integration was in control when the message arrived.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub conversation: Option<ConversationTruncated>,
+        /// A message as webhook events describe it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub message: Option<MessageWebhook>,
+        /// Messages that were sent to the user through the notification API since the user last wrote, oldest first.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub recent_notifications: Option<Vec<MessageWebhook>>,
+    }
 }
 
-/// Data describing the event.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConversationMessageEventPayload {
-    /// The conversation the message belongs to. Its `activeSwitchboardIntegration` tells which integration was in control when the message arrived.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conversation: Option<ConversationTruncated>,
-    /// A message as webhook events describe it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<MessageWebhook>,
-    /// Messages that were sent to the user through the notification API since the user last wrote, oldest first.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub recent_notifications: Option<Vec<MessageWebhook>>,
-}
-
-/// A reduced view of a conversation, as included in switchboard events.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConversationTruncated {
-    /// The conversation's id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Kind of conversation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<ConversationType>,
-    /// A flat map of custom values. Only strings, numbers and booleans are accepted as values, and the whole object may not exceed 4KB.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    /// The switchboard integration that controls the conversation; absent when none does.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub active_switchboard_integration: Option<SwitchboardIntegrationWebhook>,
-    /// The switchboard integration that has been offered control and has not yet taken it; absent when no offer was made.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pending_switchboard_integration: Option<SwitchboardIntegrationWebhook>,
+sunshine_runtime::object! {
+    /// A reduced view of a conversation, as included in switchboard events.
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct ConversationTruncated {
+        /// The conversation's id.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub id: Option<String>,
+        /// Kind of conversation.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub r#type: Option<ConversationType>,
+        /// A flat map of custom values. Only strings, numbers and booleans are accepted as values, and the whole object may not exceed 4KB.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
+        /// The switchboard integration that controls the conversation; absent when none does.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub active_switchboard_integration: Option<SwitchboardIntegrationWebhook>,
+        /// The switchboard integration that has been offered control and has not yet taken it; absent when no offer was made.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub pending_switchboard_integration: Option<SwitchboardIntegrationWebhook>,
+    }
 }
 
 sunshine_runtime::open_enum! {
@@ -126,60 +151,68 @@ sunshine_runtime::open_enum! {
     }
 }
 
-/// A single problem reported by the API.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct ErrorDetails {
-    /// Machine-readable code that groups errors of the same kind.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// Human-readable explanation of the problem.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
+sunshine_runtime::object! {
+    /// A single problem reported by the API.
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    pub struct ErrorDetails {
+        /// Machine-readable code that groups errors of the same kind.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub code: Option<String>,
+        /// Human-readable explanation of the problem.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub title: Option<String>,
+    }
 }
 
-/// Body returned when a request fails.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct ErrorResponse {
-    /// The problems that caused the request to fail.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub errors: Option<Vec<ErrorDetails>>,
+sunshine_runtime::object! {
+    /// Body returned when a request fails.
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    pub struct ErrorResponse {
+        /// The problems that caused the request to fail.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub errors: Option<Vec<ErrorDetails>>,
+    }
 }
 
-/// A message as webhook events describe it.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct MessageWebhook {
-    /// The message's id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// When the platform received the message, as an ISO 8601 timestamp with milliseconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub received: Option<String>,
-    /// Who wrote a message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub author: Option<AuthorWebhook>,
-    /// What a message says. The `type` property tells the kinds apart; kinds this document does not describe (images, files, carousels, forms…) are kept as they were sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub content: Option<Content>,
-    /// Where a message came from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<Source>,
-    /// A flat map of custom values. Only strings, numbers and booleans are accepted as values, and the whole object may not exceed 4KB.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    /// `true` when the message is only a placeholder left where a deleted message was.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deleted: Option<bool>,
+sunshine_runtime::object! {
+    /// A message as webhook events describe it.
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    pub struct MessageWebhook {
+        /// The message's id.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub id: Option<String>,
+        /// When the platform received the message, as an ISO 8601 timestamp with milliseconds.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub received: Option<String>,
+        /// Who wrote a message.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub author: Option<AuthorWebhook>,
+        /// What a message says. The `type` property tells the kinds apart; kinds this document does not describe (images, files, carousels, forms…) are kept as they were sent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub content: Option<Content>,
+        /// Where a message came from.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub source: Option<Source>,
+        /// A flat map of custom values. Only strings, numbers and booleans are accepted as values, and the whole object may not exceed 4KB.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
+        /// `true` when the message is only a placeholder left where a deleted message was.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub deleted: Option<bool>,
+    }
 }
 
-/// Request body of the offer control action.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct OfferControlBody {
-    /// Which switchboard integration should become pending. It is matched first against switchboard integration ids, then names, then integration types; a reference that matches more than one integration is rejected. The special value `next` selects the integration configured as the next one in the switchboard. The currently active integration cannot be chosen.
-    pub switchboard_integration: String,
-    /// Custom flat key/value data (at most 4KB) that is echoed in the `switchboard:offerControl` and `switchboard:offerControl:failure` webhooks.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
+sunshine_runtime::object! {
+    /// Request body of the offer control action.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct OfferControlBody {
+        /// Which switchboard integration should become pending. It is matched first against switchboard integration ids, then names, then integration types; a reference that matches more than one integration is rejected. The special value `next` selects the integration configured as the next one in the switchboard. The currently active integration cannot be chosen.
+        pub switchboard_integration: String,
+        /// Custom flat key/value data (at most 4KB) that is echoed in the `switchboard:offerControl` and `switchboard:offerControl:failure` webhooks.
+        #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+        pub metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
+    }
 }
 
 impl OfferControlBody {
@@ -192,15 +225,17 @@ impl OfferControlBody {
     }
 }
 
-/// Request body of the pass control action.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PassControlBody {
-    /// Which switchboard integration should become active. It is matched first against switchboard integration ids, then names, then integration types; a reference that matches more than one integration is rejected. The special value `next` selects the integration configured as the next one in the switchboard.
-    pub switchboard_integration: String,
-    /// Custom flat key/value data (at most 4KB) that is echoed in the `switchboard:passControl` webhook.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
+sunshine_runtime::object! {
+    /// Request body of the pass control action.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct PassControlBody {
+        /// Which switchboard integration should become active. It is matched first against switchboard integration ids, then names, then integration types; a reference that matches more than one integration is rejected. The special value `next` selects the integration configured as the next one in the switchboard.
+        pub switchboard_integration: String,
+        /// Custom flat key/value data (at most 4KB) that is echoed in the `switchboard:passControl` webhook.
+        #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+        pub metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
+    }
 }
 
 impl PassControlBody {
@@ -213,251 +248,281 @@ impl PassControlBody {
     }
 }
 
-/// Request body of the release control action.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ReleaseControlBody {
-    /// Custom flat key/value data (at most 4KB) that is echoed in the `switchboard:releaseControl` webhook.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
+sunshine_runtime::object! {
+    /// Request body of the release control action.
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    pub struct ReleaseControlBody {
+        /// Custom flat key/value data (at most 4KB) that is echoed in the `switchboard:releaseControl` webhook.
+        #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+        pub metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
+    }
 }
 
-/// Where a message came from.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Source {
-    /// The channel the message came through, such as `web`, `ios`, `whatsapp`, `telegram` or `api`.
-    pub r#type: String,
-    /// The id of the integration that received the message, for messages from users.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub integration_id: Option<String>,
-    /// The id the originating channel gave the message, when it has one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub original_message_id: Option<String>,
-    /// When the originating channel received the message, as an ISO 8601 timestamp.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub original_message_timestamp: Option<String>,
+sunshine_runtime::object! {
+    /// Where a message came from.
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct Source {
+        /// The channel the message came through, such as `web`, `ios`, `whatsapp`, `telegram` or `api`.
+        pub r#type: String,
+        /// The id of the integration that received the message, for messages from users.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub integration_id: Option<String>,
+        /// The id the originating channel gave the message, when it has one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub original_message_id: Option<String>,
+        /// When the originating channel received the message, as an ISO 8601 timestamp.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub original_message_timestamp: Option<String>,
+    }
 }
 
-/// switchboard:acceptControl
-///
-/// Sent when a switchboard integration takes control of a conversation it was offered.
-///
-/// Always sent with `"type": "switchboard:acceptControl"` (the variant's tag, written for you).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(tag = "type", rename = "switchboard:acceptControl", rename_all = "camelCase")]
-pub struct SwitchboardAcceptControlEvent {
-    /// The event's id. A retried delivery repeats the same id, so it can be used to skip events that were already handled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// When the event was produced, as an ISO 8601 timestamp with milliseconds (`YYYY-MM-DDThh:mm:ss.SSSZ`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+sunshine_runtime::object! {
+    /// switchboard:acceptControl
+    ///
+    /// Sent when a switchboard integration takes control of a conversation it was offered.
+    ///
+    /// Always sent with `"type": "switchboard:acceptControl"` (the variant's tag, written for you).
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[serde(tag = "type", rename = "switchboard:acceptControl", rename_all = "camelCase")]
+    pub struct SwitchboardAcceptControlEvent {
+        /// The event's id. A retried delivery repeats the same id, so it can be used to skip events that were already handled.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub id: Option<String>,
+        /// When the event was produced, as an ISO 8601 timestamp with milliseconds (`YYYY-MM-DDThh:mm:ss.SSSZ`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub created_at: Option<String>,
+        /// Data describing the event.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub payload: Option<SwitchboardAcceptControlPayload>,
+    }
+}
+
+sunshine_runtime::object! {
+    /// switchboard:acceptControl:failure
+    ///
+    /// Sent when a switchboard integration could not take control of a conversation.
+    ///
+    /// Always sent with `"type": "switchboard:acceptControl:failure"` (the variant's tag, written for you).
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[serde(
+        tag = "type",
+        rename = "switchboard:acceptControl:failure",
+        rename_all = "camelCase"
+    )]
+    pub struct SwitchboardAcceptControlFailureEvent {
+        /// The event's id. A retried delivery repeats the same id, so it can be used to skip events that were already handled.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub id: Option<String>,
+        /// When the event was produced, as an ISO 8601 timestamp with milliseconds (`YYYY-MM-DDThh:mm:ss.SSSZ`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub created_at: Option<String>,
+        /// Data describing the event.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub payload: Option<SwitchboardAcceptControlFailurePayload>,
+    }
+}
+
+sunshine_runtime::object! {
     /// Data describing the event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payload: Option<SwitchboardAcceptControlPayload>,
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    pub struct SwitchboardAcceptControlFailurePayload {
+        /// Details about why the action failed.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub error: Option<serde_json::Map<String, serde_json::Value>>,
+        /// The conversation concerned.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub conversation: Option<ConversationTruncated>,
+        /// A flat map of custom values. Only strings, numbers and booleans are accepted as values, and the whole object may not exceed 4KB.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    }
 }
 
-/// switchboard:acceptControl:failure
-///
-/// Sent when a switchboard integration could not take control of a conversation.
-///
-/// Always sent with `"type": "switchboard:acceptControl:failure"` (the variant's tag, written for you).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(
-    tag = "type",
-    rename = "switchboard:acceptControl:failure",
-    rename_all = "camelCase"
-)]
-pub struct SwitchboardAcceptControlFailureEvent {
-    /// The event's id. A retried delivery repeats the same id, so it can be used to skip events that were already handled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// When the event was produced, as an ISO 8601 timestamp with milliseconds (`YYYY-MM-DDThh:mm:ss.SSSZ`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+sunshine_runtime::object! {
     /// Data describing the event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payload: Option<SwitchboardAcceptControlFailurePayload>,
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    pub struct SwitchboardAcceptControlPayload {
+        /// The conversation concerned; its `activeSwitchboardIntegration` is the integration that just took control.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub conversation: Option<ConversationTruncated>,
+        /// A flat map of custom values. Only strings, numbers and booleans are accepted as values, and the whole object may not exceed 4KB.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    }
 }
 
-/// Data describing the event.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct SwitchboardAcceptControlFailurePayload {
-    /// Details about why the action failed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<serde_json::Map<String, serde_json::Value>>,
-    /// The conversation concerned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conversation: Option<ConversationTruncated>,
-    /// A flat map of custom values. Only strings, numbers and booleans are accepted as values, and the whole object may not exceed 4KB.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
+sunshine_runtime::object! {
+    /// A switchboard integration as it appears inside webhook payloads.
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct SwitchboardIntegrationWebhook {
+        /// The switchboard integration's id.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub id: Option<String>,
+        /// Name of a switchboard integration, used to refer to it in control transfers. Only letters, digits, `-` and `_` are allowed.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub name: Option<String>,
+        /// Id of the integration that delivers the events the switchboard routes to this switchboard integration.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub integration_id: Option<String>,
+        /// Type of the integration that delivers the events the switchboard routes to this switchboard integration. For an OAuth integration this is the client id assigned to the partner.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub integration_type: Option<String>,
+    }
 }
 
-/// Data describing the event.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct SwitchboardAcceptControlPayload {
-    /// The conversation concerned; its `activeSwitchboardIntegration` is the integration that just took control.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conversation: Option<ConversationTruncated>,
-    /// A flat map of custom values. Only strings, numbers and booleans are accepted as values, and the whole object may not exceed 4KB.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
+sunshine_runtime::object! {
+    /// switchboard:offerControl
+    ///
+    /// Sent when a switchboard integration is offered control of a conversation.
+    ///
+    /// Always sent with `"type": "switchboard:offerControl"` (the variant's tag, written for you).
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[serde(tag = "type", rename = "switchboard:offerControl", rename_all = "camelCase")]
+    pub struct SwitchboardOfferControlEvent {
+        /// The event's id. A retried delivery repeats the same id, so it can be used to skip events that were already handled.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub id: Option<String>,
+        /// When the event was produced, as an ISO 8601 timestamp with milliseconds (`YYYY-MM-DDThh:mm:ss.SSSZ`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub created_at: Option<String>,
+        /// Data describing the event.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub payload: Option<SwitchboardOfferControlPayload>,
+    }
 }
 
-/// A switchboard integration as it appears inside webhook payloads.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SwitchboardIntegrationWebhook {
-    /// The switchboard integration's id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Name of a switchboard integration, used to refer to it in control transfers. Only letters, digits, `-` and `_` are allowed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Id of the integration that delivers the events the switchboard routes to this switchboard integration.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub integration_id: Option<String>,
-    /// Type of the integration that delivers the events the switchboard routes to this switchboard integration. For an OAuth integration this is the client id assigned to the partner.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub integration_type: Option<String>,
+sunshine_runtime::object! {
+    /// switchboard:offerControl:failure
+    ///
+    /// Sent when control of a conversation could not be offered to a switchboard integration.
+    ///
+    /// Always sent with `"type": "switchboard:offerControl:failure"` (the variant's tag, written for you).
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[serde(
+        tag = "type",
+        rename = "switchboard:offerControl:failure",
+        rename_all = "camelCase"
+    )]
+    pub struct SwitchboardOfferControlFailureEvent {
+        /// The event's id. A retried delivery repeats the same id, so it can be used to skip events that were already handled.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub id: Option<String>,
+        /// When the event was produced, as an ISO 8601 timestamp with milliseconds (`YYYY-MM-DDThh:mm:ss.SSSZ`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub created_at: Option<String>,
+        /// Data describing the event.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub payload: Option<SwitchboardOfferControlFailurePayload>,
+    }
 }
 
-/// switchboard:offerControl
-///
-/// Sent when a switchboard integration is offered control of a conversation.
-///
-/// Always sent with `"type": "switchboard:offerControl"` (the variant's tag, written for you).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(tag = "type", rename = "switchboard:offerControl", rename_all = "camelCase")]
-pub struct SwitchboardOfferControlEvent {
-    /// The event's id. A retried delivery repeats the same id, so it can be used to skip events that were already handled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// When the event was produced, as an ISO 8601 timestamp with milliseconds (`YYYY-MM-DDThh:mm:ss.SSSZ`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+sunshine_runtime::object! {
     /// Data describing the event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payload: Option<SwitchboardOfferControlPayload>,
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    pub struct SwitchboardOfferControlFailurePayload {
+        /// Details about why the action failed.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub error: Option<serde_json::Map<String, serde_json::Value>>,
+        /// The conversation concerned.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub conversation: Option<ConversationTruncated>,
+        /// A flat map of custom values. Only strings, numbers and booleans are accepted as values, and the whole object may not exceed 4KB.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    }
 }
 
-/// switchboard:offerControl:failure
-///
-/// Sent when control of a conversation could not be offered to a switchboard integration.
-///
-/// Always sent with `"type": "switchboard:offerControl:failure"` (the variant's tag, written for you).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(
-    tag = "type",
-    rename = "switchboard:offerControl:failure",
-    rename_all = "camelCase"
-)]
-pub struct SwitchboardOfferControlFailureEvent {
-    /// The event's id. A retried delivery repeats the same id, so it can be used to skip events that were already handled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// When the event was produced, as an ISO 8601 timestamp with milliseconds (`YYYY-MM-DDThh:mm:ss.SSSZ`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+sunshine_runtime::object! {
     /// Data describing the event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payload: Option<SwitchboardOfferControlFailurePayload>,
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    pub struct SwitchboardOfferControlPayload {
+        /// The conversation concerned. `activeSwitchboardIntegration` is the integration making the offer and `pendingSwitchboardIntegration` the one receiving it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub conversation: Option<ConversationTruncated>,
+        /// A flat map of custom values. Only strings, numbers and booleans are accepted as values, and the whole object may not exceed 4KB.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    }
 }
 
-/// Data describing the event.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct SwitchboardOfferControlFailurePayload {
-    /// Details about why the action failed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<serde_json::Map<String, serde_json::Value>>,
-    /// The conversation concerned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conversation: Option<ConversationTruncated>,
-    /// A flat map of custom values. Only strings, numbers and booleans are accepted as values, and the whole object may not exceed 4KB.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
+sunshine_runtime::object! {
+    /// switchboard:passControl
+    ///
+    /// Sent when control of a conversation moves from one switchboard integration to another.
+    ///
+    /// Always sent with `"type": "switchboard:passControl"` (the variant's tag, written for you).
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[serde(tag = "type", rename = "switchboard:passControl", rename_all = "camelCase")]
+    pub struct SwitchboardPassControlEvent {
+        /// The event's id. A retried delivery repeats the same id, so it can be used to skip events that were already handled.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub id: Option<String>,
+        /// When the event was produced, as an ISO 8601 timestamp with milliseconds (`YYYY-MM-DDThh:mm:ss.SSSZ`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub created_at: Option<String>,
+        /// Data describing the event.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub payload: Option<SwitchboardPassControlPayload>,
+    }
 }
 
-/// Data describing the event.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct SwitchboardOfferControlPayload {
-    /// The conversation concerned. `activeSwitchboardIntegration` is the integration making the offer and `pendingSwitchboardIntegration` the one receiving it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conversation: Option<ConversationTruncated>,
-    /// A flat map of custom values. Only strings, numbers and booleans are accepted as values, and the whole object may not exceed 4KB.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
+sunshine_runtime::object! {
+    /// switchboard:passControl:failure
+    ///
+    /// Sent when making a switchboard integration active did not succeed.
+    ///
+    /// Always sent with `"type": "switchboard:passControl:failure"` (the variant's tag, written for you).
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[serde(
+        tag = "type",
+        rename = "switchboard:passControl:failure",
+        rename_all = "camelCase"
+    )]
+    pub struct SwitchboardPassControlFailureEvent {
+        /// The event's id. A retried delivery repeats the same id, so it can be used to skip events that were already handled.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub id: Option<String>,
+        /// When the event was produced, as an ISO 8601 timestamp with milliseconds (`YYYY-MM-DDThh:mm:ss.SSSZ`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub created_at: Option<String>,
+        /// Data describing the event.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub payload: Option<SwitchboardPassControlFailurePayload>,
+    }
 }
 
-/// switchboard:passControl
-///
-/// Sent when control of a conversation moves from one switchboard integration to another.
-///
-/// Always sent with `"type": "switchboard:passControl"` (the variant's tag, written for you).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(tag = "type", rename = "switchboard:passControl", rename_all = "camelCase")]
-pub struct SwitchboardPassControlEvent {
-    /// The event's id. A retried delivery repeats the same id, so it can be used to skip events that were already handled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// When the event was produced, as an ISO 8601 timestamp with milliseconds (`YYYY-MM-DDThh:mm:ss.SSSZ`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+sunshine_runtime::object! {
     /// Data describing the event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payload: Option<SwitchboardPassControlPayload>,
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    pub struct SwitchboardPassControlFailurePayload {
+        /// Details about why the action failed.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub error: Option<serde_json::Map<String, serde_json::Value>>,
+        /// The conversation concerned.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub conversation: Option<ConversationTruncated>,
+        /// A flat map of custom values. Only strings, numbers and booleans are accepted as values, and the whole object may not exceed 4KB.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    }
 }
 
-/// switchboard:passControl:failure
-///
-/// Sent when making a switchboard integration active did not succeed.
-///
-/// Always sent with `"type": "switchboard:passControl:failure"` (the variant's tag, written for you).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(
-    tag = "type",
-    rename = "switchboard:passControl:failure",
-    rename_all = "camelCase"
-)]
-pub struct SwitchboardPassControlFailureEvent {
-    /// The event's id. A retried delivery repeats the same id, so it can be used to skip events that were already handled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// When the event was produced, as an ISO 8601 timestamp with milliseconds (`YYYY-MM-DDThh:mm:ss.SSSZ`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+sunshine_runtime::object! {
     /// Data describing the event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payload: Option<SwitchboardPassControlFailurePayload>,
-}
-
-/// Data describing the event.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct SwitchboardPassControlFailurePayload {
-    /// Details about why the action failed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<serde_json::Map<String, serde_json::Value>>,
-    /// The conversation concerned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conversation: Option<ConversationTruncated>,
-    /// A flat map of custom values. Only strings, numbers and booleans are accepted as values, and the whole object may not exceed 4KB.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
-}
-
-/// Data describing the event.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct SwitchboardPassControlPayload {
-    /// The conversation concerned; its `activeSwitchboardIntegration` is the integration now in control.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conversation: Option<ConversationTruncated>,
-    /// A flat map of custom values. Only strings, numbers and booleans are accepted as values, and the whole object may not exceed 4KB.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Why control was passed, when the platform knows it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<SwitchboardPassControlPayloadReason>,
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    pub struct SwitchboardPassControlPayload {
+        /// The conversation concerned; its `activeSwitchboardIntegration` is the integration now in control.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub conversation: Option<ConversationTruncated>,
+        /// A flat map of custom values. Only strings, numbers and booleans are accepted as values, and the whole object may not exceed 4KB.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
+        /// Why control was passed, when the platform knows it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub reason: Option<SwitchboardPassControlPayloadReason>,
+    }
 }
 
 sunshine_runtime::open_enum! {
@@ -471,37 +536,41 @@ sunshine_runtime::open_enum! {
     }
 }
 
-/// switchboard:releaseControl
-///
-/// Sent when a switchboard integration gives up control and leaves the conversation without a controller.
-///
-/// Always sent with `"type": "switchboard:releaseControl"` (the variant's tag, written for you).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(tag = "type", rename = "switchboard:releaseControl", rename_all = "camelCase")]
-pub struct SwitchboardReleaseControlEvent {
-    /// The event's id. A retried delivery repeats the same id, so it can be used to skip events that were already handled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// When the event was produced, as an ISO 8601 timestamp with milliseconds (`YYYY-MM-DDThh:mm:ss.SSSZ`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
-    /// Data describing the event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payload: Option<SwitchboardReleaseControlPayload>,
+sunshine_runtime::object! {
+    /// switchboard:releaseControl
+    ///
+    /// Sent when a switchboard integration gives up control and leaves the conversation without a controller.
+    ///
+    /// Always sent with `"type": "switchboard:releaseControl"` (the variant's tag, written for you).
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[serde(tag = "type", rename = "switchboard:releaseControl", rename_all = "camelCase")]
+    pub struct SwitchboardReleaseControlEvent {
+        /// The event's id. A retried delivery repeats the same id, so it can be used to skip events that were already handled.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub id: Option<String>,
+        /// When the event was produced, as an ISO 8601 timestamp with milliseconds (`YYYY-MM-DDThh:mm:ss.SSSZ`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub created_at: Option<String>,
+        /// Data describing the event.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub payload: Option<SwitchboardReleaseControlPayload>,
+    }
 }
 
-/// Data describing the event.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct SwitchboardReleaseControlPayload {
-    /// The conversation concerned; it has no `activeSwitchboardIntegration`, since nobody is in control.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conversation: Option<ConversationTruncated>,
-    /// A flat map of custom values. Only strings, numbers and booleans are accepted as values, and the whole object may not exceed 4KB.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Why control was released, when the platform knows it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<SwitchboardReleaseControlPayloadReason>,
+sunshine_runtime::object! {
+    /// Data describing the event.
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    pub struct SwitchboardReleaseControlPayload {
+        /// The conversation concerned; it has no `activeSwitchboardIntegration`, since nobody is in control.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub conversation: Option<ConversationTruncated>,
+        /// A flat map of custom values. Only strings, numbers and booleans are accepted as values, and the whole object may not exceed 4KB.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
+        /// Why control was released, when the platform knows it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub reason: Option<SwitchboardReleaseControlPayloadReason>,
+    }
 }
 
 sunshine_runtime::open_enum! {
@@ -515,36 +584,40 @@ sunshine_runtime::open_enum! {
     }
 }
 
-/// A message made of text.
-///
-/// Always sent with `"type": "text"` (the variant's tag, written for you).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(tag = "type", rename = "text", rename_all = "camelCase")]
-pub struct TextMessage {
-    /// The words of the message. It can be missing when the message was written as HTML only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
-    /// The message as HTML, for channels that can show rich text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub html_text: Option<String>,
-    /// The payload of the reply button the user pressed, when the message is the answer given by such a button.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payload: Option<String>,
+sunshine_runtime::object! {
+    /// A message made of text.
+    ///
+    /// Always sent with `"type": "text"` (the variant's tag, written for you).
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[serde(tag = "type", rename = "text", rename_all = "camelCase")]
+    pub struct TextMessage {
+        /// The words of the message. It can be missing when the message was written as HTML only.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub text: Option<String>,
+        /// The message as HTML, for channels that can show rich text.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub html_text: Option<String>,
+        /// The payload of the reply button the user pressed, when the message is the answer given by such a button.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub payload: Option<String>,
+    }
 }
 
-/// The user who wrote a message, as far as webhook events describe them.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct User {
-    /// The user's id in Sunshine Conversations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The id the business's own systems know the user by, when one was set; it can also be used to look the user up.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_id: Option<String>,
-    /// Whether the user proved who they are (with a signed JWT, for instance).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authenticated: Option<bool>,
+sunshine_runtime::object! {
+    /// The user who wrote a message, as far as webhook events describe them.
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct User {
+        /// The user's id in Sunshine Conversations.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub id: Option<String>,
+        /// The id the business's own systems know the user by, when one was set; it can also be used to look the user up.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub external_id: Option<String>,
+        /// Whether the user proved who they are (with a signed JWT, for instance).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub authenticated: Option<bool>,
+    }
 }
 
 sunshine_runtime::tagged_union! {
@@ -581,27 +654,31 @@ sunshine_runtime::tagged_union! {
     }
 }
 
-/// Body of a webhook delivery.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct WebhookEventPayload {
-    /// The app whose activity produced the events.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub app: Option<AppSubSchema>,
-    /// The webhook this delivery was made for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook: Option<WebhookSubSchema>,
-    /// The events delivered in this request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub events: Option<Vec<WebhookEvent>>,
+sunshine_runtime::object! {
+    /// Body of a webhook delivery.
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    pub struct WebhookEventPayload {
+        /// The app whose activity produced the events.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub app: Option<AppSubSchema>,
+        /// The webhook this delivery was made for.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub webhook: Option<WebhookSubSchema>,
+        /// The events delivered in this request.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub events: Option<Vec<WebhookEvent>>,
+    }
 }
 
-/// The webhook this delivery was made for.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct WebhookSubSchema {
-    /// The webhook's id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Payload schema version used for this webhook (`v2`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
+sunshine_runtime::object! {
+    /// The webhook this delivery was made for.
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    pub struct WebhookSubSchema {
+        /// The webhook's id.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub id: Option<String>,
+        /// Payload schema version used for this webhook (`v2`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub version: Option<String>,
+    }
 }

@@ -24,22 +24,24 @@ pub use sunshine_runtime::webhook::{
 
 pub use crate::types::WebhookEventPayload;
 
-/// A `Webhook Event` delivery, decoded event by event: the fields of [`WebhookEventPayload`], with every event a [`DeliveredEvent`], so that an event that does not decode keeps its JSON and costs no other event.
-///
-/// Written back as JSON, it gives the delivery as received (less properties the document does not declare).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct WebhookEventDelivery {
-    /// The app whose activity produced the events.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub app: Option<types::AppSubSchema>,
-    /// The webhook this delivery was made for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook: Option<types::WebhookSubSchema>,
-    /// The events delivered in this request.
+sunshine_runtime::object! {
+    /// A `Webhook Event` delivery, decoded event by event: the fields of [`WebhookEventPayload`], with every event a [`DeliveredEvent`], so that an event that does not decode keeps its JSON and costs no other event.
     ///
-    /// Every event, in the order sent, each decoded on its own; an absent or `null` list is empty.
-    #[serde(default, deserialize_with = "sunshine_runtime::support::events_or_empty")]
-    pub events: Vec<DeliveredEvent<types::WebhookEvent>>,
+    /// Written back as JSON, it gives the delivery as received (less properties the document does not declare).
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    pub struct WebhookEventDelivery {
+        /// The app whose activity produced the events.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub app: Option<types::AppSubSchema>,
+        /// The webhook this delivery was made for.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub webhook: Option<types::WebhookSubSchema>,
+        /// The events delivered in this request.
+        ///
+        /// Every event, in the order sent, each decoded on its own; an absent or `null` list is empty.
+        #[serde(default, deserialize_with = "sunshine_runtime::support::events_or_empty")]
+        pub events: Vec<DeliveredEvent<types::WebhookEvent>>,
+    }
 }
 
 impl WebhookEventDelivery {

@@ -10,8 +10,12 @@ use codegen::{CrateConfig, Selection};
 /// The crate generated from `spec/` (`generated/`).
 const SPEC_BUDGET: usize = 2_000;
 
-/// The crate of the whole published 17.12.1 document, every tag.
-const FULL_BUDGET: usize = 11_000;
+/// The crate of the whole published 17.12.1 document, every tag. It was
+/// 11,000 until every struct became `#[non_exhaustive]` with setters (so
+/// that a field a new version adds breaks no caller): the `object!` wrapper
+/// that writes them costs two lines a struct (260 structs, 520 lines); the
+/// setters written out would cost about four a field (3,700 lines).
+const FULL_BUDGET: usize = 11_600;
 
 fn src_lines(spec: &std::path::Path) -> usize {
     let bytes = std::fs::read(spec).unwrap_or_else(|err| panic!("{}: {err}", spec.display()));

@@ -83,10 +83,7 @@ impl Op {
         let actions = client.switchboard_actions();
         match self {
             Op::Pass => {
-                let body = PassControlBody {
-                    switchboard_integration: "next".to_owned(),
-                    metadata,
-                };
+                let body = PassControlBody::new("next").metadata(metadata);
                 let result = actions.pass_control(app_id, conversation_id, &body).await;
                 outcome(result, |error| match error {
                     PassControlError::NotFound(body) => (404, body.clone()),
@@ -94,10 +91,7 @@ impl Op {
                 })
             }
             Op::Offer => {
-                let body = OfferControlBody {
-                    switchboard_integration: "next".to_owned(),
-                    metadata,
-                };
+                let body = OfferControlBody::new("next").metadata(metadata);
                 let result = actions.offer_control(app_id, conversation_id, &body).await;
                 outcome(result, |error| match error {
                     OfferControlError::NotFound(body) => (404, body.clone()),
@@ -105,7 +99,7 @@ impl Op {
                 })
             }
             Op::Accept => {
-                let body = AcceptControlBody { metadata };
+                let body = AcceptControlBody::default().metadata(metadata);
                 let result = actions.accept_control(app_id, conversation_id, &body).await;
                 outcome(result, |error| match error {
                     AcceptControlError::Forbidden(body) => (403, body.clone()),
@@ -114,7 +108,7 @@ impl Op {
                 })
             }
             Op::Release => {
-                let body = ReleaseControlBody { metadata };
+                let body = ReleaseControlBody::default().metadata(metadata);
                 let result = actions
                     .release_control(app_id, conversation_id)
                     .body(&body)
@@ -207,12 +201,7 @@ fn lang_en() -> Map<String, Value> {
 }
 
 fn error_response(code: &str, title: &str) -> ErrorResponse {
-    ErrorResponse {
-        errors: Some(vec![types::ErrorDetails {
-            code: Some(code.to_owned()),
-            title: Some(title.to_owned()),
-        }]),
-    }
+    ErrorResponse::default().errors(vec![types::ErrorDetails::default().code(code).title(title)])
 }
 
 fn client_for(server: &MockServer) -> Client {
@@ -549,6 +538,7 @@ async fn not_found_is_a_typed_api_error_for_pass_control() {
             error:
                 PassControlError::NotFound(ErrorResponse {
                     errors: Some(errors),
+                    ..
                 }),
             ..
         } => {
@@ -584,6 +574,7 @@ async fn not_found_is_a_typed_api_error_for_offer_control() {
             error:
                 OfferControlError::NotFound(ErrorResponse {
                     errors: Some(errors),
+                    ..
                 }),
             ..
         } => {
@@ -610,6 +601,7 @@ async fn not_found_is_a_typed_api_error_for_accept_control() {
             error:
                 AcceptControlError::NotFound(ErrorResponse {
                     errors: Some(errors),
+                    ..
                 }),
             ..
         } => {
@@ -636,6 +628,7 @@ async fn not_found_is_a_typed_api_error_for_release_control() {
             error:
                 ReleaseControlError::NotFound(ErrorResponse {
                     errors: Some(errors),
+                    ..
                 }),
             ..
         } => {
@@ -662,6 +655,7 @@ async fn forbidden_is_a_typed_api_error_for_accept_control() {
             error:
                 AcceptControlError::Forbidden(ErrorResponse {
                     errors: Some(errors),
+                    ..
                 }),
             ..
         } => {
@@ -692,6 +686,7 @@ async fn forbidden_is_a_typed_api_error_for_release_control() {
             error:
                 ReleaseControlError::Forbidden(ErrorResponse {
                     errors: Some(errors),
+                    ..
                 }),
             ..
         } => {
@@ -753,7 +748,7 @@ async fn error_body_without_errors_or_with_extra_fields_still_decodes() {
     answer_json(&server, 404, json!({})).await;
     let client = client_for(&server);
     let failure = Op::Release.call(&client, "app", "conv").await.unwrap_err();
-    assert_eq!(failure.api, Some((404, ErrorResponse { errors: None })));
+    assert_eq!(failure.api, Some((404, ErrorResponse::default())));
 }
 
 #[tokio::test]

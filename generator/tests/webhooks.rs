@@ -697,14 +697,12 @@ fn reserializing_an_event_writes_its_type_back() {
 
 #[test]
 fn an_event_built_in_code_without_a_type_gets_its_variant_type() {
-    let pass = WebhookEvent::SwitchboardPassControl(SwitchboardPassControlEvent {
-        id: Some("evt_1".to_owned()),
-        payload: Some(SwitchboardPassControlPayload {
-            reason: Some(SwitchboardPassControlPayloadReason::TicketClosed),
-            ..Default::default()
-        }),
-        ..Default::default()
-    });
+    let pass = WebhookEvent::SwitchboardPassControl(
+        SwitchboardPassControlEvent::default().id("evt_1").payload(
+            SwitchboardPassControlPayload::default()
+                .reason(SwitchboardPassControlPayloadReason::TicketClosed),
+        ),
+    );
     let release =
         WebhookEvent::SwitchboardReleaseControl(SwitchboardReleaseControlEvent::default());
 
@@ -729,10 +727,7 @@ fn an_event_built_in_code_without_a_type_gets_its_variant_type() {
 #[test]
 fn an_event_type_is_written_by_the_struct_itself_and_never_required_when_reading() {
     // Standalone, outside `WebhookEvent`, the struct still writes its tag.
-    let event = SwitchboardPassControlEvent {
-        id: Some("evt_2".to_owned()),
-        ..Default::default()
-    };
+    let event = SwitchboardPassControlEvent::default().id("evt_2");
     assert_eq!(
         serde_json::to_value(&event).unwrap(),
         json!({ "type": "switchboard:passControl", "id": "evt_2" })

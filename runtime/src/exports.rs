@@ -73,6 +73,28 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// ```
 pub const MACRO_ENUMS_NON_EXHAUSTIVE: bool = true;
 
+/// Whether the structs [`object!`](crate::object) writes are
+/// `#[non_exhaustive]`: built with `new(..)` or `default()` and setters, never
+/// with a literal, so that a field added by a new version of a document
+/// breaks no caller.
+///
+/// ```compile_fail
+/// use sunshine_conversations::types::PassControlBody;
+/// use sunshine_conversations::Nullable;
+/// let body = PassControlBody {
+///     switchboard_integration: "next".to_owned(),
+///     metadata: Nullable::Absent,
+/// };
+/// ```
+///
+/// ```
+/// use sunshine_conversations::types::PassControlBody;
+/// let body = PassControlBody::new("next").metadata(serde_json::Map::new());
+/// assert_eq!(body.switchboard_integration, "next");
+/// assert!(body.metadata.value().is_some());
+/// ```
+pub const OBJECT_STRUCTS_NON_EXHAUSTIVE: bool = true;
+
 /// The traits of the enums [`open_enum!`](crate::open_enum) writes, beyond
 /// `Debug`, `Clone` and `PartialEq` (checked by this module's tests).
 pub const OPEN_ENUM_TRAITS: &[&str] = &[
@@ -161,7 +183,7 @@ mod tests {
     }
 
     fn has_open_enum_traits<
-        T: Eq + std::hash::Hash + PartialOrd + Ord + serde::Serialize + serde::de::DeserializeOwned,
+        T: Eq + std::hash::Hash + serde::Serialize + serde::de::DeserializeOwned,
     >() {
     }
 

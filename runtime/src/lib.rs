@@ -35,6 +35,7 @@ mod builder;
 mod call;
 mod client;
 mod nullable;
+mod object_macro;
 mod operation_macros;
 mod options;
 mod pagination;

@@ -22,8 +22,9 @@
 /// ```
 ///
 /// expands to the enum (each known variant with its docs, the fallback last
-/// and documented here) deriving `Debug, Clone, PartialEq, Eq, Hash,
-/// PartialOrd, Ord` and serde through `String`; `as_str`; `From<String>`,
+/// and documented here) deriving `Debug, Clone, PartialEq, Eq, Hash` and
+/// serde through `String` (no `PartialOrd`: a value added by a new version
+/// of the document would reorder `Unknown` against the others); `as_str`; `From<String>`,
 /// `From<&str>`; `From<Tier> for String`; and `Display` (the wire value).
 #[macro_export]
 macro_rules! open_enum {
@@ -36,7 +37,7 @@ macro_rules! open_enum {
     ) => {
         $(#[$meta])*
         #[derive(
-            Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord,
+            Debug, Clone, PartialEq, Eq, Hash,
             ::serde::Serialize, ::serde::Deserialize,
         )]
         #[serde(from = "String", into = "String")]

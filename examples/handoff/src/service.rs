@@ -144,10 +144,7 @@ impl Shared {
                 conversation_id,
                 metadata,
             } => {
-                let body = PassControlBody {
-                    metadata: metadata.into(),
-                    ..PassControlBody::new(HANDOFF_TARGET)
-                };
+                let body = PassControlBody::new(HANDOFF_TARGET).metadata(metadata);
                 let result = actions
                     .pass_control(&self.app_id, &conversation_id, &body)
                     .await
@@ -159,10 +156,7 @@ impl Shared {
                 conversation_id,
                 metadata,
             } => {
-                let body = OfferControlBody {
-                    metadata: metadata.into(),
-                    ..OfferControlBody::new(self.bot_integration.clone())
-                };
+                let body = OfferControlBody::new(self.bot_integration.clone()).metadata(metadata);
                 let result = actions
                     .offer_control(&self.app_id, &conversation_id, &body)
                     .await

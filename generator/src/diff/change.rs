@@ -263,6 +263,14 @@ pub enum What {
         /// What changed.
         detail: String,
     },
+    /// The struct's `new(..)` takes other arguments, or appears or goes
+    /// (`None`: the struct has no `new`).
+    ConstructorChanged {
+        /// The arguments before (`external_id: String`), if it had `new`.
+        from: Option<String>,
+        /// The arguments now, if it has `new`.
+        to: Option<String>,
+    },
     /// The type now implements a trait.
     TraitGained(&'static str),
     /// The type no longer implements a trait.
@@ -439,6 +447,12 @@ impl fmt::Display for What {
                 because,
             } => write!(f, "field `{name}`: `{from}` → `{to}` ({because})"),
             What::FieldWireChanged { name, detail } => write!(f, "field `{name}`: {detail}"),
+            What::ConstructorChanged { from, to } => match (from, to) {
+                (Some(from), Some(to)) => write!(f, "`new({from})` → `new({to})`"),
+                (Some(from), None) => write!(f, "`new({from})` removed"),
+                (None, Some(to)) => write!(f, "`new({to})` added"),
+                (None, None) => write!(f, "`new` unchanged"),
+            },
             What::TraitGained(name) => write!(f, "now implements `{name}`"),
             What::TraitLost(name) => write!(f, "no longer implements `{name}`"),
             What::ValueAdded { value } => write!(f, "value `{value}` added"),

@@ -5,11 +5,11 @@
 //! about the whole generated API in [`Policy`], which the emitters write as
 //! they say.
 //!
-//! Struct fields follow one documented contract: callers build a generated
-//! struct that derives `Default` with a literal ending in
-//! `..Default::default()` (the way the README shows). Adding a field such a
-//! literal can leave out is compatible; exhaustive patterns without `..` and
-//! literals that list every field are not supported across versions.
+//! Struct fields follow the surface's construction: every generated struct
+//! is `#[non_exhaustive]` ([`Policy::structs_non_exhaustive`]), built with
+//! `default()` or `new(..)` and setters, so a field added is compatible
+//! exactly when those constructors stay as they were. The rules for literal
+//! construction remain for a policy without it.
 
 use super::change::{Severity, Verdict, What};
 use crate::surface::Policy;
@@ -54,7 +54,18 @@ fn new_variant(non_exhaustive: bool) -> Verdict {
 }
 
 /// A struct gains a field: see the module documentation for the contract.
-fn new_field(facts: Facts, required: bool) -> Verdict {
+fn new_field(facts: Facts, required: bool, policy: Policy) -> Verdict {
+    let constructors_kept = (facts.default_before && facts.default_after) || facts.same_new;
+    if policy.structs_non_exhaustive {
+        // No literal can name every field: only the constructors matter.
+        return if constructors_kept {
+            compatible("the struct is `#[non_exhaustive]` and built as before (`default()` or the same `new(..)`)")
+        } else if facts.default_before && !facts.default_after {
+            breaking("the struct has no `Default` any more: it must be built with `new(..)`")
+        } else {
+            breaking("`new(..)` takes the field: every call must pass it")
+        };
+    }
     if facts.same_new && !(required && facts.built_by_callers) {
         compatible("the struct is built with `new(..)`, whose arguments are unchanged")
     } else if !(facts.default_before && facts.default_after) {
@@ -89,7 +100,7 @@ pub fn judge(what: &What, facts: Facts, policy: Policy) -> Verdict {
         What::ParamsArgumentRemoved { .. } => breaking(
             "the method loses its `params` argument (no parameter is required any more: set them with `.params(..)`)",
         ),
-        What::ParameterAdded { required, .. } => new_field(facts, *required),
+        What::ParameterAdded { required, .. } => new_field(facts, *required, policy),
         What::ParameterRemoved { .. } => breaking("the field is gone from the parameters struct"),
         What::ParameterChanged { .. } => breaking("the field has another type"),
         What::ParameterMoved { .. } => {
@@ -122,10 +133,14 @@ pub fn judge(what: &What, facts: Facts, policy: Policy) -> Verdict {
         What::TypeRemoved => breaking("code naming the type no longer compiles"),
         What::TypeRenamed { .. } => breaking("code naming the type must use the new name"),
         What::TypeKindChanged { .. } => breaking("code using the type must change"),
-        What::FieldAdded { required, .. } => new_field(facts, *required),
+        What::FieldAdded { required, .. } => new_field(facts, *required, policy),
         What::FieldRemoved { .. } => breaking("code using the field no longer compiles"),
         What::FieldTypeChanged { .. } => breaking("the field has another type"),
         What::FieldWireChanged { .. } => compatible("the field's type is unchanged"),
+        What::ConstructorChanged { from: None, .. } => compatible("a new constructor"),
+        What::ConstructorChanged { .. } => {
+            breaking("calls to `new(..)` no longer compile as they are written")
+        }
         What::TraitGained(_) => compatible("an added trait implementation"),
         What::TraitLost(_) => breaking("code relying on the trait no longer compiles"),
         What::ValueAdded { .. } | What::VariantAdded { .. } | What::EventAdded { .. } => {
@@ -160,13 +175,53 @@ pub fn judge(what: &What, facts: Facts, policy: Policy) -> Verdict {
 mod tests {
     use super::*;
 
-    fn field(required: bool, facts: Facts) -> Severity {
+    /// The rules for structs callers could write as literals.
+    const LITERALS: Policy = Policy {
+        structs_non_exhaustive: false,
+        ..Policy::GENERATED
+    };
+
+    fn field_under(policy: Policy, required: bool, facts: Facts) -> Severity {
         let what = What::FieldAdded {
             name: "x".to_owned(),
             ty: "Option<String>".to_owned(),
             required,
         };
-        judge(&what, facts, Policy::GENERATED).severity
+        judge(&what, facts, policy).severity
+    }
+
+    fn field(required: bool, facts: Facts) -> Severity {
+        field_under(LITERALS, required, facts)
+    }
+
+    #[test]
+    fn a_new_field_of_a_non_exhaustive_struct_is_compatible_while_its_constructors_stay() {
+        let policy = Policy::GENERATED;
+        assert!(policy.structs_non_exhaustive);
+        let with_default = Facts {
+            default_before: true,
+            default_after: true,
+            ..Facts::default()
+        };
+        assert_eq!(
+            field_under(policy, false, with_default),
+            Severity::Compatible
+        );
+        let with_new = Facts {
+            same_new: true,
+            ..Facts::default()
+        };
+        assert_eq!(field_under(policy, false, with_new), Severity::Compatible);
+        // `new(..)` takes the new field, or `Default` is gone: calls break.
+        assert_eq!(
+            field_under(policy, true, Facts::default()),
+            Severity::Breaking
+        );
+        let lost_default = Facts {
+            default_before: true,
+            ..Facts::default()
+        };
+        assert_eq!(field_under(policy, true, lost_default), Severity::Breaking);
     }
 
     #[test]

@@ -64,21 +64,15 @@ impl Spelling<'_> {
     }
 }
 
-/// The arguments of the struct's `new(..)` (name and Rust type, in order), when
-/// it is built that way rather than with `Default`.
-pub fn new_arguments(surface: &Surface, id: &TypeId) -> Option<Vec<(String, String)>> {
+/// The arguments of the struct's `new(..)` (name and Rust type, in order, as
+/// `spelling` writes types), when it is built that way rather than with `Default`.
+pub fn new_arguments(spelling: &Spelling<'_>, id: &TypeId) -> Option<Vec<(String, String)>> {
+    let surface = spelling.surface;
     if surface.construction(id) != Construction::New {
         return None;
     }
-    let api = surface.api();
-    let TypeKind::Struct(s) = &api.type_def(id)?.kind else {
+    let TypeKind::Struct(s) = &surface.api().type_def(id)?.kind else {
         return None;
-    };
-    let no_renames = BTreeMap::new();
-    let spelling = Spelling {
-        surface,
-        api,
-        renames: &no_renames,
     };
     let fills = &surface.type_surface(id)?.fills;
     Some(
@@ -102,9 +96,6 @@ pub fn derived_traits(surface: &Surface, id: &TypeId) -> BTreeSet<&'static str> 
             let Some(decided) = surface.type_surface(id) else {
                 return traits;
             };
-            if decided.eq {
-                traits.insert("Eq");
-            }
             // Derived or written out: either way the type has `Default`.
             if matches!(decided.construction, Construction::Default { .. }) {
                 traits.insert("Default");

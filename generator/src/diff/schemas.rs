@@ -54,8 +54,8 @@ pub(super) fn compare(walk: &mut Walk<'_>, types: &TypePairs) {
                     default_after: new_traits.contains("Default"),
                     built_by_callers: walk.built_old.contains(old_id)
                         || walk.built_new.contains(new_id),
-                    same_new: new_arguments(walk.old.surface, old_id).is_some_and(|before| {
-                        new_arguments(walk.new.surface, new_id).is_some_and(|after| before == after)
+                    same_new: new_arguments(&walk.old, old_id).is_some_and(|before| {
+                        new_arguments(&walk.new, new_id).is_some_and(|after| before == after)
                     }),
                     ..Facts::default()
                 };
@@ -76,6 +76,17 @@ pub(super) fn compare(walk: &mut Walk<'_>, types: &TypePairs) {
                 continue;
             }
         }
+        let (old_new, new_new) = (
+            new_arguments(&walk.old, old_id).map(|args| signature(&args)),
+            new_arguments(&walk.new, new_id).map(|args| signature(&args)),
+        );
+        if old_new != new_new {
+            let what = What::ConstructorChanged {
+                from: old_new,
+                to: new_new,
+            };
+            walk.push(&item, what, Facts::default());
+        }
         for lost in old_traits.difference(&new_traits) {
             walk.push(&item, What::TraitLost(lost), Facts::default());
         }
@@ -83,6 +94,14 @@ pub(super) fn compare(walk: &mut Walk<'_>, types: &TypePairs) {
             walk.push(&item, What::TraitGained(gained), Facts::default());
         }
     }
+}
+
+/// `new(..)`'s arguments as written: `name: Type, ...`, types after renames.
+fn signature(args: &[(String, String)]) -> String {
+    args.iter()
+        .map(|(name, ty)| format!("{}: {ty}", name.trim_start_matches("r#")))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// What changed in the document behind a field whose Rust type changed.

@@ -8,6 +8,7 @@ use super::common::{
     doc_attrs, doc_or, ident, inner_doc_attrs, present_value, rust_type, success_type, Context,
 };
 use super::construct::{constructors, default_note, Member};
+use super::fields::setter_marker;
 use crate::model::{
     Api, BodyKind, Operation, OperationGroup, ParamLocation, Parameter, PathPart, QueryStyle,
     Response, Status, TypeKind, TypeRef,
@@ -668,29 +669,37 @@ fn emit_params_struct(
         })
         .collect();
     // Parameters are always sent: no empty string stands in for a value.
-    let (derive_default, constructors) = constructors(&name, &members, true);
+    let (derive_default, constructors) = constructors(&name, &members);
     let derive_default = derive_default.then(|| quote!(Default,));
-    let fields = op.other_params.iter().map(|p| {
-        let field = ident(&p.rust_name);
-        let ty = rust_type(api, &p.ty, Context::Outside);
-        let ty = if p.required { ty } else { quote!(Option<#ty>) };
-        let wire = &p.name;
-        let mut doc = p
-            .doc
-            .clone()
-            .unwrap_or_else(|| format!("The `{wire}` parameter."));
-        if let Some(note) = p.default.as_ref().and_then(default_note) {
-            doc.push_str("\n\n");
-            doc.push_str(&note);
-        }
-        let doc = doc_attrs(&doc);
-        quote!(#doc pub #field: #ty,)
-    });
+    let fields = op
+        .other_params
+        .iter()
+        .zip(&decided.param_setters)
+        .map(|(p, setter)| {
+            let field = ident(&p.rust_name);
+            let ty = rust_type(api, &p.ty, Context::Outside);
+            let ty = if p.required { ty } else { quote!(Option<#ty>) };
+            let wire = &p.name;
+            let mut doc = p
+                .doc
+                .clone()
+                .unwrap_or_else(|| format!("The `{wire}` parameter."));
+            if let Some(note) = p.default.as_ref().and_then(default_note) {
+                doc.push_str("\n\n");
+                doc.push_str(&note);
+            }
+            let doc = doc_attrs(&doc);
+            let setter = setter_marker(&p.rust_name, setter);
+            quote!(#setter #doc pub #field: #ty,)
+        });
+    // `object!` makes it `#[non_exhaustive]` and writes a setter per parameter.
     quote! {
-        #doc
-        #[derive(Debug, Clone, PartialEq, #derive_default)]
-        pub struct #name {
-            #(#fields)*
+        sunshine_runtime::object! {
+            #doc
+            #[derive(Debug, Clone, PartialEq, #derive_default)]
+            pub struct #name {
+                #(#fields)*
+            }
         }
 
         #constructors

@@ -95,9 +95,8 @@ pub fn default_note(value: &Value) -> Option<String> {
 }
 
 /// `Default` (derived: `true` is returned) or the `Default`/`new` impls of a
-/// struct `name` with these members. `sent` structs that cannot default get
-/// `new`; others get nothing.
-pub fn constructors(name: &Ident, members: &[Member], sent: bool) -> (bool, TokenStream) {
+/// struct `name` with these members: structs that cannot default get `new`.
+pub fn constructors(name: &Ident, members: &[Member]) -> (bool, TokenStream) {
     let fill = |member: &Member| match &member.fill {
         Some(None) | None => quote!(Default::default()),
         Some(Some(value)) if member.boxed => quote!(Box::new(#value)),
@@ -123,9 +122,6 @@ pub fn constructors(name: &Ident, members: &[Member], sent: bool) -> (bool, Toke
                 }
             },
         );
-    }
-    if !sent {
-        return (false, TokenStream::new());
     }
     let given: Vec<&Member> = members.iter().filter(|m| m.fill.is_none()).collect();
     let args = given.iter().map(|m| {

@@ -8,15 +8,25 @@ use super::common::{doc_attrs, ident, rust_type, Context};
 use super::construct::default_note;
 use crate::model::{Api, Field, Presence, TypeRef};
 use crate::names::camel_case;
+use crate::surface::ADDITIONAL_PROPERTIES;
 
 /// The flattened map of a struct's undeclared properties, of type `ty`.
-pub fn additional_field(api: &Api, ty: &TypeRef, serde: bool, context: Context) -> TokenStream {
+pub fn additional_field(
+    api: &Api,
+    ty: &TypeRef,
+    setter: &str,
+    serde: bool,
+    context: Context,
+) -> TokenStream {
     let value = rust_type(api, ty, context);
     let flatten = serde.then(|| quote!(#[serde(flatten)]));
+    let field = ident(ADDITIONAL_PROPERTIES);
+    let setter = setter_marker(ADDITIONAL_PROPERTIES, setter);
     quote! {
+        #setter
         /// Properties not listed above, kept as sent.
         #flatten
-        pub additional_properties: std::collections::BTreeMap<String, #value>,
+        pub #field: std::collections::BTreeMap<String, #value>,
     }
 }
 
@@ -31,8 +41,15 @@ pub fn uses_camel_case(fields: &[Field]) -> bool {
 
 /// A struct field whose type, before `Box` and `Option` are applied, is `ty`;
 /// `camel` when the struct has `rename_all = "camelCase"`.
-pub fn emit_field_as(field: &Field, mut ty: TokenStream, serde: bool, camel: bool) -> TokenStream {
+pub fn emit_field_as(
+    field: &Field,
+    mut ty: TokenStream,
+    setter: &str,
+    serde: bool,
+    camel: bool,
+) -> TokenStream {
     let name = ident(&field.name);
+    let setter = setter_marker(&field.name, setter);
     if field.boxed {
         ty = quote!(Box<#ty>);
     }
@@ -72,8 +89,18 @@ pub fn emit_field_as(field: &Field, mut ty: TokenStream, serde: bool, camel: boo
         quote!()
     };
     quote! {
+        #setter
         #doc
         #serde_attr
         pub #name: #ty,
     }
+}
+
+/// `#[setter(name)]`, which `object!` reads, where the field's setter is
+/// not named like the field.
+pub fn setter_marker(field: &str, setter: &str) -> Option<TokenStream> {
+    (field != setter).then(|| {
+        let setter = ident(setter);
+        quote!(#[setter(#setter)])
+    })
 }

@@ -10,7 +10,7 @@ use crate::model::{
     Api, EnumDef, Field, Shape, StructDef, Tagging, TypeDef, TypeKind, TypeRef, UnionDef,
     UnionVariant,
 };
-use crate::surface::{Surface, TypeSurface};
+use crate::surface::{Surface, TypeSurface, ADDITIONAL_PROPERTIES};
 
 pub fn emit(surface: &Surface) -> TokenStream {
     let api = surface.api();
@@ -41,9 +41,6 @@ pub fn emit(surface: &Surface) -> TokenStream {
 
 fn derives(decided: &TypeSurface, default: bool) -> TokenStream {
     let mut list = vec![quote!(Debug), quote!(Clone), quote!(PartialEq)];
-    if decided.eq {
-        list.push(quote!(Eq));
-    }
     if default {
         list.push(quote!(Default));
     }
@@ -85,18 +82,26 @@ fn emit_struct(api: &Api, def: &TypeDef, s: &StructDef, decided: &TypeSurface) -
         })
         .collect();
     let camel = serde && uses_camel_case(&s.fields);
-    let fields = s.fields.iter().map(|f| emit_field(api, f, serde, camel));
+    let fields = s
+        .fields
+        .iter()
+        .zip(&decided.setters)
+        .map(|(f, setter)| emit_field(api, f, setter, serde, camel));
     let additional = s.additional.as_ref().map(|ty| {
         let value = rust_type(api, ty, Context::Types);
         members.push(Member {
-            field: ident("additional_properties"),
+            field: ident(ADDITIONAL_PROPERTIES),
             ty: quote!(std::collections::BTreeMap<String, #value>),
             boxed: false,
             fill: Some(None),
         });
-        additional_field(api, ty, serde, Context::Types)
+        let setter = decided
+            .setters
+            .last()
+            .map_or(ADDITIONAL_PROPERTIES, String::as_str);
+        additional_field(api, ty, setter, serde, Context::Types)
     });
-    let (derive_default, constructors) = constructors(&name, &members, def.usage.sent);
+    let (derive_default, constructors) = constructors(&name, &members);
     let derive = derives(decided, derive_default);
     let rename_all = camel.then(|| quote!(rename_all = "camelCase"));
     let container = match s.tag.as_ref().filter(|_| serde) {
@@ -108,23 +113,27 @@ fn emit_struct(api: &Api, def: &TypeDef, s: &StructDef, decided: &TypeSurface) -
         }
         None => rename_all.map(|r| quote!(#[serde(#r)])).unwrap_or_default(),
     };
+    // `object!` makes it `#[non_exhaustive]` and writes a setter per field.
     quote! {
-        #doc
-        #derive
-        #container
-        pub struct #name {
-            #(#fields)*
-            #additional
+        sunshine_runtime::object! {
+            #doc
+            #derive
+            #container
+            pub struct #name {
+                #(#fields)*
+                #additional
+            }
         }
 
         #constructors
     }
 }
 
-fn emit_field(api: &Api, field: &Field, serde: bool, camel: bool) -> TokenStream {
+fn emit_field(api: &Api, field: &Field, setter: &str, serde: bool, camel: bool) -> TokenStream {
     emit_field_as(
         field,
         rust_type(api, &field.ty, Context::Types),
+        setter,
         serde,
         camel,
     )

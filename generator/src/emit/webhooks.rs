@@ -10,9 +10,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::common::{doc_attrs, doc_or, ident, rust_type, Context};
-use super::fields::{additional_field, emit_field_as};
+use super::fields::{additional_field, emit_field_as, setter_marker};
 use crate::model::{EventDelivery, TypeKind, TypeRef, Webhook};
-use crate::surface::Surface;
+use crate::surface::{Surface, ADDITIONAL_PROPERTIES};
 
 pub fn emit(surface: &Surface) -> TokenStream {
     let api = surface.api();
@@ -124,9 +124,12 @@ fn delivery_struct(
         return None;
     };
     let event_ty = rust_type(api, event, Context::Outside);
-    let members = fields.fields.iter().map(|field| {
+    // The payload's setters: the same fields, so the same names.
+    let setters = &surface.type_surface(payload_id)?.setters;
+    let members = fields.fields.iter().zip(setters).map(|(field, setter)| {
         if field.name != *events_field {
-            return emit_field_as(field, rust_type(api, &field.ty, Context::Outside), true, false);
+            let ty = rust_type(api, &field.ty, Context::Outside);
+            return emit_field_as(field, ty, setter, true, false);
         }
         let field_name = ident(&field.name);
         let json_name = &field.json_name;
@@ -136,17 +139,19 @@ fn delivery_struct(
         let note = doc_attrs(
             "\nEvery event, in the order sent, each decoded on its own; an absent or `null` list is empty.",
         );
+        let setter = setter_marker(&field.name, setter);
         quote! {
+            #setter
             #doc
             #note
             #[serde(#rename default, deserialize_with = "sunshine_runtime::support::events_or_empty")]
             pub #field_name: Vec<DeliveredEvent<#event_ty>>,
         }
     });
-    let additional = fields
-        .additional
-        .as_ref()
-        .map(|ty| additional_field(api, ty, true, Context::Outside));
+    let additional = fields.additional.as_ref().map(|ty| {
+        let setter = setters.last().map_or(ADDITIONAL_PROPERTIES, String::as_str);
+        additional_field(api, ty, setter, true, Context::Outside)
+    });
     let default = surface
         .has_default(&webhook.payload)
         .then(|| quote!(Default,));
@@ -158,11 +163,13 @@ fn delivery_struct(
     ));
     let events_field = ident(events_field);
     let definition = quote! {
-        #doc
-        #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
-        pub struct #type_name {
-            #(#members)*
-            #additional
+        sunshine_runtime::object! {
+            #doc
+            #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+            pub struct #type_name {
+                #(#members)*
+                #additional
+            }
         }
 
         impl #type_name {

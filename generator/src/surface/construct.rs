@@ -4,8 +4,12 @@
 //! - `Default` when every member can default: a member left unset is absent
 //!   (`None`, `Nullable::Absent`), takes the document's `default:`, or is an
 //!   empty collection or a struct that has `Default` itself;
-//! - otherwise, for a type that is sent, `new(..)` taking exactly the members
-//!   that cannot default (each as `impl Into<T>`).
+//! - otherwise `new(..)`, taking exactly the members that cannot default
+//!   (each as `impl Into<T>`): also for types only received, which tests build.
+//!
+//! Every struct is `#[non_exhaustive]` (the runtime's `object!`): callers
+//! start from one of these and chain a setter per field, so that a field a
+//! new version adds breaks no caller.
 //!
 //! For a type that is sent, a required string, number, boolean, enum or union
 //! without a document default *cannot* default: an empty string or a zero
@@ -37,7 +41,7 @@ pub enum Construction {
     },
     /// `new(..)` with the members that cannot default.
     New,
-    /// Neither (a received type with a member that has no default).
+    /// Neither (a type that holds itself with no way out of the cycle).
     None,
 }
 
@@ -64,10 +68,8 @@ pub(super) fn construction(api: &Api, id: &str, seen: &mut Vec<String>) -> Const
         Construction::Default {
             derive: fills.iter().all(|f| matches!(f, Some(Fill::TypeDefault))),
         }
-    } else if def.usage.sent {
-        Construction::New
     } else {
-        Construction::None
+        Construction::New
     }
 }
 

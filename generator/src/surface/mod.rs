@@ -26,6 +26,7 @@ mod doc_links;
 mod event_names;
 mod features;
 mod operations;
+mod setters;
 mod webhooks;
 
 use std::collections::BTreeMap;
@@ -53,8 +54,9 @@ pub struct TypeSurface {
     /// What each field holds when unset (structs, in field order); `None`
     /// when it must be given.
     pub fills: Vec<Option<Fill>>,
-    /// Whether it derives `Eq` (structs without floats or untyped JSON inside).
-    pub eq: bool,
+    /// The name of each field's setter (structs, in field order), then of the
+    /// flattened map of undeclared properties, if the struct has one.
+    pub setters: Vec<String>,
     /// Whether it has serde impls: everything but the multipart bodies,
     /// which hold uploads.
     pub serde: bool,
@@ -76,6 +78,9 @@ pub struct Policy {
     /// `Server` is `#[non_exhaustive]` (emit/root.rs writes the attribute
     /// when this says so).
     pub server_enum_non_exhaustive: bool,
+    /// Every generated struct is `#[non_exhaustive]`, built with `default()`
+    /// or `new(..)` and setters (the runtime's `object!` writes them).
+    pub structs_non_exhaustive: bool,
 }
 
 impl Policy {
@@ -85,6 +90,7 @@ impl Policy {
         error_enums_non_exhaustive: sunshine_runtime::exports::MACRO_ENUMS_NON_EXHAUSTIVE,
         response_enums_non_exhaustive: true,
         server_enum_non_exhaustive: true,
+        structs_non_exhaustive: sunshine_runtime::exports::OBJECT_STRUCTS_NON_EXHAUSTIVE,
     };
 }
 
@@ -113,21 +119,30 @@ pub fn build(mut api: Api) -> Surface {
 
 fn type_surface(api: &Api, id: &TypeId) -> TypeSurface {
     let ty = TypeRef::Named(id.clone());
-    let fills = match api.type_def(id).map(|def| (&def.kind, def.usage.sent)) {
-        Some((TypeKind::Struct(s), sent)) => s
-            .fields
-            .iter()
-            .map(|f| construct::field_fill(api, f, sent, &mut vec![id.clone()]))
-            .collect(),
-        _ => Vec::new(),
+    let (fills, setters) = match api.type_def(id).map(|def| (&def.kind, def.usage.sent)) {
+        Some((TypeKind::Struct(s), sent)) => {
+            let fills = s
+                .fields
+                .iter()
+                .map(|f| construct::field_fill(api, f, sent, &mut vec![id.clone()]))
+                .collect();
+            let names = s.fields.iter().map(|f| f.name.as_str());
+            let additional = s.additional.as_ref().map(|_| ADDITIONAL_PROPERTIES);
+            (fills, setters::names(names.chain(additional)))
+        }
+        _ => (Vec::new(), Vec::new()),
     };
     TypeSurface {
         construction: construct::construction(api, id, &mut Vec::new()),
         fills,
-        eq: derives::is_eq(api, &ty, &mut Vec::new()),
+        setters,
         serde: !derives::holds_binary(api, &ty, &mut Vec::new()),
     }
 }
+
+/// The field of a struct that keeps the properties its schema does not
+/// declare (flattened).
+pub const ADDITIONAL_PROPERTIES: &str = "additional_properties";
 
 impl Surface {
     /// The model the surface was decided for, with the names claimed here.

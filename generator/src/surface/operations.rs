@@ -53,6 +53,8 @@ pub struct OperationSurface {
     /// What each query or header parameter holds in `{Op}Params` when unset;
     /// `None` when it must be given.
     pub param_fills: Vec<Option<Fill>>,
+    /// The setter of each query or header parameter in `{Op}Params`.
+    pub param_setters: Vec<String>,
     /// Whether an optional body is set with the call's `.body(..)`.
     pub body_on_call: bool,
     /// Whether the call has `.paginate()`.
@@ -183,6 +185,7 @@ fn operation(api: &Api, op: &Operation, items: &mut Scope) -> OperationSurface {
         success,
         arguments,
         params_on_call,
+        param_setters: super::setters::names(op.other_params.iter().map(|p| p.rust_name.as_str())),
         param_fills,
         body_on_call: body_required == Some(false),
         paginates: op.pagination.is_some(),

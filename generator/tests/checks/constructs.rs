@@ -39,15 +39,9 @@ fn new_takes_only_what_has_no_default_and_sends_no_empty_string() {
 #[test]
 fn a_patch_leaves_out_clears_or_sets() {
     assert_eq!(serde_json::to_value(PetUpdate::default()).unwrap(), json!({}));
-    let clear = PetUpdate {
-        nickname: Nullable::Null,
-        ..Default::default()
-    };
+    let clear = PetUpdate::default().nickname(Nullable::Null);
     assert_eq!(serde_json::to_value(clear).unwrap(), json!({ "nickname": null }));
-    let set = PetUpdate {
-        nickname: "Tommy".to_owned().into(),
-        ..Default::default()
-    };
+    let set = PetUpdate::default().nickname("Tommy".to_owned());
     assert_eq!(serde_json::to_value(set).unwrap(), json!({ "nickname": "Tommy" }));
     let read: PetUpdate = serde_json::from_value(json!({ "nickname": null })).unwrap();
     assert_eq!(read.nickname, Nullable::Null);
@@ -57,11 +51,7 @@ fn a_patch_leaves_out_clears_or_sets() {
 
 #[test]
 fn the_variant_writes_its_tag_and_reads_with_it_present() {
-    let cat = Cat {
-        id: 2,
-        name: Some("Tom".to_owned()),
-        ..Default::default()
-    };
+    let cat = Cat::default().id(2).name("Tom");
     let pet: Pet = cat.clone().into();
     let written = serde_json::to_value(&pet).unwrap();
     assert_eq!(written, json!({ "kind": "cat", "id": 2, "name": "Tom" }));
@@ -84,11 +74,7 @@ fn a_variant_with_extra_properties_writes_its_tag_once() {
         1
     );
     assert_eq!(serde_json::to_value(&pet).unwrap(), sent);
-    let built: Pet = Bird {
-        wingspan: Some(0.5),
-        ..Default::default()
-    }
-    .into();
+    let built: Pet = Bird::default().wingspan(0.5).into();
     assert_eq!(
         serde_json::to_value(built).unwrap(),
         json!({ "kind": "bird", "wingspan": 0.5 })

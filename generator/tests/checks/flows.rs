@@ -75,11 +75,9 @@ async fn the_bot_offers_two_quick_replies() {
         .mount(&server)
         .await;
 
-    let question = TextMessage {
-        text: Some("Talk to a human?".to_owned()),
-        actions: Some(vec![Reply::new("Yes", "yes").into(), Reply::new("No", "no").into()]),
-        ..Default::default()
-    };
+    let question = TextMessage::default()
+        .text("Talk to a human?")
+        .actions(vec![Reply::new("Yes", "yes").into(), Reply::new("No", "no").into()]);
     let sent = client(&server)
         .messages()
         .post_message(APP, CONVERSATION, &MessagePost::new(Author::new("business"), question))
@@ -174,7 +172,7 @@ async fn the_bot_creates_a_user_and_reads_it_back() {
 
     let created = client
         .users()
-        .create_user(APP, &UserCreateBody { external_id: Some("customer-42".to_owned()), ..Default::default() })
+        .create_user(APP, &UserCreateBody::default().external_id("customer-42"))
         .await
         .expect("created");
     let read = client.users().get_user(APP, "customer-42").await.expect("read");
@@ -207,10 +205,7 @@ async fn the_bot_uploads_a_file_from_disk() {
     let uploaded = client(&server)
         .attachments()
         .upload_attachment(APP, &AttachmentUploadBody::new(upload))
-        .params(&UploadAttachmentParams {
-            conversation_id: Some(CONVERSATION.to_owned()),
-            ..Default::default()
-        })
+        .params(&UploadAttachmentParams::default().conversation_id(CONVERSATION))
         .await
         .expect("uploaded");
     let _ = std::fs::remove_file(&file);

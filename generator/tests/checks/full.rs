@@ -18,11 +18,9 @@ fn assert_no_empty_string(value: &Value) {
 
 #[test]
 fn a_text_message_with_two_quick_replies_is_short_to_build() {
-    let content = TextMessage {
-        text: Some("Talk to a human?".to_owned()),
-        actions: Some(vec![Reply::new("Yes", "yes").into(), Reply::new("No", "no").into()]),
-        ..Default::default()
-    };
+    let content = TextMessage::default()
+        .text("Talk to a human?")
+        .actions(vec![Reply::new("Yes", "yes").into(), Reply::new("No", "no").into()]);
     let message = MessagePost::new(Author::new("business"), content);
     let sent = serde_json::to_value(&message).unwrap();
     assert_eq!(
@@ -53,11 +51,7 @@ fn upload_params_default_to_public_access() {
 
 #[test]
 fn a_profile_update_clears_with_null_and_leaves_the_rest() {
-    let profile = Profile {
-        given_name: "Ada".to_owned().into(),
-        surname: Nullable::Null,
-        ..Default::default()
-    };
+    let profile = Profile::default().given_name("Ada".to_owned()).surname(Nullable::Null);
     assert_eq!(
         serde_json::to_value(profile).unwrap(),
         json!({ "givenName": "Ada", "surname": null })

@@ -44,10 +44,9 @@ async fn params_replace_the_defaults_the_call_sends() {
         .mount(&server)
         .await;
     let client = client(&server).await;
-    let params = ListFilesParams {
-        access: ListFilesAccess::Private,
-        limit: Some(5),
-    };
+    let params = ListFilesParams::default()
+        .access(ListFilesAccess::Private)
+        .limit(5);
     client
         .users()
         .list_files()
@@ -72,14 +71,13 @@ async fn case_twins_are_two_methods_with_their_own_types() {
     }
     let client = client(&server).await;
     let users = client.users();
-    let fields = |value: &str| Some(value.to_owned());
     let first = users
         .get_user("a")
-        .params(&GetUserParams { fields: fields("id") })
+        .params(&GetUserParams::default().fields("id"))
         .await;
     let second = users
         .get_user2("b")
-        .params(&GetUser2Params { fields: fields("id") })
+        .params(&GetUser2Params::default().fields("id"))
         .await;
     assert_eq!(first.expect("getUser").id, "a");
     assert_eq!(second.expect("GetUser").id, "b");

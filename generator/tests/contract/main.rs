@@ -266,10 +266,7 @@ impl Case {
         let [app_id, conversation_id] = self.ids.values();
         match self.op {
             Op::Pass => {
-                let body = PassControlBody {
-                    switchboard_integration: "next".to_owned(),
-                    metadata,
-                };
+                let body = PassControlBody::new("next").metadata(metadata);
                 match actions.pass_control(app_id, conversation_id, &body).await {
                     Ok(()) => Outcome::Success,
                     Err(Error::Api {
@@ -280,10 +277,7 @@ impl Case {
                 }
             }
             Op::Offer => {
-                let body = OfferControlBody {
-                    switchboard_integration: "human".to_owned(),
-                    metadata,
-                };
+                let body = OfferControlBody::new("human").metadata(metadata);
                 match actions.offer_control(app_id, conversation_id, &body).await {
                     Ok(()) => Outcome::Success,
                     Err(Error::Api {
@@ -294,7 +288,7 @@ impl Case {
                 }
             }
             Op::Accept => {
-                let body = AcceptControlBody { metadata };
+                let body = AcceptControlBody::default().metadata(metadata);
                 match actions.accept_control(app_id, conversation_id, &body).await {
                     Ok(()) => Outcome::Success,
                     Err(Error::Api {
@@ -309,7 +303,7 @@ impl Case {
                 }
             }
             Op::Release => {
-                let body = ReleaseControlBody { metadata };
+                let body = ReleaseControlBody::default().metadata(metadata);
                 let mut call = actions.release_control(app_id, conversation_id);
                 if self.body != Body::Absent {
                     call = call.body(&body);
