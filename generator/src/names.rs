@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 
-use heck::{ToKebabCase, ToSnakeCase, ToUpperCamelCase};
+use heck::{ToSnakeCase, ToUpperCamelCase};
 
 use crate::model::Status;
 
@@ -175,7 +175,13 @@ fn escape_keyword(name: String) -> String {
 /// joined by `-` (`Sunshine Conversations API` → `sunshine-conversations-api`).
 /// `None` when the title has no letters or digits to make one from.
 pub fn crate_name(title: &str) -> Option<String> {
-    let name = ascii_words(title).to_kebab_case();
+    // Words as the title writes them, lower-cased: `OpenAI API` is
+    // `openai-api`, the way people spell it, not `open-ai-api`.
+    let name = ascii_words(title)
+        .split_whitespace()
+        .map(str::to_ascii_lowercase)
+        .collect::<Vec<_>>()
+        .join("-");
     if name.is_empty() {
         return None;
     }
@@ -364,7 +370,12 @@ mod tests {
         );
         assert_eq!(
             crate_name("Swagger Petstore - OpenAPI 3.0").as_deref(),
-            Some("swagger-petstore-open-api-3-0")
+            Some("swagger-petstore-openapi-3-0")
+        );
+        assert_eq!(crate_name("OpenAI API").as_deref(), Some("openai-api"));
+        assert_eq!(
+            crate_name("Box Platform API").as_deref(),
+            Some("box-platform-api")
         );
         assert_eq!(
             crate_name("3D Printing").as_deref(),

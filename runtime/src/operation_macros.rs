@@ -99,6 +99,9 @@ macro_rules! operation_error {
     ) => {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq)]
+        // Each status holds its documented body unboxed: boxing by size would
+        // change a variant's type whenever a new version grows the body.
+        #[allow(clippy::large_enum_variant)]
         #[non_exhaustive]
         $vis enum $name {
             $( #[doc = $label] $(#[$vmeta])* $variant $(($($tuple)*))? $({ $($fields)* })?, )+

@@ -150,7 +150,8 @@ macro_rules! tagged_union {
     ) => {
         $(#[doc = $doc])*
         // Variants hold whole objects of different sizes; boxing them all would
-        // cost every user an allocation and a clumsier API.
+        // cost every user an allocation and a clumsier API, and boxing by size
+        // would change a variant's type whenever a new version grows it.
         #[allow(clippy::large_enum_variant)]
         #[derive(Debug, Clone, PartialEq)]
         // A new version of the document may add variants: matches need a `_` arm.
@@ -239,7 +240,8 @@ macro_rules! untagged_union {
     ) => {
         $(#[doc = $doc])*
         // Variants hold whole objects of different sizes; boxing them all would
-        // cost every user an allocation and a clumsier API.
+        // cost every user an allocation and a clumsier API, and boxing by size
+        // would change a variant's type whenever a new version grows it.
         #[allow(clippy::large_enum_variant)]
         #[derive(Debug, Clone, PartialEq)]
         // A new version of the document may add variants: matches need a `_` arm.

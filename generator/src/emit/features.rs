@@ -24,6 +24,17 @@ pub(super) fn for_type(api: &Api, id: &str) -> Option<TokenStream> {
     cfg_any(api.features.as_ref()?.types.get(id)?)
 }
 
+/// The gate of what every named type needs (the serde import): none when
+/// some type always compiles, else any feature some type needs.
+pub(super) fn for_any_type(api: &Api) -> Option<TokenStream> {
+    let gated = &api.features.as_ref()?.types;
+    if api.types.keys().any(|id| !gated.contains_key(id)) {
+        return None;
+    }
+    let features: BTreeSet<&String> = gated.values().flatten().collect();
+    cfg_any(features)
+}
+
 /// The gate of a tag's module.
 pub(super) fn for_group(api: &Api, module: &str) -> Option<TokenStream> {
     cfg_any(api.features.as_ref()?.groups.get(module))

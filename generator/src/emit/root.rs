@@ -140,6 +140,10 @@ pub fn emit_servers(surface: &Surface) -> TokenStream {
         if server.variables.is_empty() {
             let url = &server.url;
             quote!(Self::#name => #url.to_owned(),)
+        } else if let Some(whole) = whole_url_variable(server) {
+            // The variable is the whole base URL (`{site_url}`): used as given.
+            let field = ident(&whole.field);
+            quote!(Self::#name { #field } => #field.clone(),)
         } else {
             let fields: Vec<_> = server.variables.iter().map(|v| ident(&v.field)).collect();
             // Values are percent-encoded so that they cannot change the host or path.
@@ -236,6 +240,14 @@ pub fn emit_servers(surface: &Surface) -> TokenStream {
         #default_impl
 
         #server_trait
+    }
+}
+
+/// The server's one variable, when it is the whole URL (`{site_url}`).
+fn whole_url_variable(server: &crate::model::Server) -> Option<&crate::model::ServerVariable> {
+    match server.variables.as_slice() {
+        [only] if server.url == format!("{{{}}}", only.name) => Some(only),
+        _ => None,
     }
 }
 

@@ -26,7 +26,10 @@ pub fn emit(surface: &Surface) -> TokenStream {
         super::features::gate(items, super::features::for_type(api, id))
     });
     let serde_import = (!api.types.is_empty()).then(|| {
+        // With every type behind a feature, so is the import.
+        let cfg = super::features::for_any_type(api);
         quote!(
+            #cfg
             use serde::{Deserialize, Serialize};
         )
     });
