@@ -44,6 +44,8 @@ mod retry;
 mod trace;
 mod type_macros;
 
+#[cfg(feature = "receiver")]
+pub mod receiver;
 pub mod shape;
 pub mod support;
 pub mod webhook;
