@@ -10,6 +10,7 @@ mod examples;
 mod features;
 mod manifest;
 mod pagination;
+mod receiver;
 mod root;
 mod types;
 mod usage;

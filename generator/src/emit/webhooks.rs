@@ -52,6 +52,7 @@ pub fn emit(api: &Api) -> TokenStream {
             use serde::{Deserialize, Serialize};
         )
     });
+    let receiver = super::receiver::items(api);
     quote! {
         //! Webhook deliveries: what the API posts to your endpoints, and what a
         //! receiver needs to take them in.
@@ -75,6 +76,8 @@ pub fn emit(api: &Api) -> TokenStream {
         pub use sunshine_runtime::webhook::{verify_api_key, DeliveredEvent, UndecodableEvent, VerifyError, WebhookSecret, API_KEY_HEADER};
 
         #(#exports)*
+
+        #receiver
 
         #(#items)*
     }
