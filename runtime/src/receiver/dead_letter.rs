@@ -85,3 +85,10 @@ impl DeadLetterSink for LogDeadLetters {
         Box::pin(std::future::ready(Ok(())))
     }
 }
+
+/// A shared sink: the receiver and its owner both hold it.
+impl<T: DeadLetterSink + ?Sized> DeadLetterSink for std::sync::Arc<T> {
+    fn send<'a>(&'a self, letter: &'a DeadLetter) -> BoxFuture<'a, Result<(), String>> {
+        (**self).send(letter)
+    }
+}

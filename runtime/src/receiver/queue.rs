@@ -210,3 +210,34 @@ mod tests {
         assert_eq!(queue.len(), 1);
     }
 }
+
+/// A shared queue: the receiver and its owner both hold it.
+impl<T: EventQueue + ?Sized> EventQueue for std::sync::Arc<T> {
+    fn enqueue<'a>(
+        &'a self,
+        events: &'a [serde_json::Value],
+    ) -> BoxFuture<'a, Result<(), QueueError>> {
+        (**self).enqueue(events)
+    }
+
+    fn fetch<'a>(
+        &'a self,
+        consumer: &'a str,
+        max: usize,
+        wait: Duration,
+    ) -> BoxFuture<'a, Result<Vec<QueuedEvent>, QueueError>> {
+        (**self).fetch(consumer, max, wait)
+    }
+
+    fn ack<'a>(&'a self, event: &'a QueuedEvent) -> BoxFuture<'a, Result<(), QueueError>> {
+        (**self).ack(event)
+    }
+
+    fn hand_back<'a>(&'a self, event: &'a QueuedEvent) -> BoxFuture<'a, Result<(), QueueError>> {
+        (**self).hand_back(event)
+    }
+
+    fn drain_on_shutdown(&self) -> bool {
+        (**self).drain_on_shutdown()
+    }
+}

@@ -314,3 +314,30 @@ mod tests {
         assert_eq!(claim(&store, "evt-4", Duration::from_secs(60)), Claim::Done);
     }
 }
+
+/// A shared store: the receiver and its owner (a test, a metric) both hold it.
+impl<T: DedupStore + ?Sized> DedupStore for std::sync::Arc<T> {
+    fn claim<'a>(
+        &'a self,
+        event_id: &'a str,
+        lease: Duration,
+    ) -> BoxFuture<'a, Result<Claim, StoreError>> {
+        (**self).claim(event_id, lease)
+    }
+
+    fn mark_done<'a>(
+        &'a self,
+        event_id: &'a str,
+        keep: Duration,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        (**self).mark_done(event_id, keep)
+    }
+
+    fn release<'a>(
+        &'a self,
+        event_id: &'a str,
+        token: &'a ClaimToken,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        (**self).release(event_id, token)
+    }
+}
