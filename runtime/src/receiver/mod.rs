@@ -468,6 +468,7 @@ impl<E: DeserializeOwned + Send + 'static> Receiver<E> {
             Ok(Claim::Held) => return Processed::Busy,
             Ok(Claim::Acquired { token, attempt }) => (token, attempt),
         };
+        let claimed_at = std::time::Instant::now();
         let outcome = match (decoded, handler) {
             (DeliveredEvent::Decoded(event), Some(handler)) => {
                 let context = DeliveryContext {
@@ -501,7 +502,7 @@ impl<E: DeserializeOwned + Send + 'static> Receiver<E> {
         };
         match outcome {
             Ok(()) => {
-                self.mark_done(&meta.id).await;
+                self.mark_done(&meta.id, claimed_at).await;
                 Processed::Handled
             }
             Err(error) => {
@@ -530,22 +531,25 @@ impl<E: DeserializeOwned + Send + 'static> Receiver<E> {
             .map_err(|error| format!("the dead-letter sink failed: {error}"))
     }
 
-    /// Marks an event done, trying a few times: it was acted on, so the
+    /// Marks an event done, trying again while the claim still holds (no
+    /// one else can act on the event meanwhile): it was acted on, so the
     /// answer is a success either way, and a store that stays down only
-    /// means a later duplicate could act again once the claim lapses.
-    async fn mark_done(&self, event_id: &str) {
+    /// means that a later duplicate could act again once the claim lapses.
+    async fn mark_done(&self, event_id: &str, claimed_at: std::time::Instant) {
         let inner = &self.inner;
-        for attempt in 1..=3 {
+        let until = claimed_at + inner.settings.lease;
+        loop {
             match inner
                 .store
                 .mark_done(event_id, inner.settings.keep_done)
                 .await
             {
                 Ok(()) => return,
-                Err(error) if attempt == 3 => {
+                Err(error) if std::time::Instant::now() >= until => {
                     warn(&format!("could not mark event {event_id} done: {error}"));
+                    return;
                 }
-                Err(_) => tokio::time::sleep(Duration::from_millis(50 * attempt)).await,
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
             }
         }
     }
