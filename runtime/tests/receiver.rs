@@ -127,7 +127,7 @@ async fn a_repeated_delivery_is_handled_once_and_a_failure_is_handled_on_the_ret
     let second = receiver.receive(Some(SECRET), &body).await;
     let third = receiver.receive(Some(SECRET), &body).await;
 
-    assert_eq!(first.status, 500, "{first:?}");
+    assert_eq!(first.status, 503, "{first:?}");
     assert!(first.body.contains("the API timed out"), "{first:?}");
     assert_eq!((second.status, third.status), (200, 200));
     assert_eq!(log.actions(), ["evt-ok#1", "evt-flaky#2"]);
@@ -165,7 +165,7 @@ async fn undecodable_and_always_failing_events_end_in_the_dead_letter_sink_once(
         statuses.push(receiver.receive(Some(SECRET), &body).await.status);
     }
 
-    assert_eq!(statuses, [500, 500, 200, 200], "the third attempt gives up");
+    assert_eq!(statuses, [503, 503, 200, 200], "the third attempt gives up");
     assert_eq!(log.actions(), ["evt-fine"]);
     let letters = letters.letters();
     assert_eq!(letters.len(), 2, "{letters:?}");

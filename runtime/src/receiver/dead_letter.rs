@@ -64,7 +64,7 @@ impl fmt::Display for DeadLetter {
 /// to replay once the cause is fixed.
 ///
 /// An error makes the receiver treat the event as not handled: inline, the
-/// delivery is answered `500` and the platform sends it again; queued, the
+/// delivery is answered `503` and the platform sends it again; queued, the
 /// entry stays in the queue.
 pub trait DeadLetterSink: Send + Sync + 'static {
     /// Keeps `letter`.

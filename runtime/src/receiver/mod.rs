@@ -16,12 +16,14 @@
 //! | `401` | `X-API-Key` is missing or matches no secret | untouched, nothing decoded |
 //! | `413` | the body is larger than [`max_body_bytes`](ReceiverBuilder::max_body_bytes) | untouched |
 //! | `400` | the body is not a delivery (a JSON object whose `events` is a list), or an event has no string `id` | untouched |
+//! | `503` | a handler failed (inline): the platform sends the delivery again | the failed event's claim released; what was done stays done |
 //! | `503` | the store or the queue cannot be reached, the queue is full, or another replica is handling one of the events right now | what was done stays done |
-//! | `500` | a handler failed (inline) | the failed event's claim released |
 //! | `200` | every event handled, skipped as a duplicate, dead-lettered, or (queued) queued | |
 //!
 //! **Inline** (the default): each event is claimed in the
-//! [`DedupStore`], handled, and marked done before the answer. **Queued**
+//! [`DedupStore`], handled, and marked done before the answer; a delivery
+//! with a failed event is answered `503`, and on its retry only that event
+//! (and the ones after it in its conversation) run again. **Queued**
 //! ([`ReceiverBuilder::queue`]): the events are put in an [`EventQueue`] and
 //! the delivery is answered at once; [`Receiver::spawn_workers`] handles
 //! them, on any replica, with the same claims. Either way, events of one
@@ -432,7 +434,7 @@ impl<E: DeserializeOwned + Send + 'static> Receiver<E> {
         .await;
         let failed = |wanted: fn(&Processed) -> bool| results.iter().find(|result| wanted(result));
         if let Some(Processed::Failed(error)) = failed(|r| matches!(r, Processed::Failed(_))) {
-            return Answer::new(500, format!("a handler failed: {error}"));
+            return Answer::new(503, format!("a handler failed: {error}"));
         }
         if let Some(Processed::StoreDown(error)) = failed(|r| matches!(r, Processed::StoreDown(_)))
         {
