@@ -186,31 +186,6 @@ impl EventQueue for MemoryQueue {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[tokio::test]
-    async fn a_full_queue_takes_none_of_a_delivery() {
-        let queue = MemoryQueue::with_capacity(2);
-        queue.enqueue(&[json!({"id": "a"})]).await.unwrap();
-        assert_eq!(
-            queue
-                .enqueue(&[json!({"id": "b"}), json!({"id": "c"})])
-                .await,
-            Err(QueueError::Full)
-        );
-        assert_eq!(queue.len(), 1);
-
-        let taken = queue.fetch("worker", 10, Duration::ZERO).await.unwrap();
-        assert_eq!(taken.len(), 1);
-        assert_eq!(taken[0].raw, json!({"id": "a"}));
-        queue.hand_back(&taken[0]).await.unwrap();
-        assert_eq!(queue.len(), 1);
-    }
-}
-
 /// A shared queue: the receiver and its owner both hold it.
 impl<T: EventQueue + ?Sized> EventQueue for std::sync::Arc<T> {
     fn enqueue<'a>(
@@ -239,5 +214,30 @@ impl<T: EventQueue + ?Sized> EventQueue for std::sync::Arc<T> {
 
     fn drain_on_shutdown(&self) -> bool {
         (**self).drain_on_shutdown()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[tokio::test]
+    async fn a_full_queue_takes_none_of_a_delivery() {
+        let queue = MemoryQueue::with_capacity(2);
+        queue.enqueue(&[json!({"id": "a"})]).await.unwrap();
+        assert_eq!(
+            queue
+                .enqueue(&[json!({"id": "b"}), json!({"id": "c"})])
+                .await,
+            Err(QueueError::Full)
+        );
+        assert_eq!(queue.len(), 1);
+
+        let taken = queue.fetch("worker", 10, Duration::ZERO).await.unwrap();
+        assert_eq!(taken.len(), 1);
+        assert_eq!(taken[0].raw, json!({"id": "a"}));
+        queue.hand_back(&taken[0]).await.unwrap();
+        assert_eq!(queue.len(), 1);
     }
 }

@@ -107,6 +107,15 @@ impl RedisQueue {
             .map_err(|error| unavailable(&error))
     }
 
+    /// Whether the stream holds no entry, pending ones included.
+    ///
+    /// # Errors
+    ///
+    /// When Redis cannot be reached.
+    pub async fn is_empty(&self) -> Result<bool, QueueError> {
+        Ok(self.len().await? == 0)
+    }
+
     async fn create_group(&self) -> Result<(), QueueError> {
         let mut connection = self.writes.clone();
         let created: redis::RedisResult<()> = redis::cmd("XGROUP")

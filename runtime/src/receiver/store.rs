@@ -253,68 +253,6 @@ impl DedupStore for MemoryStore {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn claim(store: &MemoryStore, id: &str, lease: Duration) -> Claim {
-        store.claim_now(id, lease)
-    }
-
-    #[test]
-    fn a_claim_holds_until_released_and_done_is_final() {
-        let store = MemoryStore::default();
-        let lease = Duration::from_secs(60);
-        let Claim::Acquired { token, attempt: 1 } = claim(&store, "evt", lease) else {
-            panic!("the first claim is acquired");
-        };
-        assert_eq!(claim(&store, "evt", lease), Claim::Held);
-
-        let _ = store.release("evt", &ClaimToken::unique());
-        assert_eq!(
-            claim(&store, "evt", lease),
-            Claim::Held,
-            "a stranger's release does nothing"
-        );
-
-        let _ = store.release("evt", &token);
-        let Claim::Acquired { attempt, .. } = claim(&store, "evt", lease) else {
-            panic!("a released claim can be taken again");
-        };
-        assert_eq!(attempt, 2);
-
-        let _ = store.mark_done("evt", Duration::from_secs(60));
-        assert_eq!(claim(&store, "evt", lease), Claim::Done);
-    }
-
-    #[test]
-    fn a_lapsed_lease_can_be_claimed_again() {
-        let store = MemoryStore::default();
-        assert!(matches!(
-            claim(&store, "evt", Duration::ZERO),
-            Claim::Acquired { .. }
-        ));
-        assert!(matches!(
-            claim(&store, "evt", Duration::from_secs(60)),
-            Claim::Acquired { attempt: 2, .. }
-        ));
-    }
-
-    #[test]
-    fn the_oldest_ids_are_forgotten_beyond_capacity() {
-        let store = MemoryStore::with_capacity(3);
-        for n in 0..5 {
-            let _ = store.mark_done(&format!("evt-{n}"), Duration::from_secs(60));
-        }
-        assert_eq!(store.len(), 3);
-        assert!(matches!(
-            claim(&store, "evt-0", Duration::from_secs(60)),
-            Claim::Acquired { .. }
-        ));
-        assert_eq!(claim(&store, "evt-4", Duration::from_secs(60)), Claim::Done);
-    }
-}
-
 /// A shared store: the receiver and its owner (a test, a metric) both hold it.
 impl<T: DedupStore + ?Sized> DedupStore for std::sync::Arc<T> {
     fn claim<'a>(
@@ -339,5 +277,73 @@ impl<T: DedupStore + ?Sized> DedupStore for std::sync::Arc<T> {
         token: &'a ClaimToken,
     ) -> BoxFuture<'a, Result<(), StoreError>> {
         (**self).release(event_id, token)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn claim(store: &MemoryStore, id: &str, lease: Duration) -> Claim {
+        store.claim_now(id, lease)
+    }
+
+    #[tokio::test]
+    async fn a_claim_holds_until_released_and_done_is_final() {
+        let store = MemoryStore::default();
+        let lease = Duration::from_secs(60);
+        let Claim::Acquired { token, attempt: 1 } = claim(&store, "evt", lease) else {
+            panic!("the first claim is acquired");
+        };
+        assert_eq!(claim(&store, "evt", lease), Claim::Held);
+
+        store.release("evt", &ClaimToken::unique()).await.unwrap();
+        assert_eq!(
+            claim(&store, "evt", lease),
+            Claim::Held,
+            "a stranger's release does nothing"
+        );
+
+        store.release("evt", &token).await.unwrap();
+        let Claim::Acquired { attempt, .. } = claim(&store, "evt", lease) else {
+            panic!("a released claim can be taken again");
+        };
+        assert_eq!(attempt, 2);
+
+        store
+            .mark_done("evt", Duration::from_secs(60))
+            .await
+            .unwrap();
+        assert_eq!(claim(&store, "evt", lease), Claim::Done);
+    }
+
+    #[tokio::test]
+    async fn a_lapsed_lease_can_be_claimed_again() {
+        let store = MemoryStore::default();
+        assert!(matches!(
+            claim(&store, "evt", Duration::ZERO),
+            Claim::Acquired { .. }
+        ));
+        assert!(matches!(
+            claim(&store, "evt", Duration::from_secs(60)),
+            Claim::Acquired { attempt: 2, .. }
+        ));
+    }
+
+    #[tokio::test]
+    async fn the_oldest_ids_are_forgotten_beyond_capacity() {
+        let store = MemoryStore::with_capacity(3);
+        for n in 0..5 {
+            store
+                .mark_done(&format!("evt-{n}"), Duration::from_secs(60))
+                .await
+                .unwrap();
+        }
+        assert_eq!(store.len(), 3);
+        assert!(matches!(
+            claim(&store, "evt-0", Duration::from_secs(60)),
+            Claim::Acquired { .. }
+        ));
+        assert_eq!(claim(&store, "evt-4", Duration::from_secs(60)), Claim::Done);
     }
 }

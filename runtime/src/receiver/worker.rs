@@ -95,10 +95,12 @@ impl<E: DeserializeOwned + Send + 'static> Receiver<E> {
                 }
             }
         }
-        while drain {
-            match queue.fetch(&consumer, batch, Duration::ZERO).await {
-                Ok(events) if !events.is_empty() => dispatch(&lanes, events).await,
-                _ => break,
+        if drain {
+            loop {
+                match queue.fetch(&consumer, batch, Duration::ZERO).await {
+                    Ok(events) if !events.is_empty() => dispatch(&lanes, events).await,
+                    _ => break,
+                }
             }
         }
         drop(lanes);
