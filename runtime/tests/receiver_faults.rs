@@ -476,6 +476,68 @@ async fn a_handler_that_always_fails_puts_its_events_in_the_dead_letter_sink() {
     .await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_graceful_shutdown_hands_back_what_it_holds_to_the_other_replica() {
+    let test = "a_graceful_shutdown_hands_back_what_it_holds_to_the_other_replica";
+    let Some(redis) = RedisServer::start_or_skip(test) else {
+        return;
+    };
+    let scenario = async {
+        let (log, letters) = (ActionLog::default(), CollectedLetters::default());
+        let behaviour: Behaviour = {
+            let log = log.clone();
+            Arc::new(move |replica, _event, context| {
+                let log = log.clone();
+                Box::pin(async move {
+                    // Slow on `a`, so that its lanes hold events when it stops.
+                    if replica == "a" {
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                    }
+                    log.record(context.event_id);
+                    Outcome::Done
+                })
+            })
+        };
+        let mut a = Replica::start("a", &redis.url(), Mode::Queued, &letters, &behaviour).await;
+        let expected = ids("evt", 40);
+        let body = delivery(&events(&expected, 4));
+        let statuses = deliver([a.address, a.address], 0, body).await;
+        assert_eq!(statuses, [200]);
+        tokio::time::sleep(Duration::from_millis(150)).await;
+
+        let workers = a.workers.take().expect("a queued replica");
+        tokio::time::timeout(Duration::from_secs(10), workers.shutdown())
+            .await
+            .expect("the shutdown finishes what it started within 10 s");
+        let handled_by_a = log.actions().len();
+        // Nothing is left pending for `a`'s lease to run out: what it took
+        // and did not handle is back in the stream, for any replica now.
+        let client = redis::Client::open(redis.url()).expect("a Redis URL");
+        let mut connection = client.get_multiplexed_async_connection().await.expect("Redis");
+        let (pending, ..): (usize, redis::Value, redis::Value, redis::Value) = redis::cmd("XPENDING")
+            .arg("sunshine:webhooks:queue")
+            .arg("workers")
+            .query_async(&mut connection)
+            .await
+            .expect("XPENDING");
+        let waiting: usize = redis::cmd("XLEN")
+            .arg("sunshine:webhooks:queue")
+            .query_async(&mut connection)
+            .await
+            .expect("XLEN");
+        assert_eq!((pending, waiting), (0, expected.len() - handled_by_a));
+        let b = Replica::start("b", &redis.url(), Mode::Queued, &letters, &behaviour).await;
+        settle(&log, &expected, &redis.url(), Mode::Queued).await;
+        drop(b);
+
+        assert!(handled_by_a > 0 && handled_by_a < expected.len(), "{handled_by_a}");
+        assert_eq!(log.not_exactly_once(&expected), []);
+    };
+    tokio::time::timeout(SCENARIO_LIMIT, scenario)
+        .await
+        .unwrap_or_else(|_| panic!("{test} took over {SCENARIO_LIMIT:?}"));
+}
+
 /// A fake of the API that answers the first call for each path `429`, the
 /// second `503`, and the others `200 {}`, and records what it answered.
 #[derive(Clone, Default)]

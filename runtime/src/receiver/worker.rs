@@ -19,6 +19,7 @@ const FETCH_WAIT: Duration = Duration::from_millis(500);
 const LANE_BACKLOG: usize = 4;
 
 /// The workers of a queued receiver, running until [`shutdown`](Self::shutdown).
+/// Dropped without it, they go on running until the runtime stops.
 #[derive(Debug)]
 pub struct Workers {
     stop: watch::Sender<bool>,
