@@ -513,13 +513,17 @@ async fn a_graceful_shutdown_hands_back_what_it_holds_to_the_other_replica() {
         // Nothing is left pending for `a`'s lease to run out: what it took
         // and did not handle is back in the stream, for any replica now.
         let client = redis::Client::open(redis.url()).expect("a Redis URL");
-        let mut connection = client.get_multiplexed_async_connection().await.expect("Redis");
-        let (pending, ..): (usize, redis::Value, redis::Value, redis::Value) = redis::cmd("XPENDING")
-            .arg("sunshine:webhooks:queue")
-            .arg("workers")
-            .query_async(&mut connection)
+        let mut connection = client
+            .get_multiplexed_async_connection()
             .await
-            .expect("XPENDING");
+            .expect("Redis");
+        let (pending, ..): (usize, redis::Value, redis::Value, redis::Value) =
+            redis::cmd("XPENDING")
+                .arg("sunshine:webhooks:queue")
+                .arg("workers")
+                .query_async(&mut connection)
+                .await
+                .expect("XPENDING");
         let waiting: usize = redis::cmd("XLEN")
             .arg("sunshine:webhooks:queue")
             .query_async(&mut connection)
@@ -530,7 +534,10 @@ async fn a_graceful_shutdown_hands_back_what_it_holds_to_the_other_replica() {
         settle(&log, &expected, &redis.url(), Mode::Queued).await;
         drop(b);
 
-        assert!(handled_by_a > 0 && handled_by_a < expected.len(), "{handled_by_a}");
+        assert!(
+            handled_by_a > 0 && handled_by_a < expected.len(),
+            "{handled_by_a}"
+        );
         assert_eq!(log.not_exactly_once(&expected), []);
     };
     tokio::time::timeout(SCENARIO_LIMIT, scenario)
