@@ -282,3 +282,46 @@ async fn an_inline_receiver_has_no_workers() {
     let receiver: Receiver = Receiver::builder(SECRET).build();
     assert!(receiver.spawn_workers(1).is_none());
 }
+
+#[tokio::test]
+async fn the_axum_route_answers_over_http_and_stops_reading_at_the_limit() {
+    let log = ActionLog::default();
+    let receiver: Receiver = Receiver::builder(SECRET)
+        .max_body_bytes(1_000)
+        .on_any(recording(&log))
+        .build();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let app: axum::Router = receiver.axum_router("/webhooks");
+    let server = tokio::spawn(async move { axum::serve(listener, app).await });
+    let http = reqwest::Client::new();
+    let post = |key: &'static str, body: Vec<u8>| {
+        http.post(format!("http://{address}/webhooks"))
+            .header("X-API-Key", key)
+            .body(body)
+            .send()
+    };
+
+    let oversized = post(
+        SECRET,
+        delivery(&[message("evt-big", "c", &"x".repeat(5_000))]),
+    )
+    .await
+    .unwrap();
+    let wrong_key = post("whsec-guess", vec![b'x'; 5_000]).await.unwrap();
+    let good = post(SECRET, delivery(&[message("evt-1", "c", "hi")]))
+        .await
+        .unwrap();
+
+    assert_eq!(oversized.status(), 413);
+    assert_eq!(
+        wrong_key.status(),
+        401,
+        "the key is checked before the body is read"
+    );
+    assert_eq!(good.status(), 200);
+    assert_eq!(good.headers()["content-type"], "text/plain; charset=utf-8");
+    assert_eq!(good.text().await.unwrap(), "handled");
+    assert_eq!(log.actions(), ["evt-1"]);
+    server.abort();
+}

@@ -31,6 +31,18 @@
 //! undecodable event goes to the [`DeadLetterSink`], and so does an event
 //! whose handler failed [`max_attempts`](ReceiverBuilder::max_attempts)
 //! times.
+//!
+//! What it cannot promise:
+//!
+//! - An action is done once as long as the store answers between the
+//!   handler's success and the mark: a replica that dies in that moment, or
+//!   a store down for longer than the lease, lets a later attempt act again.
+//!   Handlers whose effects can be repeated safely need no more.
+//! - Queued, the events of one conversation run in order on one replica;
+//!   two replicas can take two events of one conversation at once, and an
+//!   event handed back for a retry goes behind the ones after it.
+//! - A [`MemoryQueue`] loses what it holds when the process dies, and what
+//!   failed while a graceful shutdown drained it.
 
 mod dead_letter;
 mod handler;
