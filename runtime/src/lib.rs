@@ -26,7 +26,9 @@
 //! - `request`: [`Request`], path encoding, [`InvalidRequest`];
 //! - `response`: the response an operation decodes, and [`Error`];
 //! - `retry`: which failures are retried, and the backoff;
-//! - `trace`: the `tracing` span of each request.
+//! - `trace`: the `tracing` span of each request;
+//! - [`receiver`] (feature `receiver`): a production webhook receiver on top
+//!   of [`webhook`], with deduplication, queues and dead letters.
 
 #![deny(missing_docs)]
 
@@ -46,6 +48,8 @@ mod trace;
 mod type_macros;
 
 pub mod exports;
+#[cfg(feature = "receiver")]
+pub mod receiver;
 pub mod shape;
 pub mod support;
 pub mod webhook;

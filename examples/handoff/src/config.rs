@@ -29,6 +29,9 @@ pub struct Config {
     pub bot_integration: String,
     /// `HANDOFF_LISTEN`: the address to listen on (default `127.0.0.1:8080`).
     pub listen: SocketAddr,
+    /// `REDIS_URL`: when set, event ids are kept in this Redis, shared by
+    /// every instance, rather than in memory.
+    pub redis_url: Option<String>,
 }
 
 impl Config {
@@ -72,6 +75,7 @@ impl Config {
             base_url,
             bot_integration: required("HANDOFF_BOT_INTEGRATION")?,
             listen,
+            redis_url: get("REDIS_URL"),
         })
     }
 }
@@ -86,6 +90,8 @@ impl fmt::Debug for Config {
             .field("base_url", &self.base_url)
             .field("bot_integration", &self.bot_integration)
             .field("listen", &self.listen)
+            // The URL can hold a password.
+            .field("redis_url", &self.redis_url.as_ref().map(|_| "<set>"))
             .finish()
     }
 }

@@ -74,19 +74,9 @@ pub enum Action {
     },
 }
 
-/// An action, and the id of the event that called for it (retried deliveries
-/// repeat event ids, so an event acted on once is skipped).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Decision {
-    /// The event's id, when it has one.
-    pub event_id: Option<String>,
-    /// What to do.
-    pub action: Action,
-}
-
 /// What to do about `event`, for a bot whose switchboard integration is
 /// named `bot`; `None` for nothing.
-pub fn decide(event: &WebhookEvent, bot: &str) -> Option<Decision> {
+pub fn decide(event: &WebhookEvent, bot: &str) -> Option<Action> {
     match event {
         WebhookEvent::ConversationMessage(event) => on_message(event, bot),
         WebhookEvent::SwitchboardPassControl(event) => on_pass_control(event, bot),
@@ -96,7 +86,7 @@ pub fn decide(event: &WebhookEvent, bot: &str) -> Option<Decision> {
 
 /// A user's text message that asks for a human, while the bot is in
 /// control: hand the conversation to the agents.
-fn on_message(event: &ConversationMessageEvent, bot: &str) -> Option<Decision> {
+fn on_message(event: &ConversationMessageEvent, bot: &str) -> Option<Action> {
     let payload = event.payload.as_ref()?;
     let conversation = payload.conversation.as_ref()?;
     if !bot_in_control(conversation, bot) {
@@ -120,19 +110,16 @@ fn on_message(event: &ConversationMessageEvent, bot: &str) -> Option<Decision> {
     }
     let start: String = text.chars().take(MESSAGE_TEXT_LIMIT).collect();
     metadata.insert(metadata::MESSAGE_TEXT.to_owned(), start.into());
-    Some(Decision {
-        event_id: event.id.clone(),
-        action: Action::PassToAgents {
-            conversation_id: conversation.id.clone()?,
-            metadata,
-        },
+    Some(Action::PassToAgents {
+        conversation_id: conversation.id.clone()?,
+        metadata,
     })
 }
 
 /// The platform confirming one of the service's own handoffs (its metadata
 /// echoed) with another integration now in control: offer control back to
 /// the bot, which becomes the pending integration.
-fn on_pass_control(event: &SwitchboardPassControlEvent, bot: &str) -> Option<Decision> {
+fn on_pass_control(event: &SwitchboardPassControlEvent, bot: &str) -> Option<Action> {
     let payload = event.payload.as_ref()?;
     let echoed = payload.metadata.as_ref()?;
     if !echoed.contains_key(metadata::HANDOFF_REASON) {
@@ -147,12 +134,9 @@ fn on_pass_control(event: &SwitchboardPassControlEvent, bot: &str) -> Option<Dec
     if let Some(id) = echoed.get(metadata::MESSAGE_ID) {
         metadata.insert(metadata::MESSAGE_ID.to_owned(), id.clone());
     }
-    Some(Decision {
-        event_id: event.id.clone(),
-        action: Action::OfferToBot {
-            conversation_id: conversation.id.clone()?,
-            metadata,
-        },
+    Some(Action::OfferToBot {
+        conversation_id: conversation.id.clone()?,
+        metadata,
     })
 }
 
@@ -223,11 +207,10 @@ mod tests {
     fn a_user_asking_for_a_human_while_the_bot_is_in_control_is_handed_over() {
         let event = message_event("I need a human", "user", integration("bot"));
 
-        let decision = decide(&event, "bot").unwrap();
+        let action = decide(&event, "bot").unwrap();
 
-        assert_eq!(decision.event_id.as_deref(), Some("evt-1"));
         assert_eq!(
-            decision.action,
+            action,
             Action::PassToAgents {
                 conversation_id: "conv-1".to_owned(),
                 metadata: serde_json::from_value(json!({
@@ -276,11 +259,7 @@ mod tests {
         let text = format!("human {}", "é".repeat(1000));
         let event = message_event(&text, "user", integration("bot"));
 
-        let Some(Decision {
-            action: Action::PassToAgents { metadata, .. },
-            ..
-        }) = decide(&event, "bot")
-        else {
+        let Some(Action::PassToAgents { metadata, .. }) = decide(&event, "bot") else {
             panic!("no handoff");
         };
 
@@ -306,11 +285,10 @@ mod tests {
         let echoed = json!({ "handoffReason": "the user asked for a human", "handoffMessageId": "msg-1", "handoffMessageText": "human" });
         let event = pass_control_event(echoed, integration("agent-workspace"));
 
-        let decision = decide(&event, "bot").unwrap();
+        let action = decide(&event, "bot").unwrap();
 
-        assert_eq!(decision.event_id.as_deref(), Some("evt-2"));
         assert_eq!(
-            decision.action,
+            action,
             Action::OfferToBot {
                 conversation_id: "conv-1".to_owned(),
                 metadata: serde_json::from_value(json!({

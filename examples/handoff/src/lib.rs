@@ -38,20 +38,18 @@
 //!
 //! ## What a delivery gets back
 //!
-//! - `401` when the `X-API-Key` header is missing or wrong (checked in
-//!   constant time); nothing in the delivery is acted on.
-//! - `400` when the body is not a delivery at all.
-//! - `503` when an API call failed, so that the platform sends the delivery
-//!   again; events already acted on are skipped on the retry (by event id).
-//! - `200` otherwise. An event that does not decode is logged with its JSON
-//!   and the error, and never costs the other events of its delivery.
-//!
-//! Deliveries are handled before they are answered, so an answer of `200`
-//! means the API calls were made.
+//! The crate's webhook receiver answers (`webhooks::Receiver`): `401` for a
+//! missing or wrong `X-API-Key` (checked in constant time), `400` for a body
+//! that is not a delivery, `413` for one over 1 MiB, `503` when an API call
+//! failed or the store cannot be reached, so that the platform sends the
+//! delivery again (events already acted on are skipped by id, in memory or,
+//! with `REDIS_URL`, in Redis, shared by every instance), and `200`
+//! otherwise. An event that does not decode goes to the receiver's
+//! dead-letter log with its JSON and the error, and never costs the other
+//! events of its delivery.
 
 pub mod config;
 pub mod decide;
-mod seen;
 pub mod service;
 
 pub use config::{Config, ConfigError};

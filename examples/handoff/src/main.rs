@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use handoff_example::service::WEBHOOK_PATH;
 use handoff_example::{serve, AppState, Config};
+use sunshine_conversations::webhooks::receiver::RedisStore;
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -16,7 +17,17 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let state = match AppState::new(&config) {
+    let state = match &config.redis_url {
+        None => AppState::new(&config),
+        Some(url) => match RedisStore::connect(url).await {
+            Ok(store) => AppState::with_store(&config, store),
+            Err(error) => {
+                tracing::error!(%error, "cannot reach REDIS_URL");
+                return ExitCode::FAILURE;
+            }
+        },
+    };
+    let state = match state {
         Ok(state) => state,
         Err(error) => {
             tracing::error!(%error, "the API client cannot be built");

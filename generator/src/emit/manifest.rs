@@ -25,7 +25,7 @@ name = "{lib}"
 
 {features}# A `tracing` span for each request.
 tracing = ["sunshine-runtime/tracing"]
-
+{receiver}
 [dependencies]
 # Client, retries, JWT, pagination, webhooks: the code every generated crate shares.
 sunshine-runtime = {runtime}
@@ -36,6 +36,7 @@ serde_json = "1"
         version = config.version,
         lib = config.name.replace('-', "_"),
         features = super::features::manifest_table(api),
+        receiver = super::receiver::manifest_features(api),
         runtime = runtime_dependency(&config.runtime),
     )
 }

@@ -16,6 +16,7 @@ mod features;
 mod fields;
 mod manifest;
 mod pagination;
+mod receiver;
 mod root;
 mod types;
 mod usage;

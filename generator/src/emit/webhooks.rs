@@ -53,6 +53,7 @@ pub fn emit(surface: &Surface) -> TokenStream {
             use serde::{Deserialize, Serialize};
         )
     });
+    let receiver = super::receiver::items(api);
     quote! {
         //! Webhook deliveries: what the API posts to your endpoints, and what a
         //! receiver needs to take them in.
@@ -76,6 +77,8 @@ pub fn emit(surface: &Surface) -> TokenStream {
         pub use sunshine_runtime::webhook::{verify_api_key, DeliveredEvent, UndecodableEvent, VerifyError, WebhookSecret, API_KEY_HEADER};
 
         #(#exports)*
+
+        #receiver
 
         #(#items)*
     }
