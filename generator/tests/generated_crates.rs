@@ -37,6 +37,7 @@ fn cases() -> Vec<Case> {
         "awkward",
         "undeclared-path-parameter",
         "surface-names",
+        "lint-shapes",
     ]
     .into_iter()
     .map(|name| Case {
@@ -95,9 +96,9 @@ fn write_checks_crate(dir: &Path, has_full: bool) {
     let root = common::workspace_root();
     let sources = root.join("generator/tests/checks");
     let mut dependencies = String::from(
-        "constructs = { path = \"../constructs\" }\nsurface-names = { path = \"../surface-names\" }\n",
+        "constructs = { path = \"../constructs\" }\nsurface-names = { path = \"../surface-names\" }\nlint-shapes = { path = \"../lint-shapes\" }\n",
     );
-    let mut tests = vec!["constructs.rs", "surface_names.rs"];
+    let mut tests = vec!["constructs.rs", "surface_names.rs", "lint_shapes.rs"];
     let mut library = String::from("//! Black-box checks of generated crates; see its `tests/`.\n");
     if has_full {
         // Under the name users give it, so the README's examples compile too.
@@ -367,7 +368,13 @@ fn add_upstream_deliveries_test(crate_dir: &Path, spec: &Path) {
 #[test]
 fn user_code_reads_as_users_write_it() {
     let sources = common::workspace_root().join("generator/tests/checks");
-    for name in ["constructs.rs", "surface_names.rs", "full.rs", "flows.rs"] {
+    for name in [
+        "constructs.rs",
+        "surface_names.rs",
+        "lint_shapes.rs",
+        "full.rs",
+        "flows.rs",
+    ] {
         let code = std::fs::read_to_string(sources.join(name)).expect("a checks source");
         for banned in [
             "Option<Option",
