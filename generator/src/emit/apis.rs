@@ -134,55 +134,7 @@ fn emit_operation(api: &Api, op: &Operation, decided: &OperationSurface) -> Toke
     let error = ident(&decided.error_type);
     let success = success_type(api, decided);
 
-    let mut doc = String::new();
-    if let Some(summary) = &op.summary {
-        doc.push_str(summary);
-        doc.push_str("\n\n");
-    }
-    if let Some(description) = &op.description {
-        doc.push_str(description);
-        doc.push_str("\n\n");
-    }
-    doc.push_str(&format!("`{} {}`", op.method.as_str(), op.path));
-    if !op.errors.is_empty() {
-        doc.push_str("\n\n# Errors\n\n");
-        doc.push_str(&format!(
-            "[`Error::Api`](crate::Error::Api) with a [`{}`] for a documented error status ({}); the other [`Error`](crate::Error) variants for anything else.",
-            decided.error_type,
-            op.errors.iter().map(|r| status_doc(r.status)).collect::<Vec<_>>().join(", ")
-        ));
-    } else {
-        doc.push_str("\n\n# Errors\n\nAn [`Error`](crate::Error) when the request fails or the response is not a documented success.");
-    }
-    let mut optional = Vec::new();
-    if let Some(params_type) = decided
-        .params_type
-        .as_ref()
-        .filter(|_| decided.params_on_call)
-    {
-        optional.push(match decided.sends_default_params {
-            true => format!(
-                "it sends its query and header parameters at their defaults ({}) unless `.params(&{params_type})` sets them",
-                sent_defaults(op)
-            ),
-            false => format!(
-                "its query and header parameters are optional: set them with `.params(&{params_type})`"
-            ),
-        });
-    }
-    if decided.body_on_call {
-        optional.push("the body is optional: send one with `.body(..)`".to_owned());
-    }
-    if decided.paginates {
-        optional.push("`.paginate()` walks every page".to_owned());
-    }
-    if !optional.is_empty() {
-        doc.push_str(&format!(
-            "\n\nOn the returned call, {}.",
-            optional.join("; ")
-        ));
-    }
-    let doc = doc_attrs(&doc);
+    let doc = doc_attrs(&operation_doc(op, decided));
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
 
     let args = operation_args(api, op, decided);
@@ -235,6 +187,60 @@ fn emit_operation(api: &Api, op: &Operation, decided: &OperationSurface) -> Toke
             #send
         }
     }
+}
+
+/// The method's documentation: the document's words, the request line,
+/// its errors, and what the returned call still takes.
+fn operation_doc(op: &Operation, decided: &OperationSurface) -> String {
+    let mut doc = String::new();
+    if let Some(summary) = &op.summary {
+        doc.push_str(summary);
+        doc.push_str("\n\n");
+    }
+    if let Some(description) = &op.description {
+        doc.push_str(description);
+        doc.push_str("\n\n");
+    }
+    doc.push_str(&format!("`{} {}`", op.method.as_str(), op.path));
+    if !op.errors.is_empty() {
+        doc.push_str("\n\n# Errors\n\n");
+        doc.push_str(&format!(
+            "[`Error::Api`](crate::Error::Api) with a [`{}`] for a documented error status ({}); the other [`Error`](crate::Error) variants for anything else.",
+            decided.error_type,
+            op.errors.iter().map(|r| status_doc(r.status)).collect::<Vec<_>>().join(", ")
+        ));
+    } else {
+        doc.push_str("\n\n# Errors\n\nAn [`Error`](crate::Error) when the request fails or the response is not a documented success.");
+    }
+    let mut optional = Vec::new();
+    if let Some(params_type) = decided
+        .params_type
+        .as_ref()
+        .filter(|_| decided.params_on_call)
+    {
+        optional.push(match decided.sends_default_params {
+            true => format!(
+                "it sends its query and header parameters at their defaults ({}) unless `.params(&{params_type})` sets them",
+                sent_defaults(op)
+            ),
+            false => format!(
+                "its query and header parameters are optional: set them with `.params(&{params_type})`"
+            ),
+        });
+    }
+    if decided.body_on_call {
+        optional.push("the body is optional: send one with `.body(..)`".to_owned());
+    }
+    if decided.paginates {
+        optional.push("`.paginate()` walks every page".to_owned());
+    }
+    if !optional.is_empty() {
+        doc.push_str(&format!(
+            "\n\nOn the returned call, {}.",
+            optional.join("; ")
+        ));
+    }
+    doc
 }
 
 /// `.json(body)` or `.multipart(form)`, for a request being built.

@@ -135,34 +135,7 @@ pub fn emit_servers(surface: &Surface) -> TokenStream {
             quote!(#doc #url_doc #default #name { #(#fields)* },)
         }
     });
-    let arms = api.servers.iter().map(|server| {
-        let name = ident(&server.name);
-        if server.variables.is_empty() {
-            let url = &server.url;
-            quote!(Self::#name => #url.to_owned(),)
-        } else if let Some(whole) = whole_url_variable(server) {
-            // The variable is the whole base URL (`{site_url}`): used as given.
-            let field = ident(&whole.field);
-            quote!(Self::#name { #field } => #field.clone(),)
-        } else {
-            let fields: Vec<_> = server.variables.iter().map(|v| ident(&v.field)).collect();
-            // Values are percent-encoded so that they cannot change the host or path.
-            let encoded = server.variables.iter().map(|v| {
-                let field = ident(&v.field);
-                quote!(let #field = sunshine_runtime::support::url_part(#field);)
-            });
-            let (template, positional) = url_template(
-                &server.url,
-                server.variables.iter().map(|v| (&v.name, &v.field)),
-            );
-            quote! {
-                Self::#name { #(#fields),* } => {
-                    #(#encoded)*
-                    format!(#template #(, #positional)*)
-                }
-            }
-        }
-    });
+    let arms = api.servers.iter().map(url_arm);
     // A default server with variables gets a hand-written `Default` using their defaults.
     let default_impl = api
         .servers
@@ -240,6 +213,37 @@ pub fn emit_servers(surface: &Surface) -> TokenStream {
         #default_impl
 
         #server_trait
+    }
+}
+
+/// The arm of `Server::url` for `server`: its URL, with its variables'
+/// values in their places.
+fn url_arm(server: &crate::model::Server) -> TokenStream {
+    let name = ident(&server.name);
+    if server.variables.is_empty() {
+        let url = &server.url;
+        quote!(Self::#name => #url.to_owned(),)
+    } else if let Some(whole) = whole_url_variable(server) {
+        // The variable is the whole base URL (`{site_url}`): used as given.
+        let field = ident(&whole.field);
+        quote!(Self::#name { #field } => #field.clone(),)
+    } else {
+        let fields: Vec<_> = server.variables.iter().map(|v| ident(&v.field)).collect();
+        // Values are percent-encoded so that they cannot change the host or path.
+        let encoded = server.variables.iter().map(|v| {
+            let field = ident(&v.field);
+            quote!(let #field = sunshine_runtime::support::url_part(#field);)
+        });
+        let (template, positional) = url_template(
+            &server.url,
+            server.variables.iter().map(|v| (&v.name, &v.field)),
+        );
+        quote! {
+            Self::#name { #(#fields),* } => {
+                #(#encoded)*
+                format!(#template #(, #positional)*)
+            }
+        }
     }
 }
 
