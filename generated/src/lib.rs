@@ -45,6 +45,8 @@ pub mod webhooks;
 pub use client::Call;
 pub use client::{Client, ClientBuilder};
 pub use servers::Server;
+pub use sunshine_runtime::ResponseMeta;
+pub use sunshine_runtime::WithMetadata;
 pub use sunshine_runtime::{Auth, BuildError, Error, InvalidRequest};
 pub use sunshine_runtime::{Jwt, JwtScope, RequestOptions, RetryOutcome, RetryPolicy};
 pub use sunshine_runtime::{Nullable, Upload};

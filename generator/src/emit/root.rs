@@ -45,12 +45,19 @@ pub fn emit_lib(api: &Api, config: &CrateConfig) -> TokenStream {
     let has_groups = !api.groups.is_empty();
     let paginator = api.operations().any(|op| op.pagination.is_some()).then(|| {
         quote!(
+            pub use sunshine_runtime::PaginationStream;
             pub use sunshine_runtime::Paginator;
         )
     });
     let call = api.operations().next().is_some().then(|| {
         quote!(
             pub use client::Call;
+        )
+    });
+    let metadata = api.operations().next().is_some().then(|| {
+        quote!(
+            pub use sunshine_runtime::ResponseMeta;
+            pub use sunshine_runtime::WithMetadata;
         )
     });
     let webhooks_cfg = super::features::for_webhooks(api);
@@ -75,6 +82,7 @@ pub fn emit_lib(api: &Api, config: &CrateConfig) -> TokenStream {
         pub use client::{Client, ClientBuilder};
         pub use servers::Server;
         #paginator
+        #metadata
         pub use sunshine_runtime::{Auth, BuildError, Error, InvalidRequest};
         pub use sunshine_runtime::{Jwt, JwtScope, RequestOptions, RetryOutcome, RetryPolicy};
         pub use sunshine_runtime::{Nullable, Upload};
