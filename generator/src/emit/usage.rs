@@ -87,37 +87,19 @@ pub fn call(api: &Api, group: &OperationGroup, op: &Operation, crate_name: &str)
             return None;
         };
         let def = api.type_def(id)?;
-        let TypeKind::Struct(s) = &def.kind else {
+        let TypeKind::Struct(_) = &def.kind else {
             return None;
         };
         // Built the way the type is meant to be built: `default()`, or
-        // `new(..)` with the members that cannot default (strings only here).
-        let ty = format!("{crate_name}::types::{}", def.name);
-        match construction(api, id, &mut Vec::new()) {
+        // `new(..)` with the members that cannot default.
+        let value = match construction(api, id, &mut Vec::new()) {
             Construction::Default { .. } => {
-                setup.push_str(&format!("let body = {ty}::default();\n"))
+                format!("{crate_name}::types::{}::default()", def.name)
             }
-            Construction::New => {
-                let mut values = Vec::new();
-                for field in &s.fields {
-                    let fills = field_fill(
-                        api,
-                        field,
-                        def.usage.sent,
-                        Context::Outside,
-                        &mut Vec::new(),
-                    );
-                    if fills.is_none() {
-                        if field.ty != TypeRef::String {
-                            return None;
-                        }
-                        values.push("\"next\"");
-                    }
-                }
-                setup.push_str(&format!("let body = {ty}::new({});\n", values.join(", ")));
-            }
+            Construction::New => new_call(api, &TypeRef::Named(id.clone()), crate_name, 0)?,
             Construction::None => return None,
-        }
+        };
+        setup.push_str(&format!("let body = {value};\n"));
         args.push("&body".to_owned());
     }
     Some(Call {
@@ -129,6 +111,47 @@ pub fn call(api: &Api, group: &OperationGroup, op: &Operation, crate_name: &str)
             args.join(", ")
         ),
     })
+}
+
+/// How an example writes a required member of type `ty` that cannot
+/// default: a string (`"next"`), a string enum's first value (`new(..)`
+/// takes `&str`), or a struct's `new(..)` with such members, two levels deep
+/// at most.
+fn new_call(api: &Api, ty: &TypeRef, crate_name: &str, depth: usize) -> Option<String> {
+    if *ty == TypeRef::String {
+        return Some("\"next\"".to_owned());
+    }
+    let TypeRef::Named(id) = ty else {
+        return None;
+    };
+    let def = api.type_def(id)?;
+    match &def.kind {
+        TypeKind::StringEnum(e) => e.variants.first().map(|v| format!("{:?}", v.value)),
+        TypeKind::Struct(s) if depth < 2 => {
+            let Construction::New = construction(api, id, &mut Vec::new()) else {
+                return None;
+            };
+            let mut values = Vec::new();
+            for field in &s.fields {
+                let fill = field_fill(
+                    api,
+                    field,
+                    def.usage.sent,
+                    Context::Outside,
+                    &mut Vec::new(),
+                );
+                if fill.is_none() {
+                    values.push(new_call(api, &field.ty, crate_name, depth + 1)?);
+                }
+            }
+            Some(format!(
+                "{crate_name}::types::{}::new({})",
+                def.name,
+                values.join(", ")
+            ))
+        }
+        _ => None,
+    }
 }
 
 /// A tag module's example: its [`showcase`] operation called and its result printed.
