@@ -101,7 +101,9 @@ pub struct PageLayout {
 }
 
 /// Every page of a list operation, or every item on them, as a stream.
-/// Returned by `.paginate()` on the call of each list operation that pages.
+/// Returned by `.paginate()` on the call of each list operation that pages;
+/// `.items()` and `.pages()` give a [`PaginationStream`], read with
+/// `next().await` or `try_collect().await`.
 ///
 /// The stream ends after the last page (`hasMore: false`, or no cursor), or
 /// after the first error, which it yields.

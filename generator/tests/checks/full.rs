@@ -54,7 +54,7 @@ fn upload_params_default_to_public_access() {
 #[test]
 fn a_profile_update_clears_with_null_and_leaves_the_rest() {
     let profile = Profile {
-        given_name: "Ada".to_owned().into(),
+        given_name: "Ada".into(),
         surname: Nullable::Null,
         ..Default::default()
     };
