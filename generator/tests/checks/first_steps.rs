@@ -44,7 +44,7 @@ mod bot {
         let (fetched, meta) = client.users().get_user(APP, "steve").with_metadata().await?;
         seen.request_id = meta.header("x-request-id").map(str::to_owned);
         let profile = fetched.user.and_then(|user| user.profile);
-        seen.given_name = profile.as_ref().and_then(|p| p.given_name.as_deref()).map(str::to_owned);
+        seen.given_name = profile.and_then(|p| p.given_name.into());
 
         let upload = Upload::from_path(png).await?;
         let uploaded = client.attachments().upload_attachment(APP, &AttachmentUploadBody::new(upload)).await?;
