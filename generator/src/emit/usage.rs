@@ -20,7 +20,7 @@ pub struct Call {
 pub fn opening(crate_name: &str, imports: &str) -> String {
     format!(
         "use {crate_name}::{imports};\n\n# async fn run() -> Result<(), Box<dyn std::error::Error>> {{\n\
-         let client = Client::builder()\n    .basic_auth(\"app_key_id\", \"app_key_secret\")\n    .build()?;\n"
+         let client = Client::builder().basic_auth(\"app_key_id\", \"app_key_secret\").build()?;\n"
     )
 }
 
