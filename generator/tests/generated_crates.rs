@@ -79,7 +79,15 @@ fn write_checks_crate(dir: &Path, has_full: bool) {
     let sources = root.join("generator/tests/checks");
     let mut dependencies = String::from("constructs = { path = \"../constructs\" }\n");
     let mut tests = vec!["constructs.rs"];
-    let mut library = String::from("//! Black-box checks of generated crates; see its `tests/`.\n");
+    // Linted with `-D warnings`: clippy's `result_large_err` fires on a
+    // public function returning an `Err` of 128 bytes or more.
+    let mut library = String::from(
+        "//! Black-box checks of generated crates; see its `tests/`.\n\n\
+         /// A user's function passing on the crate's error with a large documented\n\
+         /// error: `Error<E>` stays small whatever `E`.\n\
+         pub fn pass_on(\n    result: Result<(), constructs::Error<[u8; 1024]>>,\n\
+         ) -> Result<(), constructs::Error<[u8; 1024]>> {\n    result\n}\n",
+    );
     if has_full {
         // Under the name users give it, so the README's examples compile too.
         dependencies.push_str(&format!(
