@@ -89,6 +89,13 @@ impl<T: Send + 'static, E: Send + 'static> Call<T, E> {
         Call(self.0.with_options(options))
     }
 
+    /// The call whose result comes with the status and headers of the
+    /// response: `let (value, meta) = call.with_metadata().await?;`, then
+    /// `meta.header("x-request-id")`.
+    pub fn with_metadata(self) -> crate::WithMetadata<T, E> {
+        self.0.with_metadata()
+    }
+
     /// Changes the request before it is sent: `.params(..)` and `.body(..)`.
     #[allow(dead_code)]
     pub(crate) fn map_request(

@@ -11,9 +11,7 @@
 //! use sunshine_conversations::{Client, Error};
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! let client = Client::builder()
-//!     .basic_auth("app_key_id", "app_key_secret")
-//!     .build()?;
+//! let client = Client::builder().basic_auth("app_key_id", "app_key_secret").build()?;
 //! let body = sunshine_conversations::types::AcceptControlBody::default();
 //! match client.switchboard_actions().accept_control("app-id", "conversation-id", &body).await {
 //!     Ok(response) => println!("ok: {response:?}"),
@@ -45,6 +43,8 @@ pub mod webhooks;
 pub use client::Call;
 pub use client::{Client, ClientBuilder};
 pub use servers::Server;
+pub use sunshine_runtime::ResponseMeta;
+pub use sunshine_runtime::WithMetadata;
 pub use sunshine_runtime::{Auth, BuildError, Error, InvalidRequest};
 pub use sunshine_runtime::{Jwt, JwtScope, RequestOptions, RetryOutcome, RetryPolicy};
 pub use sunshine_runtime::{Nullable, Upload};

@@ -533,20 +533,16 @@ async fn not_found_is_a_typed_api_error_for_pass_control() {
         .await
         .unwrap_err();
 
-    match &error {
-        Error::Api {
-            error:
-                PassControlError::NotFound(ErrorResponse {
-                    errors: Some(errors),
-                    ..
-                }),
+    match error.api_error() {
+        Some(PassControlError::NotFound(ErrorResponse {
+            errors: Some(errors),
             ..
-        } => {
+        })) => {
             assert_eq!(errors.len(), 1);
             assert_eq!(errors[0].code.as_deref(), Some("conversation_not_found"));
             assert_eq!(errors[0].title.as_deref(), Some("Conversation not found"));
         }
-        other => panic!("expected Api(NotFound), got {other:?}"),
+        _ => panic!("expected Api(NotFound), got {error:?}"),
     }
     assert_eq!(
         error.api_error(),
@@ -569,19 +565,15 @@ async fn not_found_is_a_typed_api_error_for_offer_control() {
         .await
         .unwrap_err();
 
-    match &error {
-        Error::Api {
-            error:
-                OfferControlError::NotFound(ErrorResponse {
-                    errors: Some(errors),
-                    ..
-                }),
+    match error.api_error() {
+        Some(OfferControlError::NotFound(ErrorResponse {
+            errors: Some(errors),
             ..
-        } => {
+        })) => {
             assert_eq!(errors[0].code.as_deref(), Some("conversation_not_found"));
             assert_eq!(errors[0].title.as_deref(), Some("Conversation not found"));
         }
-        other => panic!("expected Api(NotFound), got {other:?}"),
+        _ => panic!("expected Api(NotFound), got {error:?}"),
     }
 }
 
@@ -596,19 +588,15 @@ async fn not_found_is_a_typed_api_error_for_accept_control() {
         .await
         .unwrap_err();
 
-    match &error {
-        Error::Api {
-            error:
-                AcceptControlError::NotFound(ErrorResponse {
-                    errors: Some(errors),
-                    ..
-                }),
+    match error.api_error() {
+        Some(AcceptControlError::NotFound(ErrorResponse {
+            errors: Some(errors),
             ..
-        } => {
+        })) => {
             assert_eq!(errors[0].code.as_deref(), Some("conversation_not_found"));
             assert_eq!(errors[0].title.as_deref(), Some("Conversation not found"));
         }
-        other => panic!("expected Api(NotFound), got {other:?}"),
+        _ => panic!("expected Api(NotFound), got {error:?}"),
     }
 }
 
@@ -623,19 +611,15 @@ async fn not_found_is_a_typed_api_error_for_release_control() {
         .await
         .unwrap_err();
 
-    match &error {
-        Error::Api {
-            error:
-                ReleaseControlError::NotFound(ErrorResponse {
-                    errors: Some(errors),
-                    ..
-                }),
+    match error.api_error() {
+        Some(ReleaseControlError::NotFound(ErrorResponse {
+            errors: Some(errors),
             ..
-        } => {
+        })) => {
             assert_eq!(errors[0].code.as_deref(), Some("conversation_not_found"));
             assert_eq!(errors[0].title.as_deref(), Some("Conversation not found"));
         }
-        other => panic!("expected Api(NotFound), got {other:?}"),
+        _ => panic!("expected Api(NotFound), got {error:?}"),
     }
 }
 
@@ -650,22 +634,18 @@ async fn forbidden_is_a_typed_api_error_for_accept_control() {
         .await
         .unwrap_err();
 
-    match &error {
-        Error::Api {
-            error:
-                AcceptControlError::Forbidden(ErrorResponse {
-                    errors: Some(errors),
-                    ..
-                }),
+    match error.api_error() {
+        Some(AcceptControlError::Forbidden(ErrorResponse {
+            errors: Some(errors),
             ..
-        } => {
+        })) => {
             assert_eq!(errors[0].code.as_deref(), Some("forbidden"));
             assert_eq!(
                 errors[0].title.as_deref(),
                 Some("Integration is not the active one")
             );
         }
-        other => panic!("expected Api(Forbidden), got {other:?}"),
+        _ => panic!("expected Api(Forbidden), got {error:?}"),
     }
 }
 
@@ -681,22 +661,18 @@ async fn forbidden_is_a_typed_api_error_for_release_control() {
         .await
         .unwrap_err();
 
-    match &error {
-        Error::Api {
-            error:
-                ReleaseControlError::Forbidden(ErrorResponse {
-                    errors: Some(errors),
-                    ..
-                }),
+    match error.api_error() {
+        Some(ReleaseControlError::Forbidden(ErrorResponse {
+            errors: Some(errors),
             ..
-        } => {
+        })) => {
             assert_eq!(errors[0].code.as_deref(), Some("forbidden"));
             assert_eq!(
                 errors[0].title.as_deref(),
                 Some("Integration is not the active one")
             );
         }
-        other => panic!("expected Api(Forbidden), got {other:?}"),
+        _ => panic!("expected Api(Forbidden), got {error:?}"),
     }
 }
 
@@ -792,6 +768,8 @@ async fn api_error_display_source_and_accessors() {
             "application/json"
         ))
     );
+    assert_eq!(error.header("X-Request-Id"), Some("req-404"));
+    assert!(error.is_status(404) && !error.is_status(429));
     assert!(!error.is_retryable());
     assert_eq!(error.attempts(), 1);
     assert_eq!(
@@ -1724,13 +1702,7 @@ async fn clients_and_errors_can_cross_tasks_and_threads() {
     for task in tasks {
         let error = task.await.unwrap().unwrap_err();
         assert!(
-            matches!(
-                error,
-                Error::Api {
-                    error: PassControlError::NotFound(_),
-                    ..
-                }
-            ),
+            matches!(error.api_error(), Some(PassControlError::NotFound(_))),
             "{error:?}"
         );
         assert_send_sync(&error);

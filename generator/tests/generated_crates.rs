@@ -99,19 +99,27 @@ fn write_checks_crate(dir: &Path, has_full: bool) {
         "constructs = { path = \"../constructs\" }\nsurface-names = { path = \"../surface-names\" }\nlint-shapes = { path = \"../lint-shapes\" }\n",
     );
     let mut tests = vec!["constructs.rs", "surface_names.rs", "lint_shapes.rs"];
-    let mut library = String::from("//! Black-box checks of generated crates; see its `tests/`.\n");
+    // Linted with `-D warnings`: clippy's `result_large_err` fires on a
+    // public function returning an `Err` of 128 bytes or more.
+    let mut library = String::from(
+        "//! Black-box checks of generated crates; see its `tests/`.\n\n\
+         /// A user's function passing on the crate's error with a large documented\n\
+         /// error: `Error<E>` stays small whatever `E`.\n\
+         pub fn pass_on(\n    result: Result<(), constructs::Error<[u8; 1024]>>,\n\
+         ) -> Result<(), constructs::Error<[u8; 1024]>> {\n    result\n}\n",
+    );
     if has_full {
         // Under the name users give it, so the README's examples compile too.
         dependencies.push_str(&format!(
             "sunshine-conversations = {{ package = \"{FULL_CRATE}\", path = \"../{FULL_CRATE}\" }}\n"
         ));
-        tests.extend(["full.rs", "flows.rs"]);
+        tests.extend(["full.rs", "flows.rs", "first_steps.rs"]);
         library.push_str(
             "\n// The README's examples compile against the full crate as well.\n#[cfg(doctest)]\n#[doc = include_str!(\"../README.md\")]\nstruct ReadmeExamples;\n",
         );
     }
     let manifest = format!(
-        "[package]\nname = \"{CHECKS_CRATE}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\n{dependencies}serde_json = \"1\"\n\n[dev-dependencies]\nfutures = \"0.3\"\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\nwiremock = \"0.6\"\n"
+        "[package]\nname = \"{CHECKS_CRATE}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\n{dependencies}serde_json = \"1\"\n\n[dev-dependencies]\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\nwiremock = \"0.6\"\n"
     );
     let _ = std::fs::remove_dir_all(dir);
     std::fs::create_dir_all(dir.join("src")).expect("checks crate directory");
@@ -374,6 +382,7 @@ fn user_code_reads_as_users_write_it() {
         "lint_shapes.rs",
         "full.rs",
         "flows.rs",
+        "first_steps.rs",
     ] {
         let code = std::fs::read_to_string(sources.join(name)).expect("a checks source");
         for banned in [
@@ -385,5 +394,35 @@ fn user_code_reads_as_users_write_it() {
         ] {
             assert!(!code.contains(banned), "{name} contains `{banned}`");
         }
+    }
+}
+
+/// The first bot of `checks/first_steps.rs` needs nothing but the crate: its
+/// code names no other crate, no status type and no pinning.
+#[test]
+fn a_first_bot_names_no_crate_but_the_generated_one() {
+    let code = std::fs::read_to_string(
+        common::workspace_root().join("generator/tests/checks/first_steps.rs"),
+    )
+    .expect("the first steps");
+    let start = code.find("mod bot {").expect("a `mod bot`");
+    let end = start + code[start..].find("\n}\n").expect("the end of `mod bot`");
+    let bot = &code[start..end];
+    for line in bot.lines().map(str::trim).filter(|l| l.starts_with("use ")) {
+        assert!(
+            line.starts_with("use std::") || line.starts_with("use sunshine_conversations::"),
+            "the bot imports `{line}`"
+        );
+    }
+    for name in [
+        "futures",
+        "StatusCode",
+        "pin",
+        "Pin",
+        ".value()",
+        "to_owned().into()",
+        "with_content_type",
+    ] {
+        assert!(!bot.contains(name), "the bot needs `{name}`");
     }
 }

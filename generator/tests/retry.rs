@@ -326,11 +326,8 @@ async fn client_errors_and_gateway_failures_of_a_post_are_not_retried() {
         assert_eq!(error.retry_after(), None, "{status}");
         if status == 404 {
             assert!(matches!(
-                error,
-                Error::Api {
-                    error: PassControlError::NotFound(_),
-                    ..
-                }
+                error.api_error(),
+                Some(PassControlError::NotFound(_))
             ));
         }
     }

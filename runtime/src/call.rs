@@ -5,11 +5,12 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
+use crate::metadata::{ResponseMeta, WithMetadata};
 use crate::{Client, Error, Request, RequestOptions, Response};
 
 /// How an operation turns a response into its result.
 pub type Decode<T, E> = fn(Response) -> Result<T, Error<E>>;
-type Sending<T, E> = Pin<Box<dyn Future<Output = Result<T, Error<E>>> + Send>>;
+type Sending<T, E> = Pin<Box<dyn Future<Output = Result<(T, ResponseMeta), Error<E>>> + Send>>;
 
 /// A call of one operation, returned by every operation method. Await it to
 /// send the request; `.with_options(..)` first to give this call alone extra
@@ -66,18 +67,31 @@ impl<T: Send + 'static, E: Send + 'static> Call<T, E> {
         self
     }
 
+    /// The call whose result comes with the status and headers of the
+    /// response: `let (value, meta) = call.with_metadata().await?;`.
+    pub fn with_metadata(self) -> WithMetadata<T, E> {
+        WithMetadata::new(self)
+    }
+
     /// The parts of a call not yet polled: pagination sends its request
     /// again with other cursors.
     pub(crate) fn into_parts(self) -> Option<(Client, Request, Decode<T, E>)> {
         self.ready
             .map(|ready| (ready.client, ready.request, ready.decode))
     }
-}
 
-impl<T: Send + 'static, E: Send + 'static> Future for Call<T, E> {
-    type Output = Result<T, Error<E>>;
+    /// The request on its way, started now if it was not yet.
+    pub(crate) fn into_sending(mut self) -> Sending<T, E> {
+        self.start();
+        match self.sending {
+            Some(sending) => sending,
+            // Unreachable: `start` sets `sending`.
+            None => Box::pin(std::future::pending()),
+        }
+    }
 
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+    /// Moves a call not yet started on its way.
+    fn start(&mut self) {
         if let Some(Ready {
             client,
             request,
@@ -85,12 +99,27 @@ impl<T: Send + 'static, E: Send + 'static> Future for Call<T, E> {
         }) = self.ready.take()
         {
             self.sending = Some(Box::pin(async move {
-                let response = client.send(request).await?;
-                decode(response)
+                let mut response = client.send(request).await?;
+                // Decoders read only the status and body; a failure gets
+                // its headers back, a success hands them to the caller.
+                let headers = std::mem::take(&mut response.headers);
+                let (status, attempts) = (response.status, response.retry.attempts());
+                match decode(response) {
+                    Ok(value) => Ok((value, ResponseMeta::new(status, headers, attempts))),
+                    Err(error) => Err(error.with_headers(headers)),
+                }
             }));
         }
+    }
+}
+
+impl<T: Send + 'static, E: Send + 'static> Future for Call<T, E> {
+    type Output = Result<T, Error<E>>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.start();
         match &mut self.sending {
-            Some(sending) => sending.as_mut().poll(cx),
+            Some(sending) => sending.as_mut().poll(cx).map_ok(|(value, _)| value),
             // Unreachable: `ready` or `sending` is always set.
             None => Poll::Pending,
         }

@@ -21,12 +21,14 @@
 //! - `builder`: [`ClientBuilder`], its defaults and checks;
 //! - `auth`: credentials and JWT signing;
 //! - `call`: [`Call`], the future every operation method returns;
+//! - `metadata`: [`ResponseMeta`], the status and headers of a success;
 //! - `options`: [`RequestOptions`] for some requests only;
 //! - `pagination`: [`Paginator`], streams over the pages of list operations;
 //! - `request`: [`Request`], path encoding, [`InvalidRequest`];
 //! - `response`: the response an operation decodes, and [`Error`];
 //! - `retry`: which failures are retried, and the backoff;
 //! - `trace`: the `tracing` span of each request;
+//! - `upload`: [`Upload`], a file of a multipart request.
 //! - [`receiver`] (feature `receiver`): a production webhook receiver on top
 //!   of [`webhook`], with deduplication, queues and dead letters.
 
@@ -36,6 +38,7 @@ mod auth;
 mod builder;
 mod call;
 mod client;
+mod metadata;
 mod nullable;
 mod object_macro;
 mod operation_macros;
@@ -46,6 +49,7 @@ mod response;
 mod retry;
 mod trace;
 mod type_macros;
+mod upload;
 
 pub mod exports;
 #[cfg(feature = "receiver")]
@@ -60,13 +64,14 @@ pub use builder::{
 };
 pub use call::{Call, Decode};
 pub use client::Client;
+pub use metadata::{ResponseMeta, WithMetadata};
 pub use nullable::Nullable;
 pub use options::RequestOptions;
-pub use pagination::{PageLayout, Paginator};
+pub use pagination::{PageLayout, PaginationStream, Paginator};
 pub use request::{encode_path_segment, InvalidRequest, Multipart, Request};
 pub use response::{Error, Response};
 pub use retry::{RetryOutcome, RetryPolicy};
-pub use support::Upload;
+pub use upload::{FileContents, Upload};
 
 /// The HTTP stack, for settings this crate does not wrap (proxies, TLS).
 pub use reqwest;

@@ -8,19 +8,34 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Fields of this type are left out of the JSON while [`Nullable::Absent`]
 /// (the default), so `..Default::default()` changes nothing on the server.
-/// A value converts with `.into()`:
+/// A value converts with `.into()`, a `&str` too:
 ///
 /// ```
 /// # use serde::{Deserialize, Serialize};
 /// use sunshine_conversations::Nullable;
 /// # #[derive(Serialize, Deserialize, Default)]
-/// # struct Patch { #[serde(default, skip_serializing_if = "Nullable::is_absent")] name: Nullable<String> }
-/// let keep = Patch::default();
-/// let clear = Patch { name: Nullable::Null };
-/// let set = Patch { name: "Ada".to_owned().into() };
+/// # struct Profile {
+/// #     #[serde(default, skip_serializing_if = "Nullable::is_absent")] given_name: Nullable<String>,
+/// #     #[serde(default, skip_serializing_if = "Nullable::is_absent")] surname: Nullable<String>,
+/// # }
+/// let keep = Profile::default();
+/// let set = Profile { given_name: "Ada".into(), surname: Nullable::Null };
 /// # assert_eq!(serde_json::to_string(&keep).unwrap(), "{}");
-/// # assert_eq!(serde_json::to_string(&clear).unwrap(), r#"{"name":null}"#);
-/// # assert_eq!(serde_json::to_string(&set).unwrap(), r#"{"name":"Ada"}"#);
+/// # assert_eq!(serde_json::to_string(&set).unwrap(), r#"{"given_name":"Ada","surname":null}"#);
+/// ```
+///
+/// Reading one is as short as reading an `Option`: [`as_deref`](Self::as_deref)
+/// and [`as_ref`](Self::as_ref) give an `Option` of a reference (`None` for
+/// both `Absent` and `Null`), and `Option::from` an owned one.
+///
+/// ```
+/// # use sunshine_conversations::Nullable;
+/// # struct Profile { given_name: Nullable<String>, surname: Nullable<String> }
+/// # let profile = Profile { given_name: "Ada".into(), surname: Nullable::Null };
+/// assert_eq!(profile.given_name.as_deref(), Some("Ada"));
+/// assert_eq!(profile.surname.as_deref(), None);
+/// let name: Option<String> = profile.given_name.into();
+/// # assert_eq!(name.as_deref(), Some("Ada"));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Nullable<T> {
@@ -42,6 +57,21 @@ impl<T> Nullable<T> {
     /// Whether the property is sent as `null`.
     pub fn is_null(&self) -> bool {
         matches!(self, Self::Null)
+    }
+
+    /// The value, if there is one (neither absent nor `null`), as
+    /// `Option::as_ref` gives it.
+    pub fn as_ref(&self) -> Option<&T> {
+        self.value()
+    }
+
+    /// The value dereferenced (`Option<&str>` for a `Nullable<String>`), if
+    /// there is one, as `Option::as_deref` gives it.
+    pub fn as_deref(&self) -> Option<&T::Target>
+    where
+        T: std::ops::Deref,
+    {
+        self.value().map(|value| &**value)
     }
 
     /// The value, if there is one (neither absent nor `null`).
@@ -73,6 +103,20 @@ impl<T> Nullable<T> {
 impl<T> From<T> for Nullable<T> {
     fn from(value: T) -> Self {
         Self::Value(value)
+    }
+}
+
+// A blanket `From<U> where U: Into<T>` would overlap with core's
+// `From<T> for T` (for `U = Nullable<T>`), so the string case is spelled out.
+impl From<&str> for Nullable<String> {
+    fn from(value: &str) -> Self {
+        Self::Value(value.to_owned())
+    }
+}
+
+impl<T> From<Nullable<T>> for Option<T> {
+    fn from(value: Nullable<T>) -> Self {
+        value.into_value()
     }
 }
 

@@ -9,6 +9,8 @@
 
 use std::collections::HashSet;
 use std::marker::PhantomData;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
 use futures_core::Stream;
 use futures_util::stream::{self, StreamExt};
@@ -17,6 +19,72 @@ use serde_json::Value;
 
 use crate::call::Decode;
 use crate::{Call, Client, Error, Request, Response};
+
+/// The pages or items of a [`Paginator`], one at a time: `next().await`
+/// and `try_collect().await` need no import and no pinning. It is also a
+/// [`Stream`](futures_core::Stream) (and `Unpin`), for the combinators of
+/// `futures` or `tokio-stream`.
+///
+/// With `messages` from `client.messages().list_messages(..).paginate().items()`:
+///
+/// ```
+/// use sunshine_conversations::Error;
+/// # use sunshine_runtime::PaginationStream;
+///
+/// async fn print_all<M: std::fmt::Debug, E>(mut messages: PaginationStream<M, E>) -> Result<(), Error<E>> {
+///     while let Some(message) = messages.next().await {
+///         println!("{:?}", message?);
+///     }
+///     Ok(())
+/// }
+///
+/// // Or all of them at once; the first error ends the walk.
+/// async fn all<M, E>(messages: PaginationStream<M, E>) -> Result<Vec<M>, Error<E>> {
+///     messages.try_collect().await
+/// }
+/// ```
+#[must_use = "a stream does nothing until it is polled"]
+pub struct PaginationStream<T, E>(Pin<Box<dyn Stream<Item = Result<T, Error<E>>> + Send>>);
+
+impl<T, E> PaginationStream<T, E> {
+    /// The next page or item: `None` after the last one, or after an error
+    /// (which comes as `Some(Err(..))` first).
+    pub async fn next(&mut self) -> Option<Result<T, Error<E>>> {
+        std::future::poll_fn(|cx| self.0.as_mut().poll_next(cx)).await
+    }
+
+    /// Every page or item left, in order; the first error instead, if one
+    /// comes (the pages before it are dropped).
+    ///
+    /// # Errors
+    ///
+    /// The first error of the walk.
+    pub async fn try_collect(mut self) -> Result<Vec<T>, Error<E>> {
+        let mut all = Vec::new();
+        while let Some(next) = self.next().await {
+            all.push(next?);
+        }
+        Ok(all)
+    }
+}
+
+impl<T, E> Stream for PaginationStream<T, E> {
+    type Item = Result<T, Error<E>>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.0.as_mut().poll_next(cx)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.0.size_hint()
+    }
+}
+
+impl<T, E> std::fmt::Debug for PaginationStream<T, E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PaginationStream").finish_non_exhaustive()
+    }
+}
 
 /// Where a page keeps its items and its cursor: JSON pointers into the
 /// response body, and the query parameter the cursor goes back in.
@@ -33,7 +101,9 @@ pub struct PageLayout {
 }
 
 /// Every page of a list operation, or every item on them, as a stream.
-/// Returned by `.paginate()` on the call of each list operation that pages.
+/// Returned by `.paginate()` on the call of each list operation that pages;
+/// `.items()` and `.pages()` give a [`PaginationStream`], read with
+/// `next().await` or `try_collect().await`.
 ///
 /// The stream ends after the last page (`hasMore: false`, or no cursor), or
 /// after the first error, which it yields.
@@ -87,17 +157,17 @@ where
     }
 
     /// Every page, decoded as the operation's response type.
-    pub fn pages(self) -> impl Stream<Item = Result<P, Error<E>>> + Send + 'static {
-        self.raw_pages().map(|page| {
+    pub fn pages(self) -> PaginationStream<P, E> {
+        PaginationStream(Box::pin(self.raw_pages().map(|page| {
             let (_, response, decode) = page?;
             decode(response)
-        })
+        })))
     }
 
     /// Every item of every page, in the order the pages come.
-    pub fn items(self) -> impl Stream<Item = Result<I, Error<E>>> + Send + 'static {
+    pub fn items(self) -> PaginationStream<I, E> {
         let items_at = self.layout.items;
-        self.raw_pages().flat_map(move |page| {
+        PaginationStream(Box::pin(self.raw_pages().flat_map(move |page| {
             let items: Vec<Result<I, Error<E>>> = match page {
                 Ok((mut json, response, _)) => {
                     let items = json.pointer_mut(items_at).map(Value::take);
@@ -111,7 +181,7 @@ where
                 Err(error) => vec![Err(error)],
             };
             stream::iter(items)
-        })
+        })))
     }
 
     /// The successful pages; the first failure ends the stream as the

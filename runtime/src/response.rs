@@ -103,7 +103,7 @@ impl Response {
     /// The documented error `error`, for a status without a body.
     pub fn error<E>(self, error: E) -> Error<E> {
         Error::Api {
-            error,
+            error: Box::new(error),
             status: self.status,
             headers: Box::new(self.headers),
             retry: self.retry,
@@ -137,14 +137,36 @@ fn lossy(body: &[u8]) -> String {
 /// there was a response, and [`is_retryable`](Self::is_retryable),
 /// [`retry_after`](Self::retry_after) and [`attempts`](Self::attempts) say
 /// what the retry logic made of it.
+///
+/// The common questions are one line each, with no other import:
+///
+/// ```no_run
+/// use sunshine_conversations::apis::switchboard_actions::PassControlError;
+///
+/// # async fn run(client: sunshine_conversations::Client) -> Result<(), Box<dyn std::error::Error>> {
+/// # let body = sunshine_conversations::types::PassControlBody::new("next");
+/// match client.switchboard_actions().pass_control("app-id", "conv-id", &body).await {
+///     Ok(passed) => println!("{passed:?}"),
+///     Err(err) if matches!(err.api_error(), Some(PassControlError::NotFound(_))) => println!("no such conversation"),
+///     Err(err) if err.is_status(429) => println!("slow down for {:?}", err.retry_after()),
+///     Err(err) => return Err(err.into()),
+/// }
+/// # Ok(())
+/// # }
+/// ```
+///
+/// Everything that is large (the documented error, headers, bodies) is
+/// boxed or on the heap, so that a `Result<T, Error<E>>` stays a few words
+/// and clippy's `result_large_err` never fires on code that returns one.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error<E> {
     /// The API answered with an error status documented for this operation.
     #[non_exhaustive]
     Api {
-        /// The documented error, by status.
-        error: E,
+        /// The documented error, by status (boxed to keep `Result`s small;
+        /// [`Error::api_error`] reaches it in a `matches!`).
+        error: Box<E>,
         /// The status code.
         status: StatusCode,
         /// The response headers (boxed to keep `Result`s small).
@@ -214,6 +236,18 @@ impl<E> Error<E> {
         }
     }
 
+    /// Whether the response had the status `code`: `err.is_status(404)`.
+    /// `false` for errors without a response.
+    pub fn is_status(&self, code: u16) -> bool {
+        self.status().is_some_and(|status| status == code)
+    }
+
+    /// The value of the response header `name` (any case), for errors that
+    /// came from a response with that header in visible ASCII.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers()?.get(name)?.to_str().ok()
+    }
+
     /// The response headers, for every error that came from a response.
     pub fn headers(&self) -> Option<&HeaderMap> {
         match self {
@@ -255,10 +289,11 @@ impl<E> Error<E> {
         self.retry_outcome().map_or(0, RetryOutcome::attempts)
     }
 
-    /// The documented API error, if that is what this is.
+    /// The documented API error, if that is what this is: for a
+    /// `matches!(err.api_error(), Some(GetUserError::NotFound(_)))`.
     pub fn api_error(&self) -> Option<&E> {
         match self {
-            Error::Api { error, .. } => Some(error),
+            Error::Api { error, .. } => Some(error.as_ref()),
             _ => None,
         }
     }
@@ -266,9 +301,22 @@ impl<E> Error<E> {
     /// Converts into the documented API error, if that is what this is.
     pub fn into_api_error(self) -> Option<E> {
         match self {
-            Error::Api { error, .. } => Some(error),
+            Error::Api { error, .. } => Some(*error),
             _ => None,
         }
+    }
+
+    /// The error with `headers` as its response's headers: a decoder
+    /// receives a response without them (see `Call`), and this puts them
+    /// back.
+    pub(crate) fn with_headers(mut self, headers: HeaderMap) -> Self {
+        match &mut self {
+            Error::Api { headers: kept, .. }
+            | Error::UnexpectedStatus { headers: kept, .. }
+            | Error::Decode { headers: kept, .. } => **kept = headers,
+            Error::Transport { .. } | Error::InvalidRequest(_) | Error::RepeatedCursor { .. } => {}
+        }
+        self
     }
 
     /// The raw response body of an [`Error::UnexpectedStatus`] or
@@ -377,6 +425,16 @@ mod tests {
         let exact = "🦀".repeat(BODY_PREVIEW_CHARS);
         assert_eq!(BodyPreview(&exact).to_string(), format!("body: {exact:?}"));
         assert_eq!(BodyPreview("").to_string(), "empty body");
+    }
+
+    #[test]
+    fn an_error_stays_small_whatever_the_documented_error() {
+        // clippy's `result_large_err` fires from 128 bytes on, in users'
+        // functions that return `Result<_, Error<E>>`.
+        let big = std::mem::size_of::<Error<[u8; 1024]>>();
+        assert!(big <= 80, "Error<[u8; 1024]> is {big} bytes");
+        assert_eq!(big, std::mem::size_of::<Error<()>>());
+        assert!(std::mem::size_of::<Result<(), Error<[u8; 1024]>>>() < 128);
     }
 
     #[test]

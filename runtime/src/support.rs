@@ -1,5 +1,5 @@
 //! Helpers the generated types and operations share: serde glue for
-//! unions, query-string values, and file uploads.
+//! unions, query-string values, error descriptions and deliveries.
 
 use serde::de::DeserializeOwned;
 use serde::{Serialize, Serializer};
@@ -68,80 +68,6 @@ pub fn describe_error<T: Serialize>(
             end -= 1;
         }
         write!(f, "{status}: {}…", &text[..end])
-    }
-}
-
-/// A file to upload in a `multipart/form-data` request.
-///
-/// The contents are read once, into shared memory: sending the request, and
-/// every retry of it, uses them without copying or reading the file again.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Upload {
-    bytes: bytes::Bytes,
-    file_name: String,
-    content_type: Option<String>,
-}
-
-impl Upload {
-    /// An upload of `bytes` (a `Vec<u8>`, `&'static [u8]`, `bytes::Bytes`…)
-    /// named `file_name`. A `Vec` or `Bytes` is taken without copying.
-    pub fn new(bytes: impl Into<bytes::Bytes>, file_name: impl Into<String>) -> Self {
-        Self {
-            bytes: bytes.into(),
-            file_name: file_name.into(),
-            content_type: None,
-        }
-    }
-
-    /// The file at `path`, named after its last path component.
-    ///
-    /// # Errors
-    ///
-    /// The I/O error if the file cannot be read.
-    pub async fn from_path(path: impl AsRef<std::path::Path>) -> std::io::Result<Self> {
-        let path = path.as_ref();
-        let bytes = tokio::fs::read(path).await?;
-        let file_name = path
-            .file_name()
-            .map(|name| name.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        Ok(Self::new(bytes, file_name))
-    }
-
-    /// Everything `reader` yields until its end, named `file_name`.
-    ///
-    /// # Errors
-    ///
-    /// The I/O error if reading fails.
-    pub async fn from_reader(
-        mut reader: impl tokio::io::AsyncRead + Unpin,
-        file_name: impl Into<String>,
-    ) -> std::io::Result<Self> {
-        let mut bytes = Vec::new();
-        tokio::io::AsyncReadExt::read_to_end(&mut reader, &mut bytes).await?;
-        Ok(Self::new(bytes, file_name))
-    }
-
-    /// Sets the media type, such as `image/png`; without one the server
-    /// guesses.
-    pub fn with_content_type(mut self, content_type: impl Into<String>) -> Self {
-        self.content_type = Some(content_type.into());
-        self
-    }
-
-    /// The contents.
-    pub fn bytes(&self) -> &bytes::Bytes {
-        &self.bytes
-    }
-
-    /// The file name sent with the part.
-    pub fn file_name(&self) -> &str {
-        &self.file_name
-    }
-
-    /// The media type, if set.
-    pub fn content_type(&self) -> Option<&str> {
-        self.content_type.as_deref()
     }
 }
 

@@ -7,9 +7,7 @@
 //! use sunshine_conversations::Client;
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! let client = Client::builder()
-//!     .basic_auth("app_key_id", "app_key_secret")
-//!     .build()?;
+//! let client = Client::builder().basic_auth("app_key_id", "app_key_secret").build()?;
 //! let body = sunshine_conversations::types::AcceptControlBody::default();
 //! let response = client.switchboard_actions().accept_control("app-id", "conversation-id", &body).await?;
 //! println!("{response:?}");

@@ -111,6 +111,13 @@ fn emit_call() -> TokenStream {
                 Call(self.0.with_options(options))
             }
 
+            /// The call whose result comes with the status and headers of the
+            /// response: `let (value, meta) = call.with_metadata().await?;`, then
+            /// `meta.header("x-request-id")`.
+            pub fn with_metadata(self) -> crate::WithMetadata<T, E> {
+                self.0.with_metadata()
+            }
+
             /// Changes the request before it is sent: `.params(..)` and `.body(..)`.
             // Only operations with optional parts use it, which a crate may lack.
             #[allow(dead_code)]

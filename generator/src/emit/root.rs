@@ -47,6 +47,7 @@ pub fn emit_lib(surface: &Surface, config: &CrateConfig) -> TokenStream {
     let has_groups = !api.groups.is_empty();
     let paginator = api.operations().any(|op| op.pagination.is_some()).then(|| {
         quote!(
+            pub use sunshine_runtime::PaginationStream;
             pub use sunshine_runtime::Paginator;
         )
     });
@@ -58,6 +59,12 @@ pub fn emit_lib(surface: &Surface, config: &CrateConfig) -> TokenStream {
     let runtime_exports = sunshine_runtime::exports::CRATE_ROOT.iter().map(|line| {
         let names = line.iter().map(|name| ident(name));
         quote!(pub use sunshine_runtime::{#(#names),*};)
+    });
+    let metadata = api.operations().next().is_some().then(|| {
+        quote!(
+            pub use sunshine_runtime::ResponseMeta;
+            pub use sunshine_runtime::WithMetadata;
+        )
     });
     let webhooks_cfg = super::features::for_webhooks(api);
     let apis = has_groups.then(|| {
@@ -81,6 +88,7 @@ pub fn emit_lib(surface: &Surface, config: &CrateConfig) -> TokenStream {
         pub use client::{Client, ClientBuilder};
         pub use servers::Server;
         #paginator
+        #metadata
         #(#runtime_exports)*
         /// The HTTP client this crate sends requests with, for
         /// [`ClientBuilder::http_client`].

@@ -19,7 +19,7 @@ pub struct Call {
 pub fn opening(crate_name: &str, imports: &str) -> String {
     format!(
         "use {crate_name}::{imports};\n\n# async fn run() -> Result<(), Box<dyn std::error::Error>> {{\n\
-         let client = Client::builder()\n    .basic_auth(\"app_key_id\", \"app_key_secret\")\n    .build()?;\n"
+         let client = Client::builder().basic_auth(\"app_key_id\", \"app_key_secret\").build()?;\n"
     )
 }
 
@@ -91,31 +91,21 @@ pub fn call(
                     return None;
                 };
                 let def = api.type_def(id)?;
-                let TypeKind::Struct(s) = &def.kind else {
+                let TypeKind::Struct(_) = &def.kind else {
                     return None;
                 };
                 // Built the way the type is meant to be built: `default()`, or
-                // `new(..)` with the members that cannot default (strings only here).
-                let ty = format!("{crate_name}::types::{}", def.name);
-                match surface.construction(id) {
+                // `new(..)` with the members that cannot default.
+                let value = match surface.construction(id) {
                     Construction::Default { .. } => {
-                        setup.push_str(&format!("let body = {ty}::default();\n"))
+                        format!("{crate_name}::types::{}::default()", def.name)
                     }
                     Construction::New => {
-                        let fills = &surface.type_surface(id)?.fills;
-                        let mut values = Vec::new();
-                        for (field, fill) in s.fields.iter().zip(fills) {
-                            if fill.is_none() {
-                                if field.ty != TypeRef::String {
-                                    return None;
-                                }
-                                values.push("\"next\"");
-                            }
-                        }
-                        setup.push_str(&format!("let body = {ty}::new({});\n", values.join(", ")));
+                        new_call(surface, &TypeRef::Named(id.clone()), crate_name, 0)?
                     }
                     Construction::None => return None,
-                }
+                };
+                setup.push_str(&format!("let body = {value};\n"));
                 args.push("&body".to_owned());
             }
         }
@@ -129,6 +119,42 @@ pub fn call(
             args.join(", ")
         ),
     })
+}
+
+/// How an example writes a required member of type `ty` that cannot
+/// default: a string (`"next"`), a string enum's first value (`new(..)`
+/// takes `&str`), or a struct's `new(..)` with such members, two levels deep
+/// at most.
+fn new_call(surface: &Surface, ty: &TypeRef, crate_name: &str, depth: usize) -> Option<String> {
+    let api = surface.api();
+    if *ty == TypeRef::String {
+        return Some("\"next\"".to_owned());
+    }
+    let TypeRef::Named(id) = ty else {
+        return None;
+    };
+    let def = api.type_def(id)?;
+    match &def.kind {
+        TypeKind::StringEnum(e) => e.variants.first().map(|v| format!("{:?}", v.value)),
+        TypeKind::Struct(s) if depth < 2 => {
+            let Construction::New = surface.construction(id) else {
+                return None;
+            };
+            let fills = &surface.type_surface(id)?.fills;
+            let mut values = Vec::new();
+            for (field, fill) in s.fields.iter().zip(fills) {
+                if fill.is_none() {
+                    values.push(new_call(surface, &field.ty, crate_name, depth + 1)?);
+                }
+            }
+            Some(format!(
+                "{crate_name}::types::{}::new({})",
+                def.name,
+                values.join(", ")
+            ))
+        }
+        _ => None,
+    }
 }
 
 /// A tag module's example: its [`showcase`] operation called and its result printed.

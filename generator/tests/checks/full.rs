@@ -51,7 +51,7 @@ fn upload_params_default_to_public_access() {
 
 #[test]
 fn a_profile_update_clears_with_null_and_leaves_the_rest() {
-    let profile = Profile::default().given_name("Ada".to_owned()).surname(Nullable::Null);
+    let profile = Profile::default().given_name("Ada").surname(Nullable::Null);
     assert_eq!(
         serde_json::to_value(profile).unwrap(),
         json!({ "givenName": "Ada", "surname": null })

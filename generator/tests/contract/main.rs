@@ -269,10 +269,10 @@ impl Case {
                 let body = PassControlBody::new("next").metadata(metadata);
                 match actions.pass_control(app_id, conversation_id, &body).await {
                     Ok(()) => Outcome::Success,
-                    Err(Error::Api {
-                        error: PassControlError::NotFound(body),
-                        ..
-                    }) => Outcome::NotFound(body),
+                    Err(Error::Api { error, .. }) => match *error {
+                        PassControlError::NotFound(body) => Outcome::NotFound(body),
+                        other => Outcome::Failed(other.to_string()),
+                    },
                     Err(other) => Outcome::Failed(other.to_string()),
                 }
             }
@@ -280,10 +280,10 @@ impl Case {
                 let body = OfferControlBody::new("human").metadata(metadata);
                 match actions.offer_control(app_id, conversation_id, &body).await {
                     Ok(()) => Outcome::Success,
-                    Err(Error::Api {
-                        error: OfferControlError::NotFound(body),
-                        ..
-                    }) => Outcome::NotFound(body),
+                    Err(Error::Api { error, .. }) => match *error {
+                        OfferControlError::NotFound(body) => Outcome::NotFound(body),
+                        other => Outcome::Failed(other.to_string()),
+                    },
                     Err(other) => Outcome::Failed(other.to_string()),
                 }
             }
@@ -291,14 +291,11 @@ impl Case {
                 let body = AcceptControlBody::default().metadata(metadata);
                 match actions.accept_control(app_id, conversation_id, &body).await {
                     Ok(()) => Outcome::Success,
-                    Err(Error::Api {
-                        error: AcceptControlError::Forbidden(body),
-                        ..
-                    }) => Outcome::Forbidden(body),
-                    Err(Error::Api {
-                        error: AcceptControlError::NotFound(body),
-                        ..
-                    }) => Outcome::NotFound(body),
+                    Err(Error::Api { error, .. }) => match *error {
+                        AcceptControlError::Forbidden(body) => Outcome::Forbidden(body),
+                        AcceptControlError::NotFound(body) => Outcome::NotFound(body),
+                        other => Outcome::Failed(other.to_string()),
+                    },
                     Err(other) => Outcome::Failed(other.to_string()),
                 }
             }
@@ -310,14 +307,11 @@ impl Case {
                 }
                 match call.await {
                     Ok(()) => Outcome::Success,
-                    Err(Error::Api {
-                        error: ReleaseControlError::Forbidden(body),
-                        ..
-                    }) => Outcome::Forbidden(body),
-                    Err(Error::Api {
-                        error: ReleaseControlError::NotFound(body),
-                        ..
-                    }) => Outcome::NotFound(body),
+                    Err(Error::Api { error, .. }) => match *error {
+                        ReleaseControlError::Forbidden(body) => Outcome::Forbidden(body),
+                        ReleaseControlError::NotFound(body) => Outcome::NotFound(body),
+                        other => Outcome::Failed(other.to_string()),
+                    },
                     Err(other) => Outcome::Failed(other.to_string()),
                 }
             }
@@ -330,9 +324,9 @@ impl Case {
 enum Outcome {
     /// The documented success (no body to speak of).
     Success,
-    /// `Error::Api(..::NotFound(body))`.
+    /// `Error::Api { error: ..::NotFound(body), .. }`.
     NotFound(ErrorResponse),
-    /// `Error::Api(..::Forbidden(body))`.
+    /// `Error::Api { error: ..::Forbidden(body), .. }`.
     Forbidden(ErrorResponse),
     /// Any other error, as displayed.
     Failed(String),
