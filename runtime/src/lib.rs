@@ -26,7 +26,9 @@
 //! - `request`: [`Request`], path encoding, [`InvalidRequest`];
 //! - `response`: the response an operation decodes, and [`Error`];
 //! - `retry`: which failures are retried, and the backoff;
-//! - `trace`: the `tracing` span of each request.
+//! - `trace`: the `tracing` span of each request;
+//! - `mock` (the `mock` feature): the fake of the API that generated
+//!   crates' `mock` modules drive in tests.
 
 #![deny(missing_docs)]
 
@@ -44,6 +46,8 @@ mod retry;
 mod trace;
 mod type_macros;
 
+#[cfg(feature = "mock")]
+pub mod mock;
 pub mod shape;
 pub mod support;
 pub mod webhook;
