@@ -9,6 +9,7 @@ pub(crate) mod construct;
 mod examples;
 mod features;
 mod manifest;
+mod mock;
 mod pagination;
 mod root;
 mod types;
@@ -124,6 +125,10 @@ pub fn emit(api: &Api, config: &CrateConfig) -> BTreeMap<String, FileContent> {
     files.insert(
         "src/webhooks.rs".to_owned(),
         FileContent::Rust(webhooks::emit(api)),
+    );
+    files.insert(
+        "src/mock.rs".to_owned(),
+        FileContent::Rust(mock::emit(api, config)),
     );
     if !api.examples.is_empty() {
         files.insert(

@@ -37,7 +37,10 @@ pub(crate) enum Answer {
     /// A status and a JSON body.
     Json(u16, Value),
     /// A status with no body, and maybe `Retry-After`.
-    Raw { status: u16, retry_after: Option<u64> },
+    Raw {
+        status: u16,
+        retry_after: Option<u64>,
+    },
     /// A list split into pages, chosen by the request's cursor.
     Pages {
         status: u16,
@@ -55,7 +58,10 @@ impl Answer {
     pub(crate) fn to_response(&self, request: &wiremock::Request) -> ResponseTemplate {
         match self {
             Answer::Json(status, body) => ResponseTemplate::new(*status).set_body_json(body),
-            Answer::Raw { status, retry_after } => {
+            Answer::Raw {
+                status,
+                retry_after,
+            } => {
                 let response = ResponseTemplate::new(*status);
                 match retry_after {
                     Some(seconds) => response.insert_header("retry-after", seconds.to_string()),
@@ -80,8 +86,9 @@ impl Answer {
                     cursor.as_deref(),
                 ))
             }
-            Answer::Unencodable(error) => ResponseTemplate::new(500)
-                .set_body_string(format!("the test's answer does not encode as JSON: {error}")),
+            Answer::Unencodable(error) => ResponseTemplate::new(500).set_body_string(format!(
+                "the test's answer does not encode as JSON: {error}"
+            )),
         }
     }
 }
@@ -101,10 +108,18 @@ fn page(items: &[Value], per_page: usize, layout: &PageLayout, cursor: Option<&s
     let end = (start + per_page).min(items.len());
     let has_more = end < items.len();
     let mut body = Value::Object(Default::default());
-    set(&mut body, layout.items, Value::Array(items[start..end].to_vec()));
+    set(
+        &mut body,
+        layout.items,
+        Value::Array(items[start..end].to_vec()),
+    );
     set(&mut body, layout.has_more, Value::Bool(has_more));
     if has_more {
-        set(&mut body, layout.cursor, Value::String(cursor_of(index + 1)));
+        set(
+            &mut body,
+            layout.cursor,
+            Value::String(cursor_of(index + 1)),
+        );
     }
     body
 }

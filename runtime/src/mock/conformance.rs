@@ -99,7 +99,10 @@ pub(crate) fn route(
 
 /// The path parameters of `path` under `template`, and how many literal
 /// segments matched; `None` when the path has another shape.
-fn match_template(template: &'static str, path: &str) -> Option<(Vec<(&'static str, String)>, usize)> {
+fn match_template(
+    template: &'static str,
+    path: &str,
+) -> Option<(Vec<(&'static str, String)>, usize)> {
     let templates: Vec<&'static str> = template.trim_matches('/').split('/').collect();
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
     if templates.len() != segments.len() {
@@ -131,10 +134,7 @@ fn match_template(template: &'static str, path: &str) -> Option<(Vec<(&'static s
 
 /// What is wrong with a request for `spec`, if anything: required query and
 /// header parameters, then the body.
-pub(crate) fn check(
-    spec: &'static Spec,
-    request: &wiremock::Request,
-) -> Result<(), Violation> {
+pub(crate) fn check(spec: &'static Spec, request: &wiremock::Request) -> Result<(), Violation> {
     let violation = |location: String, message: String, status: u16| Violation {
         operation: Some(spec.name),
         request: format!("{} {}", request.method, request.url.path()),
@@ -184,7 +184,9 @@ pub(crate) fn check(
             if !media_type.eq_ignore_ascii_case("application/json") {
                 return Err(violation(
                     "header.content-type".to_owned(),
-                    format!("the body is sent as `{content_type}`, the document takes application/json"),
+                    format!(
+                        "the body is sent as `{content_type}`, the document takes application/json"
+                    ),
                     415,
                 ));
             }
@@ -228,9 +230,21 @@ mod tests {
         let (spec, params) =
             route(&specs, "POST", "/v2/apps/a%20b/conversations/c/passControl").unwrap();
         assert_eq!(spec.name, "PassControl");
-        assert_eq!(params, [("appId", "a b".to_owned()), ("conversationId", "c".to_owned())]);
-        assert_eq!(route(&specs, "GET", "/v2/apps/a/users/me").unwrap().0.name, "GetMe");
-        assert_eq!(route(&specs, "GET", "/v2/apps/a/users/u1").unwrap().0.name, "GetUser");
+        assert_eq!(
+            params,
+            [
+                ("appId", "a b".to_owned()),
+                ("conversationId", "c".to_owned())
+            ]
+        );
+        assert_eq!(
+            route(&specs, "GET", "/v2/apps/a/users/me").unwrap().0.name,
+            "GetMe"
+        );
+        assert_eq!(
+            route(&specs, "GET", "/v2/apps/a/users/u1").unwrap().0.name,
+            "GetUser"
+        );
 
         let unknown = route(&specs, "POST", "/v2/apps/a/conversations/c/passcontrol").unwrap_err();
         assert_eq!((unknown.status, unknown.location.as_str()), (404, "path"));

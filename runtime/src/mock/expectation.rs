@@ -89,10 +89,16 @@ impl<'a, P: Arity, B, S, E> Expectation<'a, P, B, S, E> {
     pub fn path(self, values: P::Values<'_>) -> Self {
         let expected = P::to_strings(values);
         self.check(format!("path {expected:?}"), move |request| {
-            let received: Vec<&str> = request.path_params.iter().map(|(_, v)| v.as_str()).collect();
+            let received: Vec<&str> = request
+                .path_params
+                .iter()
+                .map(|(_, v)| v.as_str())
+                .collect();
             match received == expected {
                 true => Ok(()),
-                false => Err(format!("path parameters {received:?}, expected {expected:?}")),
+                false => Err(format!(
+                    "path parameters {received:?}, expected {expected:?}"
+                )),
             }
         })
     }
@@ -101,25 +107,27 @@ impl<'a, P: Arity, B, S, E> Expectation<'a, P, B, S, E> {
     /// it, `page[size]` for a deepObject field) equal to `value`.
     pub fn query(self, name: &str, value: impl ToString) -> Self {
         let (name, value) = (name.to_owned(), value.to_string());
-        self.check(format!("query {name}={value}"), move |request| {
-            match request.query_param(&name) {
+        self.check(
+            format!("query {name}={value}"),
+            move |request| match request.query_param(&name) {
                 Some(received) if received == value => Ok(()),
                 Some(received) => Err(format!("query {name}={received}, expected {value}")),
                 None => Err(format!("no query parameter {name}, expected {value}")),
-            }
-        })
+            },
+        )
     }
 
     /// Matches requests with header `name` equal to `value`.
     pub fn header(self, name: &str, value: impl ToString) -> Self {
         let (name, value) = (name.to_ascii_lowercase(), value.to_string());
-        self.check(format!("header {name}: {value}"), move |request| {
-            match request.header(&name) {
+        self.check(
+            format!("header {name}: {value}"),
+            move |request| match request.header(&name) {
                 Some(received) if received == value => Ok(()),
                 Some(received) => Err(format!("header {name}: {received}, expected {value}")),
                 None => Err(format!("no header {name}, expected {value}")),
-            }
-        })
+            },
+        )
     }
 
     /// Matches requests with HTTP Basic credentials `key_id` and `secret`.
@@ -146,13 +154,17 @@ impl<'a, P: Arity, B, S, E> Expectation<'a, P, B, S, E> {
     /// Matches requests with the bearer token `token`.
     pub fn bearer_token(self, token: &str) -> Self {
         let expected = token.to_owned();
-        self.check("bearer token <given>".to_owned(), move |request| {
-            match request.header("authorization").and_then(|value| value.strip_prefix("Bearer ")) {
+        self.check(
+            "bearer token <given>".to_owned(),
+            move |request| match request
+                .header("authorization")
+                .and_then(|value| value.strip_prefix("Bearer "))
+            {
                 Some(received) if received == expected => Ok(()),
                 Some(_) => Err("another bearer token".to_owned()),
                 None => Err("no bearer token".to_owned()),
-            }
-        })
+            },
+        )
     }
 
     /// Matches requests whose bearer token is a JWT with key id `kid` in
@@ -237,7 +249,10 @@ impl<'a, P: Arity, B, S, E> Expectation<'a, P, B, S, E> {
     {
         let answer = match error.answer() {
             (status, Some(body)) => Answer::Json(status, body),
-            (status, None) => Answer::Raw { status, retry_after: None },
+            (status, None) => Answer::Raw {
+                status,
+                retry_after: None,
+            },
         };
         self.mount(answer).await
     }
@@ -267,14 +282,22 @@ impl<'a, P: Arity, B, S, E> Expectation<'a, P, B, S, E> {
     /// Answers with `status` and no body, whatever the document says: to
     /// test how the client treats an undocumented answer.
     pub async fn status(self, status: u16) -> Mounted {
-        self.mount(Answer::Raw { status, retry_after: None }).await
+        self.mount(Answer::Raw {
+            status,
+            retry_after: None,
+        })
+        .await
     }
 
     /// Answers with `status` (such as `429` or `503`) and a `Retry-After` of
     /// `seconds`, to test the client's retries; combine with
     /// [`up_to`](Self::up_to) and a success mounted after it.
     pub async fn retry_after(self, status: u16, seconds: u64) -> Mounted {
-        self.mount(Answer::Raw { status, retry_after: Some(seconds) }).await
+        self.mount(Answer::Raw {
+            status,
+            retry_after: Some(seconds),
+        })
+        .await
     }
 
     /// For an operation that pages: answers with `items` split into pages of
@@ -349,7 +372,9 @@ where
                 .map_err(|error| format!("a body that does not decode: {error}"))?;
             match test(&received) {
                 true => Ok(()),
-                false => Err(format!("body {received:?}, which does not satisfy: {describe}")),
+                false => Err(format!(
+                    "body {received:?}, which does not satisfy: {describe}"
+                )),
             }
         })
     }
@@ -375,7 +400,10 @@ fn jwt_part(request: &ReceivedRequest, index: usize) -> Result<Value, String> {
         .header("authorization")
         .and_then(|value| value.strip_prefix("Bearer "))
         .ok_or("no bearer token")?;
-    let part = token.split('.').nth(index).ok_or("a bearer token that is not a JWT")?;
+    let part = token
+        .split('.')
+        .nth(index)
+        .ok_or("a bearer token that is not a JWT")?;
     let bytes = decode_base64(part).ok_or("a JWT that is not base64url")?;
     serde_json::from_slice(&bytes).map_err(|_| "a JWT whose parts are not JSON".to_owned())
 }

@@ -41,17 +41,25 @@ struct Shared {
 impl Shared {
     fn records(&self) -> MutexGuard<'_, Vec<Record>> {
         // A panic elsewhere cannot leave a record half written.
-        self.records.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.records
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn expectations(&self) -> MutexGuard<'_, Vec<Arc<Registered>>> {
-        self.expectations.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.expectations
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// The request as received, with its operation and path parameters
     /// when its method and path name one.
     fn received(&self, request: &wiremock::Request) -> ReceivedRequest {
-        match conformance::route(&self.operations, request.method.as_str(), request.url.path()) {
+        match conformance::route(
+            &self.operations,
+            request.method.as_str(),
+            request.url.path(),
+        ) {
             Ok((spec, params)) => ReceivedRequest::new(Some(spec.name), params, request),
             Err(_) => ReceivedRequest::new(None, Vec::new(), request),
         }
@@ -180,7 +188,11 @@ impl MockServer {
     pub fn verify(&self) {
         let failures = self.failures();
         if !failures.is_empty() {
-            panic!("the fake API found {} problem(s):\n{}", failures.len(), failures.join("\n"));
+            panic!(
+                "the fake API found {} problem(s):\n{}",
+                failures.len(),
+                failures.join("\n")
+            );
         }
     }
 
@@ -260,9 +272,9 @@ impl Match for Handler {
     fn matches(&self, request: &wiremock::Request) -> bool {
         match &self.role {
             Role::Conformance => self.shared.violation(request).is_some(),
-            Role::Expectation(registered, _) => {
-                registered.mismatch(&self.shared.received(request)).is_none()
-            }
+            Role::Expectation(registered, _) => registered
+                .mismatch(&self.shared.received(request))
+                .is_none(),
             Role::Fallback => true,
         }
     }
@@ -274,8 +286,8 @@ impl Respond for Handler {
         let (outcome, response) = match &self.role {
             Role::Conformance => match self.shared.violation(request) {
                 Some(violation) => {
-                    let response = ResponseTemplate::new(violation.status)
-                        .set_body_json(violation.problem());
+                    let response =
+                        ResponseTemplate::new(violation.status).set_body_json(violation.problem());
                     (Outcome::Broke(violation), response)
                 }
                 // Matched a moment ago; nothing changed since.

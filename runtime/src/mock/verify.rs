@@ -59,7 +59,11 @@ pub(crate) struct Record {
 impl Registered {
     /// The expectation in a failure message: operation and what it matches.
     pub(crate) fn describe(&self) -> String {
-        let parts: Vec<&str> = self.checks.iter().map(|check| check.describe.as_str()).collect();
+        let parts: Vec<&str> = self
+            .checks
+            .iter()
+            .map(|check| check.describe.as_str())
+            .collect();
         match parts.is_empty() {
             true => format!("{} (any request)", self.spec.name),
             false => format!("{} with {}", self.spec.name, parts.join(", ")),
@@ -87,7 +91,10 @@ impl Registered {
 }
 
 /// Every failure of a test's use of the fake, one message each.
-pub(crate) fn failures(records: &[Record], expectations: &[std::sync::Arc<Registered>]) -> Vec<String> {
+pub(crate) fn failures(
+    records: &[Record],
+    expectations: &[std::sync::Arc<Registered>],
+) -> Vec<String> {
     let mut failures = Vec::new();
     for record in records {
         let request = &record.request;

@@ -1,0 +1,440 @@
+//! The generated crate's test kit (`generated/`, feature `mock`): every
+//! operation driven through the generated client against the typed fake,
+//! with its success and each documented error; what the fake reports when a
+//! request breaks the document or matches no expectation; webhook
+//! deliveries built from typed events read back by `parse_webhook_event`.
+
+use serde_json::{json, Map, Value};
+use sunshine_conversations::apis::switchboard_actions::{
+    AcceptControlError, OfferControlError, PassControlError, ReleaseControlError,
+};
+use sunshine_conversations::mock::{Delivery, MockApi};
+use sunshine_conversations::types::{
+    AcceptControlBody, ConversationTruncated, ErrorDetails, ErrorResponse, OfferControlBody,
+    PassControlBody, ReleaseControlBody, SwitchboardPassControlEvent,
+    SwitchboardPassControlPayload, WebhookEvent,
+};
+use sunshine_conversations::webhooks::{parse_webhook_event, DeliveredEvent, API_KEY_HEADER};
+use sunshine_conversations::{Auth, Client, Error, JwtScope, StatusCode};
+
+const APP: &str = "app-1";
+const CONVERSATION: &str = "conversation-1";
+
+fn not_found() -> ErrorResponse {
+    ErrorResponse {
+        errors: Some(vec![ErrorDetails {
+            code: Some("conversation_not_found".to_owned()),
+            title: Some("Conversation not found".to_owned()),
+        }]),
+    }
+}
+
+fn forbidden() -> ErrorResponse {
+    ErrorResponse {
+        errors: Some(vec![ErrorDetails {
+            code: Some("forbidden".to_owned()),
+            title: Some("Forbidden".to_owned()),
+        }]),
+    }
+}
+
+fn metadata(key: &str, value: &str) -> Map<String, Value> {
+    let mut map = Map::new();
+    map.insert(key.to_owned(), Value::String(value.to_owned()));
+    map
+}
+
+#[tokio::test]
+async fn every_operation_succeeds_with_the_expected_body_and_fails_with_each_documented_error() {
+    let mock = MockApi::start().await;
+    let actions = mock.switchboard_actions();
+    let client = mock.client();
+    let pass = PassControlBody {
+        metadata: metadata("reason", "asked").into(),
+        ..PassControlBody::new("next")
+    };
+    let offer = OfferControlBody::new("bot");
+    let accept = AcceptControlBody::default();
+    let release = ReleaseControlBody {
+        metadata: metadata("done", "yes").into(),
+    };
+
+    // Successes, each matched on the path and the typed body.
+    let passed = actions
+        .pass_control()
+        .path([APP, CONVERSATION])
+        .body(&pass)
+        .times(1)
+        .respond(&())
+        .await;
+    let offered = actions
+        .offer_control()
+        .path([APP, CONVERSATION])
+        .body(&offer)
+        .times(1)
+        .respond(&())
+        .await;
+    let accepted = actions
+        .accept_control()
+        .path([APP, CONVERSATION])
+        .body(&accept)
+        .times(1)
+        .respond(&())
+        .await;
+    let released = actions
+        .release_control()
+        .path([APP, CONVERSATION])
+        .body(&release)
+        .times(1)
+        .respond(&())
+        .await;
+    let ops = client.switchboard_actions();
+    ops.pass_control(APP, CONVERSATION, &pass).await.unwrap();
+    ops.offer_control(APP, CONVERSATION, &offer).await.unwrap();
+    ops.accept_control(APP, CONVERSATION, &accept)
+        .await
+        .unwrap();
+    ops.release_control(APP, CONVERSATION)
+        .body(&release)
+        .await
+        .unwrap();
+    for expectation in [&passed, &offered, &accepted, &released] {
+        assert_eq!(expectation.matched(), 1);
+    }
+
+    // Each documented error, on another conversation.
+    let gone = "conversation-gone";
+    let denied = "conversation-denied";
+    actions
+        .pass_control()
+        .path([APP, gone])
+        .fail(PassControlError::NotFound(not_found()))
+        .await;
+    actions
+        .offer_control()
+        .path([APP, gone])
+        .fail(OfferControlError::NotFound(not_found()))
+        .await;
+    actions
+        .accept_control()
+        .path([APP, gone])
+        .fail(AcceptControlError::NotFound(not_found()))
+        .await;
+    actions
+        .accept_control()
+        .path([APP, denied])
+        .fail(AcceptControlError::Forbidden(forbidden()))
+        .await;
+    actions
+        .release_control()
+        .path([APP, gone])
+        .fail(ReleaseControlError::NotFound(not_found()))
+        .await;
+    actions
+        .release_control()
+        .path([APP, denied])
+        .fail(ReleaseControlError::Forbidden(forbidden()))
+        .await;
+
+    match ops.pass_control(APP, gone, &pass).await {
+        Err(Error::Api {
+            error: PassControlError::NotFound(body),
+            status,
+            ..
+        }) => {
+            assert_eq!((body, status), (not_found(), StatusCode::NOT_FOUND));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        ops.offer_control(APP, gone, &offer).await,
+        Err(Error::Api { error: OfferControlError::NotFound(body), .. }) if body == not_found()
+    ));
+    assert!(matches!(
+        ops.accept_control(APP, gone, &accept).await,
+        Err(Error::Api { error: AcceptControlError::NotFound(body), .. }) if body == not_found()
+    ));
+    assert!(matches!(
+        ops.accept_control(APP, denied, &accept).await,
+        Err(Error::Api { error: AcceptControlError::Forbidden(body), status, .. })
+            if body == forbidden() && status == StatusCode::FORBIDDEN
+    ));
+    assert!(matches!(
+        ops.release_control(APP, gone).await,
+        Err(Error::Api { error: ReleaseControlError::NotFound(body), .. }) if body == not_found()
+    ));
+    assert!(matches!(
+        ops.release_control(APP, denied).await,
+        Err(Error::Api { error: ReleaseControlError::Forbidden(body), .. }) if body == forbidden()
+    ));
+    mock.verify();
+}
+
+#[tokio::test]
+async fn the_documents_examples_answer_and_decode_as_the_operations_types() {
+    let mock = MockApi::start().await;
+    mock.switchboard_actions()
+        .accept_control()
+        .path([APP, "c-403"])
+        .example(403)
+        .await;
+    mock.switchboard_actions()
+        .accept_control()
+        .example(200)
+        .await;
+    let client = mock.client();
+
+    let refused = client
+        .switchboard_actions()
+        .accept_control(APP, "c-403", &AcceptControlBody::default())
+        .await;
+    let accepted = client
+        .switchboard_actions()
+        .accept_control(APP, "c-200", &AcceptControlBody::default())
+        .await;
+
+    assert!(
+        matches!(refused, Err(Error::Api { error: AcceptControlError::Forbidden(body), .. }) if body == forbidden())
+    );
+    assert!(accepted.is_ok(), "{accepted:?}");
+}
+
+#[tokio::test]
+async fn retry_after_answers_are_retried_quickly_then_the_next_expectation_answers() {
+    let mock = MockApi::start().await;
+    let actions = mock.switchboard_actions();
+    let busy = actions.pass_control().up_to(2).retry_after(429, 30).await;
+    let ok = actions.pass_control().times(1).respond(&()).await;
+    let client = mock.client();
+
+    let started = std::time::Instant::now();
+    client
+        .switchboard_actions()
+        .pass_control(APP, CONVERSATION, &PassControlBody::new("next"))
+        .await
+        .unwrap();
+
+    assert_eq!((busy.matched(), ok.matched()), (2, 1));
+    // The fake's client caps each wait far below the 30 s the answer asks for.
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+}
+
+#[tokio::test]
+async fn credentials_are_matched_as_basic_bearer_and_jwt_kid_and_scope() {
+    let mock = MockApi::start().await;
+    let actions = mock.switchboard_actions();
+    let basic = actions
+        .pass_control()
+        .basic_auth("mock-key-id", "mock-key-secret")
+        .times(1)
+        .respond(&())
+        .await;
+    let jwt = actions
+        .offer_control()
+        .jwt_key_id("app_key_1")
+        .jwt_scope(JwtScope::App)
+        .times(1)
+        .respond(&())
+        .await;
+    let bearer = actions
+        .accept_control()
+        .bearer_token("token-1")
+        .times(1)
+        .respond(&())
+        .await;
+
+    let body = PassControlBody::new("next");
+    mock.client()
+        .switchboard_actions()
+        .pass_control(APP, CONVERSATION, &body)
+        .await
+        .unwrap();
+    let signed: Client = mock
+        .client_builder()
+        .auth(Auth::jwt("app_key_1", "secret-1").scope(JwtScope::App))
+        .build()
+        .unwrap();
+    signed
+        .switchboard_actions()
+        .offer_control(APP, CONVERSATION, &OfferControlBody::new("bot"))
+        .await
+        .unwrap();
+    let token: Client = mock
+        .client_builder()
+        .bearer_token("token-1")
+        .build()
+        .unwrap();
+    token
+        .switchboard_actions()
+        .accept_control(APP, CONVERSATION, &AcceptControlBody::default())
+        .await
+        .unwrap();
+
+    assert_eq!(
+        (basic.matched(), jwt.matched(), bearer.matched()),
+        (1, 1, 1)
+    );
+}
+
+#[tokio::test]
+async fn received_requests_read_back_typed() {
+    let mock = MockApi::start().await;
+    mock.switchboard_actions().pass_control().respond(&()).await;
+    let body = PassControlBody {
+        metadata: metadata("k", "v").into(),
+        ..PassControlBody::new("agents")
+    };
+    mock.client()
+        .switchboard_actions()
+        .pass_control("a/b", CONVERSATION, &body)
+        .await
+        .unwrap();
+
+    let received = mock.switchboard_actions().pass_control().received();
+
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0].path, ["a/b", CONVERSATION]);
+    assert_eq!(received[0].body.as_ref(), Some(&body));
+    assert_eq!(received[0].request.path_param("appId"), Some("a/b"));
+    assert_eq!(mock.received()[0].operation, Some("PassControl"));
+}
+
+#[tokio::test]
+async fn a_request_matching_no_expectation_fails_naming_the_operation_and_what_differed() {
+    let mock = MockApi::start().await;
+    let expected = PassControlBody::new("agents");
+    mock.switchboard_actions()
+        .pass_control()
+        .path([APP, CONVERSATION])
+        .body(&expected)
+        .times(1)
+        .respond(&())
+        .await;
+
+    let sent = mock
+        .client()
+        .switchboard_actions()
+        .pass_control(APP, CONVERSATION, &PassControlBody::new("bot"))
+        .await;
+
+    assert!(sent.is_err(), "no expectation answers it");
+    let failures = mock.failures();
+    assert_eq!(failures.len(), 2, "{failures:#?}");
+    assert!(failures[0].starts_with("PassControl: POST /v2/apps/app-1/conversations/conversation-1/passControl matched no expectation"), "{}", failures[0]);
+    assert!(
+        failures[0].contains(
+            r#"body {"switchboardIntegration":"bot"}, expected {"switchboardIntegration":"agents"}"#
+        ),
+        "{}",
+        failures[0]
+    );
+    assert!(
+        failures[1].contains("expected exactly 1 request, matched 0"),
+        "{}",
+        failures[1]
+    );
+    mock.reset().await;
+}
+
+#[tokio::test]
+async fn requests_that_break_the_document_fail_with_what_is_wrong_and_where() {
+    let mock = MockApi::start().await;
+    mock.switchboard_actions().pass_control().respond(&()).await;
+    let http = reqwest::Client::new();
+    let base = mock.uri();
+    let pass = format!("{base}/v2/apps/{APP}/conversations/{CONVERSATION}/passControl");
+    let json = |body: &'static str| {
+        http.post(&pass)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+    };
+
+    let wrong_type = json(r#"{"switchboardIntegration": 7}"#).await.unwrap();
+    let missing = json(r#"{"metadata": {}}"#).await.unwrap();
+    let no_body = http.post(&pass).send().await.unwrap();
+    let unknown = http
+        .post(format!(
+            "{base}/v2/apps/{APP}/conversations/{CONVERSATION}/passcontrol"
+        ))
+        .send()
+        .await
+        .unwrap();
+    let method = http.get(&pass).send().await.unwrap();
+
+    let statuses: Vec<u16> = [&wrong_type, &missing, &no_body, &unknown, &method]
+        .iter()
+        .map(|r| r.status().as_u16())
+        .collect();
+    assert_eq!(statuses, [422, 422, 422, 404, 405]);
+    let violations = mock.violations();
+    let places: Vec<(Option<&str>, &str)> = violations
+        .iter()
+        .map(|v| (v.operation, v.location.as_str()))
+        .collect();
+    assert_eq!(
+        places,
+        [
+            (Some("PassControl"), "body"),
+            (Some("PassControl"), "body"),
+            (Some("PassControl"), "body"),
+            (None, "path"),
+            (None, "method")
+        ]
+    );
+    assert!(
+        violations[0]
+            .message
+            .contains("invalid type: integer `7`, expected a string"),
+        "{}",
+        violations[0]
+    );
+    assert!(
+        violations[1]
+            .message
+            .contains("missing field `switchboardIntegration`"),
+        "{}",
+        violations[1]
+    );
+    assert_eq!(mock.failures().len(), 5);
+    mock.reset().await;
+}
+
+fn pass_event(id: &str) -> WebhookEvent {
+    WebhookEvent::SwitchboardPassControl(SwitchboardPassControlEvent {
+        id: Some(id.to_owned()),
+        created_at: Some("2024-03-11T09:12:31.118Z".to_owned()),
+        payload: Some(SwitchboardPassControlPayload {
+            conversation: Some(ConversationTruncated {
+                id: Some(CONVERSATION.to_owned()),
+                ..Default::default()
+            }),
+            metadata: Some(metadata("handoffReason", "asked")),
+            ..Default::default()
+        }),
+    })
+}
+
+#[test]
+fn deliveries_of_typed_events_decode_back_to_the_same_events() {
+    let events = [pass_event("evt-1"), pass_event("evt-2")];
+    let unknown = json!({ "id": "evt-3", "type": "conversation:future", "payload": {} });
+    let delivery = events
+        .iter()
+        .fold(
+            Delivery::new().app(APP).secret("whsec-1"),
+            |delivery, event| delivery.event(event),
+        )
+        .raw_event(unknown.clone());
+
+    let decoded = parse_webhook_event(&delivery.bytes()).unwrap();
+
+    let typed: Vec<&WebhookEvent> = decoded.decoded_events().collect();
+    assert_eq!(typed[..2], [&events[0], &events[1]]);
+    assert_eq!(typed[2], &WebhookEvent::Unknown(unknown));
+    assert!(matches!(decoded.events[0], DeliveredEvent::Decoded(_)));
+    assert_eq!(decoded.app.and_then(|app| app.id).as_deref(), Some(APP));
+    let headers = delivery.headers();
+    assert_eq!(headers.get(API_KEY_HEADER).unwrap(), "whsec-1");
+    assert_eq!(headers.get("content-type").unwrap(), "application/json");
+}
