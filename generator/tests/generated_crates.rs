@@ -181,15 +181,37 @@ fn generated_crates_build_lint_document_and_pass_their_tests() {
             "warnings",
         ],
     );
+    // The test kit (`mock`, off by default) with every feature on.
+    cargo(
+        &dir,
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--all-features",
+            "--quiet",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    );
+    cargo(
+        &dir,
+        &["doc", "--workspace", "--no-deps", "--all-features", "--quiet"],
+    );
     // A crate with several tags compiles one tag alone, clippy-clean too;
     // and the newest one with the webhook events alone, no operation at all.
     let mut reduced: Vec<(&str, &str)> = cases
         .iter()
         .filter(|c| c.crate_name.starts_with("full-"))
-        .map(|c| (c.crate_name.as_str(), "switchboard-actions"))
+        .flat_map(|c| {
+            let name = c.crate_name.as_str();
+            [(name, "switchboard-actions"), (name, "switchboard-actions,mock")]
+        })
         .collect();
     if cases.iter().any(|c| c.crate_name == FULL_CRATE) {
         reduced.push((FULL_CRATE, "webhook-events"));
+        reduced.push((FULL_CRATE, "webhook-events,mock"));
     }
     for (crate_name, features) in reduced {
         cargo(
