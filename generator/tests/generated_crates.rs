@@ -197,7 +197,13 @@ fn generated_crates_build_lint_document_and_pass_their_tests() {
     );
     cargo(
         &dir,
-        &["doc", "--workspace", "--no-deps", "--all-features", "--quiet"],
+        &[
+            "doc",
+            "--workspace",
+            "--no-deps",
+            "--all-features",
+            "--quiet",
+        ],
     );
     // A crate with several tags compiles one tag alone, clippy-clean too;
     // and the newest one with the webhook events alone, no operation at all.
@@ -206,7 +212,10 @@ fn generated_crates_build_lint_document_and_pass_their_tests() {
         .filter(|c| c.crate_name.starts_with("full-"))
         .flat_map(|c| {
             let name = c.crate_name.as_str();
-            [(name, "switchboard-actions"), (name, "switchboard-actions,mock")]
+            [
+                (name, "switchboard-actions"),
+                (name, "switchboard-actions,mock"),
+            ]
         })
         .collect();
     if cases.iter().any(|c| c.crate_name == FULL_CRATE) {

@@ -28,9 +28,8 @@ pub struct Violation {
 
 impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.operation {
-            Some(operation) => write!(f, "{operation}: ")?,
-            None => {}
+        if let Some(operation) = self.operation {
+            write!(f, "{operation}: ")?;
         }
         write!(
             f,
@@ -52,23 +51,26 @@ impl Violation {
     }
 }
 
+/// The values of a path's parameters, by name, in template order.
+pub(crate) type PathParams = Vec<(&'static str, String)>;
+
 /// The operation among `specs` that `method` and `path` name, with the
 /// values of its path parameters; or why none does.
 pub(crate) fn route(
     specs: &[&'static Spec],
     method: &str,
     path: &str,
-) -> Result<(&'static Spec, Vec<(&'static str, String)>), Violation> {
+) -> Result<(&'static Spec, PathParams), Violation> {
     let request = format!("{method} {path}");
     // The template with the most literal segments wins, as in Prism:
     // `/users/me` before `/users/{userId}`.
-    let mut by_path: Vec<(&'static Spec, Vec<(&'static str, String)>, usize)> = specs
+    let mut by_path: Vec<(&'static Spec, PathParams, usize)> = specs
         .iter()
         .filter_map(|spec| {
             match_template(spec.path, path).map(|(params, literals)| (*spec, params, literals))
         })
         .collect();
-    by_path.sort_by(|a, b| b.2.cmp(&a.2));
+    by_path.sort_by_key(|(.., literals)| std::cmp::Reverse(*literals));
     if by_path.is_empty() {
         return Err(Violation {
             operation: None,

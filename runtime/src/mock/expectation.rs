@@ -34,11 +34,17 @@ impl<const N: usize> Arity for [(); N] {
     }
 }
 
+/// A test of a request, which says what differed when it fails.
+type Test = Box<dyn Fn(&ReceivedRequest) -> Result<(), String> + Send + Sync>;
+
+/// The types an expectation is written in: path arity, body, success, error.
+type Types<P, B, S, E> = PhantomData<fn() -> (P, B, S, E)>;
+
 /// One test of a request: a description for failure messages, and the test,
 /// which says what differed when it fails.
 pub(crate) struct Check {
     pub(crate) describe: String,
-    pub(crate) test: Box<dyn Fn(&ReceivedRequest) -> Result<(), String> + Send + Sync>,
+    pub(crate) test: Test,
 }
 
 /// What is expected of one operation's requests, built from
@@ -56,7 +62,7 @@ pub struct Expectation<'a, P, B, S, E> {
     checks: Vec<Check>,
     times: Times,
     up_to: Option<u64>,
-    types: PhantomData<fn() -> (P, B, S, E)>,
+    types: Types<P, B, S, E>,
 }
 
 impl<'a, P: Arity, B, S, E> Expectation<'a, P, B, S, E> {
