@@ -105,7 +105,20 @@ fn blocks(text: &str) -> Vec<Block> {
                 false => first,
             };
             let item = declared(first.trim());
-            let (key, items) = if indent(first) == 0 {
+            let (key, items) = if block.iter().any(|line| line.contains("mock_group! {")) {
+                // The kit's table of a tag (`src/mock.rs`): a line per
+                // operation, each opening with the operation's method name.
+                let methods = block.iter().filter_map(|line| {
+                    let name = line.strip_prefix("        ")?.strip_suffix('(')?;
+                    name.chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                        .then(|| name.to_owned())
+                });
+                (
+                    first.trim().to_owned(),
+                    std::iter::once(item).chain(methods).collect(),
+                )
+            } else if indent(first) == 0 {
                 owner = (first.starts_with("impl") && first.ends_with('{'))
                     .then(|| (first.to_owned(), item.clone()));
                 (first.to_owned(), vec![item])
