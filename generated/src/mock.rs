@@ -31,6 +31,19 @@ sunshine_runtime::mock_api! {
 }
 
 impl MockApi {
+    /// Starts the fake on a port of 127.0.0.1 the system picks. It knows
+    /// every operation the crate compiles, and checks each request
+    /// against the document before the expectations see it.
+    pub async fn start() -> Self {
+        Self(
+            sunshine_runtime::mock::MockServer::start(
+                    Self::operations(),
+                    &["Bearer", "Basic"],
+                )
+                .await,
+        )
+    }
+
     /// A [`Client`](crate::Client) for this fake: basic credentials, quick
     /// retries without jitter, short timeouts.
     pub fn client(&self) -> crate::Client {

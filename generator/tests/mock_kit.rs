@@ -343,8 +343,9 @@ async fn requests_that_break_the_document_fail_with_what_is_wrong_and_where() {
     let http = reqwest::Client::new();
     let base = mock.uri();
     let pass = format!("{base}/v2/apps/{APP}/conversations/{CONVERSATION}/passControl");
+    let post = || http.post(&pass).basic_auth("key", Some("secret"));
     let json = |body: &'static str| {
-        http.post(&pass)
+        post()
             .header("content-type", "application/json")
             .body(body)
             .send()
@@ -352,7 +353,14 @@ async fn requests_that_break_the_document_fail_with_what_is_wrong_and_where() {
 
     let wrong_type = json(r#"{"switchboardIntegration": 7}"#).await.unwrap();
     let missing = json(r#"{"metadata": {}}"#).await.unwrap();
-    let no_body = http.post(&pass).send().await.unwrap();
+    let no_body = post().send().await.unwrap();
+    let anonymous = http
+        .post(&pass)
+        .header("content-type", "application/json")
+        .body(r#"{"switchboardIntegration": "next"}"#)
+        .send()
+        .await
+        .unwrap();
     let unknown = http
         .post(format!(
             "{base}/v2/apps/{APP}/conversations/{CONVERSATION}/passcontrol"
@@ -362,11 +370,18 @@ async fn requests_that_break_the_document_fail_with_what_is_wrong_and_where() {
         .unwrap();
     let method = http.get(&pass).send().await.unwrap();
 
-    let statuses: Vec<u16> = [&wrong_type, &missing, &no_body, &unknown, &method]
-        .iter()
-        .map(|r| r.status().as_u16())
-        .collect();
-    assert_eq!(statuses, [422, 422, 422, 404, 405]);
+    let statuses: Vec<u16> = [
+        &wrong_type,
+        &missing,
+        &no_body,
+        &anonymous,
+        &unknown,
+        &method,
+    ]
+    .iter()
+    .map(|r| r.status().as_u16())
+    .collect();
+    assert_eq!(statuses, [422, 422, 422, 401, 404, 405]);
     let violations = mock.violations();
     let places: Vec<(Option<&str>, &str)> = violations
         .iter()
@@ -378,6 +393,7 @@ async fn requests_that_break_the_document_fail_with_what_is_wrong_and_where() {
             (Some("PassControl"), "body"),
             (Some("PassControl"), "body"),
             (Some("PassControl"), "body"),
+            (Some("PassControl"), "header.authorization"),
             (None, "path"),
             (None, "method")
         ]
@@ -396,7 +412,7 @@ async fn requests_that_break_the_document_fail_with_what_is_wrong_and_where() {
         "{}",
         violations[1]
     );
-    assert_eq!(mock.failures().len(), 5);
+    assert_eq!(mock.failures().len(), 6);
     mock.reset().await;
 }
 

@@ -9,7 +9,9 @@ use quote::quote;
 
 use super::common::{doc_attrs, ident, inner_doc_attrs, raw_string, rust_type, Context};
 use super::CrateConfig;
-use crate::model::{Api, BodyKind, Operation, OperationGroup, Status, TypeKind, TypeRef};
+use crate::model::{
+    Api, AuthScheme, BodyKind, Operation, OperationGroup, Status, TypeKind, TypeRef,
+};
 
 // ---------------------------------------------------------------------------
 // Names: every name this file writes comes from these lookups.
@@ -102,6 +104,20 @@ fn webhook_events(api: &Api) -> Option<(TokenStream, &str)> {
     })
 }
 
+/// The `Authorization` schemes the document accepts; none when it declares
+/// another kind of credentials (the fake then checks none).
+fn auth_schemes(api: &Api) -> Vec<&'static str> {
+    let mut schemes = Vec::new();
+    for scheme in &api.auth {
+        match scheme {
+            AuthScheme::Basic => schemes.push("Basic"),
+            AuthScheme::Bearer => schemes.push("Bearer"),
+            AuthScheme::Other(_) => return Vec::new(),
+        }
+    }
+    schemes
+}
+
 // ---------------------------------------------------------------------------
 // The file
 // ---------------------------------------------------------------------------
@@ -160,6 +176,7 @@ pub fn emit(api: &Api, config: &CrateConfig) -> TokenStream {
             pub type Delivery = sunshine_runtime::mock::Delivery<#event>;
         }
     });
+    let schemes = auth_schemes(api);
     quote! {
         #doc
 
@@ -175,6 +192,13 @@ pub fn emit(api: &Api, config: &CrateConfig) -> TokenStream {
         }
 
         impl MockApi {
+            /// Starts the fake on a port of 127.0.0.1 the system picks. It knows
+            /// every operation the crate compiles, and checks each request
+            /// against the document before the expectations see it.
+            pub async fn start() -> Self {
+                Self(sunshine_runtime::mock::MockServer::start(Self::operations(), &[#(#schemes),*]).await)
+            }
+
             /// A [`Client`](crate::Client) for this fake: basic credentials, quick
             /// retries without jitter, short timeouts.
             pub fn client(&self) -> crate::Client {

@@ -134,9 +134,13 @@ fn match_template(
     Some((params, literals))
 }
 
-/// What is wrong with a request for `spec`, if anything: required query and
-/// header parameters, then the body.
-pub(crate) fn check(spec: &'static Spec, request: &wiremock::Request) -> Result<(), Violation> {
+/// What is wrong with a request for `spec`, if anything: credentials of
+/// one of `schemes`, required query and header parameters, then the body.
+pub(crate) fn check(
+    spec: &'static Spec,
+    schemes: &[&str],
+    request: &wiremock::Request,
+) -> Result<(), Violation> {
     let violation = |location: String, message: String, status: u16| Violation {
         operation: Some(spec.name),
         request: format!("{} {}", request.method, request.url.path()),
@@ -144,6 +148,26 @@ pub(crate) fn check(spec: &'static Spec, request: &wiremock::Request) -> Result<
         message,
         status,
     };
+    let authorization = request
+        .headers
+        .get("authorization")
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("");
+    let credentials = |scheme: &&str| {
+        authorization
+            .get(..scheme.len() + 1)
+            .is_some_and(|start| start.eq_ignore_ascii_case(&format!("{scheme} ")))
+    };
+    if !schemes.is_empty() && !schemes.iter().any(credentials) {
+        return Err(violation(
+            "header.authorization".to_owned(),
+            format!(
+                "no credentials of a scheme the document accepts ({})",
+                schemes.join(", ")
+            ),
+            401,
+        ));
+    }
     for name in spec.required_query {
         if !request.url.query_pairs().any(|(key, _)| key == *name) {
             return Err(violation(

@@ -55,7 +55,8 @@ macro_rules! mock_group {
 
 /// The fake of a whole API: a struct wrapping a
 /// [`MockServer`](crate::mock::MockServer) (reached through `Deref`), with an
-/// accessor per tag, each as [`mock_group!`](crate::mock_group) made it.
+/// accessor per tag, each as [`mock_group!`](crate::mock_group) made it, and
+/// `operations()`, the specs of every tag compiled, for starting it.
 ///
 /// ```text
 /// mock_api! {
@@ -84,14 +85,13 @@ macro_rules! mock_api {
         $vis struct $name($crate::mock::MockServer);
 
         impl $name {
-            /// Starts the fake on a port of 127.0.0.1 the system picks. It
-            /// knows every operation of the crate, and checks each request
-            /// against the document before the expectations see it.
-            pub async fn start() -> Self {
+            /// Every operation the crate compiles, as the fake checks requests
+            /// against them.
+            pub fn operations() -> ::std::vec::Vec<&'static $crate::mock::Spec> {
                 #[allow(unused_mut)] // no operation compiles with every tag feature off
                 let mut operations: ::std::vec::Vec<&'static [$crate::mock::Spec]> = ::std::vec::Vec::new();
                 $( $(#[cfg($cfg)])* operations.push($group::OPERATIONS); )*
-                Self($crate::mock::MockServer::start(operations.into_iter().flatten()).await)
+                operations.into_iter().flatten().collect()
             }
 
             $(

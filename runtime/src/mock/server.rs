@@ -34,6 +34,8 @@ pub(crate) struct Registered {
 /// What the fake's handlers share.
 struct Shared {
     operations: Vec<&'static Spec>,
+    /// The `Authorization` schemes the document accepts; none for no check.
+    schemes: &'static [&'static str],
     records: Mutex<Vec<Record>>,
     expectations: Mutex<Vec<Arc<Registered>>>,
 }
@@ -69,7 +71,7 @@ impl Shared {
     fn violation(&self, request: &wiremock::Request) -> Option<Violation> {
         let method = request.method.as_str();
         match conformance::route(&self.operations, method, request.url.path()) {
-            Ok((spec, _)) => conformance::check(spec, request).err(),
+            Ok((spec, _)) => conformance::check(spec, self.schemes, request).err(),
             Err(violation) => Some(violation),
         }
     }
@@ -100,11 +102,17 @@ impl fmt::Debug for MockServer {
 
 impl MockServer {
     /// Starts a fake of the API whose operations are `operations`, on a port
-    /// of 127.0.0.1 the system picks.
-    pub async fn start(operations: impl IntoIterator<Item = &'static Spec>) -> Self {
+    /// of 127.0.0.1 the system picks. `schemes` are the `Authorization`
+    /// schemes the document accepts (`["Basic", "Bearer"]`): a request
+    /// without credentials of one of them breaks the document (none: no check).
+    pub async fn start(
+        operations: impl IntoIterator<Item = &'static Spec>,
+        schemes: &'static [&'static str],
+    ) -> Self {
         let server = wiremock::MockServer::start().await;
         let shared = Arc::new(Shared {
             operations: operations.into_iter().collect(),
+            schemes,
             records: Mutex::new(Vec::new()),
             expectations: Mutex::new(Vec::new()),
         });
