@@ -1,11 +1,12 @@
 //! Every request the fake receives is first checked against the document,
 //! as a local Prism would check it: a request that breaks the document is
-//! answered as Prism answers it (`404`, `405`, `415` or `422`, with what is
+//! answered as Prism answers it (`400`, `401`, `404`, `405`, `415` or `422`, with what is
 //! wrong and where) and fails the test.
 
 use std::fmt;
 
 use percent_encoding::percent_decode_str;
+use serde_json::error::Category;
 
 use super::{BodyRule, Spec};
 
@@ -216,12 +217,18 @@ pub(crate) fn check(
                     415,
                 ));
             }
-            decodes(&request.body).map_err(|error| {
-                violation(
+            decodes(&request.body).map_err(|error| match error.classify() {
+                // Prism's parser turns away what is not JSON before validating.
+                Category::Syntax | Category::Eof => violation(
+                    "body".to_owned(),
+                    format!("the body is not JSON: {error}"),
+                    400,
+                ),
+                Category::Data | Category::Io => violation(
                     "body".to_owned(),
                     format!("the body does not decode as the operation's body type: {error}"),
                     422,
-                )
+                ),
             })
         }
         BodyRule::Multipart { .. } => {

@@ -79,7 +79,7 @@ pub enum BodyRule {
         /// Whether a request without a body breaks the document.
         required: bool,
         /// Decodes a body as the operation's body type.
-        decodes: fn(&[u8]) -> Result<(), String>,
+        decodes: fn(&[u8]) -> Result<(), serde_json::Error>,
     },
     /// A `multipart/form-data` body.
     Multipart {
@@ -160,9 +160,7 @@ impl Spec {
     }
 }
 
-/// Whether `body` decodes as `B`, with serde's message when it does not.
-fn decodes<B: serde::de::DeserializeOwned>(body: &[u8]) -> Result<(), String> {
-    serde_json::from_slice::<B>(body)
-        .map(drop)
-        .map_err(|error| error.to_string())
+/// Whether `body` decodes as `B`, with serde's error when it does not.
+fn decodes<B: serde::de::DeserializeOwned>(body: &[u8]) -> Result<(), serde_json::Error> {
+    serde_json::from_slice::<B>(body).map(drop)
 }
