@@ -83,9 +83,9 @@ fn write_checks_crate(dir: &Path, has_full: bool) {
     if has_full {
         // Under the name users give it, so the README's examples compile too.
         dependencies.push_str(&format!(
-            "sunshine-conversations = {{ package = \"{FULL_CRATE}\", path = \"../{FULL_CRATE}\" }}\n"
+            "sunshine-conversations = {{ package = \"{FULL_CRATE}\", path = \"../{FULL_CRATE}\", features = [\"mock\"] }}\n"
         ));
-        tests.extend(["full.rs", "flows.rs"]);
+        tests.extend(["full.rs", "flows.rs", "full_mock.rs"]);
         library.push_str(
             "\n// The README's examples compile against the full crate as well.\n#[cfg(doctest)]\n#[doc = include_str!(\"../README.md\")]\nstruct ReadmeExamples;\n",
         );

@@ -1,0 +1,135 @@
+//! A sample of the full 17.12.1 crate driven through its test kit (`mock`):
+//! a list in pages walked by the paginator, a created user matched on its
+//! typed body, a documented error, the document's own example, a multipart
+//! upload with its required query parameter, and a request the document
+//! does not allow.
+
+use futures::TryStreamExt;
+use sunshine_conversations::apis::attachments::UploadAttachmentParams;
+use sunshine_conversations::apis::users::GetUserError;
+use sunshine_conversations::mock::MockApi;
+use sunshine_conversations::types::{
+    AttachmentResponse, AttachmentSchema, AttachmentUploadBody, ErrorResponse, Message, User,
+    UserCreateBody, UserResponse,
+};
+use sunshine_conversations::{Error, Upload};
+
+const APP: &str = "app_1";
+const CONVERSATION: &str = "conv_1";
+
+#[tokio::test]
+async fn a_conversations_messages_come_in_the_pages_the_fake_splits_them_into() {
+    let mock = MockApi::start().await;
+    let messages: Vec<Message> = (1..=5)
+        .map(|n| Message {
+            id: Some(format!("msg-{n}")),
+            ..Default::default()
+        })
+        .collect();
+    let pages = mock
+        .messages()
+        .list_messages()
+        .path([APP, CONVERSATION])
+        .times(3)
+        .pages(&messages, 2)
+        .await;
+
+    let walked: Vec<Message> = mock
+        .client()
+        .messages()
+        .list_messages(APP, CONVERSATION)
+        .paginate()
+        .items()
+        .try_collect()
+        .await
+        .expect("every page");
+
+    assert_eq!(walked, messages);
+    assert_eq!(pages.matched(), 3);
+}
+
+#[tokio::test]
+async fn a_user_is_created_from_a_typed_body_and_a_missing_one_is_a_typed_404() {
+    let mock = MockApi::start().await;
+    let users = mock.users();
+    let body = UserCreateBody {
+        external_id: Some("customer-1815".to_owned()),
+        ..Default::default()
+    };
+    let created = UserResponse {
+        user: Some(User {
+            id: Some("u1".to_owned()),
+            external_id: Some("customer-1815".to_owned()),
+            ..Default::default()
+        }),
+    };
+    users.create_user().path([APP]).body(&body).times(1).respond(&created).await;
+    users.get_user().path([APP, "nobody"]).example(404).await;
+    let missing = ErrorResponse::default();
+    users.get_user().path([APP, "gone"]).fail(GetUserError::NotFound(missing.clone())).await;
+    let client = mock.client();
+
+    let answer = client.users().create_user(APP, &body).await.expect("created");
+    let nobody = client.users().get_user(APP, "nobody").await;
+    let gone = client.users().get_user(APP, "gone").await;
+
+    assert_eq!(answer, created);
+    match nobody {
+        Err(Error::Api { error: GetUserError::NotFound(body), .. }) => {
+            let code = body.errors.and_then(|errors| errors.into_iter().next()).and_then(|e| e.code);
+            assert_eq!(code.as_deref(), Some("user_not_found"));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(gone, Err(Error::Api { error: GetUserError::NotFound(body), .. }) if body == missing));
+}
+
+#[tokio::test]
+async fn an_upload_is_multipart_with_its_required_query() {
+    let mock = MockApi::start().await;
+    let stored = AttachmentResponse {
+        attachment: Some(AttachmentSchema {
+            media_url: Some("https://media.example/a.txt".to_owned()),
+            media_type: Some("text/plain".to_owned()),
+        }),
+    };
+    mock.attachments()
+        .upload_attachment()
+        .path([APP])
+        .query("access", "public")
+        .times(1)
+        .respond(&stored)
+        .await;
+    let upload = Upload::new(&b"transcript"[..], "a.txt");
+
+    let uploaded = mock
+        .client()
+        .attachments()
+        .upload_attachment(APP, &AttachmentUploadBody::new(upload))
+        .params(&UploadAttachmentParams::default())
+        .await
+        .expect("uploaded");
+
+    assert_eq!(uploaded, stored);
+    let received = &mock.attachments().upload_attachment().received()[0];
+    assert!(String::from_utf8_lossy(&received.request.body).contains("transcript"));
+}
+
+#[tokio::test]
+async fn an_upload_without_its_required_query_breaks_the_document() {
+    let mock = MockApi::start().await;
+    mock.attachments().upload_attachment().respond(&AttachmentResponse::default()).await;
+
+    let sent = mock
+        .client()
+        .attachments()
+        .upload_attachment(APP, &AttachmentUploadBody::new(Upload::new(&b"x"[..], "x.txt")))
+        .await;
+
+    assert!(sent.is_err(), "{sent:?}");
+    let violations = mock.violations();
+    assert_eq!(violations.len(), 1, "{violations:?}");
+    assert_eq!(violations[0].operation, Some("UploadAttachment"));
+    assert_eq!(violations[0].location, "query.access");
+    mock.reset().await;
+}
