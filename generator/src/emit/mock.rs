@@ -127,32 +127,26 @@ pub fn emit(api: &Api, config: &CrateConfig) -> TokenStream {
     let library = config.name.replace('-', "_");
     let doc = inner_doc_attrs(&module_doc(api, &library));
     let has_groups = !api.groups.is_empty();
-    // With features, an import is compiled only with a feature that uses it.
-    let any_of = |features: Vec<&str>| match api.features {
-        Some(_) => quote!(#[cfg(any(#(feature = #features),*))]),
-        None => TokenStream::new(),
-    };
+    // With every tag's feature off, lib.rs allows the imports left unused.
+    let apis_import = has_groups.then(|| {
+        quote!(
+            use crate::apis;
+        )
+    });
+    let spec_import = has_groups.then(|| {
+        quote!(
+            use sunshine_runtime::mock::Spec;
+        )
+    });
     let carries_types = |op: &Operation| {
         op_json_body(api, op).is_some() || op.successes.iter().any(|success| success.body.is_some())
     };
-    let group_features: Vec<&str> = api
-        .groups
-        .iter()
-        .filter_map(|group| group_feature(api, group))
-        .collect();
-    let groups_cfg = any_of(group_features);
-    let apis_import = has_groups.then(|| quote!(#groups_cfg use crate::apis;));
-    let spec_import = has_groups.then(|| quote!(#groups_cfg use sunshine_runtime::mock::Spec;));
-    let typed_features: Vec<&str> = api
-        .groups
-        .iter()
-        .filter(|group| group.operations.iter().any(carries_types))
-        .filter_map(|group| group_feature(api, group))
-        .chain(webhook_events(api).and(webhooks_feature(api)))
-        .collect();
     let uses_types = api.operations().any(carries_types) || webhook_events(api).is_some();
-    let types_cfg = any_of(typed_features);
-    let types_import = uses_types.then(|| quote!(#types_cfg use crate::types;));
+    let types_import = uses_types.then(|| {
+        quote!(
+            use crate::types;
+        )
+    });
     let accessors = api.groups.iter().map(|group| {
         let accessor = ident(group_accessor(group));
         let name = ident(group_struct(group));
