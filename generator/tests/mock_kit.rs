@@ -454,3 +454,22 @@ fn deliveries_of_typed_events_decode_back_to_the_same_events() {
     assert_eq!(headers.get(API_KEY_HEADER).unwrap(), "whsec-1");
     assert_eq!(headers.get("content-type").unwrap(), "application/json");
 }
+
+#[tokio::test]
+async fn an_answer_can_carry_any_status_and_body() {
+    let mock = MockApi::start().await;
+    mock.switchboard_actions()
+        .pass_control()
+        .respond_with_status(404, &not_found())
+        .await;
+
+    let sent = mock
+        .client()
+        .switchboard_actions()
+        .pass_control(APP, CONVERSATION, &PassControlBody::new("next"))
+        .await;
+
+    assert!(
+        matches!(sent, Err(Error::Api { error: PassControlError::NotFound(body), .. }) if body == not_found())
+    );
+}

@@ -247,6 +247,17 @@ impl<'a, P: Arity, B, S, E> Expectation<'a, P, B, S, E> {
         self.mount(answer).await
     }
 
+    /// Answers with `status` and `body`: for an operation that documents
+    /// several success statuses (its success type is an enum of them, such
+    /// as `CreatePetResponse`), the status and the body of one of them.
+    pub async fn respond_with_status<T: Serialize>(self, status: u16, body: &T) -> Mounted {
+        let answer = match serde_json::to_value(body) {
+            Ok(json) => Answer::Json(status, json),
+            Err(error) => Answer::Unencodable(error.to_string()),
+        };
+        self.mount(answer).await
+    }
+
     /// Answers with a documented error: the variant's status and body
     /// (`PassControlError::NotFound(body)` answers `404` with `body`).
     pub async fn fail(self, error: E) -> Mounted
