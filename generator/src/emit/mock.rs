@@ -55,6 +55,17 @@ fn op_error(group: &OperationGroup, op: &Operation) -> TokenStream {
     quote!(apis::#module::#error)
 }
 
+/// The operation's `{Op}Params`, when its call takes them with `.params(..)`
+/// (not when its method takes them as an argument).
+fn op_params(group: &OperationGroup, op: &Operation) -> Option<TokenStream> {
+    if op.other_params.is_empty() || op.takes_params_argument() {
+        return None;
+    }
+    let module = ident(&group.module);
+    let params = ident(&op.params_type());
+    Some(quote!(apis::#module::#params))
+}
+
 /// What a success of the operation decodes to, as the client's method returns it.
 fn op_success(api: &Api, group: &OperationGroup, op: &Operation) -> TokenStream {
     match op.successes.as_slice() {
@@ -222,7 +233,8 @@ fn emit_group(api: &Api, group: &OperationGroup) -> TokenStream {
         let success = op_success(api, group, op);
         let error = op_error(group, op);
         let spec = spec(api, op);
-        quote!(#method([(); #arity], #body, #success, #error) = #spec,)
+        let params = op_params(group, op).map(|params| quote!(, #params));
+        quote!(#method([(); #arity], #body, #success, #error #params) = #spec,)
     });
     quote! {
         #cfg

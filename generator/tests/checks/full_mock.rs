@@ -6,11 +6,12 @@
 
 use futures::TryStreamExt;
 use sunshine_conversations::apis::attachments::UploadAttachmentParams;
+use sunshine_conversations::apis::messages::ListMessagesParams;
 use sunshine_conversations::apis::users::GetUserError;
 use sunshine_conversations::mock::MockApi;
 use sunshine_conversations::types::{
-    AttachmentResponse, AttachmentSchema, AttachmentUploadBody, ErrorResponse, Message, User,
-    UserCreateBody, UserResponse,
+    AttachmentResponse, AttachmentSchema, AttachmentUploadBody, ErrorResponse, Message,
+    MessageListResponse, Page, User, UserCreateBody, UserResponse,
 };
 use sunshine_conversations::{Error, Upload};
 
@@ -131,5 +132,34 @@ async fn an_upload_without_its_required_query_breaks_the_document() {
     assert_eq!(violations.len(), 1, "{violations:?}");
     assert_eq!(violations[0].operation, Some("UploadAttachment"));
     assert_eq!(violations[0].location, "query.access");
+    mock.reset().await;
+}
+
+#[tokio::test]
+async fn query_parameters_are_matched_as_the_operations_params_type() {
+    let mock = MockApi::start().await;
+    let older = ListMessagesParams {
+        page: Some(Page {
+            before: Some("cursor-9".to_owned()),
+            ..Default::default()
+        }),
+    };
+    let expected = mock
+        .messages()
+        .list_messages()
+        .params(&older)
+        .times(1)
+        .respond(&MessageListResponse::default())
+        .await;
+    let client = mock.client();
+
+    client.messages().list_messages(APP, CONVERSATION).params(&older).await.expect("matched");
+    let newest = client.messages().list_messages(APP, CONVERSATION).await;
+
+    assert_eq!(expected.matched(), 1);
+    assert!(newest.is_err(), "no expectation matches a call without the cursor");
+    let failures = mock.failures();
+    assert_eq!(failures.len(), 1, "{failures:#?}");
+    assert!(failures[0].contains("no query parameter page[before], expected cursor-9"), "{}", failures[0]);
     mock.reset().await;
 }

@@ -5,6 +5,7 @@ use std::marker::PhantomData;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
+use percent_encoding::percent_decode_str;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
@@ -32,6 +33,24 @@ impl<const N: usize> Arity for [(); N] {
     fn to_strings(values: Self::Values<'_>) -> Vec<String> {
         values.iter().map(|value| (*value).to_owned()).collect()
     }
+}
+
+/// The query and header parameters of an operation's `{Op}Params` type, as
+/// the client would send them: implemented by
+/// [`mock_group!`](crate::mock_group) for operations whose call takes
+/// `.params(..)`.
+pub trait EncodeParams<E> {
+    /// The request a call of the operation with these parameters would
+    /// send, built by the crate's own client code.
+    fn encode(&self, server: &MockServer) -> Option<crate::Request>;
+}
+
+/// The request a call would send (for [`EncodeParams`] implementations).
+#[doc(hidden)]
+pub fn request_of<T: Send + 'static, E: Send + 'static>(
+    call: crate::Call<T, E>,
+) -> Option<crate::Request> {
+    call.into_parts().map(|(_, request, _)| request)
 }
 
 /// A test of a request, which says what differed when it fails.
@@ -121,6 +140,43 @@ impl<'a, P: Arity, B, S, E> Expectation<'a, P, B, S, E> {
                 None => Err(format!("no query parameter {name}, expected {value}")),
             },
         )
+    }
+
+    /// Matches requests with the query and header parameters of `params`
+    /// (the operation's `{Op}Params`), encoded as the client encodes them:
+    /// each one set must be sent with that value; others may be sent too.
+    pub fn params<Q: EncodeParams<E>>(self, params: &Q) -> Self {
+        let Some(request) = params.encode(self.server) else {
+            return self;
+        };
+        let query: Vec<(String, String)> = request
+            .query
+            .split('&')
+            .filter(|pair| !pair.is_empty())
+            .map(|pair| {
+                let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+                let decode = |part: &str| percent_decode_str(part).decode_utf8_lossy().into_owned();
+                (decode(name), decode(value))
+            })
+            .collect();
+        let headers: Vec<(String, String)> = request
+            .headers
+            .iter()
+            .map(|(name, value)| {
+                (
+                    name.as_str().to_owned(),
+                    String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        let mut expectation = self;
+        for (name, value) in query {
+            expectation = expectation.query(&name, value);
+        }
+        for (name, value) in headers {
+            expectation = expectation.header(&name, value);
+        }
+        expectation
     }
 
     /// Matches requests with header `name` equal to `value`.

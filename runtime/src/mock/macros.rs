@@ -3,8 +3,9 @@
 //! the fake of the whole API with an accessor per tag.
 
 /// The expectations of one tag's operations: one line per operation, its
-/// path [`Arity`](crate::mock::Arity), body, success and error types, then
-/// its [`Spec`](crate::mock::Spec).
+/// path [`Arity`](crate::mock::Arity), body, success and error types (and
+/// its `{Op}Params` when its call takes `.params(..)`), then its
+/// [`Spec`](crate::mock::Spec).
 ///
 /// ```text
 /// mock_group! {
@@ -18,14 +19,29 @@
 ///
 /// expands to a struct borrowing the fake, with `OPERATIONS` (every spec)
 /// and a method per operation returning its [`Expectation`](crate::mock::Expectation).
+// `crate` in the expansion is meant: the generated crate's `Client` and `Call`.
+#[allow(clippy::crate_in_macro_def)]
 #[macro_export]
 macro_rules! mock_group {
     (
         $(#[$meta:meta])*
         $vis:vis enum $name:ident {
-            $( $op:ident($path:ty, $body:ty, $success:ty, $error:ty $(,)?) = $spec:expr, )*
+            $( $op:ident($path:ty, $body:ty, $success:ty, $error:ty $(, $params:ty)? $(,)?) = $spec:expr, )*
         }
     ) => {
+        $($(
+            impl $crate::mock::EncodeParams<$error> for $params {
+                fn encode(&self, server: &$crate::mock::MockServer) -> ::std::option::Option<$crate::Request> {
+                    let client: crate::Client = server.client();
+                    let request = $crate::Request::get("", "");
+                    let call = crate::Call::<$success, $error>::new(&client, request, |response| {
+                        ::std::result::Result::Err(response.unexpected())
+                    });
+                    $crate::mock::request_of(call.params(self).0)
+                }
+            }
+        )?)*
+
         $(#[$meta])*
         #[derive(Debug, Clone, Copy)]
         $vis struct $name<'a>(&'a $crate::mock::MockServer);

@@ -34,7 +34,7 @@ mod verify;
 pub use answer::{error_body, status_of_label, ErrorAnswer};
 pub use conformance::Violation;
 pub use delivery::Delivery;
-pub use expectation::{Arity, Expectation, Mounted};
+pub use expectation::{request_of, Arity, EncodeParams, Expectation, Mounted};
 pub use received::{ReceivedCall, ReceivedRequest};
 pub use server::MockServer;
 
