@@ -105,11 +105,19 @@ fn blocks(text: &str) -> Vec<Block> {
                 false => first,
             };
             let item = declared(first.trim());
-            let (key, items) = if block.iter().any(|line| line.contains("mock_group! {")) {
-                // The kit's table of a tag (`src/mock.rs`): a line per
-                // operation, each opening with the operation's method name.
+            let kit = ["mock_group! {", "mock_api! {"];
+            let (key, items) = if block
+                .iter()
+                .any(|line| kit.iter().any(|m| line.contains(m)))
+            {
+                // The kit's tables (`src/mock.rs`): a tag's, a line per
+                // operation opening with its method name (`pass_control(`);
+                // the API's, a line per tag's accessor (`messages: Messages,`).
                 let methods = block.iter().filter_map(|line| {
-                    let name = line.strip_prefix("        ")?.strip_suffix('(')?;
+                    let line = line.strip_prefix("        ")?;
+                    let name = line
+                        .strip_suffix('(')
+                        .or_else(|| line.split_once(": ").map(|(name, _)| name))?;
                     name.chars()
                         .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
                         .then(|| name.to_owned())
@@ -311,10 +319,13 @@ fn assert_changes_stay_within_reported_items(
                 continue;
             }
             if old_block.map(|b| &b.0) != new_block.map(|b| &b.0) {
-                let items = &old_block
-                    .or(new_block)
-                    .map(|b| b.1.clone())
-                    .unwrap_or_default();
+                // What either version of the block declares (a table gains
+                // the line of a new operation or tag).
+                let items: &Vec<String> = &old_block
+                    .into_iter()
+                    .chain(new_block)
+                    .flat_map(|b| b.1.iter().cloned())
+                    .collect();
                 assert!(
                     items.iter().any(|item| expected.contains(item)),
                     "{path}: `{key}` changed, but the report names no change to {items:?} (it names {expected:?})\n--- before\n{}\n--- after\n{}",
