@@ -33,6 +33,10 @@
 pub mod apis;
 #[rustfmt::skip]
 mod client;
+
+#[cfg(feature = "mock")]
+#[rustfmt::skip]
+pub mod mock;
 #[rustfmt::skip]
 mod servers;
 #[rustfmt::skip]

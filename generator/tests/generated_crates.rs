@@ -111,9 +111,9 @@ fn write_checks_crate(dir: &Path, has_full: bool) {
     if has_full {
         // Under the name users give it, so the README's examples compile too.
         dependencies.push_str(&format!(
-            "sunshine-conversations = {{ package = \"{FULL_CRATE}\", path = \"../{FULL_CRATE}\" }}\n"
+            "sunshine-conversations = {{ package = \"{FULL_CRATE}\", path = \"../{FULL_CRATE}\", features = [\"mock\"] }}\n"
         ));
-        tests.extend(["full.rs", "flows.rs", "first_steps.rs"]);
+        tests.extend(["full.rs", "flows.rs", "first_steps.rs", "full_mock.rs"]);
         library.push_str(
             "\n// The README's examples compile against the full crate as well.\n#[cfg(doctest)]\n#[doc = include_str!(\"../README.md\")]\nstruct ReadmeExamples;\n",
         );
@@ -210,15 +210,46 @@ fn generated_crates_build_lint_document_and_pass_their_tests() {
             "warnings",
         ],
     );
+    // The test kit (`mock`, off by default) with every feature on.
+    cargo(
+        &dir,
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--all-features",
+            "--quiet",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    );
+    cargo(
+        &dir,
+        &[
+            "doc",
+            "--workspace",
+            "--no-deps",
+            "--all-features",
+            "--quiet",
+        ],
+    );
     // A crate with several tags compiles one tag alone, clippy-clean too;
     // and the newest one with the webhook events alone, no operation at all.
     let mut reduced: Vec<(&str, &str)> = cases
         .iter()
         .filter(|c| c.crate_name.starts_with("full-"))
-        .map(|c| (c.crate_name.as_str(), "switchboard-actions"))
+        .flat_map(|c| {
+            let name = c.crate_name.as_str();
+            [
+                (name, "switchboard-actions"),
+                (name, "switchboard-actions,mock"),
+            ]
+        })
         .collect();
     if cases.iter().any(|c| c.crate_name == FULL_CRATE) {
         reduced.push((FULL_CRATE, "webhook-events"));
+        reduced.push((FULL_CRATE, "webhook-events,mock"));
     }
     // Features of tags named like Cargo's and the runtime's own.
     reduced.push(("surface-names", "default-operations"));

@@ -164,7 +164,10 @@ fn semver_checks_breaking(old: &Path, new: &Path, target: &Path) -> (bool, Strin
     } else if text.contains("semver requires new major version") {
         (true, text)
     } else {
-        panic!("cargo semver-checks did not judge ({}):\n{text}", output.status)
+        panic!(
+            "cargo semver-checks did not judge ({}):\n{text}",
+            output.status
+        )
     }
 }
 

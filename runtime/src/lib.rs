@@ -31,6 +31,8 @@
 //! - `upload`: [`Upload`], a file of a multipart request.
 //! - [`receiver`] (feature `receiver`): a production webhook receiver on top
 //!   of [`webhook`], with deduplication, queues and dead letters.
+//! - `mock` (the `mock` feature): the fake of the API that generated
+//!   crates' `mock` modules drive in tests.
 
 #![deny(missing_docs)]
 
@@ -52,6 +54,8 @@ mod type_macros;
 mod upload;
 
 pub mod exports;
+#[cfg(feature = "mock")]
+pub mod mock;
 #[cfg(feature = "receiver")]
 pub mod receiver;
 pub mod shape;

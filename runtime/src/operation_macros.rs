@@ -71,6 +71,41 @@ macro_rules! operation_error {
             Self::$variant { status } => ::std::write!($f, "{} ({})", $label, status),
         ] $($rest)*)
     };
+    // The mock answer match (status and body), built one variant at a time.
+    (@answer $self:tt [$($arms:tt)*]) => {
+        match $self {
+            $($arms)*
+        }
+    };
+    (@answer $self:tt [$($arms:tt)*]
+        $variant:ident($body:ty $(,)?) = $label:literal, $($rest:tt)*
+    ) => {
+        $crate::operation_error!(@answer $self [$($arms)*
+            Self::$variant(body) => ($crate::mock::status_of_label($label), $crate::mock::error_body(body)),
+        ] $($rest)*)
+    };
+    (@answer $self:tt [$($arms:tt)*]
+        $variant:ident = $label:literal, $($rest:tt)*
+    ) => {
+        $crate::operation_error!(@answer $self [$($arms)*
+            Self::$variant => ($crate::mock::status_of_label($label), ::std::option::Option::None),
+        ] $($rest)*)
+    };
+    (@answer $self:tt [$($arms:tt)*]
+        $variant:ident { $(#[$status_meta:meta])* status: u16, $(#[$body_meta:meta])* body: $body:ty $(,)? }
+        = $label:literal, $($rest:tt)*
+    ) => {
+        $crate::operation_error!(@answer $self [$($arms)*
+            Self::$variant { status, body } => (*status, $crate::mock::error_body(body)),
+        ] $($rest)*)
+    };
+    (@answer $self:tt [$($arms:tt)*]
+        $variant:ident { $(#[$status_meta:meta])* status: u16 $(,)? } = $label:literal, $($rest:tt)*
+    ) => {
+        $crate::operation_error!(@answer $self [$($arms)*
+            Self::$variant { status } => (*status, ::std::option::Option::None),
+        ] $($rest)*)
+    };
     (
         $(#[$meta:meta])*
         $vis:vis enum $name:ident {}
@@ -87,6 +122,14 @@ macro_rules! operation_error {
         }
 
         impl ::std::error::Error for $name {}
+
+        // The fake of the `mock` feature answers with these errors.
+        #[cfg(feature = "mock")]
+        impl $crate::mock::ErrorAnswer for $name {
+            fn answer(&self) -> (u16, ::std::option::Option<$crate::mock::Json>) {
+                match *self {}
+            }
+        }
     };
     (
         $(#[$meta:meta])*
@@ -116,5 +159,15 @@ macro_rules! operation_error {
         }
 
         impl ::std::error::Error for $name {}
+
+        // The fake of the `mock` feature answers with these errors.
+        #[cfg(feature = "mock")]
+        impl $crate::mock::ErrorAnswer for $name {
+            fn answer(&self) -> (u16, ::std::option::Option<$crate::mock::Json>) {
+                $crate::operation_error!(@answer self []
+                    $( $variant $(($($tuple)*))? $({ $($fields)* })? = $label, )+
+                )
+            }
+        }
     };
 }

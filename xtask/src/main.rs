@@ -43,8 +43,9 @@ bench measures generation time (median of N runs, default 10) and output size
 for spec/, the published specs in ../shared and synthetic multiples of 17.12.1,
 and the whole generate process's time and peak memory; with --build, also how
 long the generated crates take to compile alone (clean and after a touch): the
-spec/ crate, the full 17.12.1 crate, and that crate with only the features in
-LIST (default switchboard-actions,tracing; n/a when the crate lacks one).
+spec/ crate, the full 17.12.1 crate (also with its test kit, --features mock),
+and that crate with only the features in LIST (default
+switchboard-actions,tracing; n/a when the crate lacks one).
 
 Exit codes: 0 success, 1 errors in the document (or stale output with --check),
 2 usage or I/O errors.

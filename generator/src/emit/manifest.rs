@@ -25,6 +25,9 @@ name = "{lib}"
 
 {features}# A `tracing` span for each request.
 tracing = ["sunshine-runtime/tracing"]
+# A typed fake of the API for tests (`mock::MockApi`); turn it on in [dev-dependencies].
+mock = ["sunshine-runtime/mock"]
+
 {receiver}
 [dependencies]
 # Client, retries, JWT, pagination, webhooks: the code every generated crate shares.

@@ -15,6 +15,7 @@ mod examples;
 mod features;
 mod fields;
 mod manifest;
+mod mock;
 mod pagination;
 mod receiver;
 mod root;
@@ -133,6 +134,10 @@ pub fn emit(surface: &Surface, config: &CrateConfig) -> BTreeMap<String, FileCon
     files.insert(
         "src/webhooks.rs".to_owned(),
         FileContent::Rust(webhooks::emit(surface)),
+    );
+    files.insert(
+        "src/mock.rs".to_owned(),
+        FileContent::Rust(mock::emit(surface, config)),
     );
     if !api.examples.is_empty() {
         files.insert(

@@ -79,6 +79,7 @@ pub fn emit_lib(surface: &Surface, config: &CrateConfig) -> TokenStream {
 
         #apis
         #[rustfmt::skip] mod client;
+        #[cfg(feature = "mock")] #[rustfmt::skip] pub mod mock;
         #[rustfmt::skip] mod servers;
         #[rustfmt::skip] pub mod types;
         #webhooks_cfg #[rustfmt::skip] pub mod webhooks;

@@ -37,8 +37,8 @@ mod bot {
         let all = client.messages().list_messages(APP, "conv_1").paginate().items().try_collect().await?;
         seen.collected = all.len();
 
-        let profile = Profile { given_name: "Steve".into(), surname: "Jobs".into(), ..Default::default() };
-        let body = UserCreateBody { external_id: Some("steve".to_owned()), profile: Some(profile), ..Default::default() };
+        let profile = Profile::default().given_name("Steve").surname("Jobs");
+        let body = UserCreateBody::default().external_id("steve").profile(profile);
         client.users().create_user(APP, &body).await?;
 
         let (fetched, meta) = client.users().get_user(APP, "steve").with_metadata().await?;

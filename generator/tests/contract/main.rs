@@ -11,6 +11,10 @@
 //! sends requests that break the document and checks that the same
 //! detection reports them, so the first test can fail.
 //!
+//! A third test (`agreement.rs`) sends a committed set of good and bad
+//! requests to Prism and to the fake of the generated crate's `mock`
+//! feature, which must give each the same verdict and status.
+//!
 //! Prism is an npm package pinned by `contract/package.json` and
 //! `contract/package-lock.json`; the first run installs it with `npm ci`.
 //! Without Node.js the tests say they skip; in CI they fail instead.
@@ -18,6 +22,7 @@
 // Prism runs in its own process group, which is stopped with kill(2).
 #![cfg(unix)]
 
+mod agreement;
 #[path = "../common/mod.rs"]
 mod common;
 mod prism;

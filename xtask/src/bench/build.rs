@@ -1,7 +1,8 @@
 //! `cargo xtask bench --build`: how long the generated crates take to
 //! compile on their own (debug profile, dependencies already built), from
 //! clean and after touching `src/lib.rs`: the `spec/` crate, the crate of the
-//! full 17.12.1 document, and that crate with only some cargo features; and,
+//! full 17.12.1 document, that crate with its test kit (`mock`) on top of
+//! the default features, and with only some cargo features; and,
 //! from clean, the `sunshine-runtime` crate they all depend on, which a user
 //! builds once per dependency set.
 
@@ -21,6 +22,9 @@ struct Crate {
     package: &'static str,
     /// `Some`: built with `--no-default-features --features` these.
     features: Option<Vec<String>>,
+    /// Built with `--features mock` on top of the default features: what a
+    /// user's `cargo test` compiles with the kit in `[dev-dependencies]`.
+    mock: bool,
     /// Its `src/`; `lib.rs` there is touched for the rebuild, unless the
     /// crate is the shared runtime, which users do not edit.
     src: PathBuf,
@@ -45,6 +49,7 @@ pub fn run(root: &Path, spec: &Path, full: &Path, features: &[String]) -> ExitCo
         label: "spec/".to_owned(),
         package: "bench-spec",
         features: None,
+        mock: false,
         src: dir.join("bench-spec/src"),
         touched: true,
     });
@@ -52,6 +57,15 @@ pub fn run(root: &Path, spec: &Path, full: &Path, features: &[String]) -> ExitCo
         label: "full 17.12.1".to_owned(),
         package: "bench-full",
         features: None,
+        mock: false,
+        src: dir.join("bench-full/src"),
+        touched: true,
+    });
+    crates.push(Crate {
+        label: "full 17.12.1, default features + mock".to_owned(),
+        package: "bench-full",
+        features: None,
+        mock: true,
         src: dir.join("bench-full/src"),
         touched: true,
     });
@@ -62,6 +76,7 @@ pub fn run(root: &Path, spec: &Path, full: &Path, features: &[String]) -> ExitCo
             label: reduced_label.clone(),
             package: "bench-full",
             features: Some(features.to_vec()),
+            mock: false,
             src: dir.join("bench-full/src"),
             touched: true,
         });
@@ -70,6 +85,7 @@ pub fn run(root: &Path, spec: &Path, full: &Path, features: &[String]) -> ExitCo
         label: "sunshine-runtime (shared, built once)".to_owned(),
         package: "sunshine-runtime",
         features: None,
+        mock: false,
         src: root.join("runtime/src"),
         touched: false,
     });
@@ -84,6 +100,9 @@ pub fn run(root: &Path, spec: &Path, full: &Path, features: &[String]) -> ExitCo
         // `cargo clean` takes no feature flags: it removes every build of the package.
         if let (Some(features), false) = (&krate.features, args == ["clean"]) {
             command.args(["--no-default-features", "--features", &features.join(",")]);
+        }
+        if krate.mock && args != ["clean"] {
+            command.args(["--features", "mock"]);
         }
         process::run(command)
     };

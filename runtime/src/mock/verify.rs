@@ -1,0 +1,141 @@
+//! Counting and verifying: what each expectation was told to match, and the
+//! report of everything that went wrong, naming the operation and what
+//! differed.
+
+use std::sync::atomic::Ordering;
+
+use super::conformance::Violation;
+use super::received::ReceivedRequest;
+use super::server::Registered;
+
+/// How many requests an expectation must match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Times {
+    /// Any number, none included.
+    Any,
+    /// Exactly this many.
+    Exactly(u64),
+    /// This many or more.
+    AtLeast(u64),
+}
+
+impl Times {
+    fn allows(self, count: u64) -> bool {
+        match self {
+            Times::Any => true,
+            Times::Exactly(expected) => count == expected,
+            Times::AtLeast(least) => count >= least,
+        }
+    }
+
+    fn describe(self) -> String {
+        match self {
+            Times::Any => "any number of requests".to_owned(),
+            Times::Exactly(1) => "exactly 1 request".to_owned(),
+            Times::Exactly(count) => format!("exactly {count} requests"),
+            Times::AtLeast(count) => format!("at least {count} requests"),
+        }
+    }
+}
+
+/// How the fake answered a request.
+#[derive(Debug, Clone)]
+pub(crate) enum Outcome {
+    /// An expectation answered it.
+    Answered,
+    /// It breaks the document.
+    Broke(Violation),
+    /// It conforms, but no expectation matched it.
+    Unexpected,
+}
+
+/// A request and how it was answered.
+#[derive(Debug, Clone)]
+pub(crate) struct Record {
+    pub(crate) request: ReceivedRequest,
+    pub(crate) outcome: Outcome,
+}
+
+impl Registered {
+    /// The expectation in a failure message: operation and what it matches.
+    pub(crate) fn describe(&self) -> String {
+        let parts: Vec<&str> = self
+            .checks
+            .iter()
+            .map(|check| check.describe.as_str())
+            .collect();
+        match parts.is_empty() {
+            true => format!("{} (any request)", self.spec.name),
+            false => format!("{} with {}", self.spec.name, parts.join(", ")),
+        }
+    }
+
+    /// Why `request` does not match, or `None` when it does.
+    pub(crate) fn mismatch(&self, request: &ReceivedRequest) -> Option<String> {
+        if request.operation != Some(self.spec.name) {
+            return Some(format!(
+                "it is a request of {}",
+                request.operation.unwrap_or("no operation")
+            ));
+        }
+        let differences: Vec<String> = self
+            .checks
+            .iter()
+            .filter_map(|check| (check.test)(request).err())
+            .collect();
+        match differences.is_empty() {
+            true => None,
+            false => Some(differences.join("; ")),
+        }
+    }
+}
+
+/// Every failure of a test's use of the fake, one message each.
+pub(crate) fn failures(
+    records: &[Record],
+    expectations: &[std::sync::Arc<Registered>],
+) -> Vec<String> {
+    let mut failures = Vec::new();
+    for record in records {
+        let request = &record.request;
+        let line = format!("{} {}", request.method, request.path);
+        match &record.outcome {
+            Outcome::Answered => {}
+            Outcome::Broke(violation) => failures.push(violation.to_string()),
+            Outcome::Unexpected => {
+                let operation = request.operation.unwrap_or("(no operation)");
+                let near: Vec<String> = expectations
+                    .iter()
+                    .filter(|expectation| request.operation == Some(expectation.spec.name))
+                    .filter_map(|expectation| {
+                        let why = expectation.mismatch(request)?;
+                        Some(format!("\n  - {}: got {why}", expectation.describe()))
+                    })
+                    .collect();
+                failures.push(match near.is_empty() {
+                    true => format!("{operation}: {line} was received, and no expectation was set for {operation}"),
+                    false => format!("{operation}: {line} matched no expectation:{}", near.concat()),
+                });
+            }
+        }
+    }
+    for expectation in expectations {
+        let count = expectation.matched.load(Ordering::SeqCst);
+        if expectation.times.allows(count) {
+            continue;
+        }
+        let others: Vec<String> = records
+            .iter()
+            .filter(|record| record.request.operation == Some(expectation.spec.name))
+            .filter_map(|record| expectation.mismatch(&record.request))
+            .map(|why| format!("\n  - a request of {} with {why}", expectation.spec.name))
+            .collect();
+        failures.push(format!(
+            "{}: expected {}, matched {count}{}",
+            expectation.describe(),
+            expectation.times.describe(),
+            others.concat()
+        ));
+    }
+    failures
+}
