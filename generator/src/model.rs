@@ -77,6 +77,28 @@ impl Api {
     pub fn type_def(&self, id: &str) -> Option<&TypeDef> {
         self.types.get(id)
     }
+
+    /// The first webhook whose payload lists events, with the type of one
+    /// event (the crate's event enum): what receivers and test deliveries carry.
+    pub fn event_delivery(&self) -> Option<(&Webhook, &TypeRef)> {
+        self.webhooks.iter().find_map(|webhook| {
+            let delivery = webhook.delivery.as_ref()?;
+            let TypeRef::Named(payload) = &webhook.payload else {
+                return None;
+            };
+            let TypeKind::Struct(fields) = &self.type_def(payload)?.kind else {
+                return None;
+            };
+            let events = fields
+                .fields
+                .iter()
+                .find(|f| f.name == delivery.events_field)?;
+            match &events.ty {
+                TypeRef::Array(event) => Some((webhook, event.as_ref())),
+                _ => None,
+            }
+        })
+    }
 }
 
 /// A base URL the API is served from.

@@ -9,9 +9,7 @@ use quote::quote;
 
 use super::common::{doc_attrs, ident, inner_doc_attrs, raw_string, rust_type, Context};
 use super::CrateConfig;
-use crate::model::{
-    Api, AuthScheme, BodyKind, Operation, OperationGroup, Status, TypeKind, TypeRef,
-};
+use crate::model::{Api, AuthScheme, BodyKind, Operation, OperationGroup, Status};
 use crate::surface::{Argument, Success, Surface};
 
 // ---------------------------------------------------------------------------
@@ -93,26 +91,11 @@ fn op_json_body(api: &Api, op: &Operation) -> Option<TokenStream> {
 /// The event type of the webhook deliveries that list events, and the
 /// function that parses them.
 fn webhook_events(api: &Api) -> Option<(TokenStream, &str)> {
-    api.webhooks.iter().find_map(|webhook| {
-        let delivery = webhook.delivery.as_ref()?;
-        let TypeRef::Named(id) = &webhook.payload else {
-            return None;
-        };
-        let TypeKind::Struct(payload) = &api.type_def(id)?.kind else {
-            return None;
-        };
-        let field = payload
-            .fields
-            .iter()
-            .find(|field| field.name == delivery.events_field)?;
-        let TypeRef::Array(event) = &field.ty else {
-            return None;
-        };
-        Some((
-            rust_type(api, event, Context::Outside),
-            webhook.parse_fn.as_str(),
-        ))
-    })
+    let (webhook, event) = api.event_delivery()?;
+    Some((
+        rust_type(api, event, Context::Outside),
+        webhook.parse_fn.as_str(),
+    ))
 }
 
 /// The `Authorization` schemes the document accepts; none when it declares

@@ -1,10 +1,11 @@
 //! Stage 4, emit: the surface → one token stream (or text) per output file.
 //!
 //! Each output file has one owner module here (`apis`, `client`, `examples`,
-//! `manifest`, `root`, `types`, `webhooks`), which reads the [`Surface`] and
-//! the helpers below, and never another owner: `common` (identifiers, docs,
-//! type paths), `construct` (constructors), `features` (cfg gates),
-//! `fields` (struct fields), `pagination` (`.paginate()`), `usage` (doc
+//! `manifest`, `mock`, `root`, `types`, `webhooks`), which reads the
+//! [`Surface`] and the helpers below, and never another owner: `common`
+//! (identifiers, docs, type paths), `construct` (constructors), `features`
+//! (cfg gates), `fields` (struct fields), `pagination` (`.paginate()`),
+//! `receiver` (the receiver's features and re-exports), `usage` (doc
 //! examples). No module here decides a name or a signature.
 
 mod apis;

@@ -7,31 +7,11 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::common::{rust_type, Context};
-use crate::model::{Api, TypeKind, TypeRef, Webhook};
+use crate::model::{Api, TypeRef};
 
 /// The event type of the first webhook that delivers lists of events.
 fn event_type(api: &Api) -> Option<&TypeRef> {
-    api.webhooks
-        .iter()
-        .find_map(|webhook| delivery_event(api, webhook))
-}
-
-fn delivery_event<'a>(api: &'a Api, webhook: &Webhook) -> Option<&'a TypeRef> {
-    let delivery = webhook.delivery.as_ref()?;
-    let TypeRef::Named(payload) = &webhook.payload else {
-        return None;
-    };
-    let TypeKind::Struct(fields) = &api.type_def(payload)?.kind else {
-        return None;
-    };
-    let events = fields
-        .fields
-        .iter()
-        .find(|f| f.name == delivery.events_field)?;
-    match &events.ty {
-        TypeRef::Array(event) => Some(event),
-        _ => None,
-    }
+    api.event_delivery().map(|(_, event)| event)
 }
 
 /// The receiver's lines of `[features]`, or nothing for a crate without
