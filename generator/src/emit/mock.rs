@@ -9,7 +9,7 @@ use quote::quote;
 
 use super::common::{doc_attrs, ident, inner_doc_attrs, raw_string, rust_type, Context};
 use super::CrateConfig;
-use crate::model::{Api, AuthScheme, BodyKind, Operation, OperationGroup, Status};
+use crate::model::{Api, AuthScheme, BodyKind, Operation, OperationGroup, Status, TypeRef};
 use crate::surface::{Argument, Success, Surface};
 
 // ---------------------------------------------------------------------------
@@ -133,10 +133,20 @@ pub fn emit(surface: &Surface, config: &CrateConfig) -> TokenStream {
             use sunshine_runtime::mock::Spec;
         )
     });
+    // The body and success types it names, and the event type of deliveries.
     let carries_types = |op: &Operation| {
-        op_json_body(api, op).is_some() || op.successes.iter().any(|success| success.body.is_some())
+        let body = op
+            .body
+            .as_ref()
+            .is_some_and(|body| matches!(&body.kind, BodyKind::Json(ty) if ty.references_named()));
+        let success =
+            matches!(&surface.operation(op).success, Success::Body(ty) if ty.references_named());
+        body || success
     };
-    let uses_types = api.operations().any(carries_types) || webhook_events(api).is_some();
+    let uses_types = api.operations().any(carries_types)
+        || api
+            .event_delivery()
+            .is_some_and(|(_, event)| event.references_named());
     let types_import = uses_types.then(|| {
         quote!(
             use crate::types;
@@ -374,7 +384,10 @@ fn example_call<'a>(
 ) -> Option<(&'a Operation, String)> {
     let op = group.operations.iter().find(|op| {
         let arguments = &surface.operation(op).arguments;
-        !arguments.contains(&Argument::Params) && !arguments.contains(&Argument::Body)
+        // Path parameters are written as strings.
+        op.path_params.iter().all(|p| p.ty == TypeRef::String)
+            && !arguments.contains(&Argument::Params)
+            && !arguments.contains(&Argument::Body)
     })?;
     let args = op
         .path_params

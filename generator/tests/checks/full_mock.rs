@@ -4,7 +4,6 @@
 //! upload with its required query parameter, and a request the document
 //! does not allow.
 
-use futures::TryStreamExt;
 use sunshine_conversations::apis::attachments::UploadAttachmentParams;
 use sunshine_conversations::apis::messages::ListMessagesParams;
 use sunshine_conversations::apis::users::GetUserError;
