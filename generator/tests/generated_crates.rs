@@ -155,7 +155,7 @@ fn write_checks_crate(dir: &Path, has_full: bool) {
     if has_full {
         // Under the name users give it, so the README's examples compile too.
         dependencies.push_str(&format!(
-            "sunshine-conversations = {{ package = \"{FULL_CRATE}\", path = \"../{FULL_CRATE}\", features = [\"mock\"] }}\n"
+            "sunshine-conversations = {{ package = \"{FULL_CRATE}\", path = \"../{FULL_CRATE}\", features = [\"mock\", \"receiver-redis\", \"receiver-axum\"] }}\n"
         ));
         tests.extend(["full.rs", "flows.rs", "first_steps.rs", "full_mock.rs"]);
         library.push_str(
@@ -163,7 +163,7 @@ fn write_checks_crate(dir: &Path, has_full: bool) {
         );
     }
     let manifest = format!(
-        "[package]\nname = \"{CHECKS_CRATE}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\n{dependencies}serde_json = \"1\"\n\n[dev-dependencies]\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\nwiremock = \"0.6\"\n"
+        "[package]\nname = \"{CHECKS_CRATE}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\n{dependencies}serde_json = \"1\"\n\n[dev-dependencies]\n# The README's receiver example serves its route with axum and stops on Ctrl-C.\naxum = {{ version = \"0.8\", default-features = false, features = [\"http1\", \"tokio\"] }}\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\", \"net\", \"signal\"] }}\nwiremock = \"0.6\"\n"
     );
     let _ = std::fs::remove_dir_all(dir);
     std::fs::create_dir_all(dir.join("src")).expect("checks crate directory");
