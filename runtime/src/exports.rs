@@ -3,7 +3,7 @@
 //! so a name added here reaches every crate generated afterwards, and a name
 //! the generated code must not reuse is never reused.
 //!
-//! Each list is written once, by [`exports!`], which also imports every name
+//! Each list is written once, by `exports!`, which also imports every name
 //! it lists: a name that stops existing is a compile error here, not a
 //! generated crate that does not build.
 
@@ -127,8 +127,8 @@ exports! {
     /// The items a generated crate re-exports at its root, one `pub use`
     /// line each (each line in rustfmt's order), so that users write
     /// `my_api::Error`. Besides these, the root holds the crate's own
-    /// `Client`, `ClientBuilder`, `Call` and `Server`, and [`Paginator`]
-    /// (crate::Paginator) where some operation pages.
+    /// `Client`, `ClientBuilder`, `Call` and `Server`, and
+    /// [`Paginator`](crate::Paginator) where some operation pages.
     CRATE_ROOT = crate => [
         Auth, BuildError, Error, InvalidRequest;
         Jwt, JwtScope, RequestOptions, RetryOutcome, RetryPolicy;
