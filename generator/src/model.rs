@@ -81,23 +81,32 @@ impl Api {
     /// The first webhook whose payload lists events, with the type of one
     /// event (the crate's event enum): what receivers and test deliveries carry.
     pub fn event_delivery(&self) -> Option<(&Webhook, &TypeRef)> {
-        self.webhooks.iter().find_map(|webhook| {
-            let delivery = webhook.delivery.as_ref()?;
-            let TypeRef::Named(payload) = &webhook.payload else {
-                return None;
-            };
-            let TypeKind::Struct(fields) = &self.type_def(payload)?.kind else {
-                return None;
-            };
-            let events = fields
-                .fields
-                .iter()
-                .find(|f| f.name == delivery.events_field)?;
-            match &events.ty {
-                TypeRef::Array(event) => Some((webhook, event.as_ref())),
-                _ => None,
-            }
-        })
+        self.webhooks
+            .iter()
+            .find_map(|webhook| Some((webhook, delivered_event(webhook, &self.types)?)))
+    }
+}
+
+/// The type of one event of `webhook`'s deliveries (the item type of its
+/// payload's events array), when its payload lists events.
+pub fn delivered_event<'a>(
+    webhook: &Webhook,
+    types: &'a BTreeMap<TypeId, TypeDef>,
+) -> Option<&'a TypeRef> {
+    let delivery = webhook.delivery.as_ref()?;
+    let TypeRef::Named(payload) = &webhook.payload else {
+        return None;
+    };
+    let TypeKind::Struct(fields) = &types.get(payload)?.kind else {
+        return None;
+    };
+    let events = fields
+        .fields
+        .iter()
+        .find(|f| f.name == delivery.events_field)?;
+    match &events.ty {
+        TypeRef::Array(event) => Some(event),
+        _ => None,
     }
 }
 

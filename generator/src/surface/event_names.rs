@@ -61,26 +61,12 @@ pub(super) fn unify(webhooks: &[Webhook], types: &mut BTreeMap<TypeId, TypeDef>)
 
 /// The union type of a delivery's `events` items, if the webhook has one.
 fn events_union(webhook: &Webhook, types: &BTreeMap<TypeId, TypeDef>) -> Option<TypeId> {
-    let delivery = webhook.delivery.as_ref()?;
-    let TypeRef::Named(payload) = &webhook.payload else {
-        return None;
-    };
-    let TypeKind::Struct(def) = &types.get(payload)?.kind else {
-        return None;
-    };
-    let field = def
-        .fields
-        .iter()
-        .find(|f| f.name == delivery.events_field)?;
-    match &field.ty {
-        TypeRef::Array(item) => match item.as_ref() {
-            TypeRef::Named(id)
-                if matches!(types.get(id).map(|d| &d.kind), Some(TypeKind::Union(_))) =>
-            {
-                Some(id.clone())
-            }
-            _ => None,
-        },
+    match crate::model::delivered_event(webhook, types)? {
+        TypeRef::Named(id)
+            if matches!(types.get(id).map(|d| &d.kind), Some(TypeKind::Union(_))) =>
+        {
+            Some(id.clone())
+        }
         _ => None,
     }
 }
