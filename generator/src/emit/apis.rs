@@ -7,7 +7,7 @@ use quote::quote;
 use super::common::{
     doc_attrs, doc_or, ident, inner_doc_attrs, present_value, rust_type, success_type, Context,
 };
-use super::construct::{constructors, default_note, Member};
+use super::construct::{constructors, member_doc, Member};
 use super::fields::setter_marker;
 use crate::model::{
     Api, BodyKind, Operation, OperationGroup, ParamLocation, Parameter, PathPart, QueryStyle,
@@ -685,16 +685,8 @@ fn emit_params_struct(
             let field = ident(&p.rust_name);
             let ty = rust_type(api, &p.ty, Context::Outside);
             let ty = if p.required { ty } else { quote!(Option<#ty>) };
-            let wire = &p.name;
-            let mut doc = p
-                .doc
-                .clone()
-                .unwrap_or_else(|| format!("The `{wire}` parameter."));
-            if let Some(note) = p.default.as_ref().and_then(default_note) {
-                doc.push_str("\n\n");
-                doc.push_str(&note);
-            }
-            let doc = doc_attrs(&doc);
+            let fallback = || format!("The `{}` parameter.", p.name);
+            let doc = doc_attrs(&member_doc(&p.doc, fallback, p.default.as_ref()));
             let setter = setter_marker(&p.rust_name, setter);
             quote!(#setter #doc pub #field: #ty,)
         });

@@ -83,8 +83,23 @@ fn default_literal(
     }
 }
 
+/// A member's documentation: the document's, or `fallback`, then the
+/// document default's note, if it has one.
+pub fn member_doc(
+    doc: &Option<String>,
+    fallback: impl FnOnce() -> String,
+    default: Option<&Value>,
+) -> String {
+    let mut text = doc.clone().unwrap_or_else(fallback);
+    if let Some(note) = default.and_then(default_note) {
+        text.push_str("\n\n");
+        text.push_str(&note);
+    }
+    text
+}
+
 /// A sentence for the documentation of a member with a document default.
-pub fn default_note(value: &Value) -> Option<String> {
+fn default_note(value: &Value) -> Option<String> {
     match value {
         Value::String(_) | Value::Number(_) | Value::Bool(_) => Some(format!(
             "The API's default: `{}`.",

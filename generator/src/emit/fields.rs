@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::common::{doc_attrs, ident, rust_type, Context};
-use super::construct::default_note;
+use super::construct::member_doc;
 use crate::model::{Api, Field, Presence, TypeRef};
 use crate::names::camel_case;
 use crate::surface::ADDITIONAL_PROPERTIES;
@@ -54,15 +54,8 @@ pub fn emit_field_as(
         ty = quote!(Box<#ty>);
     }
     let json_name = &field.json_name;
-    let mut doc_text = field
-        .doc
-        .clone()
-        .unwrap_or_else(|| format!("The `{json_name}` property."));
-    if let Some(note) = field.default.as_ref().and_then(default_note) {
-        doc_text.push_str("\n\n");
-        doc_text.push_str(&note);
-    }
-    let doc = doc_attrs(&doc_text);
+    let fallback = || format!("The `{json_name}` property.");
+    let doc = doc_attrs(&member_doc(&field.doc, fallback, field.default.as_ref()));
     let rust_name = field.name.trim_start_matches("r#");
     let serde_name = match camel {
         true => camel_case(rust_name),
