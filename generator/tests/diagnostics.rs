@@ -343,7 +343,7 @@ warning: `required: true` inside a property schema is not valid JSON Schema
         .operations()
         .next()
         .expect("one operation");
-    assert!(!operation.other_params[0].required);
+    assert!(!operation.query_and_header_params[0].required);
     assert!(generated.files["src/types.rs"].contains("pub x: String,"));
 }
 
@@ -449,7 +449,12 @@ paths:
             .surface
             .api()
             .operations()
-            .map(|op| (op.id.clone(), op.fn_name.clone()))
+            .map(|op| {
+                (
+                    op.id.clone(),
+                    generated.surface.operation(op).method.clone(),
+                )
+            })
             .collect()
     };
     let generated = run(spec).unwrap_or_else(|diagnostics| panic!("{diagnostics}"));
@@ -774,7 +779,7 @@ fn awkward_names_stay_distinct_and_odd_enum_values_survive() {
         .api()
         .groups
         .iter()
-        .map(|g| g.module.as_str())
+        .map(|g| generated.surface.group(g).module.as_str())
         .collect();
     assert_eq!(
         modules.len(),

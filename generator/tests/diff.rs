@@ -123,7 +123,7 @@ fn release_control_gains_an_optional_body() {
         new.operation(
             new.api()
                 .operations()
-                .find(|op| op.fn_name == "release_control")
+                .find(|op| new.operation(op).method == "release_control")
                 .expect("releaseControl")
         )
         .body_on_call

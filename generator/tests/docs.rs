@@ -87,16 +87,18 @@ fn crate_links(text: &str) -> Vec<String> {
 
 /// Every item a link may name: operation methods, tag modules, types.
 fn items(generated: &Generated) -> BTreeSet<String> {
-    let api = generated.surface.api();
+    let surface = &generated.surface;
+    let api = surface.api();
     let mut items = BTreeSet::new();
     for group in &api.groups {
-        items.insert(format!("crate::apis::{}", group.module));
+        let names = surface.group(group);
+        items.insert(format!("crate::apis::{}", names.module));
         for op in &group.operations {
             items.insert(format!(
                 "crate::apis::{}::{}::{}",
-                group.module,
-                group.struct_name,
-                op.fn_name.trim_start_matches("r#")
+                names.module,
+                names.struct_name,
+                surface.operation(op).method.trim_start_matches("r#")
             ));
         }
     }
@@ -157,15 +159,19 @@ fn upstream_operation_and_tag_links_lead_to_their_items() {
         .find(|(version, _)| *version == "17.12.1")
         .expect("17.12.1 is one of the published specs");
     let generated = generate(spec, &[]);
-    let api = generated.surface.api();
+    let surface = &generated.surface;
+    let api = surface.api();
     let method = |id: &str| {
         api.groups
             .iter()
             .find_map(|g| {
                 g.operations.iter().find(|op| op.id == id).map(|op| {
+                    let names = surface.group(g);
                     format!(
                         "crate::apis::{}::{}::{}",
-                        g.module, g.struct_name, op.fn_name
+                        names.module,
+                        names.struct_name,
+                        surface.operation(op).method
                     )
                 })
             })
@@ -175,7 +181,7 @@ fn upstream_operation_and_tag_links_lead_to_their_items() {
         api.groups
             .iter()
             .find(|g| g.tag == tag)
-            .map(|g| format!("crate::apis::{}", g.module))
+            .map(|g| format!("crate::apis::{}", surface.group(g).module))
             .unwrap_or_else(|| panic!("tag {tag} is generated"))
     };
     let linked: BTreeSet<String> = doc_text(&generated)
@@ -255,16 +261,16 @@ fn upstream_tag_modules_have_examples() {
     let generated = generate(spec, &[]);
     let mut without = Vec::new();
     for group in &generated.surface.api().groups {
-        let module = &generated.files[&format!("src/apis/{}.rs", group.module)];
+        let accessor = &generated.surface.group(group).module;
+        let module = &generated.files[&format!("src/apis/{accessor}.rs")];
         let Some(example) = module.split("//! ```no_run\n").nth(1) else {
-            without.push(group.module.clone());
+            without.push(accessor.clone());
             continue;
         };
-        let call = format!("client.{}().", group.module);
+        let call = format!("client.{accessor}().");
         assert!(
             example.contains(&call) && example.contains(".await?"),
-            "{}: the example calls the tag's accessor:\n{example}",
-            group.module
+            "{accessor}: the example calls the tag's accessor:\n{example}",
         );
     }
     // Activities too: its one operation's body is built with `new(..)` from

@@ -217,7 +217,7 @@ fn named_in_report(
     new_surface: &Surface,
     changes: &[codegen::diff::Change],
 ) -> BTreeSet<String> {
-    let (old, new) = (old_surface.api(), new_surface.api());
+    let old = old_surface.api();
     // The items an operation brings: its parameters, error and response types.
     let own_types = |surface: &Surface, op: &codegen::model::Operation| {
         let decided = surface.operation(op);
@@ -238,20 +238,31 @@ fn named_in_report(
             }
             Item::Operation { accessor, method } => {
                 names.insert(method.clone());
+                let has_group = |surface: &Surface| {
+                    surface
+                        .api()
+                        .groups
+                        .iter()
+                        .any(|g| &surface.group(g).module == accessor)
+                };
+                // A tag's first or last operation adds or removes its module.
+                let group_came_or_went = !has_group(old_surface) || !has_group(new_surface);
                 for surface in [old_surface, new_surface] {
                     for group in surface
                         .api()
                         .groups
                         .iter()
-                        .filter(|g| &g.module == accessor)
+                        .filter(|g| &surface.group(g).module == accessor)
                     {
-                        // A tag's first or last operation adds or removes its module.
-                        let group_came_or_went = !old.groups.iter().any(|g| &g.module == accessor)
-                            || !new.groups.iter().any(|g| &g.module == accessor);
+                        let decided = surface.group(group);
                         if group_came_or_went {
-                            names.extend([group.module.clone(), group.struct_name.clone()]);
+                            names.extend([decided.module.clone(), decided.struct_name.clone()]);
                         }
-                        for op in group.operations.iter().filter(|op| &op.fn_name == method) {
+                        for op in group
+                            .operations
+                            .iter()
+                            .filter(|op| &surface.operation(op).method == method)
+                        {
                             names.extend(own_types(surface, op));
                         }
                     }
@@ -274,7 +285,11 @@ fn named_in_report(
                 let method = from.rsplit('.').next().unwrap_or("").trim_end_matches("()");
                 names.insert(method.to_owned());
                 for group in &old.groups {
-                    for op in group.operations.iter().filter(|op| op.fn_name == method) {
+                    for op in group
+                        .operations
+                        .iter()
+                        .filter(|op| old_surface.operation(op).method == method)
+                    {
                         names.extend(own_types(old_surface, op));
                     }
                 }
@@ -302,11 +317,10 @@ fn assert_changes_stay_within_reported_items(
         .api()
         .operations()
         .filter_map(|before| {
-            let after = new
-                .surface
-                .api()
-                .operations()
-                .find(|op| op.fn_name == before.fn_name && op.path == before.path)?;
+            let after = new.surface.api().operations().find(|op| {
+                new.surface.operation(op).method == old.surface.operation(before).method
+                    && op.path == before.path
+            })?;
             (after.id != before.id)
                 .then(|| (format!("\"{}\",", before.id), format!("\"{}\",", after.id)))
         })

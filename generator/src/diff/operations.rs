@@ -9,7 +9,7 @@ use crate::model::{
     Api, BodyKind, Operation, OperationGroup, ParamLocation, Parameter, PathPart, Response, Status,
     TypeRef,
 };
-use crate::surface::Success;
+use crate::surface::{Success, Surface};
 
 /// An operation with the group it is reached through.
 type Located<'a> = (&'a OperationGroup, &'a Operation);
@@ -21,10 +21,10 @@ fn located(api: &Api) -> Vec<Located<'_>> {
         .collect()
 }
 
-fn item((group, op): Located<'_>) -> Item {
+fn item(surface: &Surface, (group, op): Located<'_>) -> Item {
     Item::Operation {
-        accessor: group.module.clone(),
-        method: op.fn_name.clone(),
+        accessor: surface.group(group).module.clone(),
+        method: surface.operation(op).method.clone(),
     }
 }
 
@@ -34,8 +34,14 @@ fn item((group, op): Located<'_>) -> Item {
 pub(super) fn compare(walk: &mut Walk<'_>) {
     let old = located(walk.old.api);
     let new = located(walk.new.api);
-    let by_item: BTreeMap<Item, usize> =
-        new.iter().enumerate().map(|(i, l)| (item(*l), i)).collect();
+    let (old_surface, new_surface) = (walk.old.surface, walk.new.surface);
+    let old_item = |located| item(old_surface, located);
+    let new_item = |located| item(new_surface, located);
+    let by_item: BTreeMap<Item, usize> = new
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (new_item(*l), i))
+        .collect();
     let by_route: BTreeMap<(crate::model::Method, &str), usize> = new
         .iter()
         .enumerate()
@@ -44,7 +50,7 @@ pub(super) fn compare(walk: &mut Walk<'_>) {
     let mut paired = BTreeSet::new();
     let mut unpaired_old = Vec::new();
     for &before in &old {
-        match by_item.get(&item(before)) {
+        match by_item.get(&old_item(before)) {
             Some(&index) => {
                 paired.insert(index);
                 compare_pair(walk, before, new[index]);
@@ -57,26 +63,26 @@ pub(super) fn compare(walk: &mut Walk<'_>) {
         match by_route.get(&route) {
             Some(&index) if !paired.contains(&index) => {
                 paired.insert(index);
-                let from = item(before).to_string();
+                let from = old_item(before).to_string();
                 walk.push(
-                    &item(new[index]),
+                    &new_item(new[index]),
                     What::OperationRenamed { from },
                     Facts::default(),
                 );
                 compare_pair(walk, before, new[index]);
             }
-            _ => walk.push(&item(before), What::OperationRemoved, Facts::default()),
+            _ => walk.push(&old_item(before), What::OperationRemoved, Facts::default()),
         }
     }
     for (index, &after) in new.iter().enumerate() {
         if !paired.contains(&index) {
-            walk.push(&item(after), What::OperationAdded, Facts::default());
+            walk.push(&new_item(after), What::OperationAdded, Facts::default());
         }
     }
 }
 
 fn compare_pair(walk: &mut Walk<'_>, before: Located<'_>, after: Located<'_>) {
-    let item = item(after);
+    let item = item(walk.new.surface, after);
     let (old, new) = (before.1, after.1);
     match (old.deprecated, new.deprecated) {
         (false, true) => walk.push(&item, What::Deprecated, Facts::default()),
@@ -191,7 +197,9 @@ fn compare_other_params(walk: &mut Walk<'_>, item: &Item, old: &Operation, new: 
             );
             return;
         }
-        _ if old.other_params.is_empty() && new.other_params.is_empty() => return,
+        _ if old.query_and_header_params.is_empty() && new.query_and_header_params.is_empty() => {
+            return
+        }
         _ => {}
     }
     let facts = Facts {
@@ -202,9 +210,9 @@ fn compare_other_params(walk: &mut Walk<'_>, item: &Item, old: &Operation, new: 
         same_new: false,
         ..Facts::default()
     };
-    for before in &old.other_params {
+    for before in &old.query_and_header_params {
         let Some(after) = new
-            .other_params
+            .query_and_header_params
             .iter()
             .find(|p| p.rust_name == before.rust_name)
         else {
@@ -222,9 +230,9 @@ fn compare_other_params(walk: &mut Walk<'_>, item: &Item, old: &Operation, new: 
             walk.push(item, What::ParameterMoved { name, from, to }, facts);
         }
     }
-    for after in &new.other_params {
+    for after in &new.query_and_header_params {
         if !old
-            .other_params
+            .query_and_header_params
             .iter()
             .any(|p| p.rust_name == after.rust_name)
         {

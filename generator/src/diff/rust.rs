@@ -117,7 +117,12 @@ pub fn derived_traits(surface: &Surface, id: &TypeId) -> BTreeSet<&'static str> 
 pub fn built_by_callers(api: &Api) -> BTreeSet<TypeId> {
     let mut roots = Vec::new();
     for op in api.operations() {
-        roots.extend(op.path_params.iter().chain(&op.other_params).map(|p| &p.ty));
+        roots.extend(
+            op.path_params
+                .iter()
+                .chain(&op.query_and_header_params)
+                .map(|p| &p.ty),
+        );
         if let Some(body) = &op.body {
             roots.push(match &body.kind {
                 crate::model::BodyKind::Json(ty) | crate::model::BodyKind::Multipart(ty) => ty,

@@ -318,12 +318,16 @@ fn compare_union(walk: &mut Walk<'_>, item: &Item, old: &UnionDef, new: &UnionDe
 /// Webhooks by name: their parse functions and payload types.
 pub(super) fn compare_webhooks(walk: &mut Walk<'_>) {
     let (old_api, new_api) = (walk.old.api, walk.new.api);
+    let (old_surface, new_surface) = (walk.old.surface, walk.new.surface);
+    let parse_fn =
+        |surface: &'_ crate::surface::Surface, webhook| surface.webhook(webhook).parse_fn.clone();
     for before in &old_api.webhooks {
-        let item = Item::Webhook(before.parse_fn.clone());
+        let function = parse_fn(old_surface, before);
+        let item = Item::Webhook(function.clone());
         match new_api
             .webhooks
             .iter()
-            .find(|w| w.name == before.name && w.parse_fn == before.parse_fn)
+            .find(|w| w.name == before.name && parse_fn(new_surface, w) == function)
         {
             None => walk.push(&item, What::WebhookRemoved, Facts::default()),
             Some(after) => {
@@ -339,13 +343,14 @@ pub(super) fn compare_webhooks(walk: &mut Walk<'_>) {
         }
     }
     for after in &new_api.webhooks {
+        let function = parse_fn(new_surface, after);
         if !old_api
             .webhooks
             .iter()
-            .any(|w| w.name == after.name && w.parse_fn == after.parse_fn)
+            .any(|w| w.name == after.name && parse_fn(old_surface, w) == function)
         {
             walk.push(
-                &Item::Webhook(after.parse_fn.clone()),
+                &Item::Webhook(function),
                 What::WebhookAdded,
                 Facts::default(),
             );

@@ -15,17 +15,19 @@ use crate::model::{
 };
 use crate::surface::{Argument, OperationSurface, Surface};
 
-pub fn emit_mod(api: &Api) -> TokenStream {
+pub fn emit_mod(surface: &Surface) -> TokenStream {
+    let api = surface.api();
     let modules = api.groups.iter().map(|group| {
-        let module = ident(&group.module);
+        let module = ident(&surface.group(group).module);
         let doc = doc_attrs(&format!("Operations tagged `{}`.", group.tag));
-        let cfg = super::features::for_group(api, &group.module);
+        let cfg = super::features::for_group(surface, group);
         quote!(#doc #cfg #[rustfmt::skip] pub mod #module;)
     });
     let exports = api.groups.iter().map(|group| {
-        let module = ident(&group.module);
-        let name = ident(&group.struct_name);
-        let cfg = super::features::for_group(api, &group.module);
+        let names = surface.group(group);
+        let module = ident(&names.module);
+        let name = ident(&names.struct_name);
+        let cfg = super::features::for_group(surface, group);
         quote!(#cfg pub use #module::#name;)
     });
     quote! {
@@ -40,8 +42,9 @@ pub fn emit_mod(api: &Api) -> TokenStream {
 
 pub fn emit_group(surface: &Surface, group: &OperationGroup, crate_name: &str) -> TokenStream {
     let api = surface.api();
-    let name = ident(&group.struct_name);
-    let accessor = ident(&group.module);
+    let names = surface.group(group);
+    let name = ident(&names.struct_name);
+    let accessor = ident(&names.module);
     let tag = &group.tag;
     let doc = doc_or(&group.doc, || format!("Operations tagged `{tag}`."));
     let mut module_doc = group
@@ -108,7 +111,7 @@ pub fn emit_group(surface: &Surface, group: &OperationGroup, crate_name: &str) -
 fn operation_uses_types(op: &Operation) -> bool {
     op.path_params
         .iter()
-        .chain(&op.other_params)
+        .chain(&op.query_and_header_params)
         .any(|p| p.ty.references_named())
         || op
             .body
@@ -130,7 +133,7 @@ fn status_doc(status: Status) -> String {
 }
 
 fn emit_operation(api: &Api, op: &Operation, decided: &OperationSurface) -> TokenStream {
-    let fn_name = ident(&op.fn_name);
+    let fn_name = ident(&decided.method);
     let error = ident(&decided.error_type);
     let success = success_type(api, decided);
 
@@ -142,7 +145,10 @@ fn emit_operation(api: &Api, op: &Operation, decided: &OperationSurface) -> Toke
     // Required parameters and a required body are part of building the
     // request; optional ones are added by methods of the returned call.
     let params = decided.takes_params().then(|| {
-        let params = op.other_params.iter().map(|p| emit_param(api, p));
+        let params = op
+            .query_and_header_params
+            .iter()
+            .map(|p| emit_param(api, p));
         quote!(#(#params)*)
     });
     let mutable = params.is_some().then(|| quote!(mut));
@@ -290,7 +296,7 @@ fn operation_args(api: &Api, op: &Operation, decided: &OperationSurface) -> Vec<
 /// The parameters an operation sends at their document default, as
 /// `name=value` for its docs.
 fn sent_defaults(op: &Operation) -> String {
-    op.other_params
+    op.query_and_header_params
         .iter()
         .filter(|p| p.required)
         .filter_map(|p| {
@@ -309,15 +315,10 @@ fn sent_defaults(op: &Operation) -> String {
 /// for an optional body, `.paginate()` for a paginated list.
 fn emit_call_methods(
     api: &Api,
-    group: &OperationGroup,
+    method: &str,
     op: &Operation,
     decided: &OperationSurface,
 ) -> Option<TokenStream> {
-    let method = format!(
-        "{}::{}",
-        group.struct_name,
-        op.fn_name.trim_start_matches("r#")
-    );
     let mut methods = Vec::new();
     if let Some(params_type) = decided
         .params_type
@@ -326,8 +327,11 @@ fn emit_call_methods(
     {
         let params_type = ident(params_type);
         // Single values chain on the request; others need statements.
-        let chain: Option<Vec<TokenStream>> =
-            op.other_params.iter().map(single_param_call).collect();
+        let chain: Option<Vec<TokenStream>> = op
+            .query_and_header_params
+            .iter()
+            .map(single_param_call)
+            .collect();
         // Where the call already carries the defaults, `params` replaces them.
         let clear = decided
             .sends_default_params
@@ -335,7 +339,10 @@ fn emit_call_methods(
         let change = match chain {
             Some(calls) => quote!(|request| request #clear #(#calls)*),
             None => {
-                let params = op.other_params.iter().map(|p| emit_param(api, p));
+                let params = op
+                    .query_and_header_params
+                    .iter()
+                    .map(|p| emit_param(api, p));
                 let clear = clear.map(|clear| quote!(request = request #clear;));
                 quote!(|mut request| {
                     #clear
@@ -640,8 +647,8 @@ fn emit_operation_types(surface: &Surface, group: &OperationGroup, op: &Operatio
     let decided = surface.operation(op);
     let method = format!(
         "{}::{}",
-        group.struct_name,
-        op.fn_name.trim_start_matches("r#")
+        surface.group(group).struct_name,
+        decided.method.trim_start_matches("r#")
     );
     let params = decided
         .params_type
@@ -652,7 +659,7 @@ fn emit_operation_types(surface: &Surface, group: &OperationGroup, op: &Operatio
         emit_response_enum(api, op, name, non_exhaustive, &method)
     });
     let error = emit_error_enum(api, op, &decided.error_type, &method);
-    let call_methods = emit_call_methods(api, group, op, decided);
+    let call_methods = emit_call_methods(api, &method, op, decided);
     quote!(#params #response #error #call_methods)
 }
 
@@ -666,7 +673,7 @@ fn emit_params_struct(
     let name = ident(name);
     let doc = doc_attrs(&format!("Query and header parameters of [`{method}`]."));
     let members: Vec<Member> = op
-        .other_params
+        .query_and_header_params
         .iter()
         .zip(&decided.param_fills)
         .map(|(p, fill)| {
@@ -678,7 +685,7 @@ fn emit_params_struct(
     let (derive_default, constructors) = constructors(&name, &members);
     let derive_default = derive_default.then(|| quote!(Default,));
     let fields = op
-        .other_params
+        .query_and_header_params
         .iter()
         .zip(&decided.param_setters)
         .map(|(p, setter)| {

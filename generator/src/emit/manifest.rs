@@ -1,9 +1,10 @@
 //! `Cargo.toml` of the generated crate.
 
 use super::{CrateConfig, RuntimeSource, RUNTIME_VERSION};
-use crate::model::Api;
+use crate::surface::Surface;
 
-pub fn emit(api: &Api, config: &CrateConfig) -> String {
+pub fn emit(surface: &Surface, config: &CrateConfig) -> String {
+    let api = surface.api();
     let description = format!(
         "Async client for the {} (OpenAPI document version {})",
         api.title, api.version
@@ -38,8 +39,8 @@ serde_json = "1"
         name = config.name,
         version = config.version,
         lib = config.name.replace('-', "_"),
-        features = super::features::manifest_table(api),
-        receiver = super::receiver::manifest_features(api),
+        features = super::features::manifest_table(surface),
+        receiver = super::receiver::manifest_features(surface),
         runtime = runtime_dependency(&config.runtime),
     )
 }

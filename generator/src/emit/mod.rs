@@ -104,7 +104,7 @@ pub fn emit(surface: &Surface, config: &CrateConfig) -> BTreeMap<String, FileCon
     files.insert(
         "Cargo.toml".to_owned(),
         // The source record is its own table after the manifest proper.
-        FileContent::Text(manifest::emit(api, config) + &Record::of(api).manifest_section()),
+        FileContent::Text(manifest::emit(surface, config) + &Record::of(api).manifest_section()),
     );
     files.insert(
         "src/lib.rs".to_owned(),
@@ -124,11 +124,11 @@ pub fn emit(surface: &Surface, config: &CrateConfig) -> BTreeMap<String, FileCon
     );
     files.insert(
         "src/apis/mod.rs".to_owned(),
-        FileContent::Rust(apis::emit_mod(api)),
+        FileContent::Rust(apis::emit_mod(surface)),
     );
     for group in &api.groups {
         files.insert(
-            format!("src/apis/{}.rs", group.module),
+            format!("src/apis/{}.rs", surface.group(group).module),
             FileContent::Rust(apis::emit_group(surface, group, &library)),
         );
     }
@@ -143,7 +143,7 @@ pub fn emit(surface: &Surface, config: &CrateConfig) -> BTreeMap<String, FileCon
     if !api.examples.is_empty() {
         files.insert(
             "tests/examples.rs".to_owned(),
-            FileContent::Rust(examples::emit(api, config)),
+            FileContent::Rust(examples::emit(surface, config)),
         );
     }
     files

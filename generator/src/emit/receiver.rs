@@ -8,6 +8,7 @@ use quote::quote;
 
 use super::common::{rust_type, Context};
 use crate::model::{Api, TypeRef};
+use crate::surface::Surface;
 
 /// The event type of the first webhook that delivers lists of events.
 fn event_type(api: &Api) -> Option<&TypeRef> {
@@ -16,13 +17,12 @@ fn event_type(api: &Api) -> Option<&TypeRef> {
 
 /// The receiver's lines of `[features]`, or nothing for a crate without
 /// event deliveries.
-pub(super) fn manifest_features(api: &Api) -> String {
-    if event_type(api).is_none() {
+pub(super) fn manifest_features(surface: &Surface) -> String {
+    if event_type(surface.api()).is_none() {
         return String::new();
     }
-    let events = api
-        .features
-        .as_ref()
+    let events = surface
+        .features()
         .and_then(|features| features.webhooks.as_ref())
         .map(|feature| format!("\"{feature}\", "))
         .unwrap_or_default();

@@ -34,7 +34,7 @@ pub fn emit_lib(surface: &Surface, config: &CrateConfig) -> TokenStream {
     // also in scope, rustdoc calls the target redundant, which is harmless.
     // With every tag's feature off (webhook events alone, say), no operation
     // sends a request: the runtime is unused by design, not dead.
-    let no_operations = api.features.as_ref().map(|features| {
+    let no_operations = surface.features().map(|features| {
         let tags = features.groups.values();
         quote!(#![cfg_attr(not(any(#(feature = #tags),*)), allow(dead_code, unused_imports))])
     });
@@ -66,7 +66,7 @@ pub fn emit_lib(surface: &Surface, config: &CrateConfig) -> TokenStream {
             pub use sunshine_runtime::WithMetadata;
         )
     });
-    let webhooks_cfg = super::features::for_webhooks(api);
+    let webhooks_cfg = super::features::for_webhooks(surface);
     let apis = has_groups.then(|| {
         quote! {
             #[rustfmt::skip]

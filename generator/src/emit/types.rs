@@ -23,11 +23,11 @@ pub fn emit(surface: &Surface) -> TokenStream {
             (TypeKind::StringEnum(e), _) => emit_enum(def, e),
             (TypeKind::Union(u), _) => emit_union(api, def, u),
         };
-        super::features::gate(items, super::features::for_type(api, id))
+        super::features::gate(items, super::features::for_type(surface, id))
     });
     let serde_import = (!api.types.is_empty()).then(|| {
         // With every type behind a feature, so is the import.
-        let cfg = super::features::for_any_type(api);
+        let cfg = super::features::for_any_type(surface);
         quote!(
             #cfg
             use serde::{Deserialize, Serialize};

@@ -114,8 +114,8 @@ pub fn call(
         setup,
         expression: format!(
             "client.{}().{}({})",
-            group.module,
-            op.fn_name,
+            surface.group(group).module,
+            surface.operation(op).method,
             args.join(", ")
         ),
     })

@@ -1,18 +1,21 @@
 //! Stage 2, lower: OpenAPI document → [`crate::model::Api`].
 //!
-//! References are resolved here, every Rust name is decided here, and every
-//! construct that cannot be represented is reported here with its location.
-//! Emitters never see the OpenAPI document.
+//! References are resolved here, the names of what comes from schemas are
+//! decided here (types, fields, variants, servers), and every construct that
+//! cannot be represented is reported here with its location. Every other
+//! name is the surface's. Emitters never see the OpenAPI document.
 
+mod direction;
+mod discriminators;
 mod doc_html;
 mod docs;
+mod event_names;
 mod examples;
 mod pagination;
 mod refs;
 mod schema;
-pub(crate) mod tags;
-pub(crate) mod usage;
 mod view;
+mod webhooks;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -127,8 +130,8 @@ pub fn lower(document: &Document, selection: &Selection, diagnostics: &mut Diagn
         ..
     } = lowerer;
     let (mut types, schema_diagnostics, schema_examples) = schemas.finish();
-    tags::fix_tags(&mut types, &groups, &webhooks);
-    usage::decide(&mut types, &groups, &webhooks);
+    discriminators::fix(&mut types, &groups, &webhooks);
+    direction::decide(&mut types, &groups, &webhooks);
     let mut groups = groups;
     pagination::detect(&mut groups, &types);
     examples.extend(schema_examples.into_iter().map(|(id, value)| Example {
@@ -143,6 +146,8 @@ pub fn lower(document: &Document, selection: &Selection, diagnostics: &mut Diagn
     // Examples of types that only a moved discriminator used have no type left.
     examples.retain(|e| mentions_only_known(&e.ty, &types));
     examples::check_examples(&mut examples, &types, &mut own_diagnostics);
+    let webhooks = webhooks::with_event_lists(webhooks, &types);
+    event_names::unify(&webhooks, &mut types);
     diagnostics.extend(own_diagnostics);
     diagnostics.extend(schema_diagnostics);
 
@@ -171,7 +176,6 @@ pub fn lower(document: &Document, selection: &Selection, diagnostics: &mut Diagn
                 .into_iter()
                 .collect(),
         },
-        features: None,
     }
 }
 
@@ -243,10 +247,11 @@ impl<'a> Lowerer<'a> {
 
         let params = self.declared_parameters(item, operation, pointer);
         let path_parts = self.path_template(path, &params, pointer)?;
-        let (path_params, mut other_params) = self.typed_parameters(&params, &type_prefix);
+        let (path_params, mut query_and_header_params) =
+            self.typed_parameters(&params, &type_prefix);
         let (ordered, parts) = self.template_arguments(path, path_parts, path_params);
         let mut param_scope = Scope::default();
-        for parameter in &mut other_params {
+        for parameter in &mut query_and_header_params {
             parameter.rust_name = param_scope.claim(&names::field_name(&parameter.name));
             if parameter.style == QueryStyle::DeepObject && !self.deep_object_ok(&parameter.ty) {
                 self.diagnostics.push(Diagnostic::warning(
@@ -269,7 +274,6 @@ impl<'a> Lowerer<'a> {
 
         Some(Operation {
             id: id.to_owned(),
-            fn_name: names::field_name(id),
             type_prefix,
             method,
             path: path.to_owned(),
@@ -281,7 +285,7 @@ impl<'a> Lowerer<'a> {
             description: doc(None, operation.description.as_deref()),
             deprecated: operation.deprecated,
             path_params: ordered,
-            other_params,
+            query_and_header_params,
             body,
             successes,
             errors,
@@ -377,7 +381,7 @@ impl<'a> Lowerer<'a> {
         type_prefix: &str,
     ) -> (Vec<(Parameter, String)>, Vec<Parameter>) {
         let mut path_params = Vec::new();
-        let mut other_params = Vec::new();
+        let mut query_and_header_params = Vec::new();
         for (data, location, style, at) in params {
             let data: &'a openapiv3::ParameterData = data;
             let hint = format!("{type_prefix}{}", names::type_name(&data.name));
@@ -414,10 +418,10 @@ impl<'a> Lowerer<'a> {
             if *location == ParamLocation::Path {
                 path_params.push((parameter, String::from(at)));
             } else {
-                other_params.push(parameter);
+                query_and_header_params.push(parameter);
             }
         }
-        (path_params, other_params)
+        (path_params, query_and_header_params)
     }
 
     /// The path parameters in template order, named as the method's
@@ -688,7 +692,6 @@ impl<'a> Lowerer<'a> {
 
     fn webhooks(&mut self, webhooks: &'a IndexMap<String, PathItem>) -> Vec<Webhook> {
         let mut out = Vec::new();
-        let mut parse_fns = Scope::default();
         for (name, item) in webhooks {
             let item_pointer = child("#/x-webhooks", name);
             for (method, operation) in item.iter() {
@@ -720,7 +723,7 @@ impl<'a> Lowerer<'a> {
                 // The `events` array of a payload is the event enum, named after the webhook.
                 if let Some(ReferenceOr::Item(schema)) = &media_type.schema {
                     if let Some((items, items_pointer)) =
-                        events_items(schema, &child(&media_pointer, "schema"))
+                        webhooks::events_items(schema, &child(&media_pointer, "schema"))
                     {
                         self.schemas.event_union(items, &items_pointer, &base);
                     }
@@ -729,13 +732,9 @@ impl<'a> Lowerer<'a> {
                     self.media_type(media_type, &media_pointer, &format!("{base}Payload"));
                 out.push(Webhook {
                     name: name.clone(),
-                    parse_fn: parse_fns.claim(&format!(
-                        "parse_{}",
-                        names::field_name(name).trim_start_matches("r#")
-                    )),
                     payload,
-                    // Decided once every type has its final name (see `delivery`).
-                    delivery: None,
+                    // Known once every type is lowered (`webhooks::with_event_lists`).
+                    events: None,
                     doc: doc(
                         operation.summary.as_deref(),
                         operation.description.as_deref(),
@@ -745,29 +744,6 @@ impl<'a> Lowerer<'a> {
         }
         out
     }
-}
-
-/// The inline item schema of an `events` array property, if the payload has one.
-fn events_items<'s>(
-    schema: &'s openapiv3::Schema,
-    pointer: &str,
-) -> Option<(&'s openapiv3::Schema, String)> {
-    let openapiv3::SchemaKind::Type(openapiv3::Type::Object(object)) = &schema.schema_kind else {
-        return None;
-    };
-    let ReferenceOr::Item(events) = object.properties.get("events")? else {
-        return None;
-    };
-    let openapiv3::SchemaKind::Type(openapiv3::Type::Array(array)) = &events.schema_kind else {
-        return None;
-    };
-    let ReferenceOr::Item(items) = array.items.as_ref()? else {
-        return None;
-    };
-    Some((
-        items,
-        child(&child(&child(pointer, "properties"), "events"), "items"),
-    ))
 }
 
 enum TemplatePart {
@@ -799,14 +775,12 @@ fn group_operations(
         .into_iter()
         .filter(|(_, ops)| !ops.is_empty())
         .map(|(tag, mut operations)| {
-            // By candidate method name, then document order (the order in
-            // which the surface stage suffixes twins): an upstream document
-            // that reorders its paths then moves nothing in the generated code.
-            operations.sort_by(|a, b| a.fn_name.cmp(&b.fn_name));
+            // By the method name the operation asks for, then document order
+            // (the order in which the surface suffixes twins): an upstream
+            // document that reorders its paths then moves nothing in the
+            // generated code.
+            operations.sort_by_key(|op| names::field_name(&op.id));
             OperationGroup {
-                // Claimed by the surface stage, with every other name of the crate.
-                module: String::new(),
-                struct_name: String::new(),
                 doc: doc(
                     None,
                     openapi
@@ -869,6 +843,9 @@ fn lower_servers(servers: &[openapiv3::Server], diagnostics: &mut Diagnostics) -
     {
         out[index].is_default = true;
     }
+    // Variants in name order: a document that lists the same servers in
+    // another order changes nothing in `Server`, not even a discriminant.
+    out.sort_by(|a, b| a.name.cmp(&b.name));
     out
 }
 

@@ -11,16 +11,24 @@
 
 use std::collections::BTreeMap;
 
+use super::operations::{GroupSurface, OperationSurface};
 use crate::model::{Api, TypeKind};
 
-/// Rewrites the `#…` links of every doc string in `api`.
-pub(super) fn resolve(api: &mut Api) {
-    let targets = Targets::new(api);
-    for doc in docs_mut(api) {
+/// A copy of `model` whose doc strings have their `#…` links rewritten to
+/// the items the surface named.
+pub(super) fn resolved(
+    model: &Api,
+    groups: &BTreeMap<String, GroupSurface>,
+    operations: &BTreeMap<String, OperationSurface>,
+) -> Api {
+    let targets = Targets::new(model, groups, operations);
+    let mut api = model.clone();
+    for doc in docs_mut(&mut api) {
         if doc.contains("](#") {
             *doc = rewrite(doc, &|anchor| targets.path(anchor));
         }
     }
+    api
 }
 
 /// The generated items a link can point at, by what the document calls them.
@@ -34,17 +42,27 @@ struct Targets {
 }
 
 impl Targets {
-    fn new(api: &Api) -> Self {
+    fn new(
+        api: &Api,
+        groups: &BTreeMap<String, GroupSurface>,
+        decided: &BTreeMap<String, OperationSurface>,
+    ) -> Self {
         let mut operations = BTreeMap::new();
         let mut tags = BTreeMap::new();
         for group in &api.groups {
-            let module = format!("crate::apis::{}", group.module);
+            let Some(names) = groups.get(&group.tag) else {
+                continue;
+            };
+            let module = format!("crate::apis::{}", names.module);
             for operation in &group.operations {
+                let Some(method) = decided.get(&operation.id).map(|op| &op.method) else {
+                    continue;
+                };
                 // Intra-doc paths name a raw identifier without its `r#`.
-                let method = operation.fn_name.trim_start_matches("r#");
+                let method = method.trim_start_matches("r#");
                 operations.insert(
                     operation.id.clone(),
-                    format!("{module}::{}::{method}", group.struct_name),
+                    format!("{module}::{}::{method}", names.struct_name),
                 );
             }
             tags.insert(tag_key(&group.tag), module);
@@ -134,7 +152,7 @@ fn docs_mut(api: &mut Api) -> Vec<&mut String> {
             for parameter in operation
                 .path_params
                 .iter_mut()
-                .chain(operation.other_params.iter_mut())
+                .chain(operation.query_and_header_params.iter_mut())
             {
                 docs.extend(parameter.doc.as_mut());
             }

@@ -6,8 +6,9 @@
 //!
 //! - every name that is not a schema's: each tag's module, accessor and
 //!   struct, each operation's method and its own items (`{Op}Params`,
-//!   `{Op}Error`, `{Op}Response`), the webhook delivery structs and event
-//!   types, the cargo features; each claimed in the scope it lives in ([`crate::names::Scope`]),
+//!   `{Op}Error`, `{Op}Response`), the webhook parse functions and delivery
+//!   structs, the cargo features, and the test kit's accessors, structs and
+//!   methods; each claimed in the scope it lives in ([`crate::names::Scope`]),
 //!   seeded with what the runtime and the crate's fixed items already take;
 //! - every signature: what a method takes, what its call sends when nothing
 //!   more is set, and what `.params`, `.body` and `.paginate` exist for;
@@ -17,32 +18,38 @@
 //!
 //! Emitters, the doc examples and the change report ([`crate::diff`]) read a
 //! [`Surface`]; none of them decides a name, a signature or a construction.
-//! Intra-doc links are resolved here too, since they name the items decided
-//! here.
+//! The model is read, never changed: the surface keeps a copy of it whose
+//! only difference is in its docs, where intra-doc links to the items named
+//! here are resolved.
 
 mod construct;
 mod derives;
 mod doc_links;
-mod event_names;
 mod features;
+mod kit;
 mod operations;
 mod setters;
 mod webhooks;
 
 use std::collections::BTreeMap;
 
-use crate::model::{Api, Operation, TypeId, TypeKind, TypeRef};
+use crate::model::{Api, Operation, OperationGroup, TypeId, TypeKind, TypeRef, Webhook};
 pub use construct::{Construction, Fill};
-pub use features::FIXED_FEATURES;
-pub use operations::{Argument, OperationSurface, Success};
+pub use features::{Features, FIXED_FEATURES};
+pub use operations::{Argument, GroupSurface, OperationSurface, Success};
+pub use webhooks::WebhookSurface;
 
 /// The Rust surface of a crate: the model it was decided for, and what was
 /// decided.
 #[derive(Debug, Clone)]
 pub struct Surface {
     api: Api,
+    groups: BTreeMap<String, GroupSurface>,
     operations: BTreeMap<String, OperationSurface>,
     types: BTreeMap<TypeId, TypeSurface>,
+    /// In the order of the model's webhooks.
+    webhooks: Vec<WebhookSurface>,
+    features: Option<Features>,
     policy: Policy,
 }
 
@@ -94,25 +101,34 @@ impl Policy {
     };
 }
 
-/// Decides the surface of `api`, claiming the names lowering left to this
-/// stage.
-pub fn build(mut api: Api) -> Surface {
-    operations::name_groups(&mut api.groups);
-    webhooks::decide(&mut api.webhooks, &api.types);
-    event_names::unify(&api.webhooks, &mut api.types);
-    api.features = features::decide(&api);
-    // Links name generated items, so they are resolved once every name is decided.
-    doc_links::resolve(&mut api);
-    let operations = operations::decide(&api);
-    let types = api
+/// Decides the surface of `model`: every name lowering does not give, every
+/// signature and construction. The model is not changed.
+pub fn build(model: &Api) -> Surface {
+    let (mut groups, mut operations) = operations::decide(model);
+    kit::claim(model, &mut groups, &mut operations);
+    let webhooks = webhooks::decide(model);
+    let features = features::decide(model, &groups);
+    for group in &model.groups {
+        if let Some(group_surface) = groups.get_mut(&group.tag) {
+            group_surface.feature = features
+                .as_ref()
+                .and_then(|f| f.groups.get(&group_surface.module).cloned());
+        }
+    }
+    let types = model
         .types
         .keys()
-        .map(|id| (id.clone(), type_surface(&api, id)))
+        .map(|id| (id.clone(), type_surface(model, id)))
         .collect();
+    // Links name generated items, so they are resolved once every name is decided.
+    let api = doc_links::resolved(model, &groups, &operations);
     Surface {
         api,
+        groups,
         operations,
         types,
+        webhooks,
+        features,
         policy: Policy::GENERATED,
     }
 }
@@ -150,15 +166,40 @@ impl Surface {
         &self.api
     }
 
-    /// The model, given back.
-    pub fn into_api(self) -> Api {
-        self.api
-    }
-
     /// The surface of an operation of [`Surface::api`].
     pub fn operation(&self, op: &Operation) -> &OperationSurface {
         // Every operation of the model was decided in `build`.
         &self.operations[&op.id]
+    }
+
+    /// The surface of a group (tag) of [`Surface::api`].
+    pub fn group(&self, group: &OperationGroup) -> &GroupSurface {
+        // Every group of the model was decided in `build`.
+        &self.groups[&group.tag]
+    }
+
+    /// The surface of a webhook of [`Surface::api`].
+    pub fn webhook(&self, webhook: &Webhook) -> &WebhookSurface {
+        // Every webhook of the model was decided in `build`, in order; one
+        // `x-webhooks` entry may have several (one per method).
+        let index = self
+            .api
+            .webhooks
+            .iter()
+            .position(|w| std::ptr::eq(w, webhook))
+            .or_else(|| {
+                self.api
+                    .webhooks
+                    .iter()
+                    .position(|w| w.name == webhook.name)
+            })
+            .unwrap_or_default();
+        &self.webhooks[index]
+    }
+
+    /// The crate's cargo features, when it has several tags.
+    pub fn features(&self) -> Option<&Features> {
+        self.features.as_ref()
     }
 
     /// The surface of a named type of [`Surface::api`], or `None` for an

@@ -6,13 +6,18 @@
 use std::collections::BTreeMap;
 
 use super::construct::{param_fill, Fill};
-use crate::model::{Api, Operation, OperationGroup, TypeRef};
+use crate::model::{Api, Operation, TypeRef};
 use crate::names::{self, Scope};
 
 /// Methods of the generated `Client` (emit/client.rs) and of the traits it
 /// derives, which no tag accessor may take; and `mod`, which names the
 /// `apis/mod.rs` file that a tag module must not be.
 const CLIENT_METHODS: &[&str] = &["builder", "base_url", "with_options", "clone", "fmt", "mod"];
+
+/// Methods of the traits a tag struct derives (`Debug`, `Clone`, `Copy`),
+/// which an operation's method would shadow, and `new`, which readers (and
+/// clippy) expect to build the struct.
+const TAG_STRUCT_METHODS: &[&str] = &["new", "clone", "clone_from", "fmt"];
 
 /// What every tag module imports (emit/apis.rs), and the crate's own items a
 /// tag struct is re-exported beside in `apis`: names that neither a tag
@@ -30,9 +35,29 @@ const MODULE_ITEMS: &[&str] = &[
     "Paginator",
 ];
 
+/// One tag's Rust surface: its module, accessors and structs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupSurface {
+    /// Module name (`switchboard_actions`), also the accessor on `Client`.
+    pub module: String,
+    /// Accessor struct name (`SwitchboardActions`), in `apis`.
+    pub struct_name: String,
+    /// The cargo feature that compiles the tag, when the crate has features.
+    pub feature: Option<String>,
+    /// The accessor on the test kit's `MockApi` (the module name, unless one
+    /// of `MockApi`'s own methods takes it).
+    pub kit_accessor: String,
+    /// The struct of the tag's expectations in the kit's `mock` module.
+    pub kit_struct: String,
+}
+
 /// One operation's Rust surface.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OperationSurface {
+    /// The method on the tag's struct (`pass_control`).
+    pub method: String,
+    /// The method on the kit's expectations struct for the tag.
+    pub kit_method: String,
     /// The `{Op}Params` struct, when the operation has query or header parameters.
     pub params_type: Option<String>,
     /// The `{Op}Error` enum.
@@ -95,58 +120,74 @@ impl OperationSurface {
     }
 }
 
-/// Claims the name of every tag's module, accessor and struct, and of every
-/// operation's method, writing them into the model.
-pub(super) fn name_groups(groups: &mut [OperationGroup]) {
+/// Claims the name of every tag's module, accessor and struct and of every
+/// operation's method and own items, and decides every operation's
+/// signature: the groups by tag, the operations by `operationId`. The kit's
+/// names are left to [`super::kit`].
+pub(super) fn decide(
+    api: &Api,
+) -> (
+    BTreeMap<String, GroupSurface>,
+    BTreeMap<String, OperationSurface>,
+) {
     // An accessor is a method of `Client` and names a file in `src/apis/`.
     let mut modules = Scope::with_reserved(CLIENT_METHODS.iter().copied());
     let mut structs = Scope::with_reserved(MODULE_ITEMS.iter().copied());
-    for group in groups {
+    let mut groups = BTreeMap::new();
+    let mut surfaces = BTreeMap::new();
+    for group in &api.groups {
         let accessor = names::accessor_name(&group.tag);
         // Also a file name, so a keyword gets a trailing `_` instead of `r#`.
         let accessor = match accessor.strip_prefix("r#") {
             Some(keyword) => format!("{keyword}_"),
             None => accessor,
         };
-        group.module = modules.claim(&accessor);
-        group.struct_name = structs.claim(&names::type_name(&group.tag));
-        // Method names must be unique within the group; twins that differ
-        // only in case (`getUser`, `GetUser`) get `get_user`, `get_user2`.
-        let mut methods = Scope::default();
-        for operation in &mut group.operations {
-            let candidate = operation.fn_name.clone();
-            operation.fn_name = methods.claim(&candidate);
-            if operation.fn_name != candidate {
-                // The operation's own types follow its method: `GetUser2Params`.
-                operation.type_prefix = names::type_name(&operation.fn_name);
-            }
-        }
-    }
-}
-
-/// Decides every operation's surface, by `operationId`.
-pub(super) fn decide(api: &Api) -> BTreeMap<String, OperationSurface> {
-    let mut surfaces = BTreeMap::new();
-    for group in &api.groups {
+        let module = modules.claim(&accessor);
+        let struct_name = structs.claim(&names::type_name(&group.tag));
         // The items of the group's module: the imports, the group's struct,
         // then each operation's own types, in method order.
-        let mut items = Scope::with_reserved(
-            MODULE_ITEMS
-                .iter()
-                .copied()
-                .chain([group.struct_name.as_str()]),
-        );
+        let mut items =
+            Scope::with_reserved(MODULE_ITEMS.iter().copied().chain([struct_name.as_str()]));
+        // Method names must be unique within the group; twins that differ
+        // only in case (`getUser`, `GetUser`) get `get_user`, `get_user2`.
+        let mut methods = Scope::with_reserved(TAG_STRUCT_METHODS.iter().copied());
         for op in &group.operations {
-            surfaces.insert(op.id.clone(), operation(api, op, &mut items));
+            let candidate = names::field_name(&op.id);
+            let method = methods.claim(&candidate);
+            // The operation's own types follow its method: `GetUser2Params`.
+            let prefix = if method == candidate {
+                op.type_prefix.clone()
+            } else {
+                names::type_name(&method)
+            };
+            surfaces.insert(
+                op.id.clone(),
+                operation(api, op, method, &prefix, &mut items),
+            );
         }
+        groups.insert(
+            group.tag.clone(),
+            GroupSurface {
+                kit_accessor: module.clone(),
+                kit_struct: struct_name.clone(),
+                module,
+                struct_name,
+                feature: None,
+            },
+        );
     }
-    surfaces
+    (groups, surfaces)
 }
 
-fn operation(api: &Api, op: &Operation, items: &mut Scope) -> OperationSurface {
-    let prefix = &op.type_prefix;
+fn operation(
+    api: &Api,
+    op: &Operation,
+    method: String,
+    prefix: &str,
+    items: &mut Scope,
+) -> OperationSurface {
     let params_type =
-        (!op.other_params.is_empty()).then(|| items.claim(&format!("{prefix}Params")));
+        (!op.query_and_header_params.is_empty()).then(|| items.claim(&format!("{prefix}Params")));
     let error_type = items.claim(&format!("{prefix}Error"));
     let response_type = (op.successes.len() > 1).then(|| items.claim(&format!("{prefix}Response")));
     let success = match op.successes.as_slice() {
@@ -157,14 +198,17 @@ fn operation(api: &Api, op: &Operation, items: &mut Scope) -> OperationSurface {
         },
         _ => Success::Enum,
     };
-    let param_fills: Vec<Option<Fill>> =
-        op.other_params.iter().map(|p| param_fill(api, p)).collect();
+    let param_fills: Vec<Option<Fill>> = op
+        .query_and_header_params
+        .iter()
+        .map(|p| param_fill(api, p))
+        .collect();
     // A parameter that must be sent and has no document default (even one
     // that could be left empty, such as a map) makes the struct an argument;
     // otherwise the call carries the parameters, and a new optional one
     // changes no signature.
     let takes_params = op
-        .other_params
+        .query_and_header_params
         .iter()
         .zip(&param_fills)
         .any(|(p, fill)| fill.is_none() || (p.required && p.default.is_none()));
@@ -176,16 +220,23 @@ fn operation(api: &Api, op: &Operation, items: &mut Scope) -> OperationSurface {
     if body_required == Some(true) {
         arguments.push(Argument::Body);
     }
-    let params_on_call = !op.other_params.is_empty() && !takes_params;
+    let params_on_call = !op.query_and_header_params.is_empty() && !takes_params;
     OperationSurface {
-        sends_default_params: params_on_call && op.other_params.iter().any(|p| p.required),
+        kit_method: method.clone(),
+        method,
+        sends_default_params: params_on_call
+            && op.query_and_header_params.iter().any(|p| p.required),
         params_type,
         error_type,
         response_type,
         success,
         arguments,
         params_on_call,
-        param_setters: super::setters::names(op.other_params.iter().map(|p| p.rust_name.as_str())),
+        param_setters: super::setters::names(
+            op.query_and_header_params
+                .iter()
+                .map(|p| p.rust_name.as_str()),
+        ),
         param_fills,
         body_on_call: body_required == Some(false),
         paginates: op.pagination.is_some(),

@@ -1,4 +1,4 @@
-//! Discriminators written once: a struct that a tagged union selects by one
+//! Discriminator values written once: a struct that a tagged union selects by one
 //! fixed tag loses its tag property, so that users never write
 //! `r#type: "reply".into()` beside `Action::Reply(..)`.
 //!
@@ -15,7 +15,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::{
-    BodyKind, FixedTag, OperationGroup, Tagging, TypeDef, TypeId, TypeKind, TypeRef, Webhook,
+    FixedTag, OperationGroup, Tagging, TypeDef, TypeId, TypeKind, TypeRef, Webhook,
 };
 
 /// Where a struct is met as the variant of a tagged union.
@@ -28,40 +28,30 @@ struct Memberships {
     standalone: bool,
 }
 
-/// Moves fixed discriminators from struct fields to [`FixedTag`]s.
-pub fn fix_tags(
+/// Moves fixed discriminator values from struct fields to [`FixedTag`]s.
+pub(super) fn fix(
     types: &mut BTreeMap<TypeId, TypeDef>,
     groups: &[OperationGroup],
     webhooks: &[Webhook],
 ) {
     let mut members: BTreeMap<TypeId, Memberships> = BTreeMap::new();
-    let mut standalone = BTreeSet::new();
+    let mut standalone = Vec::new();
     for op in groups.iter().flat_map(|g| &g.operations) {
-        for param in op.path_params.iter().chain(&op.other_params) {
-            named_in(&param.ty, &mut standalone);
-        }
-        if let Some(body) = &op.body {
-            match &body.kind {
-                BodyKind::Json(ty) | BodyKind::Multipart(ty) => named_in(ty, &mut standalone),
-            }
-        }
-        for response in op.successes.iter().chain(&op.errors) {
-            if let Some(ty) = &response.body {
-                named_in(ty, &mut standalone);
-            }
+        for ty in op.sent_types().chain(op.received_types()) {
+            ty.named_into(&mut standalone);
         }
     }
     for webhook in webhooks {
-        named_in(&webhook.payload, &mut standalone);
+        webhook.payload.named_into(&mut standalone);
     }
     for def in types.values() {
         match &def.kind {
             TypeKind::Struct(s) => {
                 for field in &s.fields {
-                    named_in(&field.ty, &mut standalone);
+                    field.ty.named_into(&mut standalone);
                 }
                 if let Some(additional) = &s.additional {
-                    named_in(additional, &mut standalone);
+                    additional.named_into(&mut standalone);
                 }
             }
             TypeKind::Union(u) => {
@@ -72,14 +62,14 @@ pub fn fix_tags(
                             .or_default()
                             .selections
                             .push((property.clone(), variant.tags.clone())),
-                        _ => named_in(&variant.ty, &mut standalone),
+                        _ => variant.ty.named_into(&mut standalone),
                     }
                 }
             }
             TypeKind::StringEnum(_) => {}
         }
     }
-    for id in standalone {
+    for id in standalone.into_iter().collect::<BTreeSet<_>>() {
         members.entry(id).or_default().standalone = true;
     }
     for (id, membership) in members {
@@ -114,17 +104,6 @@ fn fixed_tag(selections: &[(String, Vec<String>)]) -> Option<FixedTag> {
             property: property.clone(),
             value: tag.clone(),
         })
-}
-
-/// The named types a reference mentions, at any depth of arrays and maps.
-pub fn named_in(ty: &TypeRef, out: &mut BTreeSet<TypeId>) {
-    match ty {
-        TypeRef::Named(id) => {
-            out.insert(id.clone());
-        }
-        TypeRef::Array(inner) | TypeRef::Map(inner) => named_in(inner, out),
-        _ => {}
-    }
 }
 
 #[cfg(test)]

@@ -11,7 +11,8 @@ use crate::names::Scope;
 
 const SUFFIX: &str = "Event";
 
-/// Renames the event types and variants of every webhook delivery's events.
+/// Renames the event types and variants of every webhook delivery's events
+/// (schema names, so lowering's to decide, once every type is known).
 pub(super) fn unify(webhooks: &[Webhook], types: &mut BTreeMap<TypeId, TypeDef>) {
     let mut taken: BTreeSet<String> = types.values().map(|def| def.name.clone()).collect();
     let unions: Vec<TypeId> = webhooks
@@ -61,7 +62,7 @@ pub(super) fn unify(webhooks: &[Webhook], types: &mut BTreeMap<TypeId, TypeDef>)
 
 /// The union type of a delivery's `events` items, if the webhook has one.
 fn events_union(webhook: &Webhook, types: &BTreeMap<TypeId, TypeDef>) -> Option<TypeId> {
-    match crate::model::delivered_event(webhook, types)? {
+    match &webhook.events.as_ref()?.event {
         TypeRef::Named(id)
             if matches!(types.get(id).map(|d| &d.kind), Some(TypeKind::Union(_))) =>
         {
