@@ -358,6 +358,16 @@ pub enum What {
     },
     /// `Server::default()` is now this server.
     ServerBecameDefault,
+    /// The variant's discriminant (its place in a `Server` of unit variants
+    /// only, which `as` casts read) changed.
+    ServerDiscriminantChanged {
+        /// Old discriminant.
+        from: usize,
+        /// New discriminant.
+        to: usize,
+    },
+    /// The first variant with fields in a `Server` of unit variants only.
+    ServerFieldsAdded,
 }
 
 impl fmt::Display for What {
@@ -483,6 +493,12 @@ impl fmt::Display for What {
                 write!(f, "fields `{{{from}}}` are now `{{{to}}}`")
             }
             What::ServerBecameDefault => f.write_str("now the default server"),
+            What::ServerDiscriminantChanged { from, to } => {
+                write!(f, "discriminant {from} is now {to}")
+            }
+            What::ServerFieldsAdded => {
+                f.write_str("a variant with fields beside unit variants only")
+            }
         }
     }
 }

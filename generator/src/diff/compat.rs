@@ -168,6 +168,12 @@ pub fn judge(what: &What, facts: Facts, policy: Policy) -> Verdict {
         What::ServerBecameDefault => {
             breaking("clients built without `.server(..)` now talk to this server")
         }
+        What::ServerDiscriminantChanged { .. } => {
+            breaking("`Server` has only unit variants, so `server as isize` compiles and now gives another number")
+        }
+        What::ServerFieldsAdded => breaking(
+            "`Server` had only unit variants, so `server as isize` compiled; with a variant that has fields it no longer does",
+        ),
     }
 }
 

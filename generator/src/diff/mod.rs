@@ -93,8 +93,6 @@ pub fn diff_with(old_surface: &Surface, new_surface: &Surface, policy: Policy) -
             api: new,
             renames: &no_renames,
         },
-        built_old: rust::built_by_callers(old),
-        built_new: rust::built_by_callers(new),
         policy,
         changes: Vec::new(),
     };
@@ -116,8 +114,6 @@ pub fn diff_with(old_surface: &Surface, new_surface: &Surface, policy: Policy) -
 struct Walk<'a> {
     old: Spelling<'a>,
     new: Spelling<'a>,
-    built_old: BTreeSet<TypeId>,
-    built_new: BTreeSet<TypeId>,
     policy: Policy,
     changes: Vec<Change>,
 }

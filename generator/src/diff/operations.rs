@@ -9,7 +9,7 @@ use crate::model::{
     Api, BodyKind, Operation, OperationGroup, ParamLocation, Parameter, PathPart, Response, Status,
     TypeRef,
 };
-use crate::surface::{Success, Surface};
+use crate::surface::{Argument, Success, Surface};
 
 /// An operation with the group it is reached through.
 type Located<'a> = (&'a OperationGroup, &'a Operation);
@@ -111,12 +111,17 @@ fn template(op: &Operation) -> String {
         .collect()
 }
 
-/// The argument type `emit/apis.rs` gives a path parameter.
-fn argument(spelling: &Spelling<'_>, param: &Parameter) -> String {
-    match &param.ty {
-        TypeRef::String => "&str".to_owned(),
-        other => format!("&{}", spelling.ty(other)),
-    }
+/// The type of the method's argument for the path parameter at `index`, as
+/// the surface decided it.
+fn argument(spelling: &Spelling<'_>, op: &Operation, index: usize) -> String {
+    let decided = spelling.surface.operation(op);
+    decided
+        .arguments
+        .iter()
+        .zip(&decided.signature)
+        .find(|(argument, _)| **argument == Argument::Path(index))
+        .map(|(_, (_, ty))| spelling.text(ty))
+        .unwrap_or_default()
 }
 
 fn compare_path_params(walk: &mut Walk<'_>, item: &Item, old: &Operation, new: &Operation) {
@@ -146,8 +151,11 @@ fn compare_path_params(walk: &mut Walk<'_>, item: &Item, old: &Operation, new: &
         return;
     }
     // Arguments are positional: a renamed parameter of the same type changes no call.
-    for (before, after) in old.path_params.iter().zip(&new.path_params) {
-        let (from, to) = (argument(&walk.old, before), argument(&walk.new, after));
+    for (index, after) in new.path_params.iter().enumerate() {
+        let (from, to) = (
+            argument(&walk.old, old, index),
+            argument(&walk.new, new, index),
+        );
         if from != to {
             let name = after.name.clone();
             walk.push(
@@ -167,14 +175,15 @@ fn location(param: &Parameter) -> &'static str {
     }
 }
 
-/// The field type `emit/apis.rs` gives a query or header parameter.
-fn field(spelling: &Spelling<'_>, param: &Parameter) -> String {
-    let ty = spelling.ty(&param.ty);
-    if param.required {
-        ty
-    } else {
-        format!("Option<{ty}>")
-    }
+/// The type of the `{Op}Params` field of the query or header parameter at
+/// `index`, as the surface decided it.
+fn field(spelling: &Spelling<'_>, op: &Operation, index: usize) -> String {
+    let decided = spelling.surface.operation(op);
+    decided
+        .param_types
+        .get(index)
+        .map(|ty| spelling.text(ty))
+        .unwrap_or_default()
 }
 
 fn compare_other_params(walk: &mut Walk<'_>, item: &Item, old: &Operation, new: &Operation) {
@@ -202,25 +211,32 @@ fn compare_other_params(walk: &mut Walk<'_>, item: &Item, old: &Operation, new: 
         }
         _ => {}
     }
+    let (old_new, new_new) = (
+        walk.old.arguments(&old_surface.params_new),
+        walk.new.arguments(&new_surface.params_new),
+    );
     let facts = Facts {
         default_before: old_surface.params_have_default(),
         default_after: new_surface.params_have_default(),
         built_by_callers: true,
-        // Parameter structs have no `new`.
-        same_new: false,
+        same_new: !old_new.is_empty() && old_new == new_new,
         ..Facts::default()
     };
-    for before in &old.query_and_header_params {
-        let Some(after) = new
+    for (old_index, before) in old.query_and_header_params.iter().enumerate() {
+        let Some((new_index, after)) = new
             .query_and_header_params
             .iter()
-            .find(|p| p.rust_name == before.rust_name)
+            .enumerate()
+            .find(|(_, p)| p.rust_name == before.rust_name)
         else {
             let (name, location) = (before.name.clone(), location(before));
             walk.push(item, What::ParameterRemoved { name, location }, facts);
             continue;
         };
-        let (from, to) = (field(&walk.old, before), field(&walk.new, after));
+        let (from, to) = (
+            field(&walk.old, old, old_index),
+            field(&walk.new, new, new_index),
+        );
         if from != to {
             let name = after.name.clone();
             walk.push(item, What::ParameterChanged { name, from, to }, facts);
@@ -230,7 +246,7 @@ fn compare_other_params(walk: &mut Walk<'_>, item: &Item, old: &Operation, new: 
             walk.push(item, What::ParameterMoved { name, from, to }, facts);
         }
     }
-    for after in &new.query_and_header_params {
+    for (new_index, after) in new.query_and_header_params.iter().enumerate() {
         if !old
             .query_and_header_params
             .iter()
@@ -240,7 +256,7 @@ fn compare_other_params(walk: &mut Walk<'_>, item: &Item, old: &Operation, new: 
                 name: after.name.clone(),
                 location: location(after),
                 required: after.required,
-                ty: field(&walk.new, after),
+                ty: field(&walk.new, new, new_index),
             };
             walk.push(item, what, facts);
         }

@@ -1,7 +1,9 @@
 //! Named types and webhooks across versions.
 
 use super::compat::Facts;
-use super::rust::{derived_traits, event_unions, new_arguments, Spelling};
+use std::collections::BTreeSet;
+
+use super::rust::Spelling;
 use super::{Item, TypePairs, Walk, What};
 use crate::model::{
     EnumDef, Field, Presence, StructDef, Tagging, TypeDef, TypeKind, UnionDef, UnionVariant,
@@ -32,7 +34,15 @@ pub(super) fn compare(walk: &mut Walk<'_>, types: &TypePairs) {
             walk.push(&Item::Type(def.name.clone()), what, Facts::default());
         }
     }
-    let events = event_unions(new_api);
+    // The unions of the events a webhook delivery lists.
+    let events: BTreeSet<&str> = new_api
+        .webhooks
+        .iter()
+        .filter_map(|webhook| match &webhook.events.as_ref()?.event {
+            crate::model::TypeRef::Named(id) => Some(id.as_str()),
+            _ => None,
+        })
+        .collect();
     for (old_id, new_id) in &types.pairs {
         let (Some(before), Some(after)) = (old_api.type_def(old_id), new_api.type_def(new_id))
         else {
@@ -43,19 +53,24 @@ pub(super) fn compare(walk: &mut Walk<'_>, types: &TypePairs) {
             let from = before.name.clone();
             walk.push(&item, What::TypeRenamed { from }, Facts::default());
         }
-        let (old_traits, new_traits) = (
-            derived_traits(walk.old.surface, old_id),
-            derived_traits(walk.new.surface, new_id),
-        );
+        let traits = |spelling: &Spelling<'_>, id: &str| {
+            spelling
+                .surface
+                .type_surface(id)
+                .map(|decided| decided.traits.clone())
+                .unwrap_or_default()
+        };
+        let (old_traits, new_traits) = (traits(&walk.old, old_id), traits(&walk.new, new_id));
         match (&before.kind, &after.kind) {
             (TypeKind::Struct(old), TypeKind::Struct(new)) => {
                 let facts = Facts {
                     default_before: old_traits.contains("Default"),
                     default_after: new_traits.contains("Default"),
-                    built_by_callers: walk.built_old.contains(old_id)
-                        || walk.built_new.contains(new_id),
-                    same_new: new_arguments(&walk.old, old_id).is_some_and(|before| {
-                        new_arguments(&walk.new, new_id).is_some_and(|after| before == after)
+                    built_by_callers: before.usage.sent || after.usage.sent,
+                    same_new: walk.old.new_arguments(old_id).is_some_and(|before| {
+                        walk.new
+                            .new_arguments(new_id)
+                            .is_some_and(|after| before == after)
                     }),
                     ..Facts::default()
                 };
@@ -65,7 +80,7 @@ pub(super) fn compare(walk: &mut Walk<'_>, types: &TypePairs) {
                 compare_enum(walk, &item, old, new);
             }
             (TypeKind::Union(old), TypeKind::Union(new)) => {
-                compare_union(walk, &item, old, new, events.contains(new_id));
+                compare_union(walk, &item, old, new, events.contains(new_id.as_str()));
             }
             _ => {
                 let what = What::TypeKindChanged {
@@ -77,8 +92,8 @@ pub(super) fn compare(walk: &mut Walk<'_>, types: &TypePairs) {
             }
         }
         let (old_new, new_new) = (
-            new_arguments(&walk.old, old_id).map(|args| signature(&args)),
-            new_arguments(&walk.new, new_id).map(|args| signature(&args)),
+            walk.old.new_arguments(old_id).map(|args| signature(&args)),
+            walk.new.new_arguments(new_id).map(|args| signature(&args)),
         );
         if old_new != new_new {
             let what = What::ConstructorChanged {

@@ -48,6 +48,25 @@ pub(super) fn compare(walk: &mut Walk<'_>) {
             }
         }
     }
+    let casts = (
+        walk.old.surface.server_casts(),
+        walk.new.surface.server_casts(),
+    );
+    for &(before, after) in &pairs {
+        if casts != (true, true) {
+            break;
+        }
+        let index = |servers: &[Server], server: &Server| {
+            servers.iter().position(|s| std::ptr::eq(s, server))
+        };
+        if let (Some(from), Some(to)) = (index(old, before), index(new, after)) {
+            if from != to {
+                let item = Item::Server(after.name.clone());
+                let what = What::ServerDiscriminantChanged { from, to };
+                walk.push(&item, what, Facts::default());
+            }
+        }
+    }
     for (before, after) in pairs {
         let item = Item::Server(after.name.clone());
         let (from, to) = (fields(before), fields(after));
@@ -69,6 +88,9 @@ pub(super) fn compare(walk: &mut Walk<'_>) {
         if !paired[index] {
             let item = Item::Server(after.name.clone());
             walk.push(&item, What::ServerAdded, Facts::default());
+            if casts == (true, false) && !after.variables.is_empty() {
+                walk.push(&item, What::ServerFieldsAdded, Facts::default());
+            }
             if after.is_default {
                 walk.push(&item, What::ServerBecameDefault, Facts::default());
             }

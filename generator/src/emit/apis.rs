@@ -5,7 +5,8 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::common::{
-    doc_attrs, doc_or, ident, inner_doc_attrs, present_value, rust_type, success_type, Context,
+    doc_attrs, doc_or, ident, inner_doc_attrs, present_value, rust_type, success_type, tokens,
+    Context,
 };
 use super::construct::{constructors, member_doc, Member};
 use super::fields::setter_marker;
@@ -140,7 +141,7 @@ fn emit_operation(api: &Api, op: &Operation, decided: &OperationSurface) -> Toke
     let doc = doc_attrs(&operation_doc(op, decided));
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
 
-    let args = operation_args(api, op, decided);
+    let args = operation_args(decided);
 
     // Required parameters and a required body are part of building the
     // request; optional ones are added by methods of the returned call.
@@ -264,31 +265,14 @@ fn attach_body(api: &Api, kind: &BodyKind) -> TokenStream {
 /// them: path parameters, the query/header parameter struct when some
 /// parameter must be given, and a required body. Optional parameters and
 /// bodies are set on the returned [`Call`] instead (see [`emit_call_methods`]).
-fn operation_args(api: &Api, op: &Operation, decided: &OperationSurface) -> Vec<TokenStream> {
+fn operation_args(decided: &OperationSurface) -> Vec<TokenStream> {
     decided
-        .arguments
+        .signature
         .iter()
-        .filter_map(|argument| match argument {
-            Argument::Path(index) => {
-                let param = op.path_params.get(*index)?;
-                let name = ident(&param.rust_name);
-                let ty = match &param.ty {
-                    TypeRef::String => quote!(&str),
-                    other => {
-                        let ty = rust_type(api, other, Context::Outside);
-                        quote!(&#ty)
-                    }
-                };
-                Some(quote!(#name: #ty))
-            }
-            Argument::Params => {
-                let params = ident(decided.params_type.as_deref()?);
-                Some(quote!(params: &#params))
-            }
-            Argument::Body => {
-                let ty = rust_type(api, op.body.as_ref()?.kind.ty(), Context::Outside);
-                Some(quote!(body: &#ty))
-            }
+        .map(|(name, ty)| {
+            let name = ident(name);
+            let ty = tokens(ty, Context::Outside);
+            quote!(#name: #ty)
         })
         .collect()
 }
@@ -688,10 +672,10 @@ fn emit_params_struct(
         .query_and_header_params
         .iter()
         .zip(&decided.param_setters)
-        .map(|(p, setter)| {
+        .zip(&decided.param_types)
+        .map(|((p, setter), ty)| {
             let field = ident(&p.rust_name);
-            let ty = rust_type(api, &p.ty, Context::Outside);
-            let ty = if p.required { ty } else { quote!(Option<#ty>) };
+            let ty = tokens(ty, Context::Outside);
             let fallback = || format!("The `{}` parameter.", p.name);
             let doc = doc_attrs(&member_doc(&p.doc, fallback, p.default.as_ref()));
             let setter = setter_marker(&p.rust_name, setter);

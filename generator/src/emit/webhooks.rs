@@ -143,12 +143,17 @@ fn delivery_struct(
         return None;
     };
     let event_ty = rust_type(api, &events.event, Context::Outside);
-    // The payload's setters: the same fields, so the same names.
-    let setters = &surface.type_surface(payload_id)?.setters;
-    let members = fields.fields.iter().zip(setters).map(|(field, setter)| {
+    // The payload's setters and types: the same fields, so the same names.
+    let payload_surface = surface.type_surface(payload_id)?;
+    let setters = &payload_surface.setters;
+    let members = fields
+        .fields
+        .iter()
+        .zip(setters)
+        .zip(&payload_surface.field_types);
+    let members = members.map(|((field, setter), ty)| {
         if field.name != *events_field {
-            let ty = rust_type(api, &field.ty, Context::Outside);
-            return emit_field_as(field, ty, setter, true, false);
+            return emit_field_as(field, ty, Context::Outside, setter, true, false);
         }
         let field_name = ident(&field.name);
         let json_name = &field.json_name;

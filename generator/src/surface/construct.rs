@@ -19,6 +19,7 @@
 
 use serde_json::Value;
 
+use super::{NewArgument, RustType};
 use crate::model::{Api, Field, Parameter, Presence, TypeKind, TypeRef};
 
 /// What an unset member holds.
@@ -71,6 +72,23 @@ pub(super) fn construction(api: &Api, id: &str, seen: &mut Vec<String>) -> Const
     } else {
         Construction::New
     }
+}
+
+/// What `new(..)` takes: each member (name and type) that has no fill, in
+/// order.
+pub(super) fn new_arguments<'a>(
+    members: impl IntoIterator<Item = (&'a str, RustType)>,
+    fills: &[Option<Fill>],
+) -> Vec<NewArgument> {
+    members
+        .into_iter()
+        .zip(fills)
+        .filter(|(_, fill)| fill.is_none())
+        .map(|((name, ty), _)| NewArgument {
+            name: name.to_owned(),
+            ty,
+        })
+        .collect()
 }
 
 /// What an unset field holds, by the rules for a `sent` or received-only struct.

@@ -28,15 +28,17 @@ mod doc_links;
 mod features;
 mod kit;
 mod operations;
+mod rust_type;
 mod setters;
 mod webhooks;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::{Api, Operation, OperationGroup, TypeId, TypeKind, TypeRef, Webhook};
 pub use construct::{Construction, Fill};
 pub use features::{Features, FIXED_FEATURES};
 pub use operations::{Argument, GroupSurface, OperationSurface, Success};
+pub use rust_type::RustType;
 pub use webhooks::WebhookSurface;
 
 /// The Rust surface of a crate: the model it was decided for, and what was
@@ -61,6 +63,14 @@ pub struct TypeSurface {
     /// What each field holds when unset (structs, in field order); `None`
     /// when it must be given.
     pub fills: Vec<Option<Fill>>,
+    /// Each field's type (structs, in field order).
+    pub field_types: Vec<RustType>,
+    /// What `new(..)` takes, in order (structs built with it; empty otherwise).
+    pub new_arguments: Vec<NewArgument>,
+    /// The traits it has beyond `Debug`, `Clone` and `PartialEq`: a
+    /// struct's as decided here, an enum's or union's as the runtime's
+    /// macros write them.
+    pub traits: BTreeSet<&'static str>,
     /// The name of each field's setter (structs, in field order), then of the
     /// flattened map of undeclared properties, if the struct has one.
     pub setters: Vec<String>,
@@ -133,27 +143,53 @@ pub fn build(model: &Api) -> Surface {
     }
 }
 
+/// A member a constructor takes: its name and type (as `impl Into<T>`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewArgument {
+    /// The member's (field's) name.
+    pub name: String,
+    /// Its type.
+    pub ty: RustType,
+}
+
 fn type_surface(api: &Api, id: &TypeId) -> TypeSurface {
     let ty = TypeRef::Named(id.clone());
-    let (fills, setters) = match api.type_def(id).map(|def| (&def.kind, def.usage.sent)) {
-        Some((TypeKind::Struct(s), sent)) => {
-            let fills = s
-                .fields
-                .iter()
-                .map(|f| construct::field_fill(api, f, sent, &mut vec![id.clone()]))
-                .collect();
-            let names = s.fields.iter().map(|f| f.name.as_str());
-            let additional = s.additional.as_ref().map(|_| ADDITIONAL_PROPERTIES);
-            (fills, setters::names(names.chain(additional)))
-        }
-        _ => (Vec::new(), Vec::new()),
+    let construction = construct::construction(api, id, &mut Vec::new());
+    let serde = !derives::holds_binary(api, &ty, &mut Vec::new());
+    let kind = api.type_def(id).map(|def| (&def.kind, def.usage.sent));
+    let mut decided = TypeSurface {
+        construction,
+        fills: Vec::new(),
+        field_types: Vec::new(),
+        new_arguments: Vec::new(),
+        traits: derives::traits(kind.map(|(kind, _)| kind), construction, serde),
+        setters: Vec::new(),
+        serde,
     };
-    TypeSurface {
-        construction: construct::construction(api, id, &mut Vec::new()),
-        fills,
-        setters,
-        serde: !derives::holds_binary(api, &ty, &mut Vec::new()),
+    if let Some((TypeKind::Struct(s), sent)) = kind {
+        decided.fills = s
+            .fields
+            .iter()
+            .map(|f| construct::field_fill(api, f, sent, &mut vec![id.clone()]))
+            .collect();
+        decided.field_types = s
+            .fields
+            .iter()
+            .map(|f| RustType::of_field(api, f))
+            .collect();
+        if construction == Construction::New {
+            decided.new_arguments = construct::new_arguments(
+                s.fields
+                    .iter()
+                    .map(|f| (f.name.as_str(), RustType::of(api, &f.ty))),
+                &decided.fills,
+            );
+        }
+        let names = s.fields.iter().map(|f| f.name.as_str());
+        let additional = s.additional.as_ref().map(|_| ADDITIONAL_PROPERTIES);
+        decided.setters = setters::names(names.chain(additional));
     }
+    decided
 }
 
 /// The field of a struct that keeps the properties its schema does not
@@ -227,5 +263,12 @@ impl Surface {
     /// The facts the change report's rules rest on.
     pub fn policy(&self) -> Policy {
         self.policy
+    }
+
+    /// Whether `Server` has unit variants only (no server has variables):
+    /// its values then cast to integers (`server as isize`), so the
+    /// variants' order, in [`Api::servers`], is part of the API.
+    pub fn server_casts(&self) -> bool {
+        !self.api.servers.is_empty() && self.api.servers.iter().all(|s| s.variables.is_empty())
     }
 }

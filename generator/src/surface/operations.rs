@@ -5,7 +5,8 @@
 
 use std::collections::BTreeMap;
 
-use super::construct::{param_fill, Fill};
+use super::construct::{new_arguments, param_fill, Fill};
+use super::{NewArgument, RustType};
 use crate::model::{Api, Operation, TypeRef};
 use crate::names::{self, Scope};
 
@@ -68,6 +69,8 @@ pub struct OperationSurface {
     pub success: Success,
     /// The method's arguments after `&self`, in order.
     pub arguments: Vec<Argument>,
+    /// The name and type of each of [`OperationSurface::arguments`], in order.
+    pub signature: Vec<(String, RustType)>,
     /// Whether the parameters are set with the call's `.params(..)` (none
     /// must be given) rather than passed to the method.
     pub params_on_call: bool,
@@ -80,6 +83,10 @@ pub struct OperationSurface {
     pub param_fills: Vec<Option<Fill>>,
     /// The setter of each query or header parameter in `{Op}Params`.
     pub param_setters: Vec<String>,
+    /// The type of each query or header parameter's field in `{Op}Params`.
+    pub param_types: Vec<RustType>,
+    /// What `{Op}Params::new(..)` takes, in order (empty when it has `Default`).
+    pub params_new: Vec<NewArgument>,
     /// Whether an optional body is set with the call's `.body(..)`.
     pub body_on_call: bool,
     /// Whether the call has `.paginate()`.
@@ -221,7 +228,40 @@ fn operation(
         arguments.push(Argument::Body);
     }
     let params_on_call = !op.query_and_header_params.is_empty() && !takes_params;
+    let signature = arguments
+        .iter()
+        .filter_map(|argument| match argument {
+            Argument::Path(index) => {
+                let param = op.path_params.get(*index)?;
+                Some((
+                    param.rust_name.clone(),
+                    RustType::of_path_argument(api, param),
+                ))
+            }
+            Argument::Params => Some((
+                "params".to_owned(),
+                RustType::Ref(Box::new(RustType::Item(params_type.clone()?))),
+            )),
+            Argument::Body => Some((
+                "body".to_owned(),
+                RustType::Ref(Box::new(RustType::of(api, op.body.as_ref()?.kind.ty()))),
+            )),
+        })
+        .collect();
+    let params_new = new_arguments(
+        op.query_and_header_params
+            .iter()
+            .map(|p| (p.rust_name.as_str(), RustType::of(api, &p.ty))),
+        &param_fills,
+    );
     OperationSurface {
+        signature,
+        param_types: op
+            .query_and_header_params
+            .iter()
+            .map(|p| RustType::of_param_field(api, p))
+            .collect(),
+        params_new,
         kit_method: method.clone(),
         method,
         sends_default_params: params_on_call
