@@ -668,4 +668,16 @@ pub struct Example {
     /// What the type encodes it back to; `None` when the example contradicts
     /// its schema and the type must reject it.
     pub expected: Option<serde_json::Value>,
+    /// The response it answers with, when it is written in an operation's
+    /// own response for one status (the test kit's example answers).
+    pub answers: Option<ExampleAnswer>,
+}
+
+/// The response an [`Example`] is written in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExampleAnswer {
+    /// The operation's `operationId`.
+    pub operation: String,
+    /// The response's status.
+    pub status: u16,
 }

@@ -320,13 +320,14 @@ fn spec(api: &Api, op: &Operation) -> TokenStream {
 /// The document's example answers of `op` that its types accept: the first
 /// one per status, as compact JSON.
 fn examples(api: &Api, op: &Operation) -> Vec<(u16, String)> {
-    let prefix = format!("{}/responses/", op.pointer);
     let mut found: Vec<(u16, String)> = Vec::new();
     for example in &api.examples {
-        let Some(rest) = example.pointer.strip_prefix(&prefix) else {
-            continue;
-        };
-        let Some(Ok(status)) = rest.split('/').next().map(str::parse::<u16>) else {
+        let Some(status) = example
+            .answers
+            .as_ref()
+            .filter(|answer| answer.operation == op.id)
+            .map(|answer| answer.status)
+        else {
             continue;
         };
         if example.expected.is_none() || found.iter().any(|(known, _)| *known == status) {

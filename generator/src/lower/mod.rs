@@ -29,9 +29,9 @@ use serde_json::Value;
 use crate::diagnostics::{child, Diagnostic, Diagnostics};
 use crate::load::Document;
 use crate::model::{
-    self, Api, AuthScheme, BodyKind, Example, Method, Operation, OperationGroup, ParamLocation,
-    Parameter, PathPart, QueryStyle, RequestBody, Response, Server, ServerVariable, Source, Status,
-    TypeRef, Webhook,
+    self, Api, AuthScheme, BodyKind, Example, ExampleAnswer, Method, Operation, OperationGroup,
+    ParamLocation, Parameter, PathPart, QueryStyle, RequestBody, Response, Server, ServerVariable,
+    Source, Status, TypeRef, Webhook,
 };
 use crate::names::{self, Scope};
 use docs::doc;
@@ -139,6 +139,7 @@ pub fn lower(document: &Document, selection: &Selection, diagnostics: &mut Diagn
         ty: TypeRef::Named(id),
         value,
         expected: None,
+        answers: None,
     }));
     // A shared example is checked once per type it is used with.
     examples.sort_by(|a, b| (&a.pointer, &a.ty).cmp(&(&b.pointer, &b.ty)));
@@ -267,6 +268,7 @@ impl<'a> Lowerer<'a> {
             None => None,
         };
         let (successes, errors) = self.responses(
+            id,
             &operation.responses,
             &child(pointer, "responses"),
             &type_prefix,
@@ -592,6 +594,7 @@ impl<'a> Lowerer<'a> {
                 ty: ty.clone(),
                 value: example.clone(),
                 expected: None,
+                answers: None,
             });
         }
         for (name, example) in &media.examples {
@@ -604,6 +607,7 @@ impl<'a> Lowerer<'a> {
                     ty: ty.clone(),
                     value,
                     expected: None,
+                    answers: None,
                 });
             }
         }
@@ -612,6 +616,7 @@ impl<'a> Lowerer<'a> {
 
     fn responses(
         &mut self,
+        id: &str,
         responses: &'a openapiv3::Responses,
         at: &str,
         type_prefix: &str,
@@ -634,13 +639,14 @@ impl<'a> Lowerer<'a> {
         }
         let mut success_scope = Scope::default();
         let mut error_scope = Scope::default();
-        for (status, response, pointer) in entries {
+        for (status, response, written_at) in entries {
             let Some((response, pointer)) =
                 self.resolver
-                    .response(response, &pointer, &mut self.diagnostics)
+                    .response(response, &written_at, &mut self.diagnostics)
             else {
                 continue;
             };
+            let first_example = self.examples.len();
             let is_success = match status {
                 Status::Code(code) => (200..400).contains(&code),
                 Status::Range(class) => class == 2 || class == 3,
@@ -668,6 +674,19 @@ impl<'a> Lowerer<'a> {
                 Some(TypeRef::Object) if is_success => None,
                 other => other,
             };
+            // Examples written in the operation's own response (not one it
+            // refers to) answer for its status in the test kit.
+            if let Status::Code(code) = status {
+                let inside = format!("{written_at}/");
+                for example in &mut self.examples[first_example..] {
+                    if example.pointer.starts_with(&inside) {
+                        example.answers = Some(ExampleAnswer {
+                            operation: id.to_owned(),
+                            status: code,
+                        });
+                    }
+                }
+            }
             let scope = if is_success {
                 &mut success_scope
             } else {
