@@ -13,7 +13,7 @@ use crate::surface::Surface;
 
 pub fn emit(surface: &Surface, config: &CrateConfig) -> TokenStream {
     let api = surface.api();
-    let crate_name = config.name.replace('-', "_");
+    let crate_name = config.library();
     let example = format!(
         "use {crate_name}::{{Client, Server}};\n\n\
          # fn main() -> Result<(), Box<dyn std::error::Error>> {{\n\

@@ -13,7 +13,7 @@ use crate::surface::Surface;
 
 pub fn emit(surface: &Surface, config: &CrateConfig) -> TokenStream {
     let api = surface.api();
-    let krate = ident(&config.name.replace('-', "_"));
+    let krate = ident(&config.library());
     let cases = api.examples.iter().map(|example| {
         let ty = rust_type(api, &example.ty, Context::Outside);
         let pointer = &example.pointer;

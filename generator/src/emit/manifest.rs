@@ -38,7 +38,7 @@ serde_json = "1"
 "#,
         name = config.name,
         version = config.version,
-        lib = config.name.replace('-', "_"),
+        lib = config.library(),
         features = super::features::manifest_table(surface),
         receiver = super::receiver::manifest_features(surface),
         runtime = runtime_dependency(&config.runtime),

@@ -130,7 +130,7 @@ fn auth_schemes(api: &Api) -> Vec<&'static str> {
 /// `src/mock.rs`.
 pub fn emit(surface: &Surface, config: &CrateConfig) -> TokenStream {
     let api = surface.api();
-    let library = config.name.replace('-', "_");
+    let library = config.library();
     let doc = inner_doc_attrs(&module_doc(surface, &library));
     let has_groups = !api.groups.is_empty();
     // With every tag's feature off, lib.rs allows the imports left unused.

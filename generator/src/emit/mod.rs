@@ -73,6 +73,11 @@ impl Default for CrateConfig {
 }
 
 impl CrateConfig {
+    /// The crate's library name, as code writes it (`sunshine_conversations`).
+    pub fn library(&self) -> String {
+        crate::names::library_name(&self.name)
+    }
+
     /// The settings with the package name decided for `api`.
     pub fn for_api(&self, api: &Api) -> CrateConfig {
         let name = match self.name_from_title {
@@ -99,7 +104,7 @@ pub enum FileContent {
 pub fn emit(surface: &Surface, config: &CrateConfig) -> BTreeMap<String, FileContent> {
     let api = surface.api();
     // Doc examples name the crate; it is named by the configuration.
-    let library = config.name.replace('-', "_");
+    let library = config.library();
     let mut files = BTreeMap::new();
     files.insert(
         "Cargo.toml".to_owned(),

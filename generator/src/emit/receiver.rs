@@ -37,11 +37,13 @@ pub(super) fn manifest_features(surface: &Surface) -> String {
 }
 
 /// The re-export and the alias, for `webhooks.rs`.
-pub(super) fn items(api: &Api) -> TokenStream {
-    let Some(event) = event_type(api) else {
+pub(super) fn items(surface: &Surface) -> TokenStream {
+    let api = surface.api();
+    let (Some(event), Some(alias)) = (event_type(api), surface.receiver_alias()) else {
         return TokenStream::new();
     };
     let event = rust_type(api, event, Context::Outside);
+    let alias = super::common::ident(alias);
     quote! {
         /// The production receiver (feature `receiver`): verification against
         /// rotating secrets, deduplication across replicas, inline or queued
@@ -51,6 +53,6 @@ pub(super) fn items(api: &Api) -> TokenStream {
 
         /// A [`receiver::Receiver`] of this crate's webhook events.
         #[cfg(feature = "receiver")]
-        pub type Receiver = sunshine_runtime::receiver::Receiver<#event>;
+        pub type #alias = sunshine_runtime::receiver::Receiver<#event>;
     }
 }

@@ -104,7 +104,7 @@ pub fn emit_lib(surface: &Surface, config: &CrateConfig) -> TokenStream {
 /// [`usage::richest`] picks from the whole API.
 fn usage_example(surface: &Surface, config: &CrateConfig) -> String {
     let api = surface.api();
-    let crate_name = config.name.replace('-', "_");
+    let crate_name = config.library();
     let mut code = usage::opening(&crate_name, "{Client, Error}");
     let operations = api
         .groups

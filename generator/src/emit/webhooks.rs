@@ -54,7 +54,7 @@ pub fn emit(surface: &Surface) -> TokenStream {
             use serde::{Deserialize, Serialize};
         )
     });
-    let receiver = super::receiver::items(api);
+    let receiver = super::receiver::items(surface);
     let runtime_items = runtime_items().map(|name| ident(name));
     quote! {
         //! Webhook deliveries: what the API posts to your endpoints, and what a

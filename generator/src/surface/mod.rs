@@ -51,6 +51,7 @@ pub struct Surface {
     types: BTreeMap<TypeId, TypeSurface>,
     /// In the order of the model's webhooks.
     webhooks: Vec<WebhookSurface>,
+    receiver_alias: Option<String>,
     features: Option<Features>,
     policy: Policy,
 }
@@ -116,7 +117,10 @@ impl Policy {
 pub fn build(model: &Api) -> Surface {
     let (mut groups, mut operations) = operations::decide(model);
     kit::claim(model, &mut groups, &mut operations);
-    let webhooks = webhooks::decide(model);
+    let webhooks::WebhooksModule {
+        webhooks,
+        receiver_alias,
+    } = webhooks::decide(model);
     let features = features::decide(model, &groups);
     for group in &model.groups {
         if let Some(group_surface) = groups.get_mut(&group.tag) {
@@ -138,6 +142,7 @@ pub fn build(model: &Api) -> Surface {
         operations,
         types,
         webhooks,
+        receiver_alias,
         features,
         policy: Policy::GENERATED,
     }
@@ -231,6 +236,12 @@ impl Surface {
             })
             .unwrap_or_default();
         &self.webhooks[index]
+    }
+
+    /// The `webhooks` module's alias of the runtime's receiver for the
+    /// crate's event type, when a delivery lists events.
+    pub fn receiver_alias(&self) -> Option<&str> {
+        self.receiver_alias.as_deref()
     }
 
     /// The crate's cargo features, when it has several tags.

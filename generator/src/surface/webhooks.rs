@@ -17,8 +17,22 @@ pub struct WebhookSurface {
     pub delivery: Option<String>,
 }
 
-/// Names every webhook's items, in the model's order.
-pub(super) fn decide(api: &Api) -> Vec<WebhookSurface> {
+/// The name of the `webhooks` module's alias of the runtime's receiver for
+/// the crate's event type (`Receiver`), when some delivery lists events.
+const RECEIVER_ALIAS: &str = "Receiver";
+
+/// The `webhooks` module's own items.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WebhooksModule {
+    /// Each webhook's items, in the model's order.
+    pub webhooks: Vec<WebhookSurface>,
+    /// The alias of the runtime's receiver for the crate's event type, when
+    /// a delivery lists events (feature `receiver`).
+    pub receiver_alias: Option<String>,
+}
+
+/// Names every webhook's items, in the model's order, and the receiver's alias.
+pub(super) fn decide(api: &Api) -> WebhooksModule {
     let runtime_names = || {
         sunshine_runtime::exports::names(sunshine_runtime::exports::WEBHOOK_MODULE)
             .map(|name| name as &str)
@@ -33,7 +47,9 @@ pub(super) fn decide(api: &Api) -> Vec<WebhookSurface> {
         });
     let mut types = Scope::with_reserved(runtime_names().chain(payload_names));
     let mut functions = Scope::with_reserved(runtime_names());
-    api.webhooks
+    let receiver_alias = api.event_delivery().map(|_| types.claim(RECEIVER_ALIAS));
+    let webhooks = api
+        .webhooks
         .iter()
         .map(|webhook| WebhookSurface {
             parse_fn: functions.claim(&format!(
@@ -45,5 +61,9 @@ pub(super) fn decide(api: &Api) -> Vec<WebhookSurface> {
                 .as_ref()
                 .map(|_| types.claim(&format!("{}Delivery", names::type_name(&webhook.name)))),
         })
-        .collect()
+        .collect();
+    WebhooksModule {
+        webhooks,
+        receiver_alias,
+    }
 }
