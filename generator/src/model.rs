@@ -322,8 +322,6 @@ pub enum QueryStyle {
 pub struct Parameter {
     /// Name on the wire.
     pub name: String,
-    /// Rust field or argument name.
-    pub rust_name: String,
     /// Where it goes.
     pub location: ParamLocation,
     /// Query serialization style (ignored for other locations).
@@ -372,8 +370,6 @@ impl BodyKind {
 pub struct Response {
     /// Which statuses it covers.
     pub status: Status,
-    /// Variant name in the success or error enum (`NotFound`).
-    pub variant: String,
     /// Body type; `None` when the response has no body.
     pub body: Option<TypeRef>,
     /// Documentation.

@@ -222,12 +222,14 @@ fn compare_other_params(walk: &mut Walk<'_>, item: &Item, old: &Operation, new: 
         same_new: !old_new.is_empty() && old_new == new_new,
         ..Facts::default()
     };
+    // Fields are paired by their Rust name, which is what callers write.
+    let (old_names, new_names) = (&old_surface.param_names, &new_surface.param_names);
     for (old_index, before) in old.query_and_header_params.iter().enumerate() {
         let Some((new_index, after)) = new
             .query_and_header_params
             .iter()
             .enumerate()
-            .find(|(_, p)| p.rust_name == before.rust_name)
+            .find(|(new_index, _)| new_names.get(*new_index) == old_names.get(old_index))
         else {
             let (name, location) = (before.name.clone(), location(before));
             walk.push(item, What::ParameterRemoved { name, location }, facts);
@@ -247,11 +249,7 @@ fn compare_other_params(walk: &mut Walk<'_>, item: &Item, old: &Operation, new: 
         }
     }
     for (new_index, after) in new.query_and_header_params.iter().enumerate() {
-        if !old
-            .query_and_header_params
-            .iter()
-            .any(|p| p.rust_name == after.rust_name)
-        {
+        if !old_names.contains(&new_names[new_index]) {
             let what = What::ParameterAdded {
                 name: after.name.clone(),
                 location: location(after),

@@ -149,11 +149,12 @@ fn emit_operation(api: &Api, op: &Operation, decided: &OperationSurface) -> Toke
         let params = op
             .query_and_header_params
             .iter()
-            .map(|p| emit_param(api, p));
+            .zip(&decided.param_names)
+            .map(|(p, field)| emit_param(api, p, field));
         quote!(#(#params)*)
     });
     let mutable = params.is_some().then(|| quote!(mut));
-    let mut request = request_expression(op);
+    let mut request = request_expression(op, decided);
     if let Some(body) = op
         .body
         .as_ref()
@@ -314,7 +315,8 @@ fn emit_call_methods(
         let chain: Option<Vec<TokenStream>> = op
             .query_and_header_params
             .iter()
-            .map(single_param_call)
+            .zip(&decided.param_names)
+            .map(|(p, field)| single_param_call(p, field))
             .collect();
         // Where the call already carries the defaults, `params` replaces them.
         let clear = decided
@@ -326,7 +328,8 @@ fn emit_call_methods(
                 let params = op
                     .query_and_header_params
                     .iter()
-                    .map(|p| emit_param(api, p));
+                    .zip(&decided.param_names)
+                    .map(|(p, field)| emit_param(api, p, field));
                 let clear = clear.map(|clear| quote!(request = request #clear;));
                 quote!(|mut request| {
                     #clear
@@ -382,7 +385,7 @@ fn emit_call_methods(
 /// The request of `op` before its parameters and body: its method, its
 /// path template, and the path parameters that fill it, in order (the
 /// runtime encodes each as one segment).
-fn request_expression(op: &Operation) -> TokenStream {
+fn request_expression(op: &Operation, decided: &OperationSurface) -> TokenStream {
     let operation_id = &op.id;
     let mut template = String::new();
     let mut values = Vec::new();
@@ -392,7 +395,7 @@ fn request_expression(op: &Operation) -> TokenStream {
             PathPart::Param(index) => {
                 let param = &op.path_params[*index];
                 template.push_str(&format!("{{{}}}", param.name));
-                let name = ident(&param.rust_name);
+                let name = ident(&decided.path_names[*index]);
                 values.push(match &param.ty {
                     TypeRef::String => quote!(#name),
                     _ => quote!(&sunshine_runtime::support::query_value(#name)),
@@ -420,11 +423,11 @@ fn request_expression(op: &Operation) -> TokenStream {
 /// Statements adding one query or header parameter to `request`.
 /// The request method that adds `param` when it is a single value (neither a
 /// deep object nor an array), such as `.query_param_opt("brandId", ..)`.
-fn single_param_call(param: &Parameter) -> Option<TokenStream> {
+fn single_param_call(param: &Parameter, field: &str) -> Option<TokenStream> {
     if matches!(param.style, QueryStyle::DeepObject) || matches!(param.ty, TypeRef::Array(_)) {
         return None;
     }
-    let field = ident(&param.rust_name);
+    let field = ident(field);
     let access = quote!(params.#field);
     let name = &param.name;
     Some(match (param.required, &param.location) {
@@ -435,15 +438,15 @@ fn single_param_call(param: &Parameter) -> Option<TokenStream> {
     })
 }
 
-fn emit_param(api: &Api, param: &Parameter) -> TokenStream {
-    let field = ident(&param.rust_name);
+fn emit_param(api: &Api, param: &Parameter, field_name: &str) -> TokenStream {
+    let field = ident(field_name);
     let access = quote!(params.#field);
     let name = &param.name;
     let add = |key: TokenStream, value: TokenStream| match param.location {
         ParamLocation::Header => quote!(request = request.header_param(#key, #value);),
         _ => quote!(request = request.query_param(#key, #value);),
     };
-    if let Some(call) = single_param_call(param) {
+    if let Some(call) = single_param_call(param, field_name) {
         return quote!(request = request #call;);
     }
     let body = match (&param.style, &param.ty) {
@@ -588,9 +591,9 @@ fn response_arms(op: &Operation, decided: &OperationSurface) -> Vec<TokenStream>
         }
         many => {
             let enum_name = ident(decided.response_type.as_deref().unwrap_or("Response"));
-            for r in many {
+            for (r, variant) in many.iter().zip(&decided.success_variants) {
                 let pattern = status_pattern(r.status);
-                let variant = ident(&r.variant);
+                let variant = ident(variant);
                 arms.push(match &r.body {
                     Some(_) => quote!(#pattern => response.json().map(#enum_name::#variant),),
                     None => quote!(#pattern => response.empty().map(|()| #enum_name::#variant),),
@@ -599,8 +602,8 @@ fn response_arms(op: &Operation, decided: &OperationSurface) -> Vec<TokenStream>
         }
     }
     let mut has_default = false;
-    for r in &op.errors {
-        let variant = ident(&r.variant);
+    for (r, variant) in op.errors.iter().zip(&decided.error_variants) {
+        let variant = ident(variant);
         let pattern = status_pattern(r.status);
         let arm = match (r.status, &r.body) {
             (Status::Code(_), Some(_)) => {
@@ -640,9 +643,9 @@ fn emit_operation_types(surface: &Surface, group: &OperationGroup, op: &Operatio
         .map(|name| emit_params_struct(api, op, decided, name, &method));
     let response = decided.response_type.as_deref().map(|name| {
         let non_exhaustive = surface.policy().response_enums_non_exhaustive;
-        emit_response_enum(api, op, name, non_exhaustive, &method)
+        emit_response_enum(api, op, decided, name, non_exhaustive, &method)
     });
-    let error = emit_error_enum(api, op, &decided.error_type, &method);
+    let error = emit_error_enum(api, op, decided, &method);
     let call_methods = emit_call_methods(api, &method, op, decided);
     quote!(#params #response #error #call_methods)
 }
@@ -659,10 +662,17 @@ fn emit_params_struct(
     let members: Vec<Member> = op
         .query_and_header_params
         .iter()
+        .zip(&decided.param_names)
         .zip(&decided.param_fills)
-        .map(|(p, fill)| {
-            let field = ident(&p.rust_name);
-            Member::new(api, field, &p.ty, false, fill.as_ref(), Context::Outside)
+        .map(|((p, field), fill)| {
+            Member::new(
+                api,
+                ident(field),
+                &p.ty,
+                false,
+                fill.as_ref(),
+                Context::Outside,
+            )
         })
         .collect();
     // Parameters are always sent: no empty string stands in for a value.
@@ -671,14 +681,15 @@ fn emit_params_struct(
     let fields = op
         .query_and_header_params
         .iter()
+        .zip(&decided.param_names)
         .zip(&decided.param_setters)
         .zip(&decided.param_types)
-        .map(|((p, setter), ty)| {
-            let field = ident(&p.rust_name);
+        .map(|(((p, field_name), setter), ty)| {
+            let field = ident(field_name);
             let ty = tokens(ty, Context::Outside);
             let fallback = || format!("The `{}` parameter.", p.name);
             let doc = doc_attrs(&member_doc(&p.doc, fallback, p.default.as_ref()));
-            let setter = setter_marker(&p.rust_name, setter);
+            let setter = setter_marker(field_name, setter);
             quote!(#setter #doc pub #field: #ty,)
         });
     // `object!` makes it `#[non_exhaustive]` and writes a setter per parameter.
@@ -698,6 +709,7 @@ fn emit_params_struct(
 fn emit_response_enum(
     api: &Api,
     op: &Operation,
+    decided: &OperationSurface,
     name: &str,
     non_exhaustive: bool,
     method: &str,
@@ -707,7 +719,11 @@ fn emit_response_enum(
     let doc = doc_attrs(&format!(
         "The documented successful responses of [`{method}`]."
     ));
-    let variants = op.successes.iter().map(|r| variant_tokens(api, r, true));
+    let variants = op
+        .successes
+        .iter()
+        .zip(&decided.success_variants)
+        .map(|(r, variant)| variant_tokens(api, r, variant, true));
     let variants = quote!(#(#variants),*);
     quote! {
         #doc
@@ -723,7 +739,7 @@ fn emit_response_enum(
 }
 
 /// A response's variant, without the trailing comma.
-fn variant_tokens(api: &Api, r: &Response, single_code_only: bool) -> TokenStream {
+fn variant_tokens(api: &Api, r: &Response, variant: &str, single_code_only: bool) -> TokenStream {
     let doc = doc_attrs(&format!(
         "{} {}",
         status_doc(r.status),
@@ -734,13 +750,13 @@ fn variant_tokens(api: &Api, r: &Response, single_code_only: bool) -> TokenStrea
             .next()
             .unwrap_or("")
     ));
-    let shape = variant_shape(api, r, single_code_only);
+    let shape = variant_shape(api, r, variant, single_code_only);
     quote!(#doc #shape)
 }
 
 /// A variant for response `r`, without its doc: its name and what it holds.
-fn variant_shape(api: &Api, r: &Response, single_code_only: bool) -> TokenStream {
-    let variant = ident(&r.variant);
+fn variant_shape(api: &Api, r: &Response, variant: &str, single_code_only: bool) -> TokenStream {
+    let variant = ident(variant);
     let body = r
         .body
         .as_ref()
@@ -756,32 +772,41 @@ fn variant_shape(api: &Api, r: &Response, single_code_only: bool) -> TokenStream
     }
 }
 
-fn emit_error_enum(api: &Api, op: &Operation, name: &str, method: &str) -> TokenStream {
-    let name = ident(name);
+fn emit_error_enum(
+    api: &Api,
+    op: &Operation,
+    decided: &OperationSurface,
+    method: &str,
+) -> TokenStream {
+    let name = ident(&decided.error_type);
     let doc = doc_attrs(&format!(
         "The documented error responses of [`{method}`], carried by [`Error::Api`](crate::Error::Api)."
     ));
-    let variants = op.errors.iter().map(|r| {
-        // The macro documents the variant with its label.
-        let variant = variant_shape(api, r, false);
-        // What `Display` writes for the variant (after it, the status of a
-        // range or `default`, and the body).
-        let label = format!(
-            "{} {}",
-            match r.status {
-                Status::Code(code) => code.to_string(),
-                Status::Range(class) => format!("{class}XX"),
-                Status::Default => "unexpected status".to_owned(),
-            },
-            r.doc
-                .as_deref()
-                .unwrap_or("error")
-                .lines()
-                .next()
-                .unwrap_or("error")
-        );
-        quote!(#variant = #label,)
-    });
+    let variants = op
+        .errors
+        .iter()
+        .zip(&decided.error_variants)
+        .map(|(r, variant)| {
+            // The macro documents the variant with its label.
+            let variant = variant_shape(api, r, variant, false);
+            // What `Display` writes for the variant (after it, the status of a
+            // range or `default`, and the body).
+            let label = format!(
+                "{} {}",
+                match r.status {
+                    Status::Code(code) => code.to_string(),
+                    Status::Range(class) => format!("{class}XX"),
+                    Status::Default => "unexpected status".to_owned(),
+                },
+                r.doc
+                    .as_deref()
+                    .unwrap_or("error")
+                    .lines()
+                    .next()
+                    .unwrap_or("error")
+            );
+            quote!(#variant = #label,)
+        });
     // The `Display` and `Error` impls are written by the crate's `operation_error!`.
     quote! {
         sunshine_runtime::operation_error! {

@@ -73,7 +73,8 @@ pub fn call(
     let api = surface.api();
     let mut args: Vec<String> = Vec::new();
     let mut setup = String::new();
-    for argument in &surface.operation(op).arguments {
+    let decided = surface.operation(op);
+    for argument in &decided.arguments {
         match argument {
             Argument::Path(index) => {
                 let param = op.path_params.get(*index)?;
@@ -82,7 +83,9 @@ pub fn call(
                 }
                 args.push(format!(
                     "\"{}\"",
-                    param.rust_name.trim_start_matches("r#").replace('_', "-")
+                    decided.path_names[*index]
+                        .trim_start_matches("r#")
+                        .replace('_', "-")
                 ));
             }
             Argument::Params => return None,

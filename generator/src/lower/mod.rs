@@ -251,9 +251,7 @@ impl<'a> Lowerer<'a> {
         let (path_params, mut query_and_header_params) =
             self.typed_parameters(&params, &type_prefix);
         let (ordered, parts) = self.template_arguments(path, path_parts, path_params);
-        let mut param_scope = Scope::default();
         for parameter in &mut query_and_header_params {
-            parameter.rust_name = param_scope.claim(&names::field_name(&parameter.name));
             if parameter.style == QueryStyle::DeepObject && !self.deep_object_ok(&parameter.ty) {
                 self.diagnostics.push(Diagnostic::warning(
                     pointer,
@@ -409,7 +407,6 @@ impl<'a> Lowerer<'a> {
             };
             let parameter = Parameter {
                 name: data.name.clone(),
-                rust_name: String::new(),
                 location: *location,
                 style: style.clone(),
                 required: data.required || *location == ParamLocation::Path,
@@ -436,7 +433,6 @@ impl<'a> Lowerer<'a> {
         path_parts: Vec<TemplatePart>,
         mut path_params: Vec<(Parameter, String)>,
     ) -> (Vec<Parameter>, Vec<PathPart>) {
-        let mut scope = Scope::with_reserved(["body", "params", "self_"]);
         let mut ordered = Vec::new();
         let mut parts = Vec::new();
         for part in path_parts {
@@ -448,7 +444,7 @@ impl<'a> Lowerer<'a> {
                         parts.push(PathPart::Param(index));
                         continue;
                     }
-                    let mut parameter = match path_params.iter().position(|(p, _)| p.name == name) {
+                    let parameter = match path_params.iter().position(|(p, _)| p.name == name) {
                         Some(position) => path_params.remove(position).0,
                         // Undeclared (warned about above): a plain string.
                         None => Parameter {
@@ -456,7 +452,6 @@ impl<'a> Lowerer<'a> {
                                 "The `{name}` segment of the path (the document does not describe it)."
                             )),
                             name,
-                            rust_name: String::new(),
                             location: ParamLocation::Path,
                             style: QueryStyle::Form,
                             required: true,
@@ -464,7 +459,6 @@ impl<'a> Lowerer<'a> {
                             default: None,
                         },
                     };
-                    parameter.rust_name = scope.claim(&names::field_name(&parameter.name));
                     parts.push(PathPart::Param(ordered.len()));
                     ordered.push(parameter);
                 }
@@ -637,8 +631,6 @@ impl<'a> Lowerer<'a> {
         if let Some(default) = &responses.default {
             entries.push((Status::Default, default, child(at, "default")));
         }
-        let mut success_scope = Scope::default();
-        let mut error_scope = Scope::default();
         for (status, response, written_at) in entries {
             let Some((response, pointer)) =
                 self.resolver
@@ -687,14 +679,8 @@ impl<'a> Lowerer<'a> {
                     }
                 }
             }
-            let scope = if is_success {
-                &mut success_scope
-            } else {
-                &mut error_scope
-            };
             let entry = Response {
                 status,
-                variant: scope.claim(&names::status_word(status)),
                 body,
                 doc: doc(None, Some(&response.description)),
             };

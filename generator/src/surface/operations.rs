@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use super::construct::{new_arguments, param_fill, Fill};
 use super::{NewArgument, RustType};
-use crate::model::{Api, Operation, TypeRef};
+use crate::model::{Api, Operation, Response, TypeRef};
 use crate::names::{self, Scope};
 
 /// Methods of the generated `Client` (emit/client.rs) and of the traits it
@@ -69,6 +69,15 @@ pub struct OperationSurface {
     pub success: Success,
     /// The method's arguments after `&self`, in order.
     pub arguments: Vec<Argument>,
+    /// The name of each path parameter's argument, in
+    /// [`Operation::path_params`] order.
+    pub path_names: Vec<String>,
+    /// The name of each query or header parameter's field in `{Op}Params`.
+    pub param_names: Vec<String>,
+    /// The variant of each documented success in `{Op}Response`.
+    pub success_variants: Vec<String>,
+    /// The variant of each documented error in `{Op}Error`.
+    pub error_variants: Vec<String>,
     /// The name and type of each of [`OperationSurface::arguments`], in order.
     pub signature: Vec<(String, RustType)>,
     /// Whether the parameters are set with the call's `.params(..)` (none
@@ -228,13 +237,26 @@ fn operation(
         arguments.push(Argument::Body);
     }
     let params_on_call = !op.query_and_header_params.is_empty() && !takes_params;
+    // Arguments beside `params` and `body`; `self_` is what `self` becomes.
+    let mut argument_names = Scope::with_reserved(["body", "params", "self_"]);
+    let path_names: Vec<String> = op
+        .path_params
+        .iter()
+        .map(|p| argument_names.claim(&names::field_name(&p.name)))
+        .collect();
+    let mut field_names = Scope::default();
+    let param_names: Vec<String> = op
+        .query_and_header_params
+        .iter()
+        .map(|p| field_names.claim(&names::field_name(&p.name)))
+        .collect();
     let signature = arguments
         .iter()
         .filter_map(|argument| match argument {
             Argument::Path(index) => {
                 let param = op.path_params.get(*index)?;
                 Some((
-                    param.rust_name.clone(),
+                    path_names[*index].clone(),
                     RustType::of_path_argument(api, param),
                 ))
             }
@@ -251,7 +273,8 @@ fn operation(
     let params_new = new_arguments(
         op.query_and_header_params
             .iter()
-            .map(|p| (p.rust_name.as_str(), RustType::of(api, &p.ty))),
+            .zip(&param_names)
+            .map(|(p, name)| (name.as_str(), RustType::of(api, &p.ty))),
         &param_fills,
     );
     OperationSurface {
@@ -272,13 +295,23 @@ fn operation(
         success,
         arguments,
         params_on_call,
-        param_setters: super::setters::names(
-            op.query_and_header_params
-                .iter()
-                .map(|p| p.rust_name.as_str()),
-        ),
+        param_setters: super::setters::names(param_names.iter().map(String::as_str)),
+        success_variants: variants(&op.successes),
+        error_variants: variants(&op.errors),
+        path_names,
+        param_names,
         param_fills,
         body_on_call: body_required == Some(false),
         paginates: op.pagination.is_some(),
     }
+}
+
+/// The variant of each response in its enum: the status's word (`NotFound`,
+/// `ClientError`), claimed in status order.
+fn variants(responses: &[Response]) -> Vec<String> {
+    let mut scope = Scope::default();
+    responses
+        .iter()
+        .map(|r| scope.claim(&names::status_word(r.status)))
+        .collect()
 }
