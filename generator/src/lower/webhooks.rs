@@ -6,10 +6,15 @@
 
 use std::collections::BTreeMap;
 
-use openapiv3::ReferenceOr;
+use indexmap::IndexMap;
+use openapiv3::{PathItem, ReferenceOr};
 
-use crate::diagnostics::child;
+use super::docs::doc;
+use super::responses::is_json;
+use super::Lowerer;
+use crate::diagnostics::{child, Diagnostic};
 use crate::model::{EventList, TypeDef, TypeId, TypeKind, TypeRef, Webhook};
+use crate::names;
 
 /// The payload property that lists a delivery's events.
 const EVENTS_PROPERTY: &str = "events";
@@ -71,4 +76,62 @@ fn event_list(payload: &TypeRef, types: &BTreeMap<TypeId, TypeDef>) -> Option<Ev
         field: field.name.clone(),
         event: event.as_ref().clone(),
     })
+}
+
+impl<'a> Lowerer<'a> {
+    /// The webhooks of `x-webhooks`: each a payload type and its docs.
+    pub(super) fn webhooks(&mut self, webhooks: &'a IndexMap<String, PathItem>) -> Vec<Webhook> {
+        let mut out = Vec::new();
+        for (name, item) in webhooks {
+            let item_pointer = child("#/x-webhooks", name);
+            for (method, operation) in item.iter() {
+                let pointer = child(&item_pointer, method);
+                let Some(body) = &operation.request_body else {
+                    self.diagnostics.push(Diagnostic::warning(
+                        pointer,
+                        "webhook without a request body; there is no payload type to generate",
+                    ));
+                    continue;
+                };
+                let Some((body, body_pointer)) = self.resolver.request_body(
+                    body,
+                    &child(&pointer, "requestBody"),
+                    &mut self.diagnostics,
+                ) else {
+                    continue;
+                };
+                let Some((media, media_type)) = body.content.iter().find(|(m, _)| is_json(m))
+                else {
+                    self.diagnostics.push(Diagnostic::warning(
+                        child(&body_pointer, "content"),
+                        "webhook payload is not JSON; it is left out",
+                    ));
+                    continue;
+                };
+                let media_pointer = child(&child(&body_pointer, "content"), media);
+                let base = names::type_name(name);
+                // The `events` array of a payload is the event enum, named after the webhook.
+                if let Some(ReferenceOr::Item(schema)) = &media_type.schema {
+                    if let Some((items, items_pointer)) =
+                        events_items(schema, &child(&media_pointer, "schema"))
+                    {
+                        self.schemas.event_union(items, &items_pointer, &base);
+                    }
+                }
+                let payload =
+                    self.media_type(media_type, &media_pointer, &format!("{base}Payload"));
+                out.push(Webhook {
+                    name: name.clone(),
+                    payload,
+                    // Known once every type is lowered (`webhooks::with_event_lists`).
+                    events: None,
+                    doc: doc(
+                        operation.summary.as_deref(),
+                        operation.description.as_deref(),
+                    ),
+                });
+            }
+        }
+        out
+    }
 }
