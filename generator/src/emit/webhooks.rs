@@ -89,8 +89,7 @@ pub fn emit(surface: &Surface) -> TokenStream {
 /// The runtime's webhook items the module re-exports: every one the runtime
 /// lists, in rustfmt's order (functions, then types, then constants).
 fn runtime_items() -> impl Iterator<Item = &'static str> {
-    let mut names: Vec<&str> =
-        sunshine_runtime::exports::names(sunshine_runtime::exports::WEBHOOK_MODULE).collect();
+    let mut names: Vec<&str> = sunshine_facts::names(sunshine_facts::WEBHOOK_MODULE).collect();
     names.sort_by_key(|name| {
         let class = match name.chars().next() {
             Some(c) if c.is_lowercase() => 0,

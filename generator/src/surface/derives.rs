@@ -20,7 +20,7 @@ pub(super) fn traits(
     construction: Construction,
     serde: bool,
 ) -> BTreeSet<&'static str> {
-    use sunshine_runtime::exports::{OPEN_ENUM_TRAITS, UNION_TRAITS};
+    use sunshine_facts::{OPEN_ENUM_TRAITS, UNION_TRAITS};
     let mut traits = BTreeSet::new();
     match kind {
         Some(TypeKind::Struct(_)) => {

@@ -11,7 +11,7 @@ use crate::model::Api;
 use crate::names::Scope;
 
 /// Methods of the kit's `MockApi`: its own (`start`, `client`), the ones
-/// `sunshine_runtime::mock_api!` writes (`operations`), those of the
+/// `sunshine_kit::mock_api!` writes (`operations`), those of the
 /// `MockServer` it dereferences to, which an accessor would hide, and of
 /// the traits it implements.
 const MOCK_API_METHODS: &[&str] = &[
@@ -33,7 +33,7 @@ const MOCK_API_METHODS: &[&str] = &[
 /// imports, `MockApi` and the `Delivery` alias.
 const MOCK_MODULE_ITEMS: &[&str] = &["apis", "types", "Spec", "MockApi", "Delivery"];
 
-/// Methods of a tag's expectations struct that `sunshine_runtime::mock_group!`
+/// Methods of a tag's expectations struct that `sunshine_kit::mock_group!`
 /// writes (`new`, `OPERATIONS`) or derives (`Debug`, `Clone`, `Copy`).
 const KIT_GROUP_METHODS: &[&str] = &["new", "OPERATIONS", "clone", "clone_from", "fmt"];
 

@@ -33,10 +33,8 @@ pub struct WebhooksModule {
 
 /// Names every webhook's items, in the model's order, and the receiver's alias.
 pub(super) fn decide(api: &Api) -> WebhooksModule {
-    let runtime_names = || {
-        sunshine_runtime::exports::names(sunshine_runtime::exports::WEBHOOK_MODULE)
-            .map(|name| name as &str)
-    };
+    let runtime_names =
+        || sunshine_facts::names(sunshine_facts::WEBHOOK_MODULE).map(|name| name as &str);
     // The `webhooks` module also re-exports every payload type by name.
     let payload_names = api
         .webhooks
