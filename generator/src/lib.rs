@@ -25,6 +25,7 @@ pub mod locate;
 pub mod lower;
 pub mod model;
 pub mod names;
+pub mod rustdoc;
 pub mod source;
 pub mod surface;
 pub mod write;

@@ -8,7 +8,6 @@
 mod auth;
 mod direction;
 mod discriminators;
-mod doc_html;
 mod docs;
 mod event_names;
 mod examples;
