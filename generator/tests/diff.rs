@@ -8,7 +8,7 @@ mod common;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use codegen::diff::{Item, Report, Severity, What};
+use codegen::diff::{ChangeKind, Item, Report, Severity};
 use codegen::surface::Surface;
 use codegen::Selection;
 
@@ -32,11 +32,11 @@ fn diff_files(old: &Path, new: &Path) -> Report {
 }
 
 /// The methods of the operations whose change matches `what`.
-fn methods(report: &Report, what: fn(&What) -> bool) -> BTreeSet<String> {
+fn methods(report: &Report, what: fn(&ChangeKind) -> bool) -> BTreeSet<String> {
     report
         .changes
         .iter()
-        .filter(|c| what(&c.what))
+        .filter(|c| what(&c.kind))
         .filter_map(|c| match &c.item {
             Item::Operation { method, .. } => Some(method.clone()),
             _ => None,
@@ -54,8 +54,8 @@ fn the_published_versions_name_every_operation_that_came_and_went() {
         return;
     };
     let apis: Vec<Surface> = specs.iter().map(|(_, path)| lower_file(path)).collect();
-    let added = |w: &What| matches!(w, What::OperationAdded);
-    let removed = |w: &What| matches!(w, What::OperationRemoved);
+    let added = |w: &ChangeKind| matches!(w, ChangeKind::OperationAdded);
+    let removed = |w: &ChangeKind| matches!(w, ChangeKind::OperationRemoved);
 
     let first = codegen::diff::diff(&apis[0], &apis[1]);
     assert_eq!(
@@ -87,7 +87,7 @@ fn the_published_versions_name_every_operation_that_came_and_went() {
     assert!(first
         .changes
         .iter()
-        .all(|c| !matches!(c.what, What::OperationRenamed { .. })));
+        .all(|c| !matches!(c.kind, ChangeKind::OperationRenamed { .. })));
 }
 
 #[test]
@@ -108,8 +108,8 @@ fn release_control_gains_an_optional_body() {
         .collect();
     assert_eq!(changes.len(), 1, "only the body changes: {changes:?}");
     assert_eq!(
-        changes[0].what,
-        What::BodyAdded {
+        changes[0].kind,
+        ChangeKind::BodyAdded {
             required: false,
             ty: "ReleaseControlBody".to_owned()
         }
@@ -240,7 +240,7 @@ fn recasing_every_schema_name_changes_only_implicit_discriminator_values() {
         );
         for change in &report.changes {
             assert!(
-                matches!(change.what, What::VariantTagsChanged { .. })
+                matches!(change.kind, ChangeKind::VariantTagsChanged { .. })
                     && change.verdict.severity == Severity::Compatible,
                 "{}: {change:?}",
                 path.display()
@@ -259,7 +259,7 @@ fn lines(report: &Report) -> Vec<String> {
                 Severity::Breaking => "breaking",
                 Severity::Compatible => "compatible",
             };
-            format!("{}: {} [{severity}]", c.item, c.what)
+            format!("{}: {} [{severity}]", c.item, c.kind)
         })
         .collect()
 }

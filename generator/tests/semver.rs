@@ -281,9 +281,12 @@ fn diff_spec_and_cargo_semver_checks_agree() {
         // is stricter there on purpose (see the README).
         let stricter_on_results = diff_spec
             && !judge
-            && report
-                .breaking()
-                .all(|change| matches!(change.what, codegen::diff::What::ReturnTypeChanged { .. }));
+            && report.breaking().all(|change| {
+                matches!(
+                    change.kind,
+                    codegen::diff::ChangeKind::ReturnTypeChanged { .. }
+                )
+            });
         if stricter_on_results {
             table.push(format!(
                 "|   ({}: only return types change, which cargo-semver-checks does not check) | | |",

@@ -11,7 +11,7 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use codegen::diff::{Item, What};
+use codegen::diff::{ChangeKind, Item};
 use codegen::model::Api;
 use codegen::surface::Surface;
 use codegen::{CrateConfig, Generated, Selection};
@@ -276,11 +276,11 @@ fn named_in_report(
                 names.insert("Server".to_owned());
             }
         }
-        match &change.what {
-            What::TypeRenamed { from } => {
+        match &change.kind {
+            ChangeKind::TypeRenamed { from } => {
                 names.insert(from.clone());
             }
-            What::OperationRenamed { from } => {
+            ChangeKind::OperationRenamed { from } => {
                 // `client.accessor().method()`: the old method and its types.
                 let method = from.rsplit('.').next().unwrap_or("").trim_end_matches("()");
                 names.insert(method.to_owned());

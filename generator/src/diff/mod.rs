@@ -22,7 +22,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::{Api, TypeId};
 use crate::surface::{Policy, Surface};
-pub use change::{Change, Item, Severity, Verdict, What};
+pub use change::{Change, ChangeKind, Item, Severity, Verdict};
 use compat::Facts;
 use rust::Spelling;
 
@@ -119,11 +119,11 @@ struct Walk<'a> {
 }
 
 impl Walk<'_> {
-    fn push(&mut self, item: &Item, what: What, facts: Facts) {
+    fn push(&mut self, item: &Item, what: ChangeKind, facts: Facts) {
         let verdict = compat::judge(&what, facts, self.policy);
         self.changes.push(Change {
             item: item.clone(),
-            what,
+            kind: what,
             verdict,
         });
     }

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::compat::Facts;
 use super::rust::Spelling;
-use super::{Item, Walk, What};
+use super::{ChangeKind, Item, Walk};
 use crate::model::{
     Api, BodyKind, Operation, OperationGroup, ParamLocation, Parameter, PathPart, Response, Status,
     TypeRef,
@@ -66,17 +66,25 @@ pub(super) fn compare(walk: &mut Walk<'_>) {
                 let from = old_item(before).to_string();
                 walk.push(
                     &new_item(new[index]),
-                    What::OperationRenamed { from },
+                    ChangeKind::OperationRenamed { from },
                     Facts::default(),
                 );
                 compare_pair(walk, before, new[index]);
             }
-            _ => walk.push(&old_item(before), What::OperationRemoved, Facts::default()),
+            _ => walk.push(
+                &old_item(before),
+                ChangeKind::OperationRemoved,
+                Facts::default(),
+            ),
         }
     }
     for (index, &after) in new.iter().enumerate() {
         if !paired.contains(&index) {
-            walk.push(&new_item(after), What::OperationAdded, Facts::default());
+            walk.push(
+                &new_item(after),
+                ChangeKind::OperationAdded,
+                Facts::default(),
+            );
         }
     }
 }
@@ -85,13 +93,17 @@ fn compare_pair(walk: &mut Walk<'_>, before: Located<'_>, after: Located<'_>) {
     let item = item(walk.new.surface, after);
     let (old, new) = (before.1, after.1);
     match (old.deprecated, new.deprecated) {
-        (false, true) => walk.push(&item, What::Deprecated, Facts::default()),
-        (true, false) => walk.push(&item, What::Undeprecated, Facts::default()),
+        (false, true) => walk.push(&item, ChangeKind::Deprecated, Facts::default()),
+        (true, false) => walk.push(&item, ChangeKind::Undeprecated, Facts::default()),
         _ => {}
     }
     let (from, to) = (template(old), template(new));
     if from != to {
-        walk.push(&item, What::PathChanged { from, to }, Facts::default());
+        walk.push(
+            &item,
+            ChangeKind::PathChanged { from, to },
+            Facts::default(),
+        );
     }
     compare_path_params(walk, &item, old, new);
     compare_other_params(walk, &item, old, new);
@@ -132,14 +144,14 @@ fn compare_path_params(walk: &mut Walk<'_>, item: &Item, old: &Operation, new: &
         for name in old_names.iter().filter(|n| !new_names.contains(n)) {
             walk.push(
                 item,
-                What::PathParameterRemoved { name: name.clone() },
+                ChangeKind::PathParameterRemoved { name: name.clone() },
                 Facts::default(),
             );
         }
         for name in new_names.iter().filter(|n| !old_names.contains(n)) {
             walk.push(
                 item,
-                What::PathParameterAdded { name: name.clone() },
+                ChangeKind::PathParameterAdded { name: name.clone() },
                 Facts::default(),
             );
         }
@@ -147,7 +159,7 @@ fn compare_path_params(walk: &mut Walk<'_>, item: &Item, old: &Operation, new: &
     }
     let same_set = old_names.iter().collect::<BTreeSet<_>>() == new_names.iter().collect();
     if same_set && old_names != new_names {
-        walk.push(item, What::PathParametersReordered, Facts::default());
+        walk.push(item, ChangeKind::PathParametersReordered, Facts::default());
         return;
     }
     // Arguments are positional: a renamed parameter of the same type changes no call.
@@ -160,7 +172,7 @@ fn compare_path_params(walk: &mut Walk<'_>, item: &Item, old: &Operation, new: &
             let name = after.name.clone();
             walk.push(
                 item,
-                What::PathParameterChanged { name, from, to },
+                ChangeKind::PathParameterChanged { name, from, to },
                 Facts::default(),
             );
         }
@@ -194,14 +206,18 @@ fn compare_other_params(walk: &mut Walk<'_>, item: &Item, old: &Operation, new: 
     match (old_surface.takes_params(), new_surface.takes_params()) {
         (false, true) => {
             let params = new_surface.params_type.clone().unwrap_or_default();
-            walk.push(item, What::ParamsArgumentAdded { params }, Facts::default());
+            walk.push(
+                item,
+                ChangeKind::ParamsArgumentAdded { params },
+                Facts::default(),
+            );
             return;
         }
         (true, false) => {
             let params = old_surface.params_type.clone().unwrap_or_default();
             walk.push(
                 item,
-                What::ParamsArgumentRemoved { params },
+                ChangeKind::ParamsArgumentRemoved { params },
                 Facts::default(),
             );
             return;
@@ -232,7 +248,7 @@ fn compare_other_params(walk: &mut Walk<'_>, item: &Item, old: &Operation, new: 
             .find(|(new_index, _)| new_names.get(*new_index) == old_names.get(old_index))
         else {
             let (name, location) = (before.name.clone(), location(before));
-            walk.push(item, What::ParameterRemoved { name, location }, facts);
+            walk.push(item, ChangeKind::ParameterRemoved { name, location }, facts);
             continue;
         };
         let (from, to) = (
@@ -241,16 +257,16 @@ fn compare_other_params(walk: &mut Walk<'_>, item: &Item, old: &Operation, new: 
         );
         if from != to {
             let name = after.name.clone();
-            walk.push(item, What::ParameterChanged { name, from, to }, facts);
+            walk.push(item, ChangeKind::ParameterChanged { name, from, to }, facts);
         }
         if before.location != after.location {
             let (name, from, to) = (after.name.clone(), location(before), location(after));
-            walk.push(item, What::ParameterMoved { name, from, to }, facts);
+            walk.push(item, ChangeKind::ParameterMoved { name, from, to }, facts);
         }
     }
     for (new_index, after) in new.query_and_header_params.iter().enumerate() {
         if !old_names.contains(&new_names[new_index]) {
-            let what = What::ParameterAdded {
+            let what = ChangeKind::ParameterAdded {
                 name: after.name.clone(),
                 location: location(after),
                 required: after.required,
@@ -273,7 +289,7 @@ fn compare_body(walk: &mut Walk<'_>, item: &Item, old: &Operation, new: &Operati
         (None, None) => {}
         (None, Some(body)) => {
             let ty = walk.new.ty(body_parts(&body.kind).0);
-            let what = What::BodyAdded {
+            let what = ChangeKind::BodyAdded {
                 required: body.required,
                 ty,
             };
@@ -283,10 +299,10 @@ fn compare_body(walk: &mut Walk<'_>, item: &Item, old: &Operation, new: &Operati
             };
             walk.push(item, what, facts);
         }
-        (Some(_), None) => walk.push(item, What::BodyRemoved, Facts::default()),
+        (Some(_), None) => walk.push(item, ChangeKind::BodyRemoved, Facts::default()),
         (Some(before), Some(after)) => {
             if before.required != after.required {
-                let what = What::BodyRequiredChanged {
+                let what = ChangeKind::BodyRequiredChanged {
                     required: after.required,
                 };
                 walk.push(item, what, Facts::default());
@@ -295,10 +311,14 @@ fn compare_body(walk: &mut Walk<'_>, item: &Item, old: &Operation, new: &Operati
             let (new_ty, new_encoding) = body_parts(&after.kind);
             let (from, to) = (walk.old.ty(old_ty), walk.new.ty(new_ty));
             if from != to {
-                walk.push(item, What::BodyTypeChanged { from, to }, Facts::default());
+                walk.push(
+                    item,
+                    ChangeKind::BodyTypeChanged { from, to },
+                    Facts::default(),
+                );
             }
             if old_encoding != new_encoding {
-                let what = What::BodyEncodingChanged {
+                let what = ChangeKind::BodyEncodingChanged {
                     from: old_encoding,
                     to: new_encoding,
                 };
@@ -337,7 +357,11 @@ fn compare_successes(walk: &mut Walk<'_>, item: &Item, old: &Operation, new: &Op
     let (before, after) = (success_type(&walk.old, old), success_type(&walk.new, new));
     match (before, after) {
         (Some(from), Some(to)) if from != to => {
-            walk.push(item, What::ReturnTypeChanged { from, to }, Facts::default());
+            walk.push(
+                item,
+                ChangeKind::ReturnTypeChanged { from, to },
+                Facts::default(),
+            );
         }
         (Some(_), Some(_)) => {}
         (None, None) => compare_responses(walk, item, &old.successes, &new.successes, true),
@@ -348,7 +372,11 @@ fn compare_successes(walk: &mut Walk<'_>, item: &Item, old: &Operation, new: &Op
             };
             let from = from.unwrap_or_else(|| enum_name(&walk.old, old));
             let to = to.unwrap_or_else(|| enum_name(&walk.new, new));
-            walk.push(item, What::ReturnTypeChanged { from, to }, Facts::default());
+            walk.push(
+                item,
+                ChangeKind::ReturnTypeChanged { from, to },
+                Facts::default(),
+            );
         }
     }
 }
@@ -370,14 +398,18 @@ fn compare_responses(
         match new.iter().find(|r| r.status == before.status) {
             None if successes => walk.push(
                 item,
-                What::SuccessStatusRemoved { status },
+                ChangeKind::SuccessStatusRemoved { status },
                 Facts::default(),
             ),
-            None => walk.push(item, What::ErrorStatusRemoved { status }, Facts::default()),
+            None => walk.push(
+                item,
+                ChangeKind::ErrorStatusRemoved { status },
+                Facts::default(),
+            ),
             Some(after) => {
                 let (from, to) = (body(&walk.old, before), body(&walk.new, after));
                 if from != to {
-                    let what = What::ResponseBodyChanged { status, from, to };
+                    let what = ChangeKind::ResponseBodyChanged { status, from, to };
                     walk.push(item, what, Facts::default());
                 }
             }
@@ -387,9 +419,9 @@ fn compare_responses(
         if !old.iter().any(|r| r.status == after.status) {
             let status = status(after.status);
             let what = if successes {
-                What::SuccessStatusAdded { status }
+                ChangeKind::SuccessStatusAdded { status }
             } else {
-                What::ErrorStatusAdded { status }
+                ChangeKind::ErrorStatusAdded { status }
             };
             walk.push(item, what, Facts::default());
         }

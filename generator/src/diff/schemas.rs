@@ -4,7 +4,7 @@ use super::compat::Facts;
 use std::collections::BTreeSet;
 
 use super::rust::Spelling;
-use super::{Item, TypePairs, Walk, What};
+use super::{ChangeKind, Item, TypePairs, Walk};
 use crate::model::{
     EnumDef, Field, Presence, StructDef, Tagging, TypeDef, TypeKind, UnionDef, UnionVariant,
 };
@@ -23,14 +23,14 @@ pub(super) fn compare(walk: &mut Walk<'_>, types: &TypePairs) {
         if let Some(def) = old_api.type_def(id) {
             walk.push(
                 &Item::Type(def.name.clone()),
-                What::TypeRemoved,
+                ChangeKind::TypeRemoved,
                 Facts::default(),
             );
         }
     }
     for id in &types.added {
         if let Some(def) = new_api.type_def(id) {
-            let what = What::TypeAdded { kind: kind(def) };
+            let what = ChangeKind::TypeAdded { kind: kind(def) };
             walk.push(&Item::Type(def.name.clone()), what, Facts::default());
         }
     }
@@ -51,7 +51,7 @@ pub(super) fn compare(walk: &mut Walk<'_>, types: &TypePairs) {
         let item = Item::Type(after.name.clone());
         if before.name != after.name {
             let from = before.name.clone();
-            walk.push(&item, What::TypeRenamed { from }, Facts::default());
+            walk.push(&item, ChangeKind::TypeRenamed { from }, Facts::default());
         }
         let traits = |spelling: &Spelling<'_>, id: &str| {
             spelling
@@ -83,7 +83,7 @@ pub(super) fn compare(walk: &mut Walk<'_>, types: &TypePairs) {
                 compare_union(walk, &item, old, new, events.contains(new_id.as_str()));
             }
             _ => {
-                let what = What::TypeKindChanged {
+                let what = ChangeKind::TypeKindChanged {
                     from: kind(before),
                     to: kind(after),
                 };
@@ -96,17 +96,17 @@ pub(super) fn compare(walk: &mut Walk<'_>, types: &TypePairs) {
             walk.new.new_arguments(new_id).map(|args| signature(&args)),
         );
         if old_new != new_new {
-            let what = What::ConstructorChanged {
+            let what = ChangeKind::ConstructorChanged {
                 from: old_new,
                 to: new_new,
             };
             walk.push(&item, what, Facts::default());
         }
         for lost in old_traits.difference(&new_traits) {
-            walk.push(&item, What::TraitLost(lost), Facts::default());
+            walk.push(&item, ChangeKind::TraitLost(lost), Facts::default());
         }
         for gained in new_traits.difference(&old_traits) {
-            walk.push(&item, What::TraitGained(gained), Facts::default());
+            walk.push(&item, ChangeKind::TraitGained(gained), Facts::default());
         }
     }
 }
@@ -182,7 +182,7 @@ fn compare_struct(
     for before in &old.fields {
         let Some(after) = new.fields.iter().find(|f| f.name == before.name) else {
             let name = before.name.clone();
-            walk.push(item, What::FieldRemoved { name }, facts);
+            walk.push(item, ChangeKind::FieldRemoved { name }, facts);
             continue;
         };
         let (from, to) = (walk.old.field(before), walk.new.field(after));
@@ -196,7 +196,7 @@ fn compare_struct(
             let name = after.name.clone();
             walk.push(
                 item,
-                What::FieldTypeChanged {
+                ChangeKind::FieldTypeChanged {
                     name,
                     from,
                     to,
@@ -206,12 +206,12 @@ fn compare_struct(
             );
         } else if let Some(detail) = wire_change(before, after) {
             let name = after.name.clone();
-            walk.push(item, What::FieldWireChanged { name, detail }, facts);
+            walk.push(item, ChangeKind::FieldWireChanged { name, detail }, facts);
         }
     }
     for after in &new.fields {
         if !old.fields.iter().any(|f| f.name == after.name) {
-            let what = What::FieldAdded {
+            let what = ChangeKind::FieldAdded {
                 name: after.name.clone(),
                 ty: walk.new.field(after),
                 required: after.required,
@@ -221,9 +221,9 @@ fn compare_struct(
     }
     let name = ADDITIONAL.to_owned();
     match (additional(&walk.old, old), additional(&walk.new, new)) {
-        (Some(_), None) => walk.push(item, What::FieldRemoved { name }, facts),
+        (Some(_), None) => walk.push(item, ChangeKind::FieldRemoved { name }, facts),
         (None, Some(ty)) => {
-            let what = What::FieldAdded {
+            let what = ChangeKind::FieldAdded {
                 name,
                 ty,
                 required: false,
@@ -234,7 +234,7 @@ fn compare_struct(
             let because = "type".to_owned();
             walk.push(
                 item,
-                What::FieldTypeChanged {
+                ChangeKind::FieldTypeChanged {
                     name,
                     from,
                     to,
@@ -252,14 +252,14 @@ fn compare_enum(walk: &mut Walk<'_>, item: &Item, old: &EnumDef, new: &EnumDef) 
         match new.variants.iter().find(|v| v.value == before.value) {
             None => {
                 let value = before.value.clone();
-                walk.push(item, What::ValueRemoved { value }, Facts::default());
+                walk.push(item, ChangeKind::ValueRemoved { value }, Facts::default());
             }
             // The same value under another variant name: code naming the old variant breaks.
             Some(after) if after.name != before.name => {
                 let name = before.name.clone();
-                walk.push(item, What::VariantRemoved { name }, Facts::default());
+                walk.push(item, ChangeKind::VariantRemoved { name }, Facts::default());
                 let name = after.name.clone();
-                walk.push(item, What::VariantAdded { name }, Facts::default());
+                walk.push(item, ChangeKind::VariantAdded { name }, Facts::default());
             }
             Some(_) => {}
         }
@@ -267,7 +267,7 @@ fn compare_enum(walk: &mut Walk<'_>, item: &Item, old: &EnumDef, new: &EnumDef) 
     for after in &new.variants {
         if !old.variants.iter().any(|v| v.value == after.value) {
             let value = after.value.clone();
-            walk.push(item, What::ValueAdded { value }, Facts::default());
+            walk.push(item, ChangeKind::ValueAdded { value }, Facts::default());
         }
     }
 }
@@ -288,21 +288,21 @@ fn compare_union(walk: &mut Walk<'_>, item: &Item, old: &UnionDef, new: &UnionDe
         match new.variants.iter().find(|v| v.name == before.name) {
             None if events => {
                 let event = before.tags.join(", ");
-                walk.push(item, What::EventRemoved { event }, Facts::default());
+                walk.push(item, ChangeKind::EventRemoved { event }, Facts::default());
             }
             None => {
                 let name = before.name.clone();
-                walk.push(item, What::VariantRemoved { name }, Facts::default());
+                walk.push(item, ChangeKind::VariantRemoved { name }, Facts::default());
             }
             Some(after) => {
                 let (from, to) = (spell(&walk.old, before), spell(&walk.new, after));
                 let name = after.name.clone();
                 if from != to {
-                    let what = What::VariantTypeChanged { name, from, to };
+                    let what = ChangeKind::VariantTypeChanged { name, from, to };
                     walk.push(item, what, Facts::default());
                 } else if before.tags != after.tags {
                     let (from, to) = (before.tags.join(", "), after.tags.join(", "));
-                    let what = What::VariantTagsChanged { name, from, to };
+                    let what = ChangeKind::VariantTagsChanged { name, from, to };
                     walk.push(item, what, Facts::default());
                 } else if new.tagging == Tagging::Untagged && before.shape != after.shape {
                     reshaped.push(format!("`{name}`"));
@@ -312,16 +312,20 @@ fn compare_union(walk: &mut Walk<'_>, item: &Item, old: &UnionDef, new: &UnionDe
     }
     if !reshaped.is_empty() {
         let variants = reshaped.join(", ");
-        walk.push(item, What::ShapesChanged { variants }, Facts::default());
+        walk.push(
+            item,
+            ChangeKind::ShapesChanged { variants },
+            Facts::default(),
+        );
     }
     for after in &new.variants {
         if !old.variants.iter().any(|v| v.name == after.name) {
             let what = if events {
-                What::EventAdded {
+                ChangeKind::EventAdded {
                     event: after.tags.join(", "),
                 }
             } else {
-                What::VariantAdded {
+                ChangeKind::VariantAdded {
                     name: after.name.clone(),
                 }
             };
@@ -344,13 +348,13 @@ pub(super) fn compare_webhooks(walk: &mut Walk<'_>) {
             .iter()
             .find(|w| w.name == before.name && parse_fn(new_surface, w) == function)
         {
-            None => walk.push(&item, What::WebhookRemoved, Facts::default()),
+            None => walk.push(&item, ChangeKind::WebhookRemoved, Facts::default()),
             Some(after) => {
                 let (from, to) = (walk.old.ty(&before.payload), walk.new.ty(&after.payload));
                 if from != to {
                     walk.push(
                         &item,
-                        What::ReturnTypeChanged { from, to },
+                        ChangeKind::ReturnTypeChanged { from, to },
                         Facts::default(),
                     );
                 }
@@ -366,7 +370,7 @@ pub(super) fn compare_webhooks(walk: &mut Walk<'_>) {
         {
             walk.push(
                 &Item::Webhook(function),
-                What::WebhookAdded,
+                ChangeKind::WebhookAdded,
                 Facts::default(),
             );
         }
