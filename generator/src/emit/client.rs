@@ -8,7 +8,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{usage, CrateConfig};
+use super::{doc_examples, CrateConfig};
 use crate::surface::Surface;
 
 pub fn emit(surface: &Surface, config: &CrateConfig) -> TokenStream {
@@ -19,7 +19,7 @@ pub fn emit(surface: &Surface, config: &CrateConfig) -> TokenStream {
          # fn main() -> Result<(), Box<dyn std::error::Error>> {{\n\
          let client = Client::builder()\n    .server(Server::default())\n    \
          .basic_auth(\"app_5f2c0a1b\", \"my-api-key-secret\")\n    .build()?;\n{}",
-        usage::CLOSING
+        doc_examples::CLOSING
     );
     let client_doc = super::common::doc_attrs(&format!(
         "Client for the {}.\n\n\

@@ -5,13 +5,14 @@
 //! [`Surface`] and the helpers below, and never another owner: `common`
 //! (identifiers, docs, type paths), `construct` (constructors), `features`
 //! (cfg gates), `fields` (struct fields), `pagination` (`.paginate()`),
-//! `receiver` (the receiver's features and re-exports), `usage` (doc
-//! examples). No module here decides a name or a signature.
+//! `receiver` (the receiver's features and re-exports), `doc_examples` (the
+//! calls shown in docs). No module here decides a name or a signature.
 
 mod apis;
 mod client;
 mod common;
 mod construct;
+mod doc_examples;
 mod examples;
 mod features;
 mod fields;
@@ -21,7 +22,6 @@ mod pagination;
 mod receiver;
 mod root;
 mod types;
-mod usage;
 mod webhooks;
 
 use std::collections::BTreeMap;

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::common::{doc_attrs, doc_or, ident, inner_doc_attrs};
-use super::{usage, CrateConfig};
+use super::{doc_examples, CrateConfig};
 use crate::model::API_DESCRIPTION_TOP_HEADING;
 use crate::surface::Surface;
 
@@ -101,23 +101,23 @@ pub fn emit_lib(surface: &Surface, config: &CrateConfig) -> TokenStream {
 }
 
 /// Example code for the crate docs: build a client, call the operation
-/// [`usage::richest`] picks from the whole API.
+/// [`doc_examples::richest`] picks from the whole API.
 fn usage_example(surface: &Surface, config: &CrateConfig) -> String {
     let api = surface.api();
     let crate_name = config.library();
-    let mut code = usage::opening(&crate_name, "{Client, Error}");
+    let mut code = doc_examples::opening(&crate_name, "{Client, Error}");
     let operations = api
         .groups
         .iter()
         .flat_map(|g| g.operations.iter().map(move |op| (g, op)));
-    if let Some(call) = usage::richest(surface, operations, &crate_name) {
+    if let Some(call) = doc_examples::richest(surface, operations, &crate_name) {
         code.push_str(&call.setup);
         code.push_str(&format!(
             "match {}.await {{\n    Ok(response) => println!(\"ok: {{response:?}}\"),\n    Err(Error::Api {{ error, .. }}) => eprintln!(\"the API said no: {{error}}\"),\n    Err(other) => return Err(other.into()),\n}}\n",
             call.expression
         ));
     }
-    code.push_str(usage::CLOSING);
+    code.push_str(doc_examples::CLOSING);
     code
 }
 

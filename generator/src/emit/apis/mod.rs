@@ -51,7 +51,7 @@ pub fn emit_group(surface: &Surface, group: &OperationGroup, crate_name: &str) -
         .doc
         .clone()
         .unwrap_or_else(|| format!("Operations tagged `{tag}`."));
-    if let Some(example) = super::usage::group_example(surface, group, crate_name) {
+    if let Some(example) = super::doc_examples::group_example(surface, group, crate_name) {
         module_doc.push_str(&format!("\n\n# Example\n\n```no_run\n{example}```"));
     }
     let module_doc = inner_doc_attrs(&module_doc);
