@@ -152,3 +152,6 @@ struct Lowerer<'a> {
 }
 
 impl<'a> Lowerer<'a> {}
+
+#[cfg(test)]
+mod tests;
