@@ -4,7 +4,7 @@
 //! upstream version, each node with a missing child. The plain scan is slow
 //! in a debug build, so the samples are spread with prime steps.
 
-mod common;
+use crate::common;
 
 use codegen::locate::Outline;
 

@@ -8,7 +8,7 @@
 //! by `generated_crates`, which documents these crates with
 //! `rustdoc::broken_intra_doc_links` and `rustdoc::invalid_html_tags` denied.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

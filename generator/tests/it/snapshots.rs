@@ -2,7 +2,7 @@
 //! fixture specs, and of the warnings it gives for the published specs.
 //! Review changes with `cargo insta review`; never accept them unread.
 
-mod common;
+use crate::common;
 
 use codegen::{CrateConfig, Selection};
 

@@ -7,7 +7,7 @@
 //! `impl`); each block is keyed by the item it declares. A block whose text
 //! changed, appeared or vanished must belong to an item in the report.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -9,7 +9,7 @@
 //! - `generation_is_deterministic_across_processes`: two processes, one
 //!   document, byte-identical crates.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -271,10 +271,15 @@ fn generation_is_deterministic_across_processes() {
     }
     let scratch = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("determinism");
     let runs: Vec<PathBuf> = (1..=2).map(|n| scratch.join(format!("run{n}"))).collect();
+    // The child test's name as libtest knows it: its module path, less the crate.
+    let child = match module_path!().split_once("::") {
+        Some((_, module)) => format!("{module}::determinism_child"),
+        None => "determinism_child".to_owned(),
+    };
     for out in &runs {
         let _ = std::fs::remove_dir_all(out);
         let output = Command::new(std::env::current_exe().expect("test binary"))
-            .args(["determinism_child", "--exact", "--ignored", "--nocapture"])
+            .args([child.as_str(), "--exact", "--ignored", "--nocapture"])
             .env(OUT_VAR, out)
             .output()
             .expect("the test binary runs");

@@ -11,7 +11,7 @@
 //! (`generated/`); the decisions, on models and code generated from small
 //! documents and from the full published document.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

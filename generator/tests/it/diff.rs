@@ -3,7 +3,7 @@
 //! The facts its rules rest on are the surface's (`codegen::surface::Policy`),
 //! which the emitters print.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

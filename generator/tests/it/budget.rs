@@ -3,7 +3,7 @@
 //! emitters cannot quietly exceed. The shared runtime (`runtime/`) is a crate
 //! of its own, compiled once and cached, and is not counted here.
 
-mod common;
+use crate::common;
 
 use codegen::{CrateConfig, Selection};
 

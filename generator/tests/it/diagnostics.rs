@@ -6,7 +6,7 @@
 //! is the rendered report (`Diagnostics`' `Display`: errors first, each with
 //! its JSON pointer, position and help).
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::time::{Duration, Instant};
