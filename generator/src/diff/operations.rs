@@ -2,9 +2,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::change::{ChangeKind, Item};
 use super::compat::Facts;
 use super::rust::Spelling;
-use super::{ChangeKind, Item, Walk};
+use super::walk::Walk;
 use crate::model::{
     Api, BodyKind, Operation, OperationGroup, ParamLocation, Parameter, PathPart, Response, Status,
     TypeRef,

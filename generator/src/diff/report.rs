@@ -4,7 +4,54 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use super::{Change, ChangeKind, Item, Report, Severity};
+use super::change::{Change, ChangeKind, Item, Severity};
+use crate::model::Api;
+
+/// One side of the comparison.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Side {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// SHA-256 of the document, lower-case hex.
+    pub sha256: String,
+}
+
+impl Side {
+    pub(super) fn of(api: &Api) -> Self {
+        Self {
+            title: api.title.clone(),
+            version: api.version.clone(),
+            sha256: api.source.sha256.clone(),
+        }
+    }
+}
+
+/// What changed between two versions, for callers of the generated crate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    /// The version compared from.
+    pub old: Side,
+    /// The version compared to.
+    pub new: Side,
+    /// Every change, ordered by item (operations, types, webhooks, servers).
+    pub changes: Vec<Change>,
+}
+
+impl Report {
+    /// The changes that break callers.
+    pub fn breaking(&self) -> impl Iterator<Item = &Change> {
+        self.changes
+            .iter()
+            .filter(|c| c.verdict.severity == Severity::Breaking)
+    }
+
+    /// Whether any change breaks callers.
+    pub fn is_breaking(&self) -> bool {
+        self.breaking().next().is_some()
+    }
+}
 
 /// The release a change set calls for, in semantic-versioning terms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

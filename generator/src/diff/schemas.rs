@@ -3,8 +3,9 @@
 use super::compat::Facts;
 use std::collections::BTreeSet;
 
+use super::change::{ChangeKind, Item};
 use super::rust::Spelling;
-use super::{ChangeKind, Item, TypePairs, Walk};
+use super::walk::{TypePairs, Walk};
 use crate::model::{
     EnumDef, Field, Presence, StructDef, Tagging, TypeDef, TypeKind, UnionDef, UnionVariant,
 };

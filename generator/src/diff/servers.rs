@@ -1,7 +1,8 @@
 //! The `Server` enum across versions: variants, URLs and the default.
 
+use super::change::{ChangeKind, Item};
 use super::compat::Facts;
-use super::{ChangeKind, Item, Walk};
+use super::walk::Walk;
 use crate::model::Server;
 
 /// The variant's fields: the URL variables, in order.

@@ -8,7 +8,8 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{doc_examples, CrateConfig};
+use super::config::CrateConfig;
+use super::doc_examples;
 use crate::surface::Surface;
 
 pub fn emit(surface: &Surface, config: &CrateConfig) -> TokenStream {

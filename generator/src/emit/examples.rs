@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::common::{ident, raw_string, rust_type, Context};
-use super::CrateConfig;
+use super::config::CrateConfig;
 use crate::model::TypeRef;
 use crate::surface::Surface;
 

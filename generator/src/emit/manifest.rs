@@ -1,8 +1,9 @@
 //! `Cargo.toml` of the generated crate.
 
-use sunshine_facts::{Package, CLIENT, KIT};
+use sunshine_facts::{CLIENT, KIT};
 
-use super::{CrateConfig, RuntimeSource, RUNTIME_VERSION};
+use super::config::CrateConfig;
+use super::dependencies::runtime_dependency;
 use crate::surface::Surface;
 
 pub fn emit(surface: &Surface, config: &CrateConfig) -> String {
@@ -52,22 +53,4 @@ serde_json = "1"
         kit_name = KIT.name,
         kit = runtime_dependency(&config.runtime, KIT, true),
     )
-}
-
-/// A runtime package's value in `[dependencies]`.
-pub(super) fn runtime_dependency(
-    source: &RuntimeSource,
-    package: Package,
-    optional: bool,
-) -> String {
-    let optional = if optional { ", optional = true" } else { "" };
-    match source {
-        RuntimeSource::Registry => format!("{{ version = \"{RUNTIME_VERSION}\"{optional} }}"),
-        RuntimeSource::Path(root) => {
-            let root = root.replace('\\', "/");
-            let path =
-                format!("{}/{}", root.trim_end_matches('/'), package.dir).replace('"', "\\\"");
-            format!("{{ version = \"{RUNTIME_VERSION}\", path = \"{path}\"{optional} }}")
-        }
-    }
 }

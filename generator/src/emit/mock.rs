@@ -8,7 +8,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::common::{doc_attrs, ident, inner_doc_attrs, raw_string, rust_type, Context};
-use super::CrateConfig;
+use super::config::CrateConfig;
 use crate::model::{Api, AuthScheme, BodyKind, Operation, OperationGroup, Status, TypeRef};
 use crate::surface::{Argument, Success, Surface};
 

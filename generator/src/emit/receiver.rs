@@ -9,8 +9,8 @@ use quote::quote;
 use sunshine_facts::{CLIENT, RECEIVER, RECEIVER_AXUM_FEATURE, RECEIVER_REDIS_FEATURE};
 
 use super::common::{rust_type, Context};
-use super::manifest::runtime_dependency;
-use super::RuntimeSource;
+use super::config::RuntimeSource;
+use super::dependencies::runtime_dependency;
 use crate::model::{Api, TypeRef};
 use crate::surface::Surface;
 

@@ -5,7 +5,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::common::{doc_attrs, doc_or, ident, inner_doc_attrs};
-use super::{doc_examples, CrateConfig};
+use super::config::CrateConfig;
+use super::doc_examples;
 use crate::model::API_DESCRIPTION_TOP_HEADING;
 use crate::surface::Surface;
 

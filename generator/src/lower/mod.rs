@@ -11,6 +11,7 @@ mod discriminators;
 mod docs;
 mod event_names;
 mod examples;
+mod lowerer;
 mod operations;
 mod pagination;
 mod parameters;
@@ -29,21 +30,10 @@ use crate::diagnostics::{child, Diagnostic, Diagnostics};
 use crate::load::Document;
 use crate::model::{self, Api, Example, Source, TypeRef};
 use docs::doc;
+use lowerer::Lowerer;
+pub use lowerer::Selection;
 use refs::Resolver;
 use schema::SchemaLowerer;
-
-/// Which operations to generate.
-#[derive(Debug, Clone, Default)]
-pub struct Selection {
-    /// Tags to keep; empty keeps every operation.
-    pub tags: Vec<String>,
-}
-
-impl Selection {
-    fn keeps(&self, operation: &openapiv3::Operation) -> bool {
-        self.tags.is_empty() || operation.tags.iter().any(|t| self.tags.contains(t))
-    }
-}
 
 /// Lowers a loaded document into the model.
 pub fn lower(document: &Document, selection: &Selection, diagnostics: &mut Diagnostics) -> Api {
@@ -143,15 +133,6 @@ fn tag_names(openapi: &openapiv3::OpenAPI) -> Vec<String> {
     }
     tags.into_iter().map(|t| format!("`{t}`")).collect()
 }
-
-struct Lowerer<'a> {
-    schemas: SchemaLowerer<'a>,
-    resolver: Resolver<'a>,
-    diagnostics: Diagnostics,
-    examples: Vec<Example>,
-}
-
-impl<'a> Lowerer<'a> {}
 
 #[cfg(test)]
 mod tests;

@@ -7,8 +7,8 @@ use indexmap::IndexMap;
 use openapiv3::{PathItem, ReferenceOr};
 
 use super::docs::doc;
+use super::lowerer::{Lowerer, Selection};
 use super::parameters::DeclaredParameter;
-use super::{Lowerer, Selection};
 use crate::diagnostics::{child, Diagnostic};
 use crate::model::{
     Method, Operation, OperationGroup, ParamLocation, Parameter, PathPart, QueryStyle, TypeRef,

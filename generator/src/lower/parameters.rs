@@ -4,8 +4,8 @@
 use openapiv3::{Parameter as OaParameter, ParameterSchemaOrContent, PathItem, ReferenceOr};
 
 use super::docs::doc;
+use super::lowerer::Lowerer;
 use super::view::SchemaRef;
-use super::Lowerer;
 use crate::diagnostics::{child, Diagnostic};
 use crate::model::{ParamLocation, Parameter, QueryStyle, TypeRef};
 use crate::names;

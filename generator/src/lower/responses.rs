@@ -4,8 +4,8 @@
 use openapiv3::{MediaType, ReferenceOr, StatusCode};
 
 use super::docs::doc;
+use super::lowerer::Lowerer;
 use super::view::SchemaRef;
-use super::Lowerer;
 use crate::diagnostics::{child, Diagnostic};
 use crate::model::{BodyKind, Example, ExampleAnswer, RequestBody, Response, Status, TypeRef};
 use crate::names;

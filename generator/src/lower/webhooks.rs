@@ -10,8 +10,8 @@ use indexmap::IndexMap;
 use openapiv3::{PathItem, ReferenceOr};
 
 use super::docs::doc;
+use super::lowerer::Lowerer;
 use super::responses::is_json;
-use super::Lowerer;
 use crate::diagnostics::{child, Diagnostic};
 use crate::model::{EventList, TypeDef, TypeId, TypeKind, TypeRef, Webhook};
 use crate::names;

@@ -19,8 +19,17 @@
 
 use serde_json::Value;
 
-use super::{NewArgument, RustType};
+use super::rust_type::RustType;
 use crate::model::{Api, Field, Parameter, Presence, TypeKind, TypeRef};
+
+/// A member a constructor takes: its name and type (as `impl Into<T>`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewArgument {
+    /// The member's (field's) name.
+    pub name: String,
+    /// Its type.
+    pub ty: RustType,
+}
 
 /// What an unset member holds.
 #[derive(Debug, Clone, PartialEq)]

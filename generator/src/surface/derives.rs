@@ -8,7 +8,7 @@
 
 use std::collections::BTreeSet;
 
-use super::Construction;
+use super::construct::Construction;
 use crate::model::{Api, TypeKind, TypeRef};
 
 /// The traits a named type has beyond `Debug`, `Clone` and `PartialEq`: a

@@ -35,7 +35,7 @@ mod webhooks;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::{Api, Operation, OperationGroup, TypeId, TypeKind, TypeRef, Webhook};
-pub use construct::{Construction, Fill};
+pub use construct::{Construction, Fill, NewArgument};
 pub use features::{Features, FIXED_FEATURES};
 pub use operations::{Argument, GroupSurface, OperationSurface, Success};
 pub use rust_type::RustType;
@@ -146,15 +146,6 @@ pub fn build(model: &Api) -> Surface {
         features,
         policy: Policy::GENERATED,
     }
-}
-
-/// A member a constructor takes: its name and type (as `impl Into<T>`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewArgument {
-    /// The member's (field's) name.
-    pub name: String,
-    /// Its type.
-    pub ty: RustType,
 }
 
 fn type_surface(api: &Api, id: &TypeId) -> TypeSurface {

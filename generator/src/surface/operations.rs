@@ -5,8 +5,8 @@
 
 use std::collections::BTreeMap;
 
-use super::construct::{new_arguments, param_fill, Fill};
-use super::{NewArgument, RustType};
+use super::construct::{new_arguments, param_fill, Fill, NewArgument};
+use super::rust_type::RustType;
 use crate::model::{Api, Operation, Response, TypeRef};
 use crate::names::{self, Scope};
 

@@ -7,8 +7,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::request::{attach_body, emit_param, request_expression, single_param_call};
-use super::response::{response_arms, single_status_decoder};
-use super::status_doc;
+use super::response::{response_arms, single_status_decoder, status_doc};
 use crate::emit::common::{doc_attrs, ident, rust_type, success_type, tokens, Context};
 use crate::model::{Api, Operation};
 use crate::surface::{Argument, OperationSurface};

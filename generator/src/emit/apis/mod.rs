@@ -9,7 +9,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::common::{doc_attrs, doc_or, ident, inner_doc_attrs};
-use crate::model::{Operation, OperationGroup, Status, TypeRef};
+use crate::model::{Operation, OperationGroup, TypeRef};
 use crate::surface::Surface;
 use method::{emit_call_methods, emit_operation};
 use request::emit_params_struct;
@@ -122,14 +122,6 @@ fn operation_uses_types(op: &Operation) -> bool {
             .iter()
             .chain(&op.errors)
             .any(|r| r.body.as_ref().is_some_and(TypeRef::references_named))
-}
-
-pub(super) fn status_doc(status: Status) -> String {
-    match status {
-        Status::Code(code) => format!("`{code}`"),
-        Status::Range(class) => format!("`{class}XX`"),
-        Status::Default => "any other status".to_owned(),
-    }
 }
 
 fn emit_operation_types(surface: &Surface, group: &OperationGroup, op: &Operation) -> TokenStream {

@@ -4,7 +4,6 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::status_doc;
 use crate::emit::common::{doc_attrs, ident, rust_type, Context};
 use crate::model::{Api, Operation, Response, Status};
 use crate::surface::OperationSurface;
@@ -225,5 +224,13 @@ pub(super) fn emit_error_enum(
                 #(#variants)*
             }
         }
+    }
+}
+
+pub(super) fn status_doc(status: Status) -> String {
+    match status {
+        Status::Code(code) => format!("`{code}`"),
+        Status::Range(class) => format!("`{class}XX`"),
+        Status::Default => "any other status".to_owned(),
     }
 }

@@ -19,7 +19,6 @@ use super::view::{Primitive, SchemaRef, View};
 use crate::diagnostics::{child, pointer_token, Diagnostic, Diagnostics};
 use crate::model::{EnumDef, EnumVariant, TypeDef, TypeId, TypeKind, TypeRef, Usage};
 use crate::names::{self, Scope};
-use union::{is_discriminated, is_polymorphic_base};
 
 const COMPONENT_PREFIX: &str = "#/components/schemas/";
 
@@ -500,4 +499,22 @@ fn reference_id(reference: &str) -> Option<TypeId> {
     reference
         .starts_with(COMPONENT_PREFIX)
         .then(|| reference.to_owned())
+}
+
+/// A union with a discriminator stays a union even with a single member: the
+/// tag still selects it, and other tag values (kinds the document does not
+/// list yet) must land in `Unknown` rather than decode as that member.
+fn is_discriminated(view: &View<'_>) -> bool {
+    view.data.discriminator.is_some()
+}
+
+/// A base schema whose discriminator mapping lists its variants (no `oneOf`).
+fn is_polymorphic_base(view: &View<'_>) -> bool {
+    view.one_of.is_empty()
+        && view.any_of.is_empty()
+        && view
+            .data
+            .discriminator
+            .as_ref()
+            .is_some_and(|d| !d.mapping.is_empty())
 }

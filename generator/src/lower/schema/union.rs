@@ -318,24 +318,6 @@ impl<'a> SchemaLowerer<'a> {
     }
 }
 
-/// A union with a discriminator stays a union even with a single member: the
-/// tag still selects it, and other tag values (kinds the document does not
-/// list yet) must land in `Unknown` rather than decode as that member.
-pub(super) fn is_discriminated(view: &View<'_>) -> bool {
-    view.data.discriminator.is_some()
-}
-
-/// A base schema whose discriminator mapping lists its variants (no `oneOf`).
-pub(super) fn is_polymorphic_base(view: &View<'_>) -> bool {
-    view.one_of.is_empty()
-        && view.any_of.is_empty()
-        && view
-            .data
-            .discriminator
-            .as_ref()
-            .is_some_and(|d| !d.mapping.is_empty())
-}
-
 pub(super) fn inline_variant_name(schema: &Schema, index: usize) -> String {
     let view = View::new(schema, None);
     match view.primitive {
