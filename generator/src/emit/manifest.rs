@@ -67,11 +67,7 @@ fn receiver_dependency(api: &Api, runtime: &RuntimeSource) -> String {
 }
 
 /// A runtime package's value in `[dependencies]`.
-fn runtime_dependency(
-    source: &RuntimeSource,
-    package: Package,
-    optional: bool,
-) -> String {
+fn runtime_dependency(source: &RuntimeSource, package: Package, optional: bool) -> String {
     let optional = if optional { ", optional = true" } else { "" };
     match source {
         RuntimeSource::Registry if optional.is_empty() => format!("\"{RUNTIME_VERSION}\""),
