@@ -1,9 +1,9 @@
 //! `Cargo.toml` of the generated crate.
 
-use sunshine_facts::{CLIENT, KIT};
+use sunshine_facts::{Package, CLIENT, KIT, RECEIVER};
 
-use super::config::CrateConfig;
-use super::dependencies::runtime_dependency;
+use super::config::{CrateConfig, RuntimeSource, RUNTIME_VERSION};
+use crate::model::Api;
 use crate::surface::Surface;
 
 pub fn emit(surface: &Surface, config: &CrateConfig) -> String {
@@ -47,10 +47,38 @@ serde_json = "1"
         features = super::features::manifest_table(surface),
         receiver = super::receiver::manifest_features(surface),
         tracing = super::receiver::tracing_features(api),
-        receiver_dependency = super::receiver::manifest_dependency(api, &config.runtime),
+        receiver_dependency = receiver_dependency(api, &config.runtime),
         client_name = CLIENT.name,
         client = runtime_dependency(&config.runtime, CLIENT, false),
         kit_name = KIT.name,
         kit = runtime_dependency(&config.runtime, KIT, true),
     )
+}
+
+/// The receiver's line of `[dependencies]`, or nothing for a crate that
+/// does not offer it.
+fn receiver_dependency(api: &Api, runtime: &RuntimeSource) -> String {
+    if !super::receiver::offered(api) {
+        return String::new();
+    }
+    format!(
+        "# The webhook receiver (features `receiver*`).\n{} = {}\n",
+        RECEIVER.name,
+        runtime_dependency(runtime, RECEIVER, true)
+    )
+}
+
+/// A runtime package's value in `[dependencies]`.
+fn runtime_dependency(source: &RuntimeSource, package: Package, optional: bool) -> String {
+    let optional = if optional { ", optional = true" } else { "" };
+    match source {
+        RuntimeSource::Registry if optional.is_empty() => format!("\"{RUNTIME_VERSION}\""),
+        RuntimeSource::Registry => format!("{{ version = \"{RUNTIME_VERSION}\"{optional} }}"),
+        RuntimeSource::Path(root) => {
+            let root = root.replace('\\', "/");
+            let path =
+                format!("{}/{}", root.trim_end_matches('/'), package.dir).replace('"', "\\\"");
+            format!("{{ version = \"{RUNTIME_VERSION}\", path = \"{path}\"{optional} }}")
+        }
+    }
 }

@@ -13,7 +13,6 @@ mod client;
 mod common;
 mod config;
 mod construct;
-mod dependencies;
 mod doc_examples;
 mod examples;
 mod features;
