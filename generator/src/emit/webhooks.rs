@@ -55,7 +55,7 @@ pub fn emit(surface: &Surface) -> TokenStream {
         )
     });
     let receiver = super::receiver::items(surface);
-    let runtime_items = runtime_items().map(|name| ident(name));
+    let runtime_items = runtime_items().map(ident);
     quote! {
         //! Webhook deliveries: what the API posts to your endpoints, and what a
         //! receiver needs to take them in.

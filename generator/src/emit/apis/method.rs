@@ -237,7 +237,7 @@ pub(super) fn emit_call_methods(
     }
     if decided.paginates {
         methods.extend(crate::emit::pagination::emit_paginate(
-            api, op, decided, &method,
+            api, op, decided, method,
         ));
     }
     if methods.is_empty() {
