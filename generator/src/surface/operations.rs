@@ -202,97 +202,42 @@ fn operation(
     prefix: &str,
     items: &mut Scope,
 ) -> OperationSurface {
-    let params_type =
-        (!op.query_and_header_params.is_empty()).then(|| items.claim(&format!("{prefix}Params")));
+    let params = &op.query_and_header_params;
+    let params_type = (!params.is_empty()).then(|| items.claim(&format!("{prefix}Params")));
     let error_type = items.claim(&format!("{prefix}Error"));
     let response_type = (op.successes.len() > 1).then(|| items.claim(&format!("{prefix}Response")));
-    let success = match op.successes.as_slice() {
-        [] => Success::Unit,
-        [only] => match &only.body {
-            Some(ty) => Success::Body(ty.clone()),
-            None => Success::Unit,
-        },
-        _ => Success::Enum,
-    };
-    let param_fills: Vec<Option<Fill>> = op
-        .query_and_header_params
-        .iter()
-        .map(|p| param_fill(api, p))
-        .collect();
-    // A parameter that must be sent and has no document default (even one
-    // that could be left empty, such as a map) makes the struct an argument;
-    // otherwise the call carries the parameters, and a new optional one
-    // changes no signature.
-    let takes_params = op
-        .query_and_header_params
-        .iter()
-        .zip(&param_fills)
-        .any(|(p, fill)| fill.is_none() || (p.required && p.default.is_none()));
-    let mut arguments: Vec<Argument> = (0..op.path_params.len()).map(Argument::Path).collect();
-    if takes_params {
-        arguments.push(Argument::Params);
-    }
-    let body_required = op.body.as_ref().map(|body| body.required);
-    if body_required == Some(true) {
-        arguments.push(Argument::Body);
-    }
-    let params_on_call = !op.query_and_header_params.is_empty() && !takes_params;
+    let param_fills: Vec<Option<Fill>> = params.iter().map(|p| param_fill(api, p)).collect();
+    let takes_params = takes_params(op, &param_fills);
+    let arguments = arguments(op, takes_params);
+    let params_on_call = !params.is_empty() && !takes_params;
     // Arguments beside `params` and `body`; `self_` is what `self` becomes.
-    let mut argument_names = Scope::with_reserved(["body", "params", "self_"]);
-    let path_names: Vec<String> = op
-        .path_params
-        .iter()
-        .map(|p| argument_names.claim(&names::field_name(&p.name)))
-        .collect();
-    let mut field_names = Scope::default();
-    let param_names: Vec<String> = op
-        .query_and_header_params
-        .iter()
-        .map(|p| field_names.claim(&names::field_name(&p.name)))
-        .collect();
-    let signature = arguments
-        .iter()
-        .filter_map(|argument| match argument {
-            Argument::Path(index) => {
-                let param = op.path_params.get(*index)?;
-                Some((
-                    path_names[*index].clone(),
-                    RustType::of_path_argument(api, param),
-                ))
-            }
-            Argument::Params => Some((
-                "params".to_owned(),
-                RustType::Ref(Box::new(RustType::Item(params_type.clone()?))),
-            )),
-            Argument::Body => Some((
-                "body".to_owned(),
-                RustType::Ref(Box::new(RustType::of(api, op.body.as_ref()?.kind.ty()))),
-            )),
-        })
-        .collect();
+    let path_names = claimed(
+        ["body", "params", "self_"],
+        op.path_params.iter().map(|p| names::field_name(&p.name)),
+    );
+    let param_names = claimed([], params.iter().map(|p| names::field_name(&p.name)));
     let params_new = new_arguments(
-        op.query_and_header_params
+        params
             .iter()
             .zip(&param_names)
             .map(|(p, name)| (name.as_str(), RustType::of(api, &p.ty))),
         &param_fills,
     );
+    let body_required = op.body.as_ref().map(|body| body.required);
     OperationSurface {
-        signature,
-        param_types: op
-            .query_and_header_params
+        signature: signature(api, op, &arguments, &path_names, params_type.as_deref()),
+        param_types: params
             .iter()
             .map(|p| RustType::of_param_field(api, p))
             .collect(),
         params_new,
         kit_method: method.clone(),
         method,
-        sends_default_params: params_on_call
-            && op.query_and_header_params.iter().any(|p| p.required),
+        sends_default_params: params_on_call && params.iter().any(|p| p.required),
         params_type,
         error_type,
         response_type,
-        success,
+        success: success(op),
         arguments,
         params_on_call,
         param_setters: super::setters::names(param_names.iter().map(String::as_str)),
@@ -304,6 +249,82 @@ fn operation(
         body_on_call: body_required == Some(false),
         paginates: op.pagination.is_some(),
     }
+}
+
+/// What a successful call returns: `()`, the one documented body, or the
+/// `{Op}Response` enum of several.
+fn success(op: &Operation) -> Success {
+    match op.successes.as_slice() {
+        [] => Success::Unit,
+        [only] => match &only.body {
+            Some(ty) => Success::Body(ty.clone()),
+            None => Success::Unit,
+        },
+        _ => Success::Enum,
+    }
+}
+
+/// Whether the method takes `{Op}Params`: a parameter that must be sent and
+/// has no document default (even one that could be left empty, such as a
+/// map) makes the struct an argument; otherwise the call carries the
+/// parameters, and a new optional one changes no signature.
+fn takes_params(op: &Operation, fills: &[Option<Fill>]) -> bool {
+    op.query_and_header_params
+        .iter()
+        .zip(fills)
+        .any(|(p, fill)| fill.is_none() || (p.required && p.default.is_none()))
+}
+
+/// The method's arguments: the path parameters, `{Op}Params` when it takes
+/// them, a required body.
+fn arguments(op: &Operation, takes_params: bool) -> Vec<Argument> {
+    let mut arguments: Vec<Argument> = (0..op.path_params.len()).map(Argument::Path).collect();
+    if takes_params {
+        arguments.push(Argument::Params);
+    }
+    if op.body.as_ref().is_some_and(|body| body.required) {
+        arguments.push(Argument::Body);
+    }
+    arguments
+}
+
+/// Each of `candidates` claimed, in order, in a scope where `reserved` are taken.
+fn claimed<const N: usize>(
+    reserved: [&str; N],
+    candidates: impl Iterator<Item = String>,
+) -> Vec<String> {
+    let mut scope = Scope::with_reserved(reserved);
+    candidates.map(|name| scope.claim(&name)).collect()
+}
+
+/// The name and type of each argument, as the method declares them.
+fn signature(
+    api: &Api,
+    op: &Operation,
+    arguments: &[Argument],
+    path_names: &[String],
+    params_type: Option<&str>,
+) -> Vec<(String, RustType)> {
+    arguments
+        .iter()
+        .filter_map(|argument| match argument {
+            Argument::Path(index) => {
+                let param = op.path_params.get(*index)?;
+                Some((
+                    path_names.get(*index)?.clone(),
+                    RustType::of_path_argument(api, param),
+                ))
+            }
+            Argument::Params => Some((
+                "params".to_owned(),
+                RustType::Ref(Box::new(RustType::Item(params_type?.to_owned()))),
+            )),
+            Argument::Body => Some((
+                "body".to_owned(),
+                RustType::Ref(Box::new(RustType::of(api, op.body.as_ref()?.kind.ty()))),
+            )),
+        })
+        .collect()
 }
 
 /// The variant of each response in its enum: the status's word (`NotFound`,
