@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::operations::GroupSurface;
 use crate::model::{Api, TypeId};
 use crate::names::Scope;
+use sunshine_facts::FIXED_FEATURES;
 
 /// Cargo features that let a crate with several tags compile only what its
 /// user needs: one per tag, one for the webhook events, all on by default.
@@ -80,16 +81,6 @@ pub(super) fn decide(api: &Api, decided: &BTreeMap<String, GroupSurface>) -> Opt
         types: users,
     })
 }
-
-/// The features of every generated crate, whatever its document: a tag or
-/// the webhook events never take one of these names.
-pub const FIXED_FEATURES: &[&str] = &[
-    "tracing",
-    "mock",
-    "receiver",
-    "receiver-redis",
-    "receiver-axum",
-];
 
 /// `name`, or `name-{qualifier}` when that is taken (a tag named `Default`
 /// gets `default-operations`), numbered after that if need be.

@@ -36,7 +36,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::{Api, Operation, OperationGroup, TypeId, TypeKind, TypeRef, Webhook};
 pub use construct::{Construction, Fill, NewArgument};
-pub use features::{Features, FIXED_FEATURES};
+pub use features::Features;
 pub use operations::{Argument, GroupSurface, OperationSurface, Success};
 pub use rust_type::RustType;
 pub use webhooks::WebhookSurface;
