@@ -22,6 +22,7 @@ mod failure;
 mod repair;
 mod scan;
 mod structure;
+mod v31;
 
 pub(crate) use failure::json_kind;
 pub use failure::Failed;
@@ -34,8 +35,11 @@ use structure::check_structure;
 pub struct Document {
     /// The OpenAPI document proper.
     pub openapi: OpenAPI,
-    /// The `x-webhooks` section: event name → path item describing the payload.
+    /// The webhooks (`x-webhooks` in 3.0, `webhooks` in 3.1): event name →
+    /// path item describing the payload.
     pub webhooks: IndexMap<String, PathItem>,
+    /// JSON pointer of the section `webhooks` came from.
+    pub webhooks_pointer: &'static str,
     /// The raw document, used to resolve `$ref`s to `components/examples` and
     /// other places openapiv3 does not model as references.
     pub raw: Value,
@@ -43,7 +47,8 @@ pub struct Document {
     pub sha256: String,
 }
 
-/// Parses `bytes` as an OpenAPI 3.0 YAML (or JSON) document.
+/// Parses `bytes` as an OpenAPI 3.0 or 3.1 YAML (or JSON) document; a 3.1
+/// document is rewritten into 3.0 form first (`v31`).
 ///
 /// Problems that stop the parse are returned as errors; repaired defects are
 /// pushed to `diagnostics` as warnings.
@@ -108,18 +113,30 @@ pub fn load(bytes: &[u8], diagnostics: &mut Diagnostics) -> Result<Document, Fai
         }
     };
     let mut raw = to_json(yaml, &Location::Root, diagnostics)?;
-    check_version(&raw, diagnostics)?;
+    let webhooks_key = match check_version(&raw, diagnostics)? {
+        Version::V30 => "x-webhooks",
+        Version::V31 => {
+            v31::normalise(&mut raw, diagnostics)?;
+            v31::WEBHOOKS
+        }
+    };
     repair_misplaced_required(&mut raw, diagnostics);
-    check_structure(&raw, diagnostics)?;
+    check_structure(&raw, webhooks_key, diagnostics)?;
 
     let openapi: OpenAPI = typed(&raw, "#", diagnostics)?;
-    let webhooks = match openapi.extensions.get("x-webhooks") {
-        Some(section) => typed(section, "#/x-webhooks", diagnostics)?,
+    let webhooks_pointer = if webhooks_key == v31::WEBHOOKS {
+        "#/webhooks"
+    } else {
+        "#/x-webhooks"
+    };
+    let webhooks = match raw.get(webhooks_key) {
+        Some(section) => typed(section, webhooks_pointer, diagnostics)?,
         None => IndexMap::new(),
     };
     Ok(Document {
         openapi,
         webhooks,
+        webhooks_pointer,
         raw,
         sha256: crate::source::sha256_hex(bytes),
     })
@@ -320,8 +337,15 @@ fn yaml_kind(value: &serde_yaml::Value) -> &'static str {
     }
 }
 
-/// Accepts OpenAPI 3.0.x only, and says which version it found otherwise.
-fn check_version(raw: &Value, diagnostics: &mut Diagnostics) -> Result<(), Failed> {
+/// The OpenAPI versions this generator reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Version {
+    V30,
+    V31,
+}
+
+/// Accepts OpenAPI 3.0.x and 3.1.x, and says which version it found otherwise.
+fn check_version(raw: &Value, diagnostics: &mut Diagnostics) -> Result<Version, Failed> {
     let Some(root) = raw.as_object() else {
         diagnostics.push(
             Diagnostic::error(
@@ -341,18 +365,19 @@ fn check_version(raw: &Value, diagnostics: &mut Diagnostics) -> Result<(), Faile
         diagnostics.push(
             Diagnostic::error(
                 "#/swagger",
-                format!("{version} documents are not supported; only OpenAPI 3.0.x documents are"),
+                format!("{version} documents are not supported; only OpenAPI 3.0.x and 3.1.x documents are"),
             )
             .with_help("convert the document to OpenAPI 3.0 first"),
         );
         return Err(Failed);
     }
     match root.get("openapi") {
-        Some(Value::String(version)) if is_openapi_30(version) => Ok(()),
+        Some(Value::String(version)) if is_openapi(version, "3.0") => Ok(Version::V30),
+        Some(Value::String(version)) if is_openapi(version, "3.1") => Ok(Version::V31),
         Some(Value::Number(number)) => {
             diagnostics.push(
                 Diagnostic::error("#/openapi", format!("the OpenAPI version must be a string, found the number {number}"))
-                    .with_help("quote it, and give all three parts: `openapi: '3.0.3'`; only OpenAPI 3.0.x is supported"),
+                    .with_help("quote it, and give all three parts: `openapi: '3.0.3'`; only OpenAPI 3.0.x and 3.1.x are supported"),
             );
             Err(Failed)
         }
@@ -360,31 +385,29 @@ fn check_version(raw: &Value, diagnostics: &mut Diagnostics) -> Result<(), Faile
             diagnostics.push(
                 Diagnostic::error(
                     "#/openapi",
-                    format!("OpenAPI version {} is not supported; only OpenAPI 3.0.x documents are", show(other)),
+                    format!("OpenAPI version {} is not supported; only OpenAPI 3.0.x and 3.1.x documents are", show(other)),
                 )
-                .with_help(if matches!(other, Value::String(v) if v.starts_with("3.1")) {
-                    "OpenAPI 3.1 changed how schemas are written (JSON Schema 2020-12); convert the document to 3.0"
-                } else {
-                    "write `openapi: 3.0.3` for an OpenAPI 3.0 document"
-                }),
+                .with_help("write `openapi: 3.0.3` for an OpenAPI 3.0 document, `openapi: 3.1.0` for 3.1"),
             );
             Err(Failed)
         }
         None => {
             diagnostics.push(
-                Diagnostic::error("#", "the document has no `openapi` version field")
-                    .with_help("add `openapi: 3.0.3` at the top; only OpenAPI 3.0.x is supported"),
+                Diagnostic::error("#", "the document has no `openapi` version field").with_help(
+                    "add `openapi: 3.0.3` at the top; only OpenAPI 3.0.x and 3.1.x are supported",
+                ),
             );
             Err(Failed)
         }
     }
 }
 
-/// `3.0.0` through `3.0.x` (and a bare `3.0`): the versions this generator reads.
-fn is_openapi_30(version: &str) -> bool {
-    version == "3.0"
+/// `3.0.0` through `3.0.x` (and a bare `3.0`) for `minor` `3.0`.
+fn is_openapi(version: &str, minor: &str) -> bool {
+    version == minor
         || version
-            .strip_prefix("3.0.")
+            .strip_prefix(minor)
+            .and_then(|rest| rest.strip_prefix('.'))
             .is_some_and(|patch| !patch.is_empty() && patch.bytes().all(|b| b.is_ascii_digit()))
 }
 

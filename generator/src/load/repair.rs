@@ -19,7 +19,7 @@ pub(super) fn repair_misplaced_required(raw: &mut Value, diagnostics: &mut Diagn
 /// Pointers of every schema object reachable through the places a schema can
 /// stand in an OpenAPI 3.0 document (`schema` keys and `components/schemas`);
 /// nested schemas are handled by `repair_schema` itself.
-fn collect_schema_places(value: &Value, pointer: &str, out: &mut Vec<String>) {
+pub(super) fn collect_schema_places(value: &Value, pointer: &str, out: &mut Vec<String>) {
     let Value::Object(map) = value else {
         if let Value::Array(items) = value {
             for (index, item) in items.iter().enumerate() {

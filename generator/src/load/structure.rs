@@ -206,7 +206,8 @@ impl Shape<'_> {
         Some(map)
     }
 
-    fn document(&mut self, root: &serde_json::Map<String, Value>) {
+    /// `webhooks_key`: where the document's webhooks are (`x-webhooks` in 3.0).
+    fn document(&mut self, root: &serde_json::Map<String, Value>, webhooks_key: &str) {
         let info = self.required(root, "#", "info", Kind::Mapping, "the document");
         if let Some(info) = info.and_then(Value::as_object) {
             self.required(info, "#/info", "title", Kind::String, "`info`");
@@ -255,18 +256,18 @@ impl Shape<'_> {
         {
             self.components(components);
         }
-        if let Some(Value::Object(hooks)) = root.get("x-webhooks") {
+        let webhooks = child("#", webhooks_key);
+        if let Some(Value::Object(hooks)) = root.get(webhooks_key) {
             for (name, item) in hooks {
-                self.path_item(
-                    item,
-                    &child("#/x-webhooks", name),
-                    &format!("webhook `{name}`"),
-                );
+                self.path_item(item, &child(&webhooks, name), &format!("webhook `{name}`"));
             }
-        } else if let Some(other) = root.get("x-webhooks") {
+        } else if let Some(other) = root.get(webhooks_key) {
             self.error(Diagnostic::error(
-                "#/x-webhooks",
-                format!("`x-webhooks` must be a mapping, found {}", json_kind(other)),
+                webhooks,
+                format!(
+                    "`{webhooks_key}` must be a mapping, found {}",
+                    json_kind(other)
+                ),
             ));
         }
     }
@@ -751,8 +752,13 @@ fn is_status_code(code: &str) -> bool {
     }
 }
 
-/// Checks the document's structure; `Err` when something is wrong (all of it reported).
-pub(super) fn check_structure(raw: &Value, diagnostics: &mut Diagnostics) -> Result<(), Failed> {
+/// Checks the document's structure, its webhooks in `webhooks_key`; `Err`
+/// when something is wrong (all of it reported).
+pub(super) fn check_structure(
+    raw: &Value,
+    webhooks_key: &str,
+    diagnostics: &mut Diagnostics,
+) -> Result<(), Failed> {
     let Some(root) = raw.as_object() else {
         return Err(Failed);
     };
@@ -760,7 +766,7 @@ pub(super) fn check_structure(raw: &Value, diagnostics: &mut Diagnostics) -> Res
         diagnostics,
         failed: false,
     };
-    shape.document(root);
+    shape.document(root, webhooks_key);
     if shape.failed {
         Err(Failed)
     } else {

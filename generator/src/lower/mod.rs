@@ -55,7 +55,7 @@ pub fn lower(document: &Document, selection: &Selection, diagnostics: &mut Diagn
     }
     let operations = lowerer.operations(openapi, selection);
     let groups = operations::group_operations(openapi, operations);
-    let webhooks = lowerer.webhooks(&document.webhooks);
+    let webhooks = lowerer.webhooks(&document.webhooks, document.webhooks_pointer);
     let servers = servers::lower_servers(&openapi.servers, &mut lowerer.diagnostics);
     let auth = auth::lower_auth(openapi, &mut lowerer.diagnostics);
 

@@ -79,11 +79,16 @@ fn event_list(payload: &TypeRef, types: &BTreeMap<TypeId, TypeDef>) -> Option<Ev
 }
 
 impl<'a> Lowerer<'a> {
-    /// The webhooks of `x-webhooks`: each a payload type and its docs.
-    pub(super) fn webhooks(&mut self, webhooks: &'a IndexMap<String, PathItem>) -> Vec<Webhook> {
+    /// The webhooks of `x-webhooks` (3.1: `webhooks`, at `section`): each a
+    /// payload type and its docs.
+    pub(super) fn webhooks(
+        &mut self,
+        webhooks: &'a IndexMap<String, PathItem>,
+        section: &str,
+    ) -> Vec<Webhook> {
         let mut out = Vec::new();
         for (name, item) in webhooks {
-            let item_pointer = child("#/x-webhooks", name);
+            let item_pointer = child(section, name);
             for (method, operation) in item.iter() {
                 let pointer = child(&item_pointer, method);
                 let Some(body) = &operation.request_body else {

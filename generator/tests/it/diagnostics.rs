@@ -184,7 +184,7 @@ fn swagger_2_document() {
     assert_fixture_rejected(
         "swagger-2.yaml",
         "\
-error: Swagger `2.0` documents are not supported; only OpenAPI 3.0.x documents are
+error: Swagger `2.0` documents are not supported; only OpenAPI 3.0.x and 3.1.x documents are
   --> #/swagger (line 1, column 1)
   help: convert the document to OpenAPI 3.0 first
 ",
@@ -192,13 +192,13 @@ error: Swagger `2.0` documents are not supported; only OpenAPI 3.0.x documents a
 }
 
 #[test]
-fn openapi_3_1_document_names_the_supported_versions() {
+fn openapi_3_2_document_names_the_supported_versions() {
     assert_fixture_rejected(
-        "openapi-3.1.yaml",
+        "openapi-3.2.yaml",
         "\
-error: OpenAPI version `3.1.0` is not supported; only OpenAPI 3.0.x documents are
+error: OpenAPI version `3.2.0` is not supported; only OpenAPI 3.0.x and 3.1.x documents are
   --> #/openapi (line 1, column 1)
-  help: OpenAPI 3.1 changed how schemas are written (JSON Schema 2020-12); convert the document to 3.0
+  help: write `openapi: 3.0.3` for an OpenAPI 3.0 document, `openapi: 3.1.0` for 3.1
 ",
     );
 }
@@ -210,7 +210,7 @@ fn openapi_version_written_as_a_number() {
         "\
 error: the OpenAPI version must be a string, found the number 3.0
   --> #/openapi (line 1, column 1)
-  help: quote it, and give all three parts: `openapi: '3.0.3'`; only OpenAPI 3.0.x is supported
+  help: quote it, and give all three parts: `openapi: '3.0.3'`; only OpenAPI 3.0.x and 3.1.x are supported
 ",
     );
 }

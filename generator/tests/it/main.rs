@@ -21,5 +21,6 @@ mod metadata;
 mod robustness;
 mod snapshots;
 mod stable_output;
+mod v31;
 mod webhooks;
 mod write;

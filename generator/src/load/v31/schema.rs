@@ -1,0 +1,377 @@
+//! JSON Schema 2020-12 keywords, as OpenAPI 3.1 schemas write them, in the
+//! OpenAPI 3.0 form that means the same:
+//!
+//! | 3.1 | 3.0 |
+//! |---|---|
+//! | `type: [T, "null"]`, `{type: "null"}` in `anyOf`/`oneOf` | `type: T`, `nullable: true` |
+//! | `const: v` | `enum: [v]` |
+//! | `examples: [a, …]` | `example: a` |
+//! | `$ref` beside other keywords | `allOf: [{$ref}]` beside them |
+//! | `exclusiveMinimum: n` | `minimum: n`, `exclusiveMinimum: true` |
+//! | `contentEncoding: base64` / `contentMediaType` on a string | `format: byte` / `format: binary` |
+//! | `$ref` into `$defs` | a copy of the definition |
+//!
+//! What 3.0 cannot say (`$dynamicRef`, `if`/`then`/`else`,
+//! `unevaluatedProperties`…) makes the schema an empty one, read as any JSON
+//! value, with a warning; nothing is left out silently.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value};
+
+use crate::diagnostics::{child, Diagnostic, Diagnostics};
+
+/// Keywords whose meaning no Rust type expresses; the schema that has one is
+/// read as any JSON value.
+const UNSUPPORTED: [&str; 8] = [
+    "$dynamicRef",
+    "$recursiveRef",
+    "if",
+    "then",
+    "else",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+    "dependentSchemas",
+];
+
+/// Keywords kept when a schema is reduced to an empty one: its documentation.
+const DOC_KEYWORDS: [&str; 6] = [
+    "title",
+    "description",
+    "example",
+    "examples",
+    "deprecated",
+    "nullable",
+];
+
+/// Keywords without a 3.0 meaning that change no Rust type: dropped quietly.
+const IGNORED: [&str; 6] = [
+    "$schema",
+    "$id",
+    "$anchor",
+    "$comment",
+    "$dynamicAnchor",
+    "propertyNames",
+];
+
+/// How deep copies of `$defs` definitions may nest before a definition that
+/// refers to itself is read as any JSON value.
+const MAX_DEFS_DEPTH: usize = 8;
+
+/// Deeper schemas are refused later with a clear error; here we just stop.
+const MAX_DEPTH: usize = 64;
+
+/// Every `$defs` entry of the document, by the `$ref` that names it.
+pub(super) struct Definitions(BTreeMap<String, Value>);
+
+impl Definitions {
+    /// The `$defs` entries anywhere in `raw`.
+    pub(super) fn of(raw: &Value) -> Self {
+        let mut found = BTreeMap::new();
+        collect_defs(raw, "#", &mut found, 0);
+        Self(found)
+    }
+}
+
+fn collect_defs(value: &Value, pointer: &str, found: &mut BTreeMap<String, Value>, depth: usize) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    match value {
+        Value::Object(map) => {
+            for (key, item) in map {
+                let here = child(pointer, key);
+                if key == "$defs" {
+                    if let Value::Object(defs) = item {
+                        for (name, def) in defs {
+                            found.insert(child(&here, name), def.clone());
+                        }
+                    }
+                }
+                collect_defs(item, &here, found, depth + 1);
+            }
+        }
+        Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                collect_defs(item, &child(pointer, &index.to_string()), found, depth + 1);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Rewrites the schema at `pointer` (and the schemas inside it) into 3.0 form.
+pub(super) fn normalise(
+    schema: &mut Value,
+    pointer: &str,
+    defs: &Definitions,
+    diagnostics: &mut Diagnostics,
+) {
+    Rewrite { defs, diagnostics }.schema(schema, pointer, 0, 0);
+}
+
+struct Rewrite<'d> {
+    defs: &'d Definitions,
+    diagnostics: &'d mut Diagnostics,
+}
+
+impl Rewrite<'_> {
+    fn schema(&mut self, schema: &mut Value, pointer: &str, depth: usize, defs_depth: usize) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        let Value::Object(map) = schema else { return };
+        if let Some(keyword) = UNSUPPORTED.iter().find(|k| map.contains_key(**k)) {
+            self.any_value(
+                map,
+                &child(pointer, keyword),
+                format!("`{keyword}` cannot be expressed in Rust types"),
+            );
+            return;
+        }
+        let mut defs_depth = defs_depth;
+        if let Some(definition) = self.definition(map) {
+            if defs_depth >= MAX_DEFS_DEPTH {
+                self.any_value(
+                    map,
+                    &child(pointer, "$ref"),
+                    "this `$defs` definition refers to itself".to_owned(),
+                );
+                return;
+            }
+            defs_depth += 1;
+            map.remove("$ref");
+            for (key, value) in definition {
+                map.entry(key).or_insert(value);
+            }
+        }
+        map.remove("$defs");
+        for keyword in IGNORED {
+            map.remove(keyword);
+        }
+        // First: the member a union keeps may bring any keyword below.
+        null_in_unions(map);
+        ref_beside_keywords(map);
+        self.null_in_type(map, pointer);
+        const_as_enum(map);
+        first_example(map);
+        exclusive_bounds(map);
+        binary_content(map);
+        self.prefix_items(map, pointer);
+        for (key, value) in map.iter_mut() {
+            let here = child(pointer, key);
+            match key.as_str() {
+                "properties" | "patternProperties" => {
+                    if let Value::Object(properties) = value {
+                        for (name, property) in properties.iter_mut() {
+                            let at = child(&here, name);
+                            self.schema(property, &at, depth + 1, defs_depth);
+                        }
+                    }
+                }
+                "allOf" | "anyOf" | "oneOf" => {
+                    if let Value::Array(members) = value {
+                        for (index, member) in members.iter_mut().enumerate() {
+                            let at = child(&here, &index.to_string());
+                            self.schema(member, &at, depth + 1, defs_depth);
+                        }
+                    }
+                }
+                "items" | "additionalProperties" | "not" => {
+                    self.schema(value, &here, depth + 1, defs_depth)
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The definition a `$ref` into `$defs` names, if this schema has one.
+    fn definition(&self, map: &Map<String, Value>) -> Option<Map<String, Value>> {
+        let target = map.get("$ref")?.as_str()?;
+        if !target.contains("/$defs/") {
+            return None;
+        }
+        match self.defs.0.get(target)? {
+            Value::Object(definition) => Some(definition.clone()),
+            _ => None,
+        }
+    }
+
+    /// Reduces the schema to its documentation (an empty schema: any JSON
+    /// value) and says why, at `pointer`.
+    fn any_value(&mut self, map: &mut Map<String, Value>, pointer: &str, why: String) {
+        map.retain(|key, _| DOC_KEYWORDS.contains(&key.as_str()));
+        first_example(map);
+        self.diagnostics.push(Diagnostic::warning(
+            pointer,
+            format!("{why}; this schema is read as any JSON value (`serde_json::Value`)"),
+        ));
+    }
+
+    /// `type: [T, "null"]` → `type: T, nullable: true`.
+    fn null_in_type(&mut self, map: &mut Map<String, Value>, pointer: &str) {
+        let types: Vec<String> = match map.get("type") {
+            Some(Value::Array(types)) => types
+                .iter()
+                .filter_map(|t| t.as_str().map(str::to_owned))
+                .collect(),
+            Some(Value::String(single)) if single == "null" => vec![single.clone()],
+            _ => return,
+        };
+        let (nulls, others): (Vec<_>, Vec<_>) = types.into_iter().partition(|t| t == "null");
+        if !nulls.is_empty() {
+            map.insert("nullable".to_owned(), Value::Bool(true));
+        }
+        match others.as_slice() {
+            [] => {
+                map.remove("type");
+            }
+            [only] => {
+                map.insert("type".to_owned(), Value::String(only.clone()));
+            }
+            several => {
+                let list = several
+                    .iter()
+                    .map(|t| format!("`{t}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                self.any_value(
+                    map,
+                    &child(pointer, "type"),
+                    format!("a value of any of the types {list} cannot be one Rust type"),
+                );
+            }
+        }
+    }
+
+    /// `prefixItems` (a tuple): the array's items become any JSON value.
+    fn prefix_items(&mut self, map: &mut Map<String, Value>, pointer: &str) {
+        if map.remove("prefixItems").is_none() {
+            return;
+        }
+        if !matches!(map.get("items"), Some(Value::Object(_))) {
+            map.insert("items".to_owned(), Value::Object(Map::new()));
+        }
+        self.diagnostics.push(Diagnostic::warning(
+            child(pointer, "prefixItems"),
+            "`prefixItems` (a tuple) cannot be expressed in Rust types; the array's items are read as any JSON value (`serde_json::Value`)",
+        ));
+    }
+}
+
+/// `$ref` beside other keywords (which 3.0 ignores) becomes `allOf: [{$ref}]`
+/// beside them, which the generator reads as that type with these docs.
+fn ref_beside_keywords(map: &mut Map<String, Value>) {
+    if map.len() < 2 {
+        return;
+    }
+    let Some(target) = map.remove("$ref") else {
+        return;
+    };
+    let reference = Value::Object(Map::from_iter([("$ref".to_owned(), target)]));
+    match map.get_mut("allOf") {
+        Some(Value::Array(members)) => members.insert(0, reference),
+        _ => {
+            map.insert("allOf".to_owned(), Value::Array(vec![reference]));
+        }
+    }
+}
+
+/// Whether `member` of a union only admits `null`.
+fn is_null(member: &Value) -> bool {
+    match member.get("type") {
+        Some(Value::String(t)) => t == "null",
+        Some(Value::Array(types)) => types.iter().all(|t| t == "null") && !types.is_empty(),
+        _ => false,
+    }
+}
+
+/// `anyOf`/`oneOf` with a `{type: "null"}` member: the member is dropped
+/// and the schema is `nullable`; a union left with one member is that member.
+fn null_in_unions(map: &mut Map<String, Value>) {
+    for keyword in ["anyOf", "oneOf"] {
+        let Some(Value::Array(members)) = map.get_mut(keyword) else {
+            continue;
+        };
+        let before = members.len();
+        members.retain(|member| !is_null(member));
+        if members.len() == before {
+            continue;
+        }
+        map.insert("nullable".to_owned(), Value::Bool(true));
+        let Some(Value::Array(members)) = map.get(keyword) else {
+            continue;
+        };
+        if members.len() != 1 {
+            continue;
+        }
+        let Some(Value::Array(mut members)) = map.remove(keyword) else {
+            continue;
+        };
+        match members.pop() {
+            // A reference keeps its own name: `allOf: [{$ref}]`, `nullable`.
+            Some(member) if member.get("$ref").is_some() && !map.contains_key("allOf") => {
+                map.insert("allOf".to_owned(), Value::Array(vec![member]));
+            }
+            Some(Value::Object(member)) => {
+                for (key, value) in member {
+                    map.entry(key).or_insert(value);
+                }
+            }
+            Some(other) => {
+                map.insert(keyword.to_owned(), Value::Array(vec![other]));
+            }
+            None => {}
+        }
+    }
+}
+
+/// `const: v` → `enum: [v]`.
+fn const_as_enum(map: &mut Map<String, Value>) {
+    if let Some(value) = map.remove("const") {
+        map.entry("enum")
+            .or_insert_with(|| Value::Array(vec![value]));
+    }
+}
+
+/// A schema's `examples` list → its first entry as `example`.
+fn first_example(map: &mut Map<String, Value>) {
+    if let Some(Value::Array(mut examples)) = map.remove("examples") {
+        if !examples.is_empty() && !map.contains_key("example") {
+            map.insert("example".to_owned(), examples.swap_remove(0));
+        }
+    }
+}
+
+/// Numeric `exclusiveMinimum`/`exclusiveMaximum` → the bound plus the 3.0 flag.
+fn exclusive_bounds(map: &mut Map<String, Value>) {
+    for (exclusive, bound) in [
+        ("exclusiveMinimum", "minimum"),
+        ("exclusiveMaximum", "maximum"),
+    ] {
+        if let Some(Value::Number(limit)) = map.get(exclusive).cloned() {
+            map.insert(bound.to_owned(), Value::Number(limit));
+            map.insert(exclusive.to_owned(), Value::Bool(true));
+        }
+    }
+}
+
+/// A string whose content is encoded (`contentEncoding: base64`) is
+/// `format: byte`; one of a non-text media type is `format: binary`.
+fn binary_content(map: &mut Map<String, Value>) {
+    let encoding = map.remove("contentEncoding");
+    let media_type = map.remove("contentMediaType");
+    if map.get("type").and_then(Value::as_str) != Some("string") || map.contains_key("format") {
+        return;
+    }
+    let format = match (encoding.as_ref().and_then(Value::as_str), media_type) {
+        (Some("base64" | "base64url"), _) => "byte",
+        (_, Some(Value::String(media_type)))
+            if !media_type.starts_with("text/") && !media_type.contains("json") =>
+        {
+            "binary"
+        }
+        _ => return,
+    };
+    map.insert("format".to_owned(), Value::String(format.to_owned()));
+}
