@@ -3,7 +3,8 @@
 //!
 //! The pipeline has one model in the middle:
 //!
-//! 1. [`load`]: YAML → a checked `openapiv3` document (plus `x-webhooks`);
+//! 1. [`load`]: YAML → a checked `openapiv3` document plus its webhooks (an
+//!    OpenAPI 3.1 document is rewritten into 3.0 form first);
 //! 2. [`lower`]: resolve references and lower to [`model::Api`], the
 //!    document in Rust terms (types, fields and variants named);
 //! 3. [`surface`]: the crate's Rust API decided once: every other name, every

@@ -27,7 +27,7 @@ replaces a crate generated from another document (or another --tag
 selection), it prints what changed for callers.
 
 Options:
-  --spec PATH         OpenAPI 3.0 document (default: spec/sunshine-conversations.yaml)
+  --spec PATH         OpenAPI 3.0 or 3.1 document (default: spec/sunshine-conversations.yaml)
   --out DIR           output directory (default: generated/)
   --tag NAME          only operations with this tag (repeatable; default: all)
   --crate-name NAME   package name of the generated crate (default: sunshine-conversations

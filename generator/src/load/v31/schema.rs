@@ -375,3 +375,144 @@ fn binary_content(map: &mut Map<String, Value>) {
     };
     map.insert("format".to_owned(), Value::String(format.to_owned()));
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{json, Value};
+
+    use super::{normalise, Definitions};
+    use crate::diagnostics::Diagnostics;
+
+    /// `schema` rewritten, at `#/s`, with `$defs` from `root`; and the warnings.
+    fn rewritten_in(root: &Value, schema: Value) -> (Value, String) {
+        let mut schema = schema;
+        let mut diagnostics = Diagnostics::default();
+        normalise(&mut schema, "#/s", &Definitions::of(root), &mut diagnostics);
+        (schema, diagnostics.to_string())
+    }
+
+    fn rewritten(schema: Value) -> Value {
+        let (schema, warnings) = rewritten_in(&json!({}), schema);
+        assert_eq!(warnings, "");
+        schema
+    }
+
+    #[test]
+    fn a_union_of_one_inline_member_and_null_is_that_member_nullable() {
+        assert_eq!(
+            rewritten(
+                json!({"description": "D", "anyOf": [{"type": "integer", "description": "I"}, {"type": "null"}]})
+            ),
+            json!({"description": "D", "nullable": true, "type": "integer"})
+        );
+    }
+
+    #[test]
+    fn a_union_of_a_reference_and_null_keeps_the_reference() {
+        assert_eq!(
+            rewritten(json!({"oneOf": [{"type": ["null"]}, {"$ref": "#/components/schemas/A"}]})),
+            json!({"nullable": true, "allOf": [{"$ref": "#/components/schemas/A"}]})
+        );
+    }
+
+    #[test]
+    fn null_alone_is_nullable_and_nothing_else() {
+        assert_eq!(
+            rewritten(json!({"type": "null"})),
+            json!({"nullable": true})
+        );
+    }
+
+    #[test]
+    fn a_reference_alone_stays_a_reference() {
+        let reference = json!({"$ref": "#/components/schemas/A"});
+        assert_eq!(rewritten(reference.clone()), reference);
+    }
+
+    #[test]
+    fn a_reference_beside_keywords_moves_into_all_of_first() {
+        assert_eq!(
+            rewritten(json!({"$ref": "#/A", "description": "D", "allOf": [{"$ref": "#/B"}]})),
+            json!({"description": "D", "allOf": [{"$ref": "#/A"}, {"$ref": "#/B"}]})
+        );
+    }
+
+    #[test]
+    fn an_enum_beside_const_wins() {
+        assert_eq!(
+            rewritten(json!({"const": "a", "enum": ["b"]})),
+            json!({"enum": ["b"]})
+        );
+    }
+
+    #[test]
+    fn boolean_exclusive_bounds_are_left_as_they_are() {
+        let bounds = json!({"minimum": 1, "exclusiveMinimum": true});
+        assert_eq!(rewritten(bounds.clone()), bounds);
+        assert_eq!(
+            rewritten(json!({"minimum": 1, "exclusiveMinimum": 2})),
+            json!({"minimum": 2, "exclusiveMinimum": true})
+        );
+    }
+
+    #[test]
+    fn a_format_already_given_is_kept() {
+        assert_eq!(
+            rewritten(json!({"type": "string", "format": "uri", "contentMediaType": "image/png"})),
+            json!({"type": "string", "format": "uri"})
+        );
+    }
+
+    #[test]
+    fn nested_schemas_are_rewritten_too() {
+        assert_eq!(
+            rewritten(json!({
+                "type": "object",
+                "properties": {"a": {"type": "array", "items": {"const": 1}}},
+                "additionalProperties": {"type": ["integer", "null"]}
+            })),
+            json!({
+                "type": "object",
+                "properties": {"a": {"type": "array", "items": {"enum": [1]}}},
+                "additionalProperties": {"type": "integer", "nullable": true}
+            })
+        );
+    }
+
+    #[test]
+    fn a_definition_that_refers_to_itself_stops_with_a_warning() {
+        let root = json!({"components": {"schemas": {"A": {"$defs": {
+            "node": {"type": "object", "properties": {"next": {"$ref": "#/components/schemas/A/$defs/node"}}}
+        }}}}});
+        let (schema, warnings) =
+            rewritten_in(&root, json!({"$ref": "#/components/schemas/A/$defs/node"}));
+        let mut depth = 0;
+        let mut node = &schema;
+        while let Some(next) = node.pointer("/properties/next") {
+            node = next;
+            depth += 1;
+        }
+        assert_eq!(depth, super::MAX_DEFS_DEPTH);
+        assert_eq!(node, &json!({}));
+        assert_eq!(
+            warnings,
+            format!(
+                "warning: this `$defs` definition refers to itself; this schema is read as any JSON value (`serde_json::Value`)\n  --> #/s{}/$ref\n",
+                "/properties/next".repeat(super::MAX_DEFS_DEPTH)
+            )
+        );
+    }
+
+    #[test]
+    fn an_unsupported_keyword_keeps_only_the_docs() {
+        let (schema, warnings) = rewritten_in(
+            &json!({}),
+            json!({"description": "D", "examples": [1], "type": "object", "if": {}, "then": {}}),
+        );
+        assert_eq!(schema, json!({"description": "D", "example": 1}));
+        assert_eq!(
+            warnings,
+            "warning: `if` cannot be expressed in Rust types; this schema is read as any JSON value (`serde_json::Value`)\n  --> #/s/if\n"
+        );
+    }
+}
