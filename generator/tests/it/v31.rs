@@ -236,8 +236,7 @@ fn property_names_and_schema_identifiers_change_nothing() {
 
 #[test]
 fn webhooks_without_paths_give_the_webhook_events() {
-    let generated = generated(
-        b"\
+    let v31 = "\
 openapi: 3.1.0
 info: {title: T, version: '1'}
 webhooks:
@@ -263,8 +262,13 @@ components:
       type: object
       properties:
         id: {type: string}
-",
-    );
+";
+    // The same webhook in 3.0: `x-webhooks`, and `paths` it must have.
+    let v30 = v31
+        .replacen("openapi: 3.1.0", "openapi: 3.0.3", 1)
+        .replacen("webhooks:", "paths: {}\nx-webhooks:", 1);
+    assert_same_crate(v30.as_bytes(), v31.as_bytes());
+    let generated = generated(v31.as_bytes());
     let api = generated.surface.api();
     assert_eq!(api.operations().count(), 0);
     assert_eq!(api.webhooks.len(), 1);
