@@ -40,10 +40,10 @@ pub(super) fn normalise(raw: &mut Value, diagnostics: &mut Diagnostics) -> Resul
     inline_path_item_refs(root, diagnostics)?;
     let mut places = Vec::new();
     collect_schema_places(raw, "#", &mut places);
-    let defs = schema::Definitions::of(raw);
+    let mut defs = schema::Definitions::of(raw);
     for pointer in places {
         if let Some(node) = raw.pointer_mut(pointer.trim_start_matches('#')) {
-            schema::normalise(node, &pointer, &defs, diagnostics);
+            schema::normalise(node, &pointer, &mut defs, diagnostics);
         }
     }
     Ok(())

@@ -11,6 +11,9 @@
 //! | `contentEncoding: base64` / `contentMediaType` on a string | `format: byte` / `format: binary` |
 //! | `$ref` into `$defs` | a copy of the definition |
 //!
+//! A definition that refers to itself is copied once; the reference back is
+//! read as any JSON value, with a warning (3.0 has no `$defs` to refer to).
+//!
 //! What 3.0 cannot say (`$dynamicRef`, `if`/`then`/`else`,
 //! `unevaluatedProperties`…) makes the schema an empty one, read as any JSON
 //! value, with a warning; nothing is left out silently.
@@ -54,22 +57,30 @@ const IGNORED: [&str; 6] = [
     "propertyNames",
 ];
 
-/// How deep copies of `$defs` definitions may nest before a definition that
-/// refers to itself is read as any JSON value.
-const MAX_DEFS_DEPTH: usize = 8;
+/// How many `$defs` definitions one document may have copied in: each copy
+/// may hold references to others, so a hostile document could otherwise ask
+/// for exponentially many.
+const MAX_DEFS_COPIES: usize = 10_000;
 
 /// Deeper schemas are refused later with a clear error; here we just stop.
 const MAX_DEPTH: usize = 64;
 
-/// Every `$defs` entry of the document, by the `$ref` that names it.
-pub(super) struct Definitions(BTreeMap<String, Value>);
+/// Every `$defs` entry of the document, by the `$ref` that names it, and how
+/// many more copies of them the document may take.
+pub(super) struct Definitions {
+    by_ref: BTreeMap<String, Value>,
+    copies_left: usize,
+}
 
 impl Definitions {
     /// The `$defs` entries anywhere in `raw`.
     pub(super) fn of(raw: &Value) -> Self {
-        let mut found = BTreeMap::new();
-        collect_defs(raw, "#", &mut found, 0);
-        Self(found)
+        let mut by_ref = BTreeMap::new();
+        collect_defs(raw, "#", &mut by_ref, 0);
+        Self {
+            by_ref,
+            copies_left: MAX_DEFS_COPIES,
+        }
     }
 }
 
@@ -104,19 +115,26 @@ fn collect_defs(value: &Value, pointer: &str, found: &mut BTreeMap<String, Value
 pub(super) fn normalise(
     schema: &mut Value,
     pointer: &str,
-    defs: &Definitions,
+    defs: &mut Definitions,
     diagnostics: &mut Diagnostics,
 ) {
-    Rewrite { defs, diagnostics }.schema(schema, pointer, 0, 0);
+    Rewrite {
+        defs,
+        diagnostics,
+        copying: Vec::new(),
+    }
+    .schema(schema, pointer, 0);
 }
 
 struct Rewrite<'d> {
-    defs: &'d Definitions,
+    defs: &'d mut Definitions,
     diagnostics: &'d mut Diagnostics,
+    /// The `$defs` references whose copies are being rewritten, outermost first.
+    copying: Vec<String>,
 }
 
 impl Rewrite<'_> {
-    fn schema(&mut self, schema: &mut Value, pointer: &str, depth: usize, defs_depth: usize) {
+    fn schema(&mut self, schema: &mut Value, pointer: &str, depth: usize) {
         if depth > MAX_DEPTH {
             return;
         }
@@ -129,9 +147,9 @@ impl Rewrite<'_> {
             );
             return;
         }
-        let mut defs_depth = defs_depth;
-        if let Some(definition) = self.definition(map) {
-            if defs_depth >= MAX_DEFS_DEPTH {
+        let copied = self.definition(map);
+        if let Some((target, definition)) = &copied {
+            if self.copying.contains(target) {
                 self.any_value(
                     map,
                     &child(pointer, "$ref"),
@@ -139,10 +157,19 @@ impl Rewrite<'_> {
                 );
                 return;
             }
-            defs_depth += 1;
+            if self.defs.copies_left == 0 {
+                self.any_value(
+                    map,
+                    &child(pointer, "$ref"),
+                    format!("the document asks for more than {MAX_DEFS_COPIES} copies of `$defs` definitions"),
+                );
+                return;
+            }
+            self.defs.copies_left -= 1;
+            self.copying.push(target.clone());
             map.remove("$ref");
             for (key, value) in definition {
-                map.entry(key).or_insert(value);
+                map.entry(key.clone()).or_insert_with(|| value.clone());
             }
         }
         map.remove("$defs");
@@ -165,7 +192,7 @@ impl Rewrite<'_> {
                     if let Value::Object(properties) = value {
                         for (name, property) in properties.iter_mut() {
                             let at = child(&here, name);
-                            self.schema(property, &at, depth + 1, defs_depth);
+                            self.schema(property, &at, depth + 1);
                         }
                     }
                 }
@@ -173,26 +200,27 @@ impl Rewrite<'_> {
                     if let Value::Array(members) = value {
                         for (index, member) in members.iter_mut().enumerate() {
                             let at = child(&here, &index.to_string());
-                            self.schema(member, &at, depth + 1, defs_depth);
+                            self.schema(member, &at, depth + 1);
                         }
                     }
                 }
-                "items" | "additionalProperties" | "not" => {
-                    self.schema(value, &here, depth + 1, defs_depth)
-                }
+                "items" | "additionalProperties" | "not" => self.schema(value, &here, depth + 1),
                 _ => {}
             }
         }
+        if copied.is_some() {
+            self.copying.pop();
+        }
     }
 
-    /// The definition a `$ref` into `$defs` names, if this schema has one.
-    fn definition(&self, map: &Map<String, Value>) -> Option<Map<String, Value>> {
+    /// The reference into `$defs` this schema is, with the definition it names.
+    fn definition(&self, map: &Map<String, Value>) -> Option<(String, Map<String, Value>)> {
         let target = map.get("$ref")?.as_str()?;
         if !target.contains("/$defs/") {
             return None;
         }
-        match self.defs.0.get(target)? {
-            Value::Object(definition) => Some(definition.clone()),
+        match self.defs.by_ref.get(target)? {
+            Value::Object(definition) => Some((target.to_owned(), definition.clone())),
             _ => None,
         }
     }
@@ -387,7 +415,12 @@ mod tests {
     fn rewritten_in(root: &Value, schema: Value) -> (Value, String) {
         let mut schema = schema;
         let mut diagnostics = Diagnostics::default();
-        normalise(&mut schema, "#/s", &Definitions::of(root), &mut diagnostics);
+        normalise(
+            &mut schema,
+            "#/s",
+            &mut Definitions::of(root),
+            &mut diagnostics,
+        );
         (schema, diagnostics.to_string())
     }
 
@@ -492,15 +525,40 @@ mod tests {
             node = next;
             depth += 1;
         }
-        assert_eq!(depth, super::MAX_DEFS_DEPTH);
+        assert_eq!(depth, 1, "one copy, then the reference back is any value");
         assert_eq!(node, &json!({}));
         assert_eq!(
             warnings,
             format!(
                 "warning: this `$defs` definition refers to itself; this schema is read as any JSON value (`serde_json::Value`)\n  --> #/s{}/$ref\n",
-                "/properties/next".repeat(super::MAX_DEFS_DEPTH)
+                "/properties/next"
             )
         );
+    }
+
+    #[test]
+    fn copies_of_definitions_are_bounded() {
+        // Each definition refers to the next twice: 2^8 copies for one use.
+        let mut defs = serde_json::Map::new();
+        for level in 0..8 {
+            let next = json!({"$ref": format!("#/$defs/d{}", level + 1)});
+            defs.insert(
+                format!("d{level}"),
+                json!({"type": "object", "properties": {"a": next, "b": next}}),
+            );
+        }
+        defs.insert("d8".to_owned(), json!({"type": "string"}));
+        let root = json!({"$defs": defs});
+        let mut definitions = Definitions::of(&root);
+        // Enough for a chain of nine definitions, not for all 2^9 - 1 copies.
+        definitions.copies_left = 100;
+        let mut diagnostics = Diagnostics::default();
+        let mut schema = json!({"$ref": "#/$defs/d0"});
+        normalise(&mut schema, "#/s", &mut definitions, &mut diagnostics);
+        assert_eq!(definitions.copies_left, 0);
+        assert!(diagnostics.to_string().starts_with(
+            "warning: the document asks for more than 10000 copies of `$defs` definitions; this schema is read as any JSON value (`serde_json::Value`)"
+        ), "{diagnostics}");
     }
 
     #[test]
