@@ -1,0 +1,37 @@
+//! How the receiver says what it could not do: through `tracing` when the
+//! application set a subscriber (feature `tracing`), else on standard
+//! error, so that nothing it reports is ever silent.
+
+/// Whether the application set a `tracing` subscriber to deliver to.
+#[cfg(feature = "tracing")]
+fn traced() -> bool {
+    tracing::dispatcher::has_been_set()
+}
+
+/// A failure the receiver works around.
+pub(super) fn warn(message: &str) {
+    #[cfg(feature = "tracing")]
+    if traced() {
+        tracing::warn!("{message}");
+        return;
+    }
+    eprintln!("warning: {message}");
+}
+
+/// Something lost unless someone acts: a dead letter.
+pub(super) fn error(message: &str) {
+    #[cfg(feature = "tracing")]
+    if traced() {
+        tracing::error!("{message}");
+        return;
+    }
+    eprintln!("error: {message}");
+}
+
+/// Housekeeping worth a line in the log, never on standard error.
+pub(super) fn info(message: &str) {
+    #[cfg(feature = "tracing")]
+    tracing::info!("{message}");
+    #[cfg(not(feature = "tracing"))]
+    let _ = message;
+}
