@@ -128,7 +128,7 @@ async fn start(
         (Mode::Inline, _) => builder,
         (Mode::Queued, Store::Memory) => builder.queue(MemoryQueue::with_capacity(1_000_000)),
         (Mode::Queued, Store::Redis) => builder.queue(
-            RedisQueue::connect(url, 1_000_000, Duration::from_secs(30))
+            RedisQueue::connect(url, 1_000_000)
                 .await
                 .expect("Redis"),
         ),

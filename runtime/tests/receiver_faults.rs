@@ -16,7 +16,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use futures_core::future::BoxFuture;
+use sunshine_conversations::webhooks::receiver::BoxFuture;
 use sunshine_conversations::types::{PassControlBody, WebhookEvent};
 use sunshine_conversations::webhooks::receiver::{
     DeadLetterReason, DeliveryContext, Outcome, RedisQueue, RedisStore, Workers,
@@ -79,7 +79,7 @@ impl Replica {
                 .on_any(move |event, context| behaviour(name, event, context));
             if mode == Mode::Queued {
                 builder = builder.queue(
-                    RedisQueue::connect(&url, 10_000, LEASE)
+                    RedisQueue::connect(&url, 10_000)
                         .await
                         .expect("Redis"),
                 );
@@ -150,7 +150,7 @@ async fn deliver(addresses: [SocketAddr; 2], first: usize, body: Vec<u8>) -> Vec
 async fn settle(log: &ActionLog, expected: &[String], redis_url: &str, mode: Mode) {
     let queue = match mode {
         Mode::Queued => Some(
-            RedisQueue::connect(redis_url, 1, LEASE)
+            RedisQueue::connect(redis_url, 1)
                 .await
                 .expect("Redis"),
         ),
@@ -427,7 +427,7 @@ async fn a_handler_that_always_fails_puts_its_events_in_the_dead_letter_sink() {
                 let log = log.clone();
                 Arc::new(move |_replica, _event, context| {
                     if context.event_id.starts_with("poison") {
-                        return Box::pin(std::future::ready(Outcome::failed("always fails")));
+                        return Box::pin(std::future::ready(Outcome::retry("always fails")));
                     }
                     log.record(context.event_id);
                     Box::pin(std::future::ready(Outcome::Done))

@@ -8,7 +8,7 @@ pub mod redis_server;
 
 use std::sync::{Arc, Mutex};
 
-use futures_core::future::BoxFuture;
+use sunshine_conversations::webhooks::receiver::BoxFuture;
 use serde_json::{json, Value};
 use sunshine_conversations::webhooks::receiver::{DeadLetter, DeadLetterSink};
 
