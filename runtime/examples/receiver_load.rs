@@ -127,11 +127,9 @@ async fn start(
     let builder = match (mode, store) {
         (Mode::Inline, _) => builder,
         (Mode::Queued, Store::Memory) => builder.queue(MemoryQueue::with_capacity(1_000_000)),
-        (Mode::Queued, Store::Redis) => builder.queue(
-            RedisQueue::connect(url, 1_000_000)
-                .await
-                .expect("Redis"),
-        ),
+        (Mode::Queued, Store::Redis) => {
+            builder.queue(RedisQueue::connect(url, 1_000_000).await.expect("Redis"))
+        }
     };
     let receiver = builder.build();
     let workers = receiver.spawn_workers(8);

@@ -63,7 +63,12 @@ async fn bad_input_gets_a_clear_answer_and_leaves_everything_untouched() {
             400,
             "event 1 of the delivery has no id",
         ),
-        (Some(SECRET), br#"{"events": null}"#, 400, "`events` is not a list"),
+        (
+            Some(SECRET),
+            br#"{"events": null}"#,
+            400,
+            "`events` is not a list",
+        ),
         (Some(SECRET), br#"{}"#, 400, "it has no `events`"),
         (Some(SECRET), br#"{"evnts": []}"#, 400, "it has no `events`"),
     ];

@@ -16,8 +16,8 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use sunshine_conversations::webhooks::receiver::BoxFuture;
 use sunshine_conversations::types::{PassControlBody, WebhookEvent};
+use sunshine_conversations::webhooks::receiver::BoxFuture;
 use sunshine_conversations::webhooks::receiver::{
     DeadLetterReason, DeliveryContext, Outcome, RedisQueue, RedisStore, Workers,
 };
@@ -78,11 +78,7 @@ impl Replica {
                 .dead_letters(letters)
                 .on_any(move |event, context| behaviour(name, event, context));
             if mode == Mode::Queued {
-                builder = builder.queue(
-                    RedisQueue::connect(&url, 10_000)
-                        .await
-                        .expect("Redis"),
-                );
+                builder = builder.queue(RedisQueue::connect(&url, 10_000).await.expect("Redis"));
             }
             let receiver = builder.build();
             let workers = receiver.spawn_workers(4);
@@ -149,11 +145,7 @@ async fn deliver(addresses: [SocketAddr; 2], first: usize, body: Vec<u8>) -> Vec
 /// is empty, then a lease more, for any late duplicate to show.
 async fn settle(log: &ActionLog, expected: &[String], redis_url: &str, mode: Mode) {
     let queue = match mode {
-        Mode::Queued => Some(
-            RedisQueue::connect(redis_url, 1)
-                .await
-                .expect("Redis"),
-        ),
+        Mode::Queued => Some(RedisQueue::connect(redis_url, 1).await.expect("Redis")),
         Mode::Inline => None,
     };
     loop {

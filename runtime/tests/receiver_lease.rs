@@ -64,11 +64,7 @@ async fn a_handler_waiting_out_429s_past_the_lease_keeps_its_claim_and_acts_once
         .up_to(2)
         .retry_after(429, 20)
         .await;
-    let passed = api
-        .switchboard_actions()
-        .pass_control()
-        .respond(&())
-        .await;
+    let passed = api.switchboard_actions().pass_control().respond(&()).await;
     // Every setting at its default, as in examples/handoff.
     let client = Client::builder()
         .base_url(api.uri())
@@ -114,9 +110,15 @@ async fn a_handler_waiting_out_429s_past_the_lease_keeps_its_claim_and_acts_once
         (meanwhile.status, meanwhile.body.as_str()),
         (503, "an event of the delivery is being handled elsewhere")
     );
-    assert_eq!(calls_meanwhile, 2, "two 429s before the delivery came again");
+    assert_eq!(
+        calls_meanwhile, 2,
+        "two 429s before the delivery came again"
+    );
     assert_eq!((answer.status, answer.body.as_str()), (200, "handled"));
-    assert!(took > DEFAULT_LEASE, "the handler outlived a lease: {took:?}");
+    assert!(
+        took > DEFAULT_LEASE,
+        "the handler outlived a lease: {took:?}"
+    );
     assert_eq!((after.status, after.body.as_str()), (200, "handled"));
     assert_eq!(
         (limited.matched(), passed.matched()),

@@ -84,7 +84,10 @@ impl fmt::Display for DeadLetter {
                 "webhook event {id} of type {kind} failed {attempts} times, last: {error}"
             ),
             DeadLetterReason::GaveUp(reason) => {
-                write!(f, "webhook event {id} of type {kind} was given up on: {reason}")
+                write!(
+                    f,
+                    "webhook event {id} of type {kind} was given up on: {reason}"
+                )
             }
         }
     }

@@ -534,7 +534,12 @@ impl<E: DeserializeOwned + Send + 'static> Receiver<E> {
 
     /// Claims, handles (or dead-letters) and settles one event, with its id
     /// on every `tracing` event it logs.
-    async fn process(&self, raw: &serde_json::Value, meta: &EventMeta, source: Source<'_>) -> Processed {
+    async fn process(
+        &self,
+        raw: &serde_json::Value,
+        meta: &EventMeta,
+        source: Source<'_>,
+    ) -> Processed {
         let processing = self.process_claimed(raw, meta, source);
         #[cfg(feature = "tracing")]
         let processing = tracing::Instrument::instrument(
@@ -605,9 +610,9 @@ impl<E: DeserializeOwned + Send + 'static> Receiver<E> {
                 let outcome = match watch.run(limit, running).await {
                     Some(Ok(outcome)) => outcome,
                     Some(Err(_)) => Outcome::retry("the handler panicked"),
-                    None => Outcome::retry(format!(
-                        "the handler ran over its time limit of {limit:?}"
-                    )),
+                    None => {
+                        Outcome::retry(format!("the handler ran over its time limit of {limit:?}"))
+                    }
                 };
                 self.settle(raw, source, attempt, outcome).await
             }

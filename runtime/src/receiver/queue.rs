@@ -315,7 +315,8 @@ mod tests {
 
         let taken = queue
             .fetch("worker", 10, Duration::ZERO, Duration::from_secs(1))
-            .await.unwrap();
+            .await
+            .unwrap();
         assert_eq!(taken.len(), 1);
         assert_eq!(taken[0].raw, json!({"id": "a"}));
         queue.hand_back(&taken[0]).await.unwrap();

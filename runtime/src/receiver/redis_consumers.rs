@@ -72,7 +72,9 @@ impl Sweeper {
             .await;
         match removed {
             Ok(count) if count > 0 => {
-                super::log::info(&format!("removed {count} idle consumers from the queue group"));
+                super::log::info(&format!(
+                    "removed {count} idle consumers from the queue group"
+                ));
             }
             // No group yet, or Redis away: the next sweep tries again.
             _ => {}

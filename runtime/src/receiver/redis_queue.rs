@@ -206,9 +206,7 @@ impl RedisQueue {
             let raw = entry
                 .get::<String>("event")
                 .and_then(|text| serde_json::from_str(&text).ok());
-            let app_id = entry
-                .get::<String>("app")
-                .filter(|app| !app.is_empty());
+            let app_id = entry.get::<String>("app").filter(|app| !app.is_empty());
             let enqueued_at = entry_time(&entry.id);
             let event = QueuedEvent {
                 raw: raw.unwrap_or(serde_json::Value::Null),
@@ -255,7 +253,9 @@ impl EventQueue for RedisQueue {
                 return Ok(());
             }
             let mut invocation = self.enqueue.key(&self.stream);
-            invocation.arg(self.capacity).arg(app_id.unwrap_or_default());
+            invocation
+                .arg(self.capacity)
+                .arg(app_id.unwrap_or_default());
             for event in events {
                 invocation.arg(event.to_string());
             }

@@ -21,7 +21,10 @@ impl<E: DeserializeOwned + Send + 'static> Receiver<E> {
         }
         let app_id = letter.app_id.as_deref();
         if let Some(queue) = &self.inner.queue {
-            return match queue.enqueue(app_id, std::slice::from_ref(&letter.raw)).await {
+            return match queue
+                .enqueue(app_id, std::slice::from_ref(&letter.raw))
+                .await
+            {
                 Ok(()) => Answer::new(200, "queued"),
                 Err(error) => Answer::new(503, error.to_string()),
             };
@@ -33,7 +36,9 @@ impl<E: DeserializeOwned + Send + 'static> Receiver<E> {
         match self.process(&letter.raw, &meta, source).await {
             super::Processed::Handled | super::Processed::Skipped => Answer::new(200, "handled"),
             super::Processed::Busy => Answer::new(503, "the event is being handled elsewhere"),
-            super::Processed::Failed(error) => Answer::new(503, format!("a handler failed: {error}")),
+            super::Processed::Failed(error) => {
+                Answer::new(503, format!("a handler failed: {error}"))
+            }
             super::Processed::StoreDown(error) => Answer::new(503, error),
         }
     }

@@ -121,7 +121,9 @@ impl<E: DeserializeOwned + Send + 'static> Receiver<E> {
             }
         }
         if let Err(error) = queue.leave(&consumer).await {
-            warn(&format!("could not leave the queue's consumer group: {error}"));
+            warn(&format!(
+                "could not leave the queue's consumer group: {error}"
+            ));
         }
     }
 

@@ -8,8 +8,8 @@ pub mod redis_server;
 
 use std::sync::{Arc, Mutex};
 
-use sunshine_conversations::webhooks::receiver::BoxFuture;
 use serde_json::{json, Value};
+use sunshine_conversations::webhooks::receiver::BoxFuture;
 use sunshine_conversations::webhooks::receiver::{DeadLetter, DeadLetterSink};
 
 pub const SECRET: &str = "whsec-0b7e4d90012ab34";
