@@ -114,31 +114,9 @@ impl Drop for Replica {
     }
 }
 
-/// Sends `body` as the platform does until a replica answers `200`: to the
-/// replicas in turn from `first`, waiting between attempts. The statuses
-/// (0 for no answer).
+/// Sends `body` as the platform does until a replica answers `200`.
 async fn deliver(addresses: [SocketAddr; 2], first: usize, body: Vec<u8>) -> Vec<u16> {
-    let http = reqwest::Client::builder()
-        .timeout(Duration::from_secs(5))
-        .build()
-        .expect("a client");
-    let mut statuses = Vec::new();
-    for attempt in 0..PLATFORM_ATTEMPTS {
-        let address = addresses[(first + attempt) % addresses.len()];
-        let answer = http
-            .post(format!("http://{address}/webhooks"))
-            .header("X-API-Key", SECRET)
-            .body(body.clone())
-            .send()
-            .await;
-        let status = answer.map_or(0, |answer| answer.status().as_u16());
-        statuses.push(status);
-        if status == 200 {
-            return statuses;
-        }
-        tokio::time::sleep(PLATFORM_BACKOFF).await;
-    }
-    panic!("no replica took the delivery in {PLATFORM_ATTEMPTS} attempts: {statuses:?}");
+    support::platform::deliver(&addresses, first, body, PLATFORM_ATTEMPTS, PLATFORM_BACKOFF).await
 }
 
 /// Waits until `log` holds every expected action and the queue (if any)

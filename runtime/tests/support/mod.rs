@@ -4,6 +4,7 @@
 
 #![allow(dead_code)] // Each test file uses its own part of the kit.
 
+pub mod platform;
 pub mod redis_server;
 
 use std::sync::{Arc, Mutex};
