@@ -10,13 +10,13 @@ use handoff_example::decide::{metadata, HANDOFF_REASON, HANDOFF_TARGET, OFFER_RE
 use handoff_example::{serve, AppState, Config};
 use serde_json::{Map, Value};
 use sunshine_conversations::mock::{Delivery, MockApi};
-use sunshine_conversations::webhooks::receiver::DeadLetterReason;
 use sunshine_conversations::types::{
     AuthorWebhook, AuthorWebhookType, Content, ConversationMessageEvent,
     ConversationMessageEventPayload, ConversationTruncated, MessageWebhook, OfferControlBody,
     PassControlBody, SwitchboardIntegrationWebhook, SwitchboardPassControlEvent,
     SwitchboardPassControlPayload, TextMessage, User, WebhookEvent,
 };
+use sunshine_conversations::webhooks::receiver::DeadLetterReason;
 
 const APP_ID: &str = "64a1f0c2b7e4d90012ab3401";
 const CONVERSATION_ID: &str = "64a1f1d0b7e4d90012ab3405";

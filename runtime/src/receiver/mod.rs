@@ -15,10 +15,10 @@
 //! | `503` | the receiver is [closed](Receiver::close) | untouched |
 //! | `401` | `X-API-Key` is missing or matches no secret | untouched, nothing decoded |
 //! | `413` | the body is larger than [`max_body_bytes`](ReceiverBuilder::max_body_bytes) | untouched |
-//! | `400` | the body is not a delivery (a JSON object whose `events` is a list), or an event has no string `id` | untouched |
-//! | `503` | a handler failed (inline): the platform sends the delivery again | the failed event's claim released; what was done stays done |
+//! | `400` | the body is not a delivery: not a JSON object, `events` missing or not a list, or an event whose `id` is not a non-empty string | untouched |
+//! | `503` | a handler asked for a retry, or ran over its [time limit](ReceiverBuilder::handler_timeout) (inline): the platform sends the delivery again | the failed event's claim released; what was done stays done |
 //! | `503` | the store or the queue cannot be reached, the queue is full, or another replica is handling one of the events right now | what was done stays done |
-//! | `200` | every event handled, skipped as a duplicate, dead-lettered, or (queued) queued | |
+//! | `200` | every event handled, skipped as a duplicate, dead-lettered (undecodable, given up on, or out of attempts), or (queued) queued | |
 //!
 //! **Inline** (the default): each event is claimed in the
 //! [`DedupStore`], handled, and marked done before the answer; a delivery
@@ -27,22 +27,55 @@
 //! ([`ReceiverBuilder::queue`]): the events are put in an [`EventQueue`] and
 //! the delivery is answered at once; [`Receiver::spawn_workers`] handles
 //! them, on any replica, with the same claims. Either way, events of one
-//! conversation run one after the other and other events concurrently, an
-//! undecodable event goes to the [`DeadLetterSink`], and so does an event
-//! whose handler failed [`max_attempts`](ReceiverBuilder::max_attempts)
-//! times.
+//! conversation run one after the other and other events concurrently.
 //!
-//! What it cannot promise:
+//! A handler answers an [`Outcome`]: done, retry later (a transient
+//! failure: released, tried again, dead-lettered after
+//! [`max_attempts`](ReceiverBuilder::max_attempts)), or give up (a permanent
+//! one: dead-lettered at once with its reason, and answered `200` so that
+//! the platform stops sending it). The generated client's errors convert to
+//! one or the other by what they are ([`Failure`]). Dead letters can be kept
+//! in Redis (`RedisDeadLetters`, feature `receiver-redis`), listed and
+//! [replayed](Receiver::replay). The counts of what happened go through
+//! the `metrics` facade ([`metrics`](self::metrics) lists the names), and
+//! each event's `tracing` events carry its id.
 //!
-//! - An action is done once as long as the store answers between the
-//!   handler's success and the mark: a replica that dies in that moment, or
-//!   a store down for longer than the lease, lets a later attempt act again.
-//!   Handlers whose effects can be repeated safely need no more.
+//! # What it promises
+//!
+//! - **Nothing answered `200` is lost**, queued in a durable queue
+//!   (`RedisQueue`, feature `receiver-redis`) on a Redis with persistence
+//!   (below), or handled inline.
+//! - **An action is done once, except when its replica dies while its
+//!   handler runs.** An event is claimed for a [lease](ReceiverBuilder::lease)
+//!   before its handler starts, the claim is renewed every third of the
+//!   lease while the handler runs, and the event is marked done when it
+//!   returns. A replica that dies (a crash, a kill, a lost machine) stops
+//!   renewing: its claims lapse after one lease, and another replica runs
+//!   the handler again, whether or not the first had acted already. So the
+//!   at-least-once window is the handler's whole run (and the moment it
+//!   takes to mark the event done), not an instant: keep handlers short, or
+//!   make their effects safe to repeat. A store down for longer than a lease
+//!   while a handler runs opens the same window.
+//! - **A handler runs at most [`handler_timeout`](ReceiverBuilder::handler_timeout)**
+//!   ([`DEFAULT_HANDLER_TIMEOUT`]); past it the attempt counts as a
+//!   transient failure and the claim is released.
 //! - Queued, the events of one conversation run in order on one replica;
 //!   two replicas can take two events of one conversation at once, and an
 //!   event handed back for a retry goes behind the ones after it.
 //! - A [`MemoryQueue`] loses what it holds when the process dies, and what
-//!   failed while a graceful shutdown drained it.
+//!   failed while a graceful shutdown drained it; a [`MemoryStore`] forgets
+//!   which events are done when the process stops.
+//!
+//! # Redis persistence
+//!
+//! `RedisStore`, `RedisQueue` and `RedisDeadLetters` keep their state in
+//! Redis: a Redis restart without persistence forgets which events are done
+//! (so redeliveries act again) and loses the queued events and the dead
+//! letters. Run Redis with `appendonly yes` and `appendfsync everysec` (at
+//! most about a second of writes lost if the machine fails) or
+//! `appendfsync always` (none, at a cost in throughput), and with
+//! `maxmemory-policy noeviction` so that no key is evicted under memory
+//! pressure.
 
 mod claim_watch;
 mod dead_letter;

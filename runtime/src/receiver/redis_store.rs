@@ -81,6 +81,11 @@ pub(super) async fn connect(
 ///
 /// Commands time out after two seconds, and a lost connection is made
 /// again on the next command; meanwhile deliveries are answered `503`.
+///
+/// **Persistence.** Without it, a Redis restart forgets which events are
+/// done, and deliveries the platform sends again are acted on again: run
+/// Redis with `appendonly yes` and `appendfsync everysec` (or `always`),
+/// and `maxmemory-policy noeviction`.
 #[derive(Clone)]
 pub struct RedisStore {
     connection: ConnectionManager,
