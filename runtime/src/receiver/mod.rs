@@ -37,7 +37,7 @@
 //! one or the other by what they are ([`Failure`]). Dead letters can be kept
 //! in Redis (`RedisDeadLetters`, feature `receiver-redis`), listed and
 //! [replayed](Receiver::replay). The counts of what happened go through
-//! the `metrics` facade ([`metrics`](self::metrics) lists the names), and
+//! the `metrics` facade ([`metrics`] lists the names), and
 //! each event's `tracing` events carry its id.
 //!
 //! # What it promises
