@@ -135,9 +135,9 @@ macro_rules! implements_exactly {
         ("Hash", implements!($ty: ::core::hash::Hash)),
         ("Default", implements!($ty: ::core::default::Default)),
         ("Serialize", implements!($ty: ::serde::Serialize)),
-        (
+                (
                     "Deserialize",
-                    implements!($ty: ::serde::de::DeserializeOwned),
+            implements!($ty: ::serde::de::DeserializeOwned),
                 ),
             ];
             let mut index = 0;

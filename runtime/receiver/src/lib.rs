@@ -92,7 +92,8 @@ mod verify;
 mod worker;
 
 #[cfg(feature = "axum")]
-mod axum;
+#[path = "axum.rs"]
+mod axum_route;
 #[cfg(feature = "redis")]
 mod redis_consumers;
 #[cfg(feature = "redis")]
@@ -133,6 +134,18 @@ pub use redis_queue::RedisQueue;
 pub use redis_store::{RedisStore, RedisStoreError};
 pub use store::{Claim, ClaimToken, DedupStore, MemoryStore, StoreError, DEFAULT_MEMORY_CAPACITY};
 pub use worker::Workers;
+
+/// The axum this receiver's route is built on (feature `axum`), so that the
+/// types its API names ([`axum::Router`], [`axum::extract::Request`]) are
+/// reachable without a dependency of one's own.
+#[cfg(feature = "axum")]
+pub use axum;
+/// The Redis client this receiver's Redis parts are built on (feature
+/// `redis`), so that the types their API names
+/// ([`redis::aio::ConnectionManager`]) are reachable without a dependency of
+/// one's own.
+#[cfg(feature = "redis")]
+pub use redis;
 
 /// The future the receiver's traits return: boxed, `Send`, borrowing for
 /// `'a` (the same type as `futures`' `BoxFuture`, named here so that

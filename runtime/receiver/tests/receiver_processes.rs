@@ -230,6 +230,15 @@ impl ActionLog {
     /// The events whose handler was running in process `pid` when it died:
     /// started there, never finished there.
     fn running_in(&self, pid: u32) -> BTreeSet<String> {
+        self.unfinished_in(pid, "start")
+    }
+
+    /// Of those, the ones whose handler had acted already.
+    fn acted_unfinished_in(&self, pid: u32) -> BTreeSet<String> {
+        self.unfinished_in(pid, "act")
+    }
+
+    fn unfinished_in(&self, pid: u32, step: &str) -> BTreeSet<String> {
         let lines = self.lines();
         let finished: BTreeSet<&String> = lines
             .iter()
@@ -238,7 +247,7 @@ impl ActionLog {
             .collect();
         lines
             .iter()
-            .filter(|(p, what, id)| *p == pid && what == "start" && !finished.contains(id))
+            .filter(|(p, what, id)| *p == pid && what == step && !finished.contains(id))
             .map(|(_, _, id)| id.clone())
             .collect()
     }
@@ -289,17 +298,19 @@ async fn one_replica_killed_and_redis_restarted(test: &str, queued: bool) {
             }));
         }
     }
-    // The victim dies with handlers running, then Redis restarts.
-    let running = async {
-        while log.running_in(victim).len() < 2 {
-            tokio::time::sleep(Duration::from_millis(10)).await;
+    // The victim dies with a handler that has acted and not returned (so
+    // the event is not done), then Redis restarts.
+    let acted = async {
+        while log.acted_unfinished_in(victim).is_empty() {
+            tokio::time::sleep(Duration::from_millis(5)).await;
         }
     };
-    tokio::time::timeout(Duration::from_secs(30), running)
+    tokio::time::timeout(Duration::from_secs(30), acted)
         .await
-        .expect("the victim runs handlers");
+        .expect("the victim acts");
     replicas[0].kill();
     let running_at_kill = log.running_in(victim);
+    let acted_at_kill = log.acted_unfinished_in(victim);
     tokio::time::sleep(Duration::from_millis(300)).await;
     let redis = tokio::task::spawn_blocking(move || {
         redis.restart(Duration::from_millis(500));
@@ -334,6 +345,18 @@ async fn one_replica_killed_and_redis_restarted(test: &str, queued: bool) {
         "duplicates {repeated:?}, running at the kill {running_at_kill:?}"
     );
     assert!(acts.values().all(|count| *count <= 2), "{acts:?}");
+    // What the victim acted on and never marked done is acted on again:
+    // the at-least-once window is the handler's run.
+    assert!(
+        acted_at_kill.iter().all(|id| acts.get(id) == Some(&2)),
+        "acted at the kill {acted_at_kill:?}: {acts:?}"
+    );
+    eprintln!(
+        "{test}: {} events, {} running at the kill, {} acted on twice",
+        acts.len(),
+        running_at_kill.len(),
+        repeated.len()
+    );
     drop(redis);
 }
 

@@ -11,14 +11,15 @@ use std::time::Duration;
 use serde_json::json;
 use sunshine_conversations::types::WebhookEvent;
 use sunshine_conversations::webhooks::receiver::{
-    DeadLetterReason, DeliveryContext, Outcome, RedisDeadLetters, RedisQueue, RedisStore,
+    self, DeadLetterReason, DeliveryContext, Outcome, RedisDeadLetters, RedisQueue, RedisStore,
 };
 use sunshine_conversations::webhooks::Receiver;
 use support::redis_server::RedisServer;
 use support::{delivery, message, undecodable, ActionLog, SECRET};
 
-async fn connection(redis: &RedisServer) -> redis::aio::MultiplexedConnection {
-    redis::Client::open(redis.url())
+/// A connection through the Redis client the receiver re-exports.
+async fn connection(redis: &RedisServer) -> receiver::redis::aio::MultiplexedConnection {
+    receiver::redis::Client::open(redis.url())
         .expect("a Redis URL")
         .get_multiplexed_async_connection()
         .await
@@ -26,7 +27,7 @@ async fn connection(redis: &RedisServer) -> redis::aio::MultiplexedConnection {
 }
 
 async fn keys(redis: &RedisServer) -> Vec<String> {
-    let mut keys: Vec<String> = redis::cmd("KEYS")
+    let mut keys: Vec<String> = receiver::redis::cmd("KEYS")
         .arg("*")
         .query_async(&mut connection(redis).await)
         .await
