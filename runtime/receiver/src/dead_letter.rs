@@ -196,3 +196,36 @@ impl<T: DeadLetterSink + ?Sized> DeadLetterSink for std::sync::Arc<T> {
         (**self).send(letter)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn letter(id: &str) -> DeadLetter {
+        DeadLetter {
+            raw: serde_json::json!({ "id": id, "type": "conversation:message" }),
+            app_id: None,
+            reason: DeadLetterReason::GaveUp("no such conversation".to_owned()),
+        }
+    }
+
+    #[tokio::test]
+    async fn the_default_sink_keeps_the_latest_letters_and_counts_what_it_drops() {
+        let sink = LogDeadLetters::with_capacity(2);
+        for id in ["evt-1", "evt-2", "evt-3"] {
+            sink.send(&letter(id)).await.unwrap();
+        }
+
+        let kept: Vec<_> = sink
+            .letters()
+            .iter()
+            .map(|l| l.event_id().map(str::to_owned))
+            .collect();
+        assert_eq!(kept, [Some("evt-2".to_owned()), Some("evt-3".to_owned())]);
+        assert_eq!((sink.len(), sink.dropped()), (2, 1));
+        assert_eq!(
+            letter("evt-1").to_string(),
+            "webhook event evt-1 of type conversation:message was given up on: no such conversation"
+        );
+    }
+}
