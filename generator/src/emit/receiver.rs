@@ -9,8 +9,6 @@ use quote::quote;
 use sunshine_facts::{CLIENT, RECEIVER, RECEIVER_AXUM_FEATURE, RECEIVER_REDIS_FEATURE};
 
 use super::common::{rust_type, Context};
-use super::manifest::runtime_dependency;
-use super::RuntimeSource;
 use crate::model::{Api, TypeRef};
 
 /// The event type of the first webhook that delivers lists of events.
@@ -51,17 +49,10 @@ pub(super) fn tracing_features(api: &Api) -> String {
     }
 }
 
-/// The receiver's line of `[dependencies]`, or nothing for a crate without
-/// event deliveries.
-pub(super) fn manifest_dependency(api: &Api, runtime: &RuntimeSource) -> String {
-    if event_type(api).is_none() {
-        return String::new();
-    }
-    format!(
-        "# The webhook receiver (features `receiver*`).\n{} = {}\n",
-        RECEIVER.name,
-        runtime_dependency(runtime, RECEIVER, true)
-    )
+/// Whether the crate offers the receiver: its webhooks deliver lists of
+/// events.
+pub(super) fn offered(api: &Api) -> bool {
+    event_type(api).is_some()
 }
 
 /// The re-export and the alias, for `webhooks.rs`.
