@@ -2,10 +2,11 @@
 //! application set a subscriber (feature `tracing`), else on standard
 //! error, so that nothing it reports is ever silent.
 
-/// Whether the application set a `tracing` subscriber to deliver to.
+/// Whether a `tracing` subscriber would take an event on this thread (a
+/// global one, or one set for the thread).
 #[cfg(feature = "tracing")]
 fn traced() -> bool {
-    tracing::dispatcher::has_been_set()
+    tracing::dispatcher::get_default(|dispatch| !dispatch.is::<tracing::subscriber::NoSubscriber>())
 }
 
 /// A failure the receiver works around.

@@ -6,7 +6,7 @@
 //!
 //! Time is tokio's paused clock. Where the fake API (a real HTTP server on
 //! 127.0.0.1, on its own thread) is called, the clock is moved on by a
-//! driver at ten times real time rather than jumped, so that no timeout of
+//! driver at five times real time rather than jumped, so that no timeout of
 //! the client's fires while a request is on the wire.
 
 mod support;
@@ -25,7 +25,7 @@ use sunshine_conversations::Client;
 use support::{delivery, message, SECRET};
 use tokio::time::Instant;
 
-/// Moves the paused clock on by 10 ms about every real millisecond until
+/// Moves the paused clock on by 5 ms about every real millisecond until
 /// dropped. While it runs (a blocking task), tokio does not jump the clock
 /// to the next timer when the runtime waits on I/O.
 struct ClockDriver {
@@ -40,7 +40,7 @@ impl ClockDriver {
         tokio::task::spawn_blocking(move || {
             while !stopped.load(std::sync::atomic::Ordering::Relaxed) {
                 std::thread::sleep(Duration::from_millis(1));
-                handle.block_on(tokio::time::advance(Duration::from_millis(10)));
+                handle.block_on(tokio::time::advance(Duration::from_millis(5)));
                 // Wakes the runtime, so that it sees the timers now due.
                 handle.spawn(async {});
             }
