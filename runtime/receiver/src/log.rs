@@ -30,6 +30,7 @@ pub(super) fn error(message: &str) {
 }
 
 /// Housekeeping worth a line in the log, never on standard error.
+#[cfg(feature = "redis")]
 pub(super) fn info(message: &str) {
     #[cfg(feature = "tracing")]
     tracing::info!("{message}");

@@ -30,6 +30,9 @@ impl Visit for Fields {
     }
 }
 
+/// An event's message, with the fields of the spans around it.
+type KeptEvent = (String, HashMap<String, String>);
+
 /// A subscriber that keeps each event's message with the fields of the
 /// spans it happened in (one thread: the spans entered form one stack).
 #[derive(Clone, Default)]
@@ -37,7 +40,7 @@ struct Kept {
     next: Arc<AtomicU64>,
     spans: Arc<Mutex<HashMap<u64, HashMap<String, String>>>>,
     entered: Arc<Mutex<Vec<u64>>>,
-    events: Arc<Mutex<Vec<(String, HashMap<String, String>)>>>,
+    events: Arc<Mutex<Vec<KeptEvent>>>,
 }
 
 impl Subscriber for Kept {
