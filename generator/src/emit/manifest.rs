@@ -2,10 +2,12 @@
 
 use sunshine_facts::{Package, CLIENT, KIT, RECEIVER};
 
-use super::{CrateConfig, RuntimeSource, RUNTIME_VERSION};
+use super::config::{CrateConfig, RuntimeSource, RUNTIME_VERSION};
 use crate::model::Api;
+use crate::surface::Surface;
 
-pub fn emit(api: &Api, config: &CrateConfig) -> String {
+pub fn emit(surface: &Surface, config: &CrateConfig) -> String {
+    let api = surface.api();
     let description = format!(
         "Async client for the {} (OpenAPI document version {})",
         api.title, api.version
@@ -41,9 +43,9 @@ serde_json = "1"
 "#,
         name = config.name,
         version = config.version,
-        lib = config.name.replace('-', "_"),
-        features = super::features::manifest_table(api),
-        receiver = super::receiver::manifest_features(api),
+        lib = config.library(),
+        features = super::features::manifest_table(surface),
+        receiver = super::receiver::manifest_features(surface),
         tracing = super::receiver::tracing_features(api),
         receiver_dependency = receiver_dependency(api, &config.runtime),
         client_name = CLIENT.name,
