@@ -3,8 +3,8 @@
 //! store, inline and queued, and the p50 and p99 time to answer.
 //!
 //! ```sh
-//! cargo run --release -p sunshine-runtime --example receiver_load \
-//!     --features receiver-redis,receiver-axum -- [DELIVERIES] [CONCURRENCY]
+//! cargo run --release -p sunshine-receiver --example receiver_load \
+//!     --features redis,axum -- [DELIVERIES] [CONCURRENCY]
 //! ```
 //!
 //! Everything runs on 127.0.0.1 in this process: each replica is the

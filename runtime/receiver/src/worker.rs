@@ -19,6 +19,9 @@ use super::{metrics, EventMeta, Processed, Receiver, Source};
 const FETCH_WAIT: Duration = Duration::from_millis(500);
 /// How many events one lane holds, waiting, beside the one it handles.
 const LANE_BACKLOG: usize = 4;
+/// How often a worker asks the queue for its length, for the gauge: a
+/// round trip per fetch cost a quarter of queued throughput with Redis.
+const LENGTH_EVERY: Duration = Duration::from_secs(1);
 
 /// The workers of a queued receiver, running until [`shutdown`](Self::shutdown).
 /// Dropped without it, they go on running until the runtime stops.
@@ -80,6 +83,7 @@ impl<E: DeserializeOwned + Send + 'static> Receiver<E> {
         }
         let batch = concurrency * 2;
         let mut failures = 0_u32;
+        let mut length_seen: Option<tokio::time::Instant> = None;
         loop {
             if *stopped.borrow() {
                 break;
@@ -91,7 +95,13 @@ impl<E: DeserializeOwned + Send + 'static> Receiver<E> {
             match fetched {
                 Ok(events) => {
                     failures = 0;
-                    let length = queue.length().await.ok();
+                    let due = length_seen.is_none_or(|at| at.elapsed() >= LENGTH_EVERY);
+                    let length = if due {
+                        length_seen = Some(tokio::time::Instant::now());
+                        queue.length().await.ok()
+                    } else {
+                        None
+                    };
                     metrics::queue_seen(length, events.iter().filter_map(|e| e.enqueued_at));
                     dispatch(&lanes, events).await;
                 }
