@@ -2,20 +2,18 @@
 //! against what was sent: every delivery, every refusal by reason, every
 //! event by what became of it, and the queue's length and lag.
 
-mod support;
-
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::support::{delivery, message, undecodable, ActionLog, CollectedLetters, SECRET};
 use metrics_util::debugging::{DebugValue, DebuggingRecorder, Snapshotter};
 use sunshine_conversations::types::WebhookEvent;
 use sunshine_conversations::webhooks::receiver::{
     metrics as names, DeliveryContext, MemoryQueue, Outcome,
 };
 use sunshine_conversations::webhooks::Receiver;
-use support::{delivery, message, undecodable, ActionLog, CollectedLetters, SECRET};
 
 /// The counters, as `name` or `name{reason}`.
 fn counters(snapshotter: &Snapshotter) -> BTreeMap<String, u64> {

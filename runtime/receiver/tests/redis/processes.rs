@@ -11,8 +11,6 @@
 //! closes (a graceful shutdown). Every replica is killed when its handle
 //! drops, on every exit path.
 
-mod support;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader, Write};
 use std::net::SocketAddr;
@@ -20,13 +18,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use crate::support::redis_server::RedisServer;
+use crate::support::{delivery, message, SECRET};
 use sunshine_conversations::types::WebhookEvent;
 use sunshine_conversations::webhooks::receiver::{
     DeliveryContext, Outcome, RedisDeadLetters, RedisQueue, RedisStore,
 };
 use sunshine_conversations::webhooks::Receiver;
-use support::redis_server::RedisServer;
-use support::{delivery, message, SECRET};
 
 /// The replicas' lease: longer than Redis is down while it restarts, so
 /// that the restart costs no claim.
@@ -147,7 +145,11 @@ impl Replica {
             lease.as_millis()
         );
         let mut child = Command::new(std::env::current_exe().expect("the test binary"))
-            .args(["replica_process_entry_point", "--exact", "--nocapture"])
+            .args([
+                "processes::replica_process_entry_point",
+                "--exact",
+                "--nocapture",
+            ])
             .env("REPLICA_SETTINGS", settings)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -287,7 +289,7 @@ async fn one_replica_killed_and_redis_restarted(test: &str, queued: bool) {
             let (addresses, body) = (addresses.clone(), body.clone());
             sends.push(tokio::spawn(async move {
                 tokio::time::sleep(Duration::from_millis(40 * k as u64)).await;
-                support::platform::deliver(
+                crate::support::platform::deliver(
                     &addresses,
                     first,
                     body,
@@ -422,7 +424,8 @@ async fn until_listed(redis: &RedisServer, via: SocketAddr, pid: u32, sent: &mut
     while !consumer_pids(redis).await.contains(&pid) {
         *sent += 1;
         let body = delivery(&[message(&format!("evt-{sent}"), "conv-1", "hello")]);
-        support::platform::deliver(&[via], 0, body, PLATFORM_ATTEMPTS, PLATFORM_BACKOFF).await;
+        crate::support::platform::deliver(&[via], 0, body, PLATFORM_ATTEMPTS, PLATFORM_BACKOFF)
+            .await;
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }

@@ -9,13 +9,13 @@
 //! dead-letter sink. Each is bounded: a fixed number of events, at most
 //! `PLATFORM_ATTEMPTS` attempts a delivery, and `SCENARIO_LIMIT` in all.
 
-mod support;
-
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::support::redis_server::RedisServer;
+use crate::support::{delivery, message, ActionLog, CollectedLetters, SECRET};
 use sunshine_conversations::types::{PassControlBody, WebhookEvent};
 use sunshine_conversations::webhooks::receiver::BoxFuture;
 use sunshine_conversations::webhooks::receiver::{
@@ -23,8 +23,6 @@ use sunshine_conversations::webhooks::receiver::{
 };
 use sunshine_conversations::webhooks::Receiver;
 use sunshine_conversations::{Client, RetryPolicy};
-use support::redis_server::RedisServer;
-use support::{delivery, message, ActionLog, CollectedLetters, SECRET};
 
 const LEASE: Duration = Duration::from_millis(1_000);
 const PLATFORM_ATTEMPTS: usize = 150;
@@ -116,7 +114,8 @@ impl Drop for Replica {
 
 /// Sends `body` as the platform does until a replica answers `200`.
 async fn deliver(addresses: [SocketAddr; 2], first: usize, body: Vec<u8>) -> Vec<u16> {
-    support::platform::deliver(&addresses, first, body, PLATFORM_ATTEMPTS, PLATFORM_BACKOFF).await
+    crate::support::platform::deliver(&addresses, first, body, PLATFORM_ATTEMPTS, PLATFORM_BACKOFF)
+        .await
 }
 
 /// Waits until `log` holds every expected action and the queue (if any)

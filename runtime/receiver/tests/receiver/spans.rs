@@ -2,16 +2,14 @@
 //! a dead letter logged while its event is processed is inside a
 //! `webhook_event` span with the event's id, type and app id.
 
-mod support;
-
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
+use crate::support::{delivery, message, SECRET};
 use sunshine_conversations::types::WebhookEvent;
 use sunshine_conversations::webhooks::receiver::{DeliveryContext, Outcome};
 use sunshine_conversations::webhooks::Receiver;
-use support::{delivery, message, SECRET};
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
 use tracing::{Event, Metadata, Subscriber};

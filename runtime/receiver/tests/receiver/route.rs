@@ -2,18 +2,16 @@
 //! input, deduplication, failures, dead letters, ordering, backpressure and
 //! shutdown, through the generated crate's `webhooks::Receiver`.
 
-mod support;
-
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::support::{delivery, message, undecodable, ActionLog, CollectedLetters, SECRET};
 use serde_json::json;
 use sunshine_conversations::types::WebhookEvent;
 use sunshine_conversations::webhooks::receiver::{
     DeadLetterReason, DeliveryContext, MemoryQueue, MemoryStore, Outcome,
 };
 use sunshine_conversations::webhooks::Receiver;
-use support::{delivery, message, undecodable, ActionLog, CollectedLetters, SECRET};
 
 /// A handler that records `<event id>` once it is done.
 fn recording(

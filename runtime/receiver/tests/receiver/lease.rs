@@ -9,11 +9,10 @@
 //! driver at five times real time rather than jumped, so that no timeout of
 //! the client's fires while a request is on the wire.
 
-mod support;
-
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::support::{delivery, message, SECRET};
 use sunshine_conversations::mock::MockApi;
 use sunshine_conversations::types::{PassControlBody, WebhookEvent};
 use sunshine_conversations::webhooks::receiver::{
@@ -22,7 +21,6 @@ use sunshine_conversations::webhooks::receiver::{
 };
 use sunshine_conversations::webhooks::Receiver;
 use sunshine_conversations::Client;
-use support::{delivery, message, SECRET};
 use tokio::time::Instant;
 
 /// Moves the paused clock on by 5 ms about every real millisecond until

@@ -2,20 +2,18 @@
 //! key, and dead letters are kept in a stream, listed, counted and replayed
 //! through the API (back into the queue, or handled inline).
 
-mod support;
-
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::support::redis_server::RedisServer;
+use crate::support::{delivery, message, undecodable, ActionLog, SECRET};
 use serde_json::json;
 use sunshine_conversations::types::WebhookEvent;
 use sunshine_conversations::webhooks::receiver::{
     self, DeadLetterReason, DeliveryContext, Outcome, RedisDeadLetters, RedisQueue, RedisStore,
 };
 use sunshine_conversations::webhooks::Receiver;
-use support::redis_server::RedisServer;
-use support::{delivery, message, undecodable, ActionLog, SECRET};
 
 /// A connection through the Redis client the receiver re-exports.
 async fn connection(redis: &RedisServer) -> receiver::redis::aio::MultiplexedConnection {
