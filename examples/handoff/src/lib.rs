@@ -41,11 +41,13 @@
 //! The crate's webhook receiver answers (`webhooks::Receiver`): `401` for a
 //! missing or wrong `X-API-Key` (checked in constant time), `400` for a body
 //! that is not a delivery, `413` for one over 1 MiB, `503` when an API call
-//! failed or the store cannot be reached, so that the platform sends the
-//! delivery again (events already acted on are skipped by id, in memory or,
-//! with `REDIS_URL`, in Redis, shared by every instance), and `200`
-//! otherwise. An event that does not decode goes to the receiver's
-//! dead-letter log with its JSON and the error, and never costs the other
+//! failed for a reason that can pass (a `429`, a `5xx`, a timeout) or the
+//! store cannot be reached, so that the platform sends the delivery again
+//! (events already acted on are skipped by id, in memory or, with
+//! `REDIS_URL`, in Redis, shared by every instance), and `200` otherwise. A
+//! call that can never work (a `404` for a conversation that does not
+//! exist) is made once: its event goes to the dead letters with the reason,
+//! and so does an event that does not decode, which never costs the other
 //! events of its delivery.
 
 pub mod config;

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use handoff_example::service::WEBHOOK_PATH;
 use handoff_example::{serve, AppState, Config};
-use sunshine_conversations::webhooks::receiver::RedisStore;
+use sunshine_conversations::webhooks::receiver::{RedisDeadLetters, RedisStore};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -19,13 +19,15 @@ async fn main() -> ExitCode {
     };
     let state = match &config.redis_url {
         None => AppState::new(&config),
-        Some(url) => match RedisStore::connect(url).await {
-            Ok(store) => AppState::with_store(&config, store),
-            Err(error) => {
-                tracing::error!(%error, "cannot reach REDIS_URL");
-                return ExitCode::FAILURE;
+        Some(url) => {
+            match tokio::try_join!(RedisStore::connect(url), RedisDeadLetters::connect(url)) {
+                Ok((store, dead_letters)) => AppState::with_parts(&config, store, dead_letters),
+                Err(error) => {
+                    tracing::error!(%error, "cannot reach REDIS_URL");
+                    return ExitCode::FAILURE;
+                }
             }
-        },
+        }
     };
     let state = match state {
         Ok(state) => state,

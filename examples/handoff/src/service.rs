@@ -8,7 +8,9 @@ use axum::Router;
 use sunshine_conversations::types::{
     ConversationTruncated, OfferControlBody, PassControlBody, WebhookEvent,
 };
-use sunshine_conversations::webhooks::receiver::{DedupStore, MemoryStore, Outcome};
+use sunshine_conversations::webhooks::receiver::{
+    DeadLetter, DeadLetterSink, DedupStore, Failure, LogDeadLetters, MemoryStore, Outcome,
+};
 use sunshine_conversations::webhooks::Receiver;
 use sunshine_conversations::{BuildError, Client};
 use tokio::net::TcpListener;
@@ -23,6 +25,8 @@ pub const WEBHOOK_PATH: &str = "/webhooks";
 #[derive(Clone)]
 pub struct AppState {
     receiver: Receiver,
+    /// The dead letters, when they are kept in memory.
+    kept: Option<Arc<LogDeadLetters>>,
 }
 
 /// What the handler needs.
@@ -43,12 +47,30 @@ impl AppState {
     }
 
     /// The state for `config`, remembering event ids in `store` (a
-    /// `RedisStore` for several instances).
+    /// `RedisStore` for several instances), and dead letters in memory.
     ///
     /// # Errors
     ///
     /// As [`AppState::new`].
     pub fn with_store(config: &Config, store: impl DedupStore) -> Result<Self, BuildError> {
+        let kept = Arc::new(LogDeadLetters::default());
+        let mut state = Self::with_parts(config, store, Arc::clone(&kept))?;
+        state.kept = Some(kept);
+        Ok(state)
+    }
+
+    /// The state for `config`, remembering event ids in `store` and dead
+    /// letters in `dead_letters` (`RedisStore` and `RedisDeadLetters` for
+    /// several instances).
+    ///
+    /// # Errors
+    ///
+    /// As [`AppState::new`].
+    pub fn with_parts(
+        config: &Config,
+        store: impl DedupStore,
+        dead_letters: impl DeadLetterSink,
+    ) -> Result<Self, BuildError> {
         let client = Client::builder()
             .base_url(config.base_url.as_str())
             .basic_auth(config.key_id.as_str(), config.key_secret.as_str())
@@ -60,12 +82,24 @@ impl AppState {
         });
         let receiver = Receiver::builder(config.webhook_secret.clone())
             .store(store)
+            .dead_letters(dead_letters)
             .on_any(move |event: WebhookEvent, _context| {
                 let handoff = Arc::clone(&handoff);
                 async move { handoff.handle(event).await }
             })
             .build();
-        Ok(Self { receiver })
+        Ok(Self {
+            receiver,
+            kept: None,
+        })
+    }
+
+    /// The dead letters kept in memory (none with [`with_parts`](Self::with_parts)).
+    pub fn dead_letters(&self) -> Vec<DeadLetter> {
+        self.kept
+            .as_ref()
+            .map(|kept| kept.letters())
+            .unwrap_or_default()
     }
 }
 
@@ -107,7 +141,7 @@ impl Handoff {
                     .pass_control(&self.app_id, &conversation_id, &body)
                     .await
                     .map(|_| "passed control to the agents")
-                    .map_err(|error| error.to_string());
+                    .map_err(Failure::from);
                 (conversation_id, result)
             }
             Action::OfferToBot {
@@ -119,7 +153,7 @@ impl Handoff {
                     .offer_control(&self.app_id, &conversation_id, &body)
                     .await
                     .map(|_| "offered control back to the bot")
-                    .map_err(|error| error.to_string());
+                    .map_err(Failure::from);
                 (conversation_id, result)
             }
         };
@@ -127,7 +161,9 @@ impl Handoff {
             Ok(done) => tracing::info!(conversation_id, "{done}"),
             Err(error) => tracing::error!(conversation_id, %error, "an API call failed"),
         }
-        // A failure answers 503: the platform sends the delivery again.
+        // A transient failure answers 503, and the platform sends the
+        // delivery again; a permanent one (a 404 for a conversation that no
+        // longer exists) goes to the dead letters, answered 200.
         result.into()
     }
 }

@@ -16,6 +16,7 @@ use sunshine_conversations::types::{
     PassControlBody, SwitchboardIntegrationWebhook, SwitchboardPassControlEvent,
     SwitchboardPassControlPayload, TextMessage, User, WebhookEvent,
 };
+use sunshine_conversations::webhooks::receiver::DeadLetterReason;
 
 const APP_ID: &str = "64a1f0c2b7e4d90012ab3401";
 const CONVERSATION_ID: &str = "64a1f1d0b7e4d90012ab3405";
@@ -56,6 +57,11 @@ async fn start() -> Harness {
 }
 
 async fn start_with(api: MockApi) -> Harness {
+    start_with_state(api).await.0
+}
+
+/// The service pointed at `api`, and its state, to read its dead letters.
+async fn start_with_state(api: MockApi) -> (Harness, AppState) {
     let base_url = api.uri();
     let environment = move |name: &str| {
         let value = match name {
@@ -79,8 +85,8 @@ async fn start_with(api: MockApi) -> Harness {
         listener.local_addr().expect("bound address")
     );
     // Runs until the test's runtime shuts down.
-    tokio::spawn(serve(listener, state, std::future::pending()));
-    Harness { api, webhooks }
+    tokio::spawn(serve(listener, state.clone(), std::future::pending()));
+    (Harness { api, webhooks }, state)
 }
 
 impl Harness {
@@ -392,4 +398,55 @@ async fn a_body_that_is_not_a_delivery_is_a_bad_request() {
     }
 
     assert!(harness.api.received().is_empty());
+}
+
+#[tokio::test]
+async fn a_conversation_that_does_not_exist_is_one_call_a_success_and_a_dead_letter() {
+    let api = MockApi::start().await;
+    let missing = api.switchboard_actions().pass_control().status(404).await;
+    let (harness, state) = start_with_state(api).await;
+    let asking = delivery(&[user_message("msg-1", "human", bot())]);
+
+    let first = harness.post(&asking).await;
+    // Were the platform to send it again anyway, nothing more happens.
+    let again = harness.post(&asking).await;
+
+    assert_eq!([first, again], [200, 200]);
+    assert_eq!(missing.matched(), 1, "a permanent failure is not retried");
+    let letters = state.dead_letters();
+    assert_eq!(letters.len(), 1, "{letters:?}");
+    assert_eq!(letters[0].event_id(), Some("evt-msg-1"));
+    assert_eq!(letters[0].app_id.as_deref(), Some(APP_ID));
+    assert!(
+        matches!(&letters[0].reason, DeadLetterReason::GaveUp(reason) if reason.contains("404")),
+        "{:?}",
+        letters[0].reason
+    );
+}
+
+#[tokio::test]
+async fn an_api_answering_503_is_tried_again_until_it_passes_control() {
+    let api = MockApi::start().await;
+    // Every attempt of the client's first call (one and three retries).
+    let unavailable = api
+        .switchboard_actions()
+        .pass_control()
+        .up_to(4)
+        .retry_after(503, 0)
+        .await;
+    let passed = api
+        .switchboard_actions()
+        .pass_control()
+        .times(1)
+        .respond(&())
+        .await;
+    let (harness, state) = start_with_state(api).await;
+    let asking = delivery(&[user_message("msg-1", "human", bot())]);
+
+    let first = harness.post(&asking).await;
+    let retried = harness.post(&asking).await;
+
+    assert_eq!([first, retried], [503, 200]);
+    assert_eq!((unavailable.matched(), passed.matched()), (4, 1));
+    assert!(state.dead_letters().is_empty());
 }

@@ -3,8 +3,8 @@
 //! store, inline and queued, and the p50 and p99 time to answer.
 //!
 //! ```sh
-//! cargo run --release -p sunshine-runtime --example receiver_load \
-//!     --features receiver-redis,receiver-axum -- [DELIVERIES] [CONCURRENCY]
+//! cargo run --release -p sunshine-receiver --example receiver_load \
+//!     --features redis,axum -- [DELIVERIES] [CONCURRENCY]
 //! ```
 //!
 //! Everything runs on 127.0.0.1 in this process: each replica is the
@@ -127,11 +127,9 @@ async fn start(
     let builder = match (mode, store) {
         (Mode::Inline, _) => builder,
         (Mode::Queued, Store::Memory) => builder.queue(MemoryQueue::with_capacity(1_000_000)),
-        (Mode::Queued, Store::Redis) => builder.queue(
-            RedisQueue::connect(url, 1_000_000, Duration::from_secs(30))
-                .await
-                .expect("Redis"),
-        ),
+        (Mode::Queued, Store::Redis) => {
+            builder.queue(RedisQueue::connect(url, 1_000_000).await.expect("Redis"))
+        }
     };
     let receiver = builder.build();
     let workers = receiver.spawn_workers(8);

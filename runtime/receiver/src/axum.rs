@@ -50,7 +50,7 @@ impl<E: DeserializeOwned + Send + 'static> Receiver<E> {
             return refused;
         }
         match axum::body::to_bytes(body, self.max_body_bytes()).await {
-            Ok(body) => self.receive(api_key, &body).await,
+            Ok(body) => self.receive_verified(&body).await,
             // Over the limit, or the client went away mid-body.
             Err(_) => self.too_large(),
         }

@@ -1,15 +1,18 @@
 //! What a receiver runs for each event: handlers, what they are told, and
 //! what they answer.
 
-use std::fmt;
 use std::future::Future;
 
-use futures_core::future::BoxFuture;
+use super::outcome::Outcome;
+use super::BoxFuture;
 
 /// What a handler knows about the event besides the event itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct DeliveryContext {
+    /// The id of the app the delivery came for (its `app.id`), so that one
+    /// receiver can serve several apps; `None` when the delivery had none.
+    pub app_id: Option<String>,
     /// The event's `id`, which deduplication goes by.
     pub event_id: String,
     /// The event's `type`, such as `conversation:message`.
@@ -22,47 +25,23 @@ pub struct DeliveryContext {
     pub attempt: u32,
 }
 
-/// What a handler says about an event.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
-    /// Handled: the event is remembered as done and never handled again.
-    Done,
-    /// Not handled, for the reason given: the claim is released so that a
-    /// later attempt can handle it, until the receiver's attempts run out
-    /// and the event goes to the dead-letter sink.
-    Failed(String),
-}
-
-impl Outcome {
-    /// A failure for `reason`.
-    pub fn failed(reason: impl fmt::Display) -> Self {
-        Self::Failed(reason.to_string())
-    }
-}
-
-/// `Ok` is [`Outcome::Done`], an error is [`Outcome::Failed`] with its text.
-impl<T, E: fmt::Display> From<Result<T, E>> for Outcome {
-    fn from(result: Result<T, E>) -> Self {
-        match result {
-            Ok(_) => Self::Done,
-            Err(error) => Self::failed(error),
-        }
-    }
-}
-
-/// Handles events of type `E`: any `Fn(E, DeliveryContext) -> impl Future<Output = Outcome>`
-/// that can be shared between tasks, such as an `async` closure.
+/// Handles events of type `E`: any `Fn(E, DeliveryContext) -> impl Future`
+/// whose output is an [`Outcome`] (or a `Result<_, Failure>`, so that `?`
+/// works on the generated client's errors) and that can be shared between
+/// tasks, such as an `async` closure.
 pub trait Handler<E>: Send + Sync + 'static {
     /// Handles `event`.
     fn handle(&self, event: E, context: DeliveryContext) -> BoxFuture<'static, Outcome>;
 }
 
-impl<E, F, Fut> Handler<E> for F
+impl<E, F, Fut, O> Handler<E> for F
 where
     F: Fn(E, DeliveryContext) -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = Outcome> + Send + 'static,
+    Fut: Future<Output = O> + Send + 'static,
+    O: Into<Outcome>,
 {
     fn handle(&self, event: E, context: DeliveryContext) -> BoxFuture<'static, Outcome> {
-        Box::pin(self(event, context))
+        let running = self(event, context);
+        Box::pin(async move { running.await.into() })
     }
 }

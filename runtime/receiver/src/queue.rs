@@ -4,10 +4,11 @@
 use std::collections::VecDeque;
 use std::fmt;
 use std::sync::{Mutex, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
-use futures_core::future::BoxFuture;
 use tokio::sync::Notify;
+
+use super::BoxFuture;
 
 /// An event taken from a queue, to be [acknowledged](EventQueue::ack) once
 /// handled or [handed back](EventQueue::hand_back).
@@ -15,8 +16,13 @@ use tokio::sync::Notify;
 pub struct QueuedEvent {
     /// The event exactly as it was delivered.
     pub raw: serde_json::Value,
+    /// The id of the app its delivery came for.
+    pub app_id: Option<String>,
     /// The queue's own name for this entry (a stream id for Redis).
     pub receipt: String,
+    /// When it was put in the queue, for the queue's lag; `None` when the
+    /// queue does not know.
+    pub enqueued_at: Option<SystemTime>,
 }
 
 /// Why a queue did not take or give events.
@@ -45,19 +51,37 @@ impl std::error::Error for QueueError {}
 /// [`MemoryQueue`] serves one process in development; `RedisQueue` (feature
 /// `receiver-redis`) is durable and shared by replicas.
 pub trait EventQueue: Send + Sync + 'static {
-    /// Adds all of `events` or none of them.
+    /// Adds all of `events`, of a delivery for `app_id`, or none of them.
     fn enqueue<'a>(
         &'a self,
+        app_id: Option<&'a str>,
         events: &'a [serde_json::Value],
     ) -> BoxFuture<'a, Result<(), QueueError>>;
 
     /// Takes up to `max` events for `consumer`, waiting up to `wait` for one.
+    /// `lease` is the receiver's: an event taken by a consumer that has not
+    /// [renewed](Self::renew) it for that long may be given to another.
     fn fetch<'a>(
         &'a self,
         consumer: &'a str,
         max: usize,
         wait: Duration,
+        lease: Duration,
     ) -> BoxFuture<'a, Result<Vec<QueuedEvent>, QueueError>>;
+
+    /// Keeps `event` with `consumer` for another lease, while its handler runs.
+    fn renew<'a>(
+        &'a self,
+        consumer: &'a str,
+        event: &'a QueuedEvent,
+    ) -> BoxFuture<'a, Result<(), QueueError>>;
+
+    /// How many events the queue holds, taken ones included.
+    fn length(&self) -> BoxFuture<'_, Result<usize, QueueError>>;
+
+    /// Forgets `consumer`, which stops for good (a graceful shutdown) and
+    /// holds nothing.
+    fn leave<'a>(&'a self, consumer: &'a str) -> BoxFuture<'a, Result<(), QueueError>>;
 
     /// Removes a handled (or dead-lettered) event for good.
     fn ack<'a>(&'a self, event: &'a QueuedEvent) -> BoxFuture<'a, Result<(), QueueError>>;
@@ -81,8 +105,15 @@ pub trait EventQueue: Send + Sync + 'static {
 #[derive(Debug)]
 pub struct MemoryQueue {
     capacity: usize,
-    events: Mutex<VecDeque<serde_json::Value>>,
+    events: Mutex<VecDeque<MemoryEntry>>,
     added: Notify,
+}
+
+#[derive(Debug)]
+struct MemoryEntry {
+    raw: serde_json::Value,
+    app_id: Option<String>,
+    enqueued_at: SystemTime,
 }
 
 /// How many events a [`MemoryQueue::default`] holds.
@@ -114,7 +145,7 @@ impl MemoryQueue {
         self.len() == 0
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, VecDeque<serde_json::Value>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, VecDeque<MemoryEntry>> {
         // Pushes and pops leave the queue consistent, even mid-panic.
         self.events.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -124,9 +155,11 @@ impl MemoryQueue {
         let count = max.min(events.len());
         events
             .drain(..count)
-            .map(|raw| QueuedEvent {
-                raw,
+            .map(|entry| QueuedEvent {
+                raw: entry.raw,
+                app_id: entry.app_id,
                 receipt: String::new(),
+                enqueued_at: Some(entry.enqueued_at),
             })
             .collect()
     }
@@ -135,6 +168,7 @@ impl MemoryQueue {
 impl EventQueue for MemoryQueue {
     fn enqueue<'a>(
         &'a self,
+        app_id: Option<&'a str>,
         events: &'a [serde_json::Value],
     ) -> BoxFuture<'a, Result<(), QueueError>> {
         let result = {
@@ -142,7 +176,12 @@ impl EventQueue for MemoryQueue {
             if queue.len() + events.len() > self.capacity {
                 Err(QueueError::Full)
             } else {
-                queue.extend(events.iter().cloned());
+                let enqueued_at = SystemTime::now();
+                queue.extend(events.iter().map(|raw| MemoryEntry {
+                    raw: raw.clone(),
+                    app_id: app_id.map(str::to_owned),
+                    enqueued_at,
+                }));
                 Ok(())
             }
         };
@@ -158,6 +197,7 @@ impl EventQueue for MemoryQueue {
         _consumer: &'a str,
         max: usize,
         wait: Duration,
+        _lease: Duration,
     ) -> BoxFuture<'a, Result<Vec<QueuedEvent>, QueueError>> {
         Box::pin(async move {
             let taken = self.take(max);
@@ -176,8 +216,29 @@ impl EventQueue for MemoryQueue {
     fn hand_back<'a>(&'a self, event: &'a QueuedEvent) -> BoxFuture<'a, Result<(), QueueError>> {
         // Over capacity if need be: an event already answered for is never
         // dropped for want of room.
-        self.lock().push_back(event.raw.clone());
+        self.lock().push_back(MemoryEntry {
+            raw: event.raw.clone(),
+            app_id: event.app_id.clone(),
+            enqueued_at: event.enqueued_at.unwrap_or_else(SystemTime::now),
+        });
         self.added.notify_one();
+        Box::pin(std::future::ready(Ok(())))
+    }
+
+    fn renew<'a>(
+        &'a self,
+        _consumer: &'a str,
+        _event: &'a QueuedEvent,
+    ) -> BoxFuture<'a, Result<(), QueueError>> {
+        // A taken event is the process's own until it is handed back.
+        Box::pin(std::future::ready(Ok(())))
+    }
+
+    fn length(&self) -> BoxFuture<'_, Result<usize, QueueError>> {
+        Box::pin(std::future::ready(Ok(self.len())))
+    }
+
+    fn leave<'a>(&'a self, _consumer: &'a str) -> BoxFuture<'a, Result<(), QueueError>> {
         Box::pin(std::future::ready(Ok(())))
     }
 
@@ -190,9 +251,10 @@ impl EventQueue for MemoryQueue {
 impl<T: EventQueue + ?Sized> EventQueue for std::sync::Arc<T> {
     fn enqueue<'a>(
         &'a self,
+        app_id: Option<&'a str>,
         events: &'a [serde_json::Value],
     ) -> BoxFuture<'a, Result<(), QueueError>> {
-        (**self).enqueue(events)
+        (**self).enqueue(app_id, events)
     }
 
     fn fetch<'a>(
@@ -200,8 +262,25 @@ impl<T: EventQueue + ?Sized> EventQueue for std::sync::Arc<T> {
         consumer: &'a str,
         max: usize,
         wait: Duration,
+        lease: Duration,
     ) -> BoxFuture<'a, Result<Vec<QueuedEvent>, QueueError>> {
-        (**self).fetch(consumer, max, wait)
+        (**self).fetch(consumer, max, wait, lease)
+    }
+
+    fn renew<'a>(
+        &'a self,
+        consumer: &'a str,
+        event: &'a QueuedEvent,
+    ) -> BoxFuture<'a, Result<(), QueueError>> {
+        (**self).renew(consumer, event)
+    }
+
+    fn length(&self) -> BoxFuture<'_, Result<usize, QueueError>> {
+        (**self).length()
+    }
+
+    fn leave<'a>(&'a self, consumer: &'a str) -> BoxFuture<'a, Result<(), QueueError>> {
+        (**self).leave(consumer)
     }
 
     fn ack<'a>(&'a self, event: &'a QueuedEvent) -> BoxFuture<'a, Result<(), QueueError>> {
@@ -225,16 +304,19 @@ mod tests {
     #[tokio::test]
     async fn a_full_queue_takes_none_of_a_delivery() {
         let queue = MemoryQueue::with_capacity(2);
-        queue.enqueue(&[json!({"id": "a"})]).await.unwrap();
+        queue.enqueue(None, &[json!({"id": "a"})]).await.unwrap();
         assert_eq!(
             queue
-                .enqueue(&[json!({"id": "b"}), json!({"id": "c"})])
+                .enqueue(None, &[json!({"id": "b"}), json!({"id": "c"})])
                 .await,
             Err(QueueError::Full)
         );
         assert_eq!(queue.len(), 1);
 
-        let taken = queue.fetch("worker", 10, Duration::ZERO).await.unwrap();
+        let taken = queue
+            .fetch("worker", 10, Duration::ZERO, Duration::from_secs(1))
+            .await
+            .unwrap();
         assert_eq!(taken.len(), 1);
         assert_eq!(taken[0].raw, json!({"id": "a"}));
         queue.hand_back(&taken[0]).await.unwrap();

@@ -3,11 +3,11 @@
 use std::fmt;
 use std::time::Duration;
 
-use futures_core::future::BoxFuture;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::Script;
 
 use super::store::{Claim, ClaimToken, DedupStore, StoreError};
+use super::BoxFuture;
 
 /// Claims with `SET NX PX`, counts the attempt, and says what holds the key
 /// when the claim is refused. Both keys share a hash tag (cluster-safe).
@@ -24,6 +24,21 @@ return {'held', 0}
 /// Deletes the claim only when it is still the caller's.
 const RELEASE: &str = r"
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+";
+
+/// Extends the claim only when it is still the caller's.
+const RENEW: &str = r"
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return 1
+end
+return 0
+";
+
+/// Forgets a done id, and nothing else.
+const FORGET: &str = r"
+if redis.call('GET', KEYS[1]) == 'done' then return redis.call('DEL', KEYS[1]) end
 return 0
 ";
 
@@ -66,12 +81,19 @@ pub(super) async fn connect(
 ///
 /// Commands time out after two seconds, and a lost connection is made
 /// again on the next command; meanwhile deliveries are answered `503`.
+///
+/// **Persistence.** Without it, a Redis restart forgets which events are
+/// done, and deliveries the platform sends again are acted on again: run
+/// Redis with `appendonly yes` and `appendfsync everysec` (or `always`),
+/// and `maxmemory-policy noeviction`.
 #[derive(Clone)]
 pub struct RedisStore {
     connection: ConnectionManager,
     prefix: String,
     claim: Script,
     release: Script,
+    renew: Script,
+    forget: Script,
 }
 
 impl fmt::Debug for RedisStore {
@@ -101,6 +123,8 @@ impl RedisStore {
             prefix: prefix.into(),
             claim: Script::new(CLAIM),
             release: Script::new(RELEASE),
+            renew: Script::new(RENEW),
+            forget: Script::new(FORGET),
         }
     }
 
@@ -185,6 +209,39 @@ impl DedupStore for RedisStore {
             self.release
                 .key(state)
                 .arg(token.as_str())
+                .invoke_async::<i64>(&mut connection)
+                .await
+                .map(drop)
+                .map_err(|error| unavailable(&error))
+        })
+    }
+
+    fn renew<'a>(
+        &'a self,
+        event_id: &'a str,
+        token: &'a ClaimToken,
+        lease: Duration,
+    ) -> BoxFuture<'a, Result<bool, StoreError>> {
+        Box::pin(async move {
+            let (state, _) = self.keys(event_id);
+            let mut connection = self.connection.clone();
+            self.renew
+                .key(state)
+                .arg(token.as_str())
+                .arg(millis(lease))
+                .invoke_async::<i64>(&mut connection)
+                .await
+                .map(|renewed| renewed == 1)
+                .map_err(|error| unavailable(&error))
+        })
+    }
+
+    fn forget<'a>(&'a self, event_id: &'a str) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            let (state, _) = self.keys(event_id);
+            let mut connection = self.connection.clone();
+            self.forget
+                .key(state)
                 .invoke_async::<i64>(&mut connection)
                 .await
                 .map(drop)

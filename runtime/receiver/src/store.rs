@@ -6,9 +6,12 @@ use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use futures_core::future::BoxFuture;
+// Tokio's clock, so that tests with paused time see leases lapse.
+use tokio::time::Instant;
+
+use super::BoxFuture;
 
 /// What [`DedupStore::claim`] found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,6 +97,20 @@ pub trait DedupStore: Send + Sync + 'static {
         event_id: &'a str,
         token: &'a ClaimToken,
     ) -> BoxFuture<'a, Result<(), StoreError>>;
+
+    /// Extends the claim `token` on `event_id` to `lease` from now, while
+    /// its handler runs: `Ok(false)` when the claim is no longer `token`'s
+    /// (it lapsed and another caller took it, or the event is done).
+    fn renew<'a>(
+        &'a self,
+        event_id: &'a str,
+        token: &'a ClaimToken,
+        lease: Duration,
+    ) -> BoxFuture<'a, Result<bool, StoreError>>;
+
+    /// Forgets that `event_id` is done (a dead letter being replayed), so
+    /// that it can be claimed again; nothing when it is claimed or unknown.
+    fn forget<'a>(&'a self, event_id: &'a str) -> BoxFuture<'a, Result<(), StoreError>>;
 }
 
 /// A store in this process's memory: the default, for one replica.
@@ -251,6 +268,38 @@ impl DedupStore for MemoryStore {
         }
         Box::pin(std::future::ready(Ok(())))
     }
+
+    fn renew<'a>(
+        &'a self,
+        event_id: &'a str,
+        token: &'a ClaimToken,
+        lease: Duration,
+    ) -> BoxFuture<'a, Result<bool, StoreError>> {
+        let now = Instant::now();
+        let mut state = self.lock();
+        let renewed = match state.entries.get_mut(event_id) {
+            Some(entry)
+                if entry.expires > now && entry.status == MemoryStatus::Claimed(token.clone()) =>
+            {
+                entry.expires = now + lease;
+                true
+            }
+            _ => false,
+        };
+        Box::pin(std::future::ready(Ok(renewed)))
+    }
+
+    fn forget<'a>(&'a self, event_id: &'a str) -> BoxFuture<'a, Result<(), StoreError>> {
+        let mut state = self.lock();
+        if state
+            .entries
+            .get(event_id)
+            .is_some_and(|entry| entry.status == MemoryStatus::Done)
+        {
+            state.entries.remove(event_id);
+        }
+        Box::pin(std::future::ready(Ok(())))
+    }
 }
 
 /// A shared store: the receiver and its owner (a test, a metric) both hold it.
@@ -277,6 +326,19 @@ impl<T: DedupStore + ?Sized> DedupStore for std::sync::Arc<T> {
         token: &'a ClaimToken,
     ) -> BoxFuture<'a, Result<(), StoreError>> {
         (**self).release(event_id, token)
+    }
+
+    fn renew<'a>(
+        &'a self,
+        event_id: &'a str,
+        token: &'a ClaimToken,
+        lease: Duration,
+    ) -> BoxFuture<'a, Result<bool, StoreError>> {
+        (**self).renew(event_id, token, lease)
+    }
+
+    fn forget<'a>(&'a self, event_id: &'a str) -> BoxFuture<'a, Result<(), StoreError>> {
+        (**self).forget(event_id)
     }
 }
 

@@ -4,12 +4,13 @@
 
 #![allow(dead_code)] // Each test file uses its own part of the kit.
 
+pub mod platform;
 pub mod redis_server;
 
 use std::sync::{Arc, Mutex};
 
-use futures_core::future::BoxFuture;
 use serde_json::{json, Value};
+use sunshine_conversations::webhooks::receiver::BoxFuture;
 use sunshine_conversations::webhooks::receiver::{DeadLetter, DeadLetterSink};
 
 pub const SECRET: &str = "whsec-0b7e4d90012ab34";

@@ -2,17 +2,54 @@
 //! a port the system picked, with its append-only file in a directory of
 //! its own (so that a restart keeps the data, as a production Redis with
 //! persistence would), and killed when dropped, on every exit path.
+//!
+//! One runs at a time in a test process: the Redis tests share one binary,
+//! and their kills, restarts and leases are timed, so they take turns
+//! rather than compete for two cores.
 
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
+
+/// Whether a Redis test is running, and the signal that one ended.
+static BUSY: (Mutex<bool>, Condvar) = (Mutex::new(false), Condvar::new());
+
+/// One test's turn with Redis, ended on drop (a test that failed ends its
+/// turn all the same). Unlike a `MutexGuard`, it may move to another thread
+/// with its server, as a restart on a blocking thread does.
+struct Turn;
+
+impl Turn {
+    fn take() -> Self {
+        let (busy, ended) = &BUSY;
+        let mut busy = busy.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        while *busy {
+            busy = ended
+                .wait(busy)
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+        }
+        *busy = true;
+        Turn
+    }
+}
+
+impl Drop for Turn {
+    fn drop(&mut self) {
+        let (busy, ended) = &BUSY;
+        *busy.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = false;
+        ended.notify_one();
+    }
+}
 
 /// A running `redis-server`.
 pub struct RedisServer {
     child: Option<Child>,
     port: u16,
     dir: PathBuf,
+    // Held while the server lives.
+    _turn: Turn,
 }
 
 impl RedisServer {
@@ -35,6 +72,7 @@ impl RedisServer {
             );
             return None;
         }
+        let turn = Turn::take();
         // The port the system gives a listener that is closed at once.
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|listener| listener.local_addr())
@@ -47,6 +85,7 @@ impl RedisServer {
             child: None,
             port,
             dir,
+            _turn: turn,
         };
         server.spawn();
         Some(server)

@@ -9,22 +9,20 @@
 //! dead-letter sink. Each is bounded: a fixed number of events, at most
 //! `PLATFORM_ATTEMPTS` attempts a delivery, and `SCENARIO_LIMIT` in all.
 
-mod support;
-
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use futures_core::future::BoxFuture;
+use crate::support::redis_server::RedisServer;
+use crate::support::{delivery, message, ActionLog, CollectedLetters, SECRET};
 use sunshine_conversations::types::{PassControlBody, WebhookEvent};
+use sunshine_conversations::webhooks::receiver::BoxFuture;
 use sunshine_conversations::webhooks::receiver::{
     DeadLetterReason, DeliveryContext, Outcome, RedisQueue, RedisStore, Workers,
 };
 use sunshine_conversations::webhooks::Receiver;
 use sunshine_conversations::{Client, RetryPolicy};
-use support::redis_server::RedisServer;
-use support::{delivery, message, ActionLog, CollectedLetters, SECRET};
 
 const LEASE: Duration = Duration::from_millis(1_000);
 const PLATFORM_ATTEMPTS: usize = 150;
@@ -78,11 +76,7 @@ impl Replica {
                 .dead_letters(letters)
                 .on_any(move |event, context| behaviour(name, event, context));
             if mode == Mode::Queued {
-                builder = builder.queue(
-                    RedisQueue::connect(&url, 10_000, LEASE)
-                        .await
-                        .expect("Redis"),
-                );
+                builder = builder.queue(RedisQueue::connect(&url, 10_000).await.expect("Redis"));
             }
             let receiver = builder.build();
             let workers = receiver.spawn_workers(4);
@@ -118,42 +112,17 @@ impl Drop for Replica {
     }
 }
 
-/// Sends `body` as the platform does until a replica answers `200`: to the
-/// replicas in turn from `first`, waiting between attempts. The statuses
-/// (0 for no answer).
+/// Sends `body` as the platform does until a replica answers `200`.
 async fn deliver(addresses: [SocketAddr; 2], first: usize, body: Vec<u8>) -> Vec<u16> {
-    let http = sunshine_conversations::reqwest::Client::builder()
-        .timeout(Duration::from_secs(5))
-        .build()
-        .expect("a client");
-    let mut statuses = Vec::new();
-    for attempt in 0..PLATFORM_ATTEMPTS {
-        let address = addresses[(first + attempt) % addresses.len()];
-        let answer = http
-            .post(format!("http://{address}/webhooks"))
-            .header("X-API-Key", SECRET)
-            .body(body.clone())
-            .send()
-            .await;
-        let status = answer.map_or(0, |answer| answer.status().as_u16());
-        statuses.push(status);
-        if status == 200 {
-            return statuses;
-        }
-        tokio::time::sleep(PLATFORM_BACKOFF).await;
-    }
-    panic!("no replica took the delivery in {PLATFORM_ATTEMPTS} attempts: {statuses:?}");
+    crate::support::platform::deliver(&addresses, first, body, PLATFORM_ATTEMPTS, PLATFORM_BACKOFF)
+        .await
 }
 
 /// Waits until `log` holds every expected action and the queue (if any)
 /// is empty, then a lease more, for any late duplicate to show.
 async fn settle(log: &ActionLog, expected: &[String], redis_url: &str, mode: Mode) {
     let queue = match mode {
-        Mode::Queued => Some(
-            RedisQueue::connect(redis_url, 1, LEASE)
-                .await
-                .expect("Redis"),
-        ),
+        Mode::Queued => Some(RedisQueue::connect(redis_url, 1).await.expect("Redis")),
         Mode::Inline => None,
     };
     loop {
@@ -427,7 +396,7 @@ async fn a_handler_that_always_fails_puts_its_events_in_the_dead_letter_sink() {
                 let log = log.clone();
                 Arc::new(move |_replica, _event, context| {
                     if context.event_id.starts_with("poison") {
-                        return Box::pin(std::future::ready(Outcome::failed("always fails")));
+                        return Box::pin(std::future::ready(Outcome::retry("always fails")));
                     }
                     log.record(context.event_id);
                     Box::pin(std::future::ready(Outcome::Done))

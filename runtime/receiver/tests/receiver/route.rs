@@ -2,18 +2,16 @@
 //! input, deduplication, failures, dead letters, ordering, backpressure and
 //! shutdown, through the generated crate's `webhooks::Receiver`.
 
-mod support;
-
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::support::{delivery, message, undecodable, ActionLog, CollectedLetters, SECRET};
 use serde_json::json;
 use sunshine_conversations::types::WebhookEvent;
 use sunshine_conversations::webhooks::receiver::{
     DeadLetterReason, DeliveryContext, MemoryQueue, MemoryStore, Outcome,
 };
 use sunshine_conversations::webhooks::Receiver;
-use support::{delivery, message, undecodable, ActionLog, CollectedLetters, SECRET};
 
 /// A handler that records `<event id>` once it is done.
 fn recording(
@@ -45,7 +43,7 @@ async fn bad_input_gets_a_clear_answer_and_leaves_everything_untouched() {
     ]);
     let oversized = delivery(&[message("evt-3", "conv-1", &"x".repeat(3_000))]);
 
-    let cases: [(Option<&str>, &[u8], u16, &str); 8] = [
+    let cases: [(Option<&str>, &[u8], u16, &str); 10] = [
         (None, &good, 401, "X-API-Key"),
         (Some("whsec-guess"), &good, 401, "X-API-Key"),
         (Some(SECRET), &oversized, 413, "larger than 2000 bytes"),
@@ -63,7 +61,14 @@ async fn bad_input_gets_a_clear_answer_and_leaves_everything_untouched() {
             400,
             "event 1 of the delivery has no id",
         ),
-        (Some(SECRET), br#"{"events": null}"#, 200, "handled"),
+        (
+            Some(SECRET),
+            br#"{"events": null}"#,
+            400,
+            "`events` is not a list",
+        ),
+        (Some(SECRET), br#"{}"#, 400, "it has no `events`"),
+        (Some(SECRET), br#"{"evnts": []}"#, 400, "it has no `events`"),
     ];
     for (key, body, status, says) in cases {
         let answer = receiver.receive(key, body).await;
@@ -110,7 +115,7 @@ async fn a_repeated_delivery_is_handled_once_and_a_failure_is_handled_on_the_ret
                     if context.event_id == "evt-flaky"
                         && failures_left.fetch_sub(1, std::sync::atomic::Ordering::SeqCst) == 1
                     {
-                        return Outcome::failed("the API timed out");
+                        return Outcome::retry("the API timed out");
                     }
                     log.record(format!("{}#{}", context.event_id, context.attempt));
                     Outcome::Done
@@ -146,7 +151,7 @@ async fn undecodable_and_always_failing_events_end_in_the_dead_letter_sink_once(
                 let log = log.clone();
                 async move {
                     if context.event_id == "evt-poison" {
-                        return Outcome::failed("cannot handle this one");
+                        return Outcome::retry("cannot handle this one");
                     }
                     log.record(context.event_id);
                     Outcome::Done
