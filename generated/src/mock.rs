@@ -20,7 +20,13 @@
 
 use crate::apis;
 use crate::types;
-use sunshine_runtime::mock::Spec;
+
+/// The test kit's types, which the fake's methods take and return:
+/// named from here, a helper of the tests can take or return them.
+pub use sunshine_runtime::mock::{
+    Arity, EncodeParams, ErrorAnswer, Expectation, MockServer, Mounted, ReceivedCall,
+    ReceivedRequest, Spec, Violation,
+};
 
 sunshine_runtime::mock_api! {
     /// A fake of the API on 127.0.0.1, for tests: see the [module](self).
@@ -53,6 +59,10 @@ impl MockApi {
 
 /// A webhook delivery of [`types::WebhookEvent`](crate::types::WebhookEvent)s, as the platform sends it: its bytes decode back with [`parse_webhook_event`](crate::webhooks::parse_webhook_event).
 pub type Delivery = sunshine_runtime::mock::Delivery<types::WebhookEvent>;
+
+/// Short builders of the events a bot meets most, typed as this
+/// crate's events.
+pub use sunshine_runtime::mock::{SwitchboardChange, UserText};
 
 sunshine_runtime::mock_group! {
     /// The operations tagged `Switchboard Actions`, from [`MockApi::switchboard_actions`].

@@ -128,11 +128,6 @@ pub fn emit(surface: &Surface, config: &CrateConfig) -> TokenStream {
             use crate::apis;
         )
     });
-    let spec_import = has_groups.then(|| {
-        quote!(
-            use sunshine_runtime::mock::Spec;
-        )
-    });
     // The body and success types it names, and the event type of deliveries.
     let carries_types = |op: &Operation| {
         let body = op
@@ -173,6 +168,11 @@ pub fn emit(surface: &Surface, config: &CrateConfig) -> TokenStream {
             #doc
             #cfg
             pub type Delivery = sunshine_runtime::mock::Delivery<#event>;
+
+            /// Short builders of the events a bot meets most, typed as this
+            /// crate's events.
+            #cfg
+            pub use sunshine_runtime::mock::{SwitchboardChange, UserText};
         }
     });
     let schemes = auth_schemes(api);
@@ -181,7 +181,12 @@ pub fn emit(surface: &Surface, config: &CrateConfig) -> TokenStream {
 
         #apis_import
         #types_import
-        #spec_import
+        /// The test kit's types, which the fake's methods take and return:
+        /// named from here, a helper of the tests can take or return them.
+        pub use sunshine_runtime::mock::{
+            Arity, EncodeParams, ErrorAnswer, Expectation, MockServer, Mounted, ReceivedCall,
+            ReceivedRequest, Spec, Violation,
+        };
 
         sunshine_runtime::mock_api! {
             /// A fake of the API on 127.0.0.1, for tests: see the [module](self).
