@@ -97,8 +97,11 @@ impl<E: Serialize> Delivery<E> {
         self
     }
 
-    /// Adds an event given as JSON, sent as it is (nothing is filled in).
-    pub fn raw_event(mut self, event: Value) -> Self {
+    /// Adds an event given as JSON, sent as it is, but for an `id` and
+    /// `createdAt` it leaves out, filled in as by [`event`](Self::event)
+    /// (write `null` to send an event without them).
+    pub fn raw_event(mut self, mut event: Value) -> Self {
+        fill_platform_fields(&mut event);
         self.events.push(event);
         self
     }
