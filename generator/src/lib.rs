@@ -16,6 +16,8 @@
 //! the document changes for users of the generated crate.
 //! `ARCHITECTURE.md` at the repository's root has the map and the invariants.
 
+#[cfg(feature = "cli")]
+pub mod cli;
 pub mod diagnostics;
 pub mod diff;
 pub mod emit;
