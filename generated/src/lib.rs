@@ -26,6 +26,7 @@
 //!
 //! A trimmed-down description of the Sunshine Conversations (formerly Smooch) REST API, version 17.12.1. It covers only the switchboard actions, which let integrations hand control of a conversation to one another (pass, offer, accept and release control), together with the schemas those operations need, the `switchboard:*` webhook events that the platform sends when control changes hands or a transfer fails, and the `conversation:message` event, so that an integration can read what users write and decide when to hand a conversation over.
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 #![deny(rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #![allow(rustdoc::redundant_explicit_links)]
@@ -35,6 +36,7 @@ pub mod apis;
 mod client;
 
 #[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 #[rustfmt::skip]
 pub mod mock;
 #[rustfmt::skip]

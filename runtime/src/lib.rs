@@ -35,6 +35,8 @@
 //!   crates' `mock` modules drive in tests.
 
 #![deny(missing_docs)]
+// docs.rs (`--cfg docsrs`, on nightly) marks each gated item with its feature.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod auth;
 mod builder;
@@ -55,8 +57,10 @@ mod upload;
 
 pub mod exports;
 #[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub mod mock;
 #[cfg(feature = "receiver")]
+#[cfg_attr(docsrs, doc(cfg(feature = "receiver")))]
 pub mod receiver;
 pub mod shape;
 pub mod support;

@@ -63,6 +63,7 @@ mod tests {
                 None,
                 defaults.runtime.as_deref(),
             ),
+            repository: defaults.repository.clone(),
             ..CrateConfig::default()
         };
         let generated = codegen::generate(&spec, &Selection::default(), &config)

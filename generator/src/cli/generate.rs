@@ -111,6 +111,7 @@ pub fn run(options: &Options) -> u8 {
             options.runtime_path.as_deref(),
             options.defaults.runtime.as_deref(),
         ),
+        repository: options.defaults.repository.clone(),
         ..CrateConfig::default()
     };
     let generated = match crate::generate(&spec, &selection, &config) {

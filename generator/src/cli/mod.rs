@@ -32,6 +32,8 @@ pub struct Defaults {
     /// `--runtime-path` nor the crate already at `--out` names one; without
     /// one, the crate depends on the runtime's registry version.
     pub runtime: Option<PathBuf>,
+    /// The repository the generated crate's manifest names, if any.
+    pub repository: Option<String>,
 }
 
 impl Defaults {
@@ -42,17 +44,23 @@ impl Defaults {
             spec: None,
             out: None,
             runtime: None,
+            repository: None,
         }
     }
 
     /// `cargo xtask` in the checkout at `root`: its `spec/`, `generated/`
-    /// and `runtime/`.
+    /// and `runtime/`, and the repository its workspace manifest names.
     pub fn checkout(root: &Path) -> Self {
+        let workspace = std::fs::read_to_string(root.join("Cargo.toml")).unwrap_or_default();
         Defaults {
             program: "cargo xtask".to_owned(),
             spec: Some(root.join("spec/sunshine-conversations.yaml")),
             out: Some(root.join("generated")),
             runtime: Some(root.join("runtime")),
+            repository: workspace.lines().find_map(|line| {
+                let url = line.strip_prefix("repository = \"")?;
+                url.strip_suffix('"').map(str::to_owned)
+            }),
         }
     }
 }

@@ -238,6 +238,8 @@ fn update_options(from: String, spec: &Path, out: &Path) -> update_spec::Options
         out: out.to_owned(),
         crate_name: None,
         runtime: checkout().runtime,
+        program: checkout().program,
+        repository: None,
     }
 }
 

@@ -24,6 +24,10 @@ pub struct Options {
     pub crate_name: Option<String>,
     /// The runtime a crate that names none depends on.
     pub runtime: Option<PathBuf>,
+    /// How the user runs the command, for hints.
+    pub program: String,
+    /// The repository the crate's manifest names.
+    pub repository: Option<String>,
 }
 
 /// The options of `update-spec` (the arguments after it).
@@ -41,6 +45,8 @@ pub fn parse(args: &[String], defaults: &Defaults) -> Result<Options, String> {
         out: PathBuf::new(),
         crate_name: None,
         runtime: defaults.runtime.clone(),
+        program: defaults.program.clone(),
+        repository: defaults.repository.clone(),
     };
     let mut args = args.iter();
     while let Some(arg) = args.next() {
@@ -93,6 +99,7 @@ pub fn run(options: &Options) -> u8 {
     let config = CrateConfig {
         name,
         runtime: runtime_path::for_output(&options.out, None, options.runtime.as_deref()),
+        repository: options.repository.clone(),
         ..CrateConfig::default()
     };
     let generated = match crate::generate(&new, &selection, &config) {
@@ -119,8 +126,9 @@ pub fn run(options: &Options) -> u8 {
         Ok(outcome) => outcome,
         Err(err) => {
             eprintln!(
-                "error: {err}; {} is updated, run `cargo xtask generate` to finish",
-                options.spec.display()
+                "error: {err}; {} is updated, run `{} generate` to finish",
+                options.spec.display(),
+                options.program
             );
             return USAGE_OR_IO;
         }

@@ -19,6 +19,10 @@ edition = "2021"
 rust-version = "1.82"
 license = "MIT OR Apache-2.0"
 description = "{description}"
+{repository}documentation = "https://docs.rs/{name}"
+readme = "README.md"
+keywords = ["api", "client", "openapi", "async", "webhooks"]
+categories = ["api-bindings", "web-programming::http-client"]
 
 [lib]
 name = "{lib}"
@@ -34,6 +38,12 @@ mock = ["sunshine-runtime/mock"]
 sunshine-runtime = {runtime}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
+
+# docs.rs documents every feature, and marks each gated item with the
+# feature it needs.
+[package.metadata.docs.rs]
+all-features = true
+rustdoc-args = ["--cfg", "docsrs"]
 "#,
         name = config.name,
         version = config.version,
@@ -41,6 +51,11 @@ serde_json = "1"
         features = super::features::manifest_table(api),
         receiver = super::receiver::manifest_features(api),
         runtime = runtime_dependency(&config.runtime),
+        repository = config
+            .repository
+            .as_ref()
+            .map(|url| format!("repository = \"{}\"\n", url.replace('"', "\\\"")))
+            .unwrap_or_default(),
     )
 }
 

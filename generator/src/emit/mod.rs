@@ -18,6 +18,7 @@ mod fields;
 mod manifest;
 mod mock;
 mod pagination;
+mod readme;
 mod receiver;
 mod root;
 mod types;
@@ -45,6 +46,8 @@ pub struct CrateConfig {
     /// Where the crate finds `sunshine-runtime`, the hand-written code every
     /// generated crate shares.
     pub runtime: RuntimeSource,
+    /// The repository the crate is published from, for its manifest.
+    pub repository: Option<String>,
 }
 
 /// How a generated crate depends on `sunshine-runtime`.
@@ -68,6 +71,7 @@ impl Default for CrateConfig {
             name_from_title: false,
             version: "0.1.0".to_owned(),
             runtime: RuntimeSource::Registry,
+            repository: None,
         }
     }
 }
@@ -105,6 +109,10 @@ pub fn emit(surface: &Surface, config: &CrateConfig) -> BTreeMap<String, FileCon
         "Cargo.toml".to_owned(),
         // The source record is its own table after the manifest proper.
         FileContent::Text(manifest::emit(api, config) + &Record::of(api).manifest_section()),
+    );
+    files.insert(
+        "README.md".to_owned(),
+        FileContent::Text(readme::emit(api, config)),
     );
     files.insert(
         "src/lib.rs".to_owned(),

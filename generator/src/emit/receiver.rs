@@ -47,10 +47,12 @@ pub(super) fn items(api: &Api) -> TokenStream {
         /// rotating secrets, deduplication across replicas, inline or queued
         /// handling, dead letters.
         #[cfg(feature = "receiver")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "receiver")))]
         pub use sunshine_runtime::receiver;
 
         /// A [`receiver::Receiver`] of this crate's webhook events.
         #[cfg(feature = "receiver")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "receiver")))]
         pub type Receiver = sunshine_runtime::receiver::Receiver<#event>;
     }
 }
