@@ -29,12 +29,12 @@ pub use crate::types::WebhookEventPayload;
 /// handling, dead letters.
 #[cfg(feature = "receiver")]
 #[cfg_attr(docsrs, doc(cfg(feature = "receiver")))]
-pub use sunshine_runtime::receiver;
+pub use sunshine_receiver as receiver;
 
 /// A [`receiver::Receiver`] of this crate's webhook events.
 #[cfg(feature = "receiver")]
 #[cfg_attr(docsrs, doc(cfg(feature = "receiver")))]
-pub type Receiver = sunshine_runtime::receiver::Receiver<types::WebhookEvent>;
+pub type Receiver = sunshine_receiver::Receiver<types::WebhookEvent>;
 
 sunshine_runtime::object! {
     /// A `Webhook Event` delivery, decoded event by event: the fields of [`WebhookEventPayload`], with every event a [`DeliveredEvent`], so that an event that does not decode keeps its JSON and costs no other event.

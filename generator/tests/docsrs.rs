@@ -1,7 +1,7 @@
 //! rustdoc as docs.rs runs it (every feature on, `--cfg docsrs`, a nightly
 //! rustdoc: here the installed one, with `RUSTC_BOOTSTRAP=1`) marks each
-//! feature-gated item of `generated/` and of the runtime with the feature it
-//! needs.
+//! feature-gated item of `generated/` and of the runtime's receiver (the
+//! runtime package with features of its own) with the feature it needs.
 
 mod common;
 
@@ -27,7 +27,7 @@ fn every_gated_item_says_which_feature_it_needs() {
             "-p",
             "sunshine-conversations",
             "-p",
-            "sunshine-runtime",
+            "sunshine-receiver",
         ])
         .current_dir(common::workspace_root())
         .env("CARGO_TARGET_DIR", &target)
@@ -51,8 +51,8 @@ fn every_gated_item_says_which_feature_it_needs() {
             "sunshine_conversations/webhooks/type.Receiver.html",
             "receiver",
         ),
-        ("sunshine_runtime/mock/index.html", "mock"),
-        ("sunshine_runtime/receiver/index.html", "receiver"),
+        ("sunshine_receiver/struct.RedisStore.html", "redis"),
+        ("sunshine_receiver/struct.RedisQueue.html", "redis"),
     ] {
         assert!(
             page(path).contains(&badge(feature)),

@@ -77,7 +77,10 @@ fn the_command_generates_checks_diffs_and_updates_a_document_of_its_own() {
         .expect("the runtime dependency");
     assert_eq!(
         runtime,
-        format!("sunshine-runtime = \"{}\"", codegen::RUNTIME_VERSION),
+        format!(
+            "sunshine-runtime = {{ version = \"{}\" }}",
+            codegen::RUNTIME_VERSION
+        ),
         "outside a checkout, the runtime comes from the registry"
     );
 
@@ -148,25 +151,39 @@ fn a_build_script_generates_the_client_and_the_crate_compiles() {
     let dir = &scratch.0;
     let root = common::workspace_root();
     std::fs::copy(fixture("v2"), dir.join("openapi.yaml")).expect("copy");
-    // The features the generated manifest declares, for the code's gates.
+    // The features and dependencies of the manifest a crate of its own
+    // would have, with this checkout's runtime.
+    let runtime = root
+        .join("runtime")
+        .display()
+        .to_string()
+        .replace('\\', "/");
+    let config = codegen::CrateConfig {
+        runtime: codegen::RuntimeSource::Path(runtime),
+        ..codegen::CrateConfig::default()
+    };
     let generated = codegen::generate(
         &std::fs::read(fixture("v2")).expect("fixture"),
         &codegen::Selection::default(),
-        &codegen::CrateConfig::default(),
+        &config,
     )
     .expect("generates");
     let manifest = &generated.files["Cargo.toml"];
-    let features = &manifest[manifest.find("[features]").expect("features")
-        ..manifest.find("[dependencies]").expect("dependencies")];
-    let path = |dir: &str| root.join(dir).display().to_string().replace('\\', "/");
+    let start = manifest.find("[features]").expect("features");
+    let end = manifest
+        .find("\n[package.metadata")
+        .unwrap_or(manifest.len());
+    let features_and_dependencies = &manifest[start..end];
+    let generator = root
+        .join("generator")
+        .display()
+        .to_string()
+        .replace('\\', "/");
     std::fs::write(
         dir.join("Cargo.toml"),
         format!(
-            "[package]\nname = \"evolution-client\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[workspace]\n\n{features}\n\
-             [dependencies]\nsunshine-runtime = {{ path = \"{runtime}\" }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n\n\
+            "[package]\nname = \"evolution-client\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[workspace]\n\n{features_and_dependencies}\n\
              [build-dependencies]\nsunshine-codegen = {{ path = \"{generator}\", default-features = false }}\n",
-            runtime = path("runtime"),
-            generator = path("generator"),
         ),
     )
     .expect("manifest");

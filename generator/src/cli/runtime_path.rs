@@ -28,13 +28,22 @@ pub fn for_output(out: &Path, runtime: Option<&Path>, default: Option<&Path>) ->
     RuntimeSource::Path(path.to_string_lossy().replace('\\', "/"))
 }
 
-/// The `path` of the `sunshine-runtime` dependency in a generated manifest.
+/// The runtime's root directory as a generated manifest names it: the
+/// `path` of its `sunshine-runtime` dependency without the package's own
+/// directory (`../runtime/client` gives `../runtime`; a manifest written
+/// before the runtime was split names the root itself).
 fn recorded_path(manifest: &str) -> Option<&str> {
-    let line = manifest
-        .lines()
-        .find(|line| line.trim_start().starts_with("sunshine-runtime = {"))?;
+    let client = sunshine_facts::CLIENT;
+    let line = manifest.lines().find(|line| {
+        line.trim_start()
+            .starts_with(&format!("{} = {{", client.name))
+    })?;
     let (_, rest) = line.split_once("path = \"")?;
-    rest.split_once('"').map(|(path, _)| path)
+    let (path, _) = rest.split_once('"')?;
+    Some(
+        path.strip_suffix(client.dir)
+            .map_or(path, |root| root.trim_end_matches('/')),
+    )
 }
 
 /// `path` made absolute from the current directory, with `.` and `..`
@@ -102,8 +111,11 @@ mod tests {
 
     #[test]
     fn the_path_a_generated_manifest_names_is_read_back() {
-        let manifest = "[dependencies]\n# Client, retries...\nsunshine-runtime = { version = \"0.1.0\", path = \"../../vendor/runtime\" }\nserde = \"1\"\n";
+        let manifest = "[dependencies]\n# Client, retries...\nsunshine-runtime = { version = \"0.1.0\", path = \"../../vendor/runtime/client\" }\nserde = \"1\"\n";
         assert_eq!(recorded_path(manifest), Some("../../vendor/runtime"));
+        let before_the_split =
+            "sunshine-runtime = { version = \"0.1.0\", path = \"../runtime\" }\n";
+        assert_eq!(recorded_path(before_the_split), Some("../runtime"));
         assert_eq!(
             recorded_path("[dependencies]\nsunshine-runtime = \"0.1.0\"\n"),
             None

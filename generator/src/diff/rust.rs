@@ -89,7 +89,7 @@ pub fn new_arguments(spelling: &Spelling<'_>, id: &TypeId) -> Option<Vec<(String
 /// struct's as the surface decided them, an enum's or union's as the
 /// runtime's macros write them.
 pub fn derived_traits(surface: &Surface, id: &TypeId) -> BTreeSet<&'static str> {
-    use sunshine_runtime::exports::{OPEN_ENUM_TRAITS, UNION_TRAITS};
+    use sunshine_facts::{OPEN_ENUM_TRAITS, UNION_TRAITS};
     let mut traits = BTreeSet::new();
     match surface.api().type_def(id).map(|def| &def.kind) {
         Some(TypeKind::Struct(_)) => {

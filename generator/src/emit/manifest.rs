@@ -1,5 +1,7 @@
 //! `Cargo.toml` of the generated crate.
 
+use sunshine_facts::{Package, CLIENT, KIT};
+
 use super::{CrateConfig, RuntimeSource, RUNTIME_VERSION};
 use crate::model::Api;
 
@@ -28,15 +30,17 @@ categories = ["api-bindings", "web-programming::http-client"]
 name = "{lib}"
 
 {features}# A `tracing` span for each request.
-tracing = ["sunshine-runtime/tracing"]
+tracing = [{tracing}]
 # A typed fake of the API for tests (`mock::MockApi`); turn it on in [dev-dependencies].
-mock = ["sunshine-runtime/mock"]
+mock = ["dep:{kit_name}"]
 
 {receiver}
 [dependencies]
 # Client, retries, JWT, pagination, webhooks: the code every generated crate shares.
-sunshine-runtime = {runtime}
-serde = {{ version = "1", features = ["derive"] }}
+{client_name} = {client}
+# The test kit (feature `mock`).
+{kit_name} = {kit}
+{receiver_dependency}serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 
 # docs.rs documents every feature, and marks each gated item with the
@@ -50,7 +54,12 @@ rustdoc-args = ["--cfg", "docsrs"]
         lib = config.name.replace('-', "_"),
         features = super::features::manifest_table(api),
         receiver = super::receiver::manifest_features(api),
-        runtime = runtime_dependency(&config.runtime),
+        tracing = super::receiver::tracing_features(api),
+        receiver_dependency = super::receiver::manifest_dependency(api, &config.runtime),
+        client_name = CLIENT.name,
+        client = runtime_dependency(&config.runtime, CLIENT, false),
+        kit_name = KIT.name,
+        kit = runtime_dependency(&config.runtime, KIT, true),
         repository = config
             .repository
             .as_ref()
@@ -59,13 +68,20 @@ rustdoc-args = ["--cfg", "docsrs"]
     )
 }
 
-/// The `sunshine-runtime` dependency's value in `[dependencies]`.
-fn runtime_dependency(source: &RuntimeSource) -> String {
+/// A runtime package's value in `[dependencies]`.
+pub(super) fn runtime_dependency(
+    source: &RuntimeSource,
+    package: Package,
+    optional: bool,
+) -> String {
+    let optional = if optional { ", optional = true" } else { "" };
     match source {
-        RuntimeSource::Registry => format!("\"{RUNTIME_VERSION}\""),
-        RuntimeSource::Path(path) => {
-            let path = path.replace('\\', "/").replace('"', "\\\"");
-            format!("{{ version = \"{RUNTIME_VERSION}\", path = \"{path}\" }}")
+        RuntimeSource::Registry => format!("{{ version = \"{RUNTIME_VERSION}\"{optional} }}"),
+        RuntimeSource::Path(root) => {
+            let root = root.replace('\\', "/");
+            let path =
+                format!("{}/{}", root.trim_end_matches('/'), package.dir).replace('"', "\\\"");
+            format!("{{ version = \"{RUNTIME_VERSION}\", path = \"{path}\"{optional} }}")
         }
     }
 }

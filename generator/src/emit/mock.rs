@@ -1,5 +1,5 @@
 //! `src/mock.rs` of the generated crate (the `mock` feature): the typed fake
-//! of the API for tests. The engine is `sunshine_runtime::mock`; this file
+//! of the API for tests. The engine is `sunshine_kit`; this file
 //! only describes each operation to it, as one line of a table per
 //! operation (`mock_group!`), and wires the tags into one `MockApi`
 //! (`mock_api!`).
@@ -167,12 +167,12 @@ pub fn emit(surface: &Surface, config: &CrateConfig) -> TokenStream {
         quote! {
             #doc
             #cfg
-            pub type Delivery = sunshine_runtime::mock::Delivery<#event>;
+            pub type Delivery = sunshine_kit::Delivery<#event>;
 
             /// Short builders of the events a bot meets most, typed as this
             /// crate's events.
             #cfg
-            pub use sunshine_runtime::mock::{SwitchboardChange, UserText};
+            pub use sunshine_kit::{SwitchboardChange, UserText};
         }
     });
     let schemes = auth_schemes(api);
@@ -183,12 +183,12 @@ pub fn emit(surface: &Surface, config: &CrateConfig) -> TokenStream {
         #types_import
         /// The test kit's types, which the fake's methods take and return:
         /// named from here, a helper of the tests can take or return them.
-        pub use sunshine_runtime::mock::{
+        pub use sunshine_kit::{
             Arity, EncodeParams, ErrorAnswer, Expectation, MockServer, Mounted, ReceivedCall,
             ReceivedRequest, Spec, Violation,
         };
 
-        sunshine_runtime::mock_api! {
+        sunshine_kit::mock_api! {
             /// A fake of the API on 127.0.0.1, for tests: see the [module](self).
             pub struct MockApi {
                 #(#accessors)*
@@ -200,13 +200,13 @@ pub fn emit(surface: &Surface, config: &CrateConfig) -> TokenStream {
             /// every operation the crate compiles, and checks each request
             /// against the document before the expectations see it.
             pub async fn start() -> Self {
-                Self(sunshine_runtime::mock::MockServer::start(Self::operations(), &[#(#schemes),*]).await)
+                Self(sunshine_kit::MockServer::start(Self::operations(), &[#(#schemes),*]).await)
             }
 
             /// A [`Client`](crate::Client) for this fake: basic credentials, quick
             /// retries without jitter, short timeouts.
             pub fn client(&self) -> crate::Client {
-                sunshine_runtime::mock::MockServer::client(self)
+                sunshine_kit::MockServer::client(self)
             }
         }
 
@@ -238,7 +238,7 @@ fn emit_group(surface: &Surface, group: &OperationGroup) -> TokenStream {
     });
     quote! {
         #cfg
-        sunshine_runtime::mock_group! {
+        sunshine_kit::mock_group! {
             #doc
             pub enum #name {
                 #(#lines)*
@@ -344,7 +344,7 @@ fn module_doc(surface: &Surface, library: &str) -> String {
          then answer with a success value, a documented error (its status comes with it), the \
          document's example, a raw status with `Retry-After`, or, for lists, pages. Every request is \
          checked against the document first; the test fails, when the fake is dropped or \
-         [`verify`](sunshine_runtime::mock::MockServer::verify) is called, if one broke it, if one \
+         [`verify`](sunshine_kit::MockServer::verify) is called, if one broke it, if one \
          matched no expectation, or if an expectation matched another number of times than it was told.",
     );
     let first = api

@@ -43,26 +43,30 @@ pub struct CrateConfig {
     pub name_from_title: bool,
     /// Package version.
     pub version: String,
-    /// Where the crate finds `sunshine-runtime`, the hand-written code every
-    /// generated crate shares.
+    /// Where the crate finds the runtime's packages (`sunshine-runtime`,
+    /// and behind features `sunshine-kit` and `sunshine-receiver`), the
+    /// hand-written code every generated crate shares.
     pub runtime: RuntimeSource,
     /// The repository the crate is published from, for its manifest.
     pub repository: Option<String>,
 }
 
-/// How a generated crate depends on `sunshine-runtime`.
+/// How a generated crate depends on the runtime's packages.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RuntimeSource {
     /// From the registry, at [`RUNTIME_VERSION`].
     Registry,
     /// From a directory (relative to the generated crate, or absolute), at
-    /// [`RUNTIME_VERSION`]: a checkout of this project's `runtime/`.
+    /// [`RUNTIME_VERSION`]: a checkout of this project's `runtime/`, which
+    /// holds each package in a directory of its own (`client/`, `kit/`,
+    /// `receiver/`).
     Path(String),
 }
 
-/// The version of `sunshine-runtime` that this generator's output is written
-/// against: the version of the runtime crate the generator is built with.
-pub const RUNTIME_VERSION: &str = sunshine_runtime::exports::VERSION;
+/// The version of the runtime's packages that this generator's output is
+/// written against: the version of the facts crate the generator is built
+/// with, which the runtime's packages share.
+pub const RUNTIME_VERSION: &str = sunshine_facts::VERSION;
 
 impl Default for CrateConfig {
     fn default() -> Self {

@@ -1,4 +1,4 @@
-//! The production webhook receiver of `sunshine_runtime::receiver`, made
+//! The production webhook receiver of `sunshine_receiver`, made
 //! available by a crate whose webhooks deliver lists of events: its cargo
 //! features, forwarded to the runtime, and its re-export in `webhooks`,
 //! with a `Receiver` alias for the crate's event type.
@@ -6,7 +6,11 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use sunshine_facts::{CLIENT, RECEIVER, RECEIVER_AXUM_FEATURE, RECEIVER_REDIS_FEATURE};
+
 use super::common::{rust_type, Context};
+use super::manifest::runtime_dependency;
+use super::RuntimeSource;
 use crate::model::{Api, TypeRef};
 
 /// The event type of the first webhook that delivers lists of events.
@@ -26,13 +30,37 @@ pub(super) fn manifest_features(api: &Api) -> String {
         .and_then(|features| features.webhooks.as_ref())
         .map(|feature| format!("\"{feature}\", "))
         .unwrap_or_default();
+    let receiver = RECEIVER.name;
     format!(
         "# A webhook receiver that deduplicates, queues and dead-letters events (`webhooks::receiver`).\n\
-         receiver = [{events}\"sunshine-runtime/receiver\"]\n\
+         receiver = [{events}\"dep:{receiver}\"]\n\
          # The receiver's Redis store and Redis Streams queue, for several replicas.\n\
-         receiver-redis = [\"receiver\", \"sunshine-runtime/receiver-redis\"]\n\
+         receiver-redis = [\"receiver\", \"{receiver}/{RECEIVER_REDIS_FEATURE}\"]\n\
          # The receiver as an axum route.\n\
-         receiver-axum = [\"receiver\", \"sunshine-runtime/receiver-axum\"]\n"
+         receiver-axum = [\"receiver\", \"{receiver}/{RECEIVER_AXUM_FEATURE}\"]\n"
+    )
+}
+
+/// What the `tracing` feature turns on: the client's spans, and the
+/// receiver's logs where the crate has one.
+pub(super) fn tracing_features(api: &Api) -> String {
+    let client = format!("\"{}/tracing\"", CLIENT.name);
+    match event_type(api) {
+        Some(_) => format!("{client}, \"{}?/tracing\"", RECEIVER.name),
+        None => client,
+    }
+}
+
+/// The receiver's line of `[dependencies]`, or nothing for a crate without
+/// event deliveries.
+pub(super) fn manifest_dependency(api: &Api, runtime: &RuntimeSource) -> String {
+    if event_type(api).is_none() {
+        return String::new();
+    }
+    format!(
+        "# The webhook receiver (features `receiver*`).\n{} = {}\n",
+        RECEIVER.name,
+        runtime_dependency(runtime, RECEIVER, true)
     )
 }
 
@@ -48,11 +76,11 @@ pub(super) fn items(api: &Api) -> TokenStream {
         /// handling, dead letters.
         #[cfg(feature = "receiver")]
         #[cfg_attr(docsrs, doc(cfg(feature = "receiver")))]
-        pub use sunshine_runtime::receiver;
+        pub use sunshine_receiver as receiver;
 
         /// A [`receiver::Receiver`] of this crate's webhook events.
         #[cfg(feature = "receiver")]
         #[cfg_attr(docsrs, doc(cfg(feature = "receiver")))]
-        pub type Receiver = sunshine_runtime::receiver::Receiver<#event>;
+        pub type Receiver = sunshine_receiver::Receiver<#event>;
     }
 }

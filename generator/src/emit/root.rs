@@ -58,7 +58,7 @@ pub fn emit_lib(surface: &Surface, config: &CrateConfig) -> TokenStream {
             pub use client::Call;
         )
     });
-    let runtime_exports = sunshine_runtime::exports::CRATE_ROOT.iter().map(|line| {
+    let runtime_exports = sunshine_facts::CRATE_ROOT.iter().map(|line| {
         let names = line.iter().map(|name| ident(name));
         quote!(pub use sunshine_runtime::{#(#names),*};)
     });

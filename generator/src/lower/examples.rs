@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 // The generated crate's own variant picker, so the prediction cannot drift from it.
-use sunshine_runtime::shape;
+use sunshine_facts::shape;
 
 use crate::diagnostics::{child, Diagnostic, Diagnostics};
 use crate::model::{

@@ -86,11 +86,11 @@ pub struct Policy {
 impl Policy {
     /// The policy of every crate this generator writes.
     pub const GENERATED: Policy = Policy {
-        type_enums_non_exhaustive: sunshine_runtime::exports::MACRO_ENUMS_NON_EXHAUSTIVE,
-        error_enums_non_exhaustive: sunshine_runtime::exports::MACRO_ENUMS_NON_EXHAUSTIVE,
+        type_enums_non_exhaustive: sunshine_facts::MACRO_ENUMS_NON_EXHAUSTIVE,
+        error_enums_non_exhaustive: sunshine_facts::MACRO_ENUMS_NON_EXHAUSTIVE,
         response_enums_non_exhaustive: true,
         server_enum_non_exhaustive: true,
-        structs_non_exhaustive: sunshine_runtime::exports::OBJECT_STRUCTS_NON_EXHAUSTIVE,
+        structs_non_exhaustive: sunshine_facts::OBJECT_STRUCTS_NON_EXHAUSTIVE,
     };
 }
 

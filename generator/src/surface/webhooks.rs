@@ -22,7 +22,7 @@ pub(super) fn decide(webhooks: &mut [Webhook], types: &BTreeMap<TypeId, TypeDef>
             TypeRef::Named(id) => types.get(id).map(|def| def.name.as_str()),
             _ => None,
         });
-    let runtime_names = sunshine_runtime::exports::names(sunshine_runtime::exports::WEBHOOK_MODULE);
+    let runtime_names = sunshine_facts::names(sunshine_facts::WEBHOOK_MODULE);
     let mut scope =
         Scope::with_reserved(runtime_names.map(|name| name as &str).chain(payload_names));
     for webhook in webhooks {

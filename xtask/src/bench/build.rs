@@ -86,7 +86,7 @@ pub fn run(root: &Path, spec: &Path, full: &Path, features: &[String]) -> ExitCo
         package: "sunshine-runtime",
         features: None,
         mock: false,
-        src: root.join("runtime/src"),
+        src: root.join("runtime/client/src"),
         touched: false,
     });
     let cargo = |args: &[&str], krate: &Crate| -> Result<Duration, String> {
