@@ -6,7 +6,8 @@
 //! // build.rs of a crate with `[build-dependencies] sunshine-codegen`
 //! // (`default-features = false`: no command line) and, in
 //! // `[dependencies]`, `sunshine-runtime`, `serde` (with `derive`) and
-//! // `serde_json`.
+//! // `serde_json` (and `sunshine-kit`, `sunshine-receiver` for the
+//! // features that name them).
 //! fn main() {
 //!     if let Err(error) = codegen::build::Generate::new("openapi.yaml").write() {
 //!         panic!("{error}");
@@ -23,7 +24,7 @@
 //! The generated code names its own items with `crate::`, so it is the
 //! whole crate: put it in a crate of its own, beside the code that uses it.
 //! Its features (`mock`, `tracing`, the receiver's, a feature per tag when
-//! there are several) are the generated manifest's:
+//! there are several) and dependencies are the generated manifest's:
 //! [`Written::manifest`] holds it, to copy the `[features]` you want.
 
 use std::fmt;
