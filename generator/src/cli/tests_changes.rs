@@ -237,9 +237,10 @@ fn update_options(from: String, spec: &Path, out: &Path) -> update_spec::Options
         spec: spec.to_owned(),
         out: out.to_owned(),
         crate_name: None,
-        runtime: checkout().runtime,
-        program: checkout().program,
-        repository: None,
+        defaults: Defaults {
+            repository: None,
+            ..checkout()
+        },
     }
 }
 

@@ -22,12 +22,9 @@ pub struct Options {
     pub out: PathBuf,
     /// `None`: the name of the crate at `out`, else the default.
     pub crate_name: Option<String>,
-    /// The runtime a crate that names none depends on.
-    pub runtime: Option<PathBuf>,
-    /// How the user runs the command, for hints.
-    pub program: String,
-    /// The repository the crate's manifest names.
-    pub repository: Option<String>,
+    /// The runtime a crate that names none depends on, the repository its
+    /// manifest names, and how the user runs the command.
+    pub defaults: Defaults,
 }
 
 /// The options of `update-spec` (the arguments after it).
@@ -44,9 +41,7 @@ pub fn parse(args: &[String], defaults: &Defaults) -> Result<Options, String> {
         spec: PathBuf::new(),
         out: PathBuf::new(),
         crate_name: None,
-        runtime: defaults.runtime.clone(),
-        program: defaults.program.clone(),
-        repository: defaults.repository.clone(),
+        defaults: defaults.clone(),
     };
     let mut args = args.iter();
     while let Some(arg) = args.next() {
@@ -98,8 +93,8 @@ pub fn run(options: &Options) -> u8 {
         .unwrap_or_else(|| CrateConfig::default().name);
     let config = CrateConfig {
         name,
-        runtime: runtime_path::for_output(&options.out, None, options.runtime.as_deref()),
-        repository: options.repository.clone(),
+        runtime: runtime_path::for_output(&options.out, None, options.defaults.runtime.as_deref()),
+        repository: options.defaults.repository.clone(),
         ..CrateConfig::default()
     };
     let generated = match crate::generate(&new, &selection, &config) {
@@ -128,7 +123,7 @@ pub fn run(options: &Options) -> u8 {
             eprintln!(
                 "error: {err}; {} is updated, run `{} generate` to finish",
                 options.spec.display(),
-                options.program
+                options.defaults.program
             );
             return USAGE_OR_IO;
         }

@@ -46,6 +46,13 @@ struct Integration {
 }
 
 impl Integration {
+    fn new(name: impl Into<String>, integration_type: impl Into<String>) -> Self {
+        Integration {
+            name: name.into(),
+            integration_type: integration_type.into(),
+        }
+    }
+
     fn to_json(&self) -> Value {
         json!({ "name": self.name, "integrationType": self.integration_type })
     }
@@ -90,10 +97,7 @@ impl UserText {
         name: impl Into<String>,
         integration_type: impl Into<String>,
     ) -> Self {
-        self.active = Some(Integration {
-            name: name.into(),
-            integration_type: integration_type.into(),
-        });
+        self.active = Some(Integration::new(name, integration_type));
         self
     }
 
@@ -198,10 +202,7 @@ impl SwitchboardChange {
         name: impl Into<String>,
         integration_type: impl Into<String>,
     ) -> Self {
-        self.active = Some(Integration {
-            name: name.into(),
-            integration_type: integration_type.into(),
-        });
+        self.active = Some(Integration::new(name, integration_type));
         self
     }
 
