@@ -287,7 +287,7 @@ fn update_spec_takes_a_document_from_a_url_and_keeps_the_recorded_selection() {
     assert_eq!(record.tags, ["Messages"], "the recorded selection is kept");
     let manifest = std::fs::read_to_string(out.join("Cargo.toml")).expect("manifest");
     assert!(
-        manifest.contains(r#"path = "../vendor/runtime""#),
+        manifest.contains(r#"path = "../vendor/runtime/client""#),
         "the runtime path is kept: {manifest}"
     );
     assert!(

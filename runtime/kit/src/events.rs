@@ -342,7 +342,7 @@ mod tests {
         assert!(bare["createdAt"]
             .as_str()
             .is_some_and(|at| at.ends_with('Z')));
-        assert!(other["createdAt"].is_string());
+        assert!(other["createdAt"].is_null(), "a null the test wrote stays");
 
         let mut set = json!({ "id": "evt-1", "createdAt": "2024-03-11T09:12:30.402Z" });
         let before = set.clone();
