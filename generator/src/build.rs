@@ -3,15 +3,13 @@
 //! its root.
 //!
 //! ```no_run
-//! // build.rs of a crate with `[build-dependencies] sunshine-codegen`
-//! // (`default-features = false`: no command line) and, in
+//! // The `main` of build.rs, in a crate with `[build-dependencies]
+//! // sunshine-codegen` (`default-features = false`: no command line) and, in
 //! // `[dependencies]`, `sunshine-runtime`, `serde` (with `derive`) and
 //! // `serde_json` (and `sunshine-kit`, `sunshine-receiver` for the
 //! // features that name them).
-//! fn main() {
-//!     if let Err(error) = codegen::build::Generate::new("openapi.yaml").write() {
-//!         panic!("{error}");
-//!     }
+//! if let Err(error) = codegen::build::Generate::new("openapi.yaml").write() {
+//!     panic!("{error}");
 //! }
 //! ```
 //!
