@@ -7,6 +7,15 @@
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum Server {
+    /// Legacy Sunshine Conversations host in the European Union region.
+    ///
+    /// URL: `https://api.eu-1.smooch.io`
+    EuropeanUnion,
+    /// Legacy Sunshine Conversations host in the United States region.
+    ///
+    /// URL: `https://api.smooch.io`
+    #[default]
+    UnitedStates,
     /// API host for licensed Zendesk customers, under their own Zendesk subdomain.
     ///
     /// URL: `https://{subdomain}.zendesk.com/sc`
@@ -14,27 +23,18 @@ pub enum Server {
         /// The Zendesk subdomain of the account (the `acme` in `acme.zendesk.com`).
         subdomain: String,
     },
-    /// Legacy Sunshine Conversations host in the United States region.
-    ///
-    /// URL: `https://api.smooch.io`
-    #[default]
-    UnitedStates,
-    /// Legacy Sunshine Conversations host in the European Union region.
-    ///
-    /// URL: `https://api.eu-1.smooch.io`
-    EuropeanUnion,
 }
 
 impl Server {
     /// The base URL of this server.
     pub fn url(&self) -> String {
         match self {
+            Self::EuropeanUnion => "https://api.eu-1.smooch.io".to_owned(),
+            Self::UnitedStates => "https://api.smooch.io".to_owned(),
             Self::Zendesk { subdomain } => {
                 let subdomain = sunshine_runtime::support::url_part(subdomain);
                 format!("https://{subdomain}.zendesk.com/sc")
             }
-            Self::UnitedStates => "https://api.smooch.io".to_owned(),
-            Self::EuropeanUnion => "https://api.eu-1.smooch.io".to_owned(),
         }
     }
 }

@@ -81,10 +81,8 @@ fn stages(c: &mut Criterion) {
         group.bench_function("lower", |b| {
             b.iter(|| lower::lower(&document, &selection, &mut Diagnostics::default()))
         });
-        group.bench_function("surface", |b| {
-            b.iter_batched(|| api.clone(), surface::build, BatchSize::LargeInput)
-        });
-        let decided = surface::build(api.clone());
+        group.bench_function("surface", |b| b.iter(|| surface::build(&api)));
+        let decided = surface::build(&api);
         group.bench_function("emit", |b| b.iter(|| emit::emit(&decided, &config)));
         group.bench_function("format", |b| {
             b.iter_batched(

@@ -30,6 +30,7 @@ pub mod locate;
 pub mod lower;
 pub mod model;
 pub mod names;
+pub mod rustdoc;
 pub mod source;
 pub mod surface;
 pub mod write;
@@ -102,7 +103,7 @@ pub fn decide_document(spec: &[u8], selection: &Selection) -> Result<Decided, Di
             return Err(diagnostics);
         }
         Ok(Decided {
-            surface: surface::build(api),
+            surface: surface::build(&api),
             diagnostics,
         })
     })
@@ -161,7 +162,7 @@ fn run_pipeline(
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
-    let surface = surface::build(api);
+    let surface = surface::build(&api);
     let config = config.for_api(surface.api());
     if !names::is_package_name(&config.name) {
         diagnostics.error(

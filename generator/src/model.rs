@@ -1,9 +1,11 @@
 //! The intermediate model: the document in Rust terms. Lowering builds it
-//! from OpenAPI, naming types, fields and variants; the surface stage
-//! (`crate::surface`) then claims the names of modules, methods, the items
-//! derived from operations and features, and decides signatures and
-//! construction. Emitters read that surface only. Collections are ordered (`Vec` in document order, `BTreeMap` by key)
-//! so that output never depends on hash order.
+//! from OpenAPI, naming what comes from schemas (types, fields, variants,
+//! servers) and computing facts (usage, pagination, which webhook lists
+//! events); nothing in it is left for a later stage to fill in. The surface
+//! stage (`crate::surface::build`) reads it, without changing it, and claims
+//! every other name: modules, methods, the items derived from operations,
+//! features. Collections are ordered (`Vec` in document order, `BTreeMap` by
+//! key) so that output never depends on hash order.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -38,24 +40,6 @@ pub struct Api {
     pub examples: Vec<Example>,
     /// Which document, and which part of it, this API was lowered from.
     pub source: Source,
-    /// The crate's cargo features, when it has several tags: decided by the
-    /// surface stage (`None` before it).
-    pub features: Option<Features>,
-}
-
-/// Cargo features that let a crate with several tags compile only what its
-/// user needs: one per tag, one for the webhook events, all on by default.
-/// Each type compiles when any feature that uses it is on.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Features {
-    /// The feature of each group, by group module (`switchboard_actions` →
-    /// `switchboard-actions`).
-    pub groups: BTreeMap<String, String>,
-    /// The feature of the webhook events, if the document has any.
-    pub webhooks: Option<String>,
-    /// The features that use each type, by type id. A type used by every
-    /// feature, or by none, is not listed and always compiles.
-    pub types: BTreeMap<TypeId, BTreeSet<String>>,
 }
 
 /// The origin of an [`Api`], recorded in the generated crate.
@@ -83,30 +67,70 @@ impl Api {
     pub fn event_delivery(&self) -> Option<(&Webhook, &TypeRef)> {
         self.webhooks
             .iter()
-            .find_map(|webhook| Some((webhook, delivered_event(webhook, &self.types)?)))
+            .find_map(|webhook| Some((webhook, &webhook.events.as_ref()?.event)))
+    }
+
+    /// Every named type reachable from `roots` through fields, extra
+    /// properties and variants (the roots included).
+    pub fn reachable<'a>(&self, roots: impl IntoIterator<Item = &'a TypeRef>) -> BTreeSet<TypeId> {
+        reachable(&self.types, roots)
     }
 }
 
-/// The type of one event of `webhook`'s deliveries (the item type of its
-/// payload's events array), when its payload lists events.
-pub fn delivered_event<'a>(
-    webhook: &Webhook,
-    types: &'a BTreeMap<TypeId, TypeDef>,
-) -> Option<&'a TypeRef> {
-    let delivery = webhook.delivery.as_ref()?;
-    let TypeRef::Named(payload) = &webhook.payload else {
-        return None;
-    };
-    let TypeKind::Struct(fields) = &types.get(payload)?.kind else {
-        return None;
-    };
-    let events = fields
-        .fields
-        .iter()
-        .find(|f| f.name == delivery.events_field)?;
-    match &events.ty {
-        TypeRef::Array(event) => Some(event),
-        _ => None,
+/// Every named type of `types` reachable from `roots` through fields, extra
+/// properties and variants (the roots included).
+pub fn reachable<'a>(
+    types: &BTreeMap<TypeId, TypeDef>,
+    roots: impl IntoIterator<Item = &'a TypeRef>,
+) -> BTreeSet<TypeId> {
+    let mut seen = BTreeSet::new();
+    let mut stack: Vec<TypeId> = Vec::new();
+    for root in roots {
+        root.named_into(&mut stack);
+    }
+    while let Some(id) = stack.pop() {
+        if !seen.insert(id.clone()) {
+            continue;
+        }
+        let mut next = Vec::new();
+        match types.get(&id).map(|def| &def.kind) {
+            Some(TypeKind::Struct(s)) => {
+                for field in &s.fields {
+                    field.ty.named_into(&mut next);
+                }
+                if let Some(additional) = &s.additional {
+                    additional.named_into(&mut next);
+                }
+            }
+            Some(TypeKind::Union(u)) => {
+                for variant in &u.variants {
+                    variant.ty.named_into(&mut next);
+                }
+            }
+            Some(TypeKind::StringEnum(_)) | None => {}
+        }
+        stack.extend(next.into_iter().filter(|n| !seen.contains(n)));
+    }
+    seen
+}
+
+impl Operation {
+    /// The types of what callers send: path, query and header parameters and
+    /// the body.
+    pub fn sent_types(&self) -> impl Iterator<Item = &TypeRef> {
+        self.path_params
+            .iter()
+            .chain(&self.query_and_header_params)
+            .map(|p| &p.ty)
+            .chain(self.body.as_ref().map(|body| body.kind.ty()))
+    }
+
+    /// The types of what callers receive: every documented response's body.
+    pub fn received_types(&self) -> impl Iterator<Item = &TypeRef> {
+        self.successes
+            .iter()
+            .chain(&self.errors)
+            .filter_map(|r| r.body.as_ref())
     }
 }
 
@@ -149,17 +173,12 @@ pub enum AuthScheme {
     Other(String),
 }
 
-/// The operations of one tag, emitted as one module and one accessor.
+/// The operations of one tag, emitted as one module and one accessor (whose
+/// names the surface claims).
 #[derive(Debug, Clone)]
 pub struct OperationGroup {
-    /// Tag name as written in the document.
+    /// Tag name as written in the document (unique among groups).
     pub tag: String,
-    /// Module name (`switchboard_actions`) and accessor method name, claimed
-    /// by the surface stage (empty before it).
-    pub module: String,
-    /// Accessor struct name (`SwitchboardActions`), claimed by the surface
-    /// stage (empty before it).
-    pub struct_name: String,
     /// Tag description.
     pub doc: Option<String>,
     /// Operations by method name.
@@ -208,11 +227,9 @@ impl Method {
 pub struct Operation {
     /// `operationId` as written (or derived when missing).
     pub id: String,
-    /// Method name (`pass_control`): a candidate from lowering, claimed by
-    /// the surface stage.
-    pub fn_name: String,
-    /// Prefix of the operation's own types (`PassControl`), from which the
-    /// surface stage claims `{Op}Params`, `{Op}Error` and `{Op}Response`.
+    /// Prefix of the types named after the operation (`PassControl`): its
+    /// inline schemas here, and `{Op}Params`, `{Op}Error` and `{Op}Response`,
+    /// which the surface claims.
     pub type_prefix: String,
     /// HTTP method.
     pub method: Method,
@@ -229,7 +246,7 @@ pub struct Operation {
     /// Path parameters, in template order.
     pub path_params: Vec<Parameter>,
     /// Query and header parameters, gathered in the `{Op}Params` struct.
-    pub other_params: Vec<Parameter>,
+    pub query_and_header_params: Vec<Parameter>,
     /// Request body, if any.
     pub body: Option<RequestBody>,
     /// Documented success responses (2xx and 3xx), by status.
@@ -305,8 +322,6 @@ pub enum QueryStyle {
 pub struct Parameter {
     /// Name on the wire.
     pub name: String,
-    /// Rust field or argument name.
-    pub rust_name: String,
     /// Where it goes.
     pub location: ParamLocation,
     /// Query serialization style (ignored for other locations).
@@ -355,8 +370,6 @@ impl BodyKind {
 pub struct Response {
     /// Which statuses it covers.
     pub status: Status,
-    /// Variant name in the success or error enum (`NotFound`).
-    pub variant: String,
     /// Body type; `None` when the response has no body.
     pub body: Option<TypeRef>,
     /// Documentation.
@@ -404,6 +417,16 @@ pub enum TypeRef {
 }
 
 impl TypeRef {
+    /// Pushes the named types this reference mentions, at any depth of
+    /// arrays and maps.
+    pub fn named_into(&self, out: &mut Vec<TypeId>) {
+        match self {
+            TypeRef::Named(id) => out.push(id.clone()),
+            TypeRef::Array(inner) | TypeRef::Map(inner) => inner.named_into(out),
+            _ => {}
+        }
+    }
+
     /// Whether the type names a type of the model, directly or inside a
     /// collection (so code spelling it refers to `types`).
     pub fn references_named(&self) -> bool {
@@ -610,26 +633,23 @@ pub enum Shape {
 pub struct Webhook {
     /// Name of the `x-webhooks` entry.
     pub name: String,
-    /// Name of the function that parses its payload (`parse_webhook_event`).
-    pub parse_fn: String,
     /// Payload type.
     pub payload: TypeRef,
     /// Set when the payload lists events: the delivery is then decoded event
     /// by event, so that one event that does not decode loses no other.
-    pub delivery: Option<EventDelivery>,
+    pub events: Option<EventList>,
     /// Documentation.
     pub doc: Doc,
 }
 
-/// How a webhook payload that lists events is decoded event by event.
-#[derive(Debug, Clone)]
-pub struct EventDelivery {
-    /// Name of the struct in `webhooks` that holds such a delivery
-    /// (`WebhookEventDelivery`): the payload's fields, with each event kept
-    /// either decoded or, when it does not decode, as sent.
-    pub name: String,
+/// The events a webhook payload lists (decided once, in lowering: a payload
+/// struct whose `events` property is an array).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventList {
     /// Rust name of the payload struct's field that lists the events.
-    pub events_field: String,
+    pub field: String,
+    /// The type of one event (the events enum, when the items are a union).
+    pub event: TypeRef,
 }
 
 /// An example value from the document that should decode into a type.
@@ -644,4 +664,16 @@ pub struct Example {
     /// What the type encodes it back to; `None` when the example contradicts
     /// its schema and the type must reject it.
     pub expected: Option<serde_json::Value>,
+    /// The response it answers with, when it is written in an operation's
+    /// own response for one status (the test kit's example answers).
+    pub answers: Option<ExampleAnswer>,
+}
+
+/// The response an [`Example`] is written in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExampleAnswer {
+    /// The operation's `operationId`.
+    pub operation: String,
+    /// The response's status.
+    pub status: u16,
 }

@@ -200,7 +200,13 @@ pub fn is_package_name(name: &str) -> bool {
         && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        && !KEYWORDS.contains(&name.replace('-', "_").as_str())
+        && !KEYWORDS.contains(&library_name(name).as_str())
+}
+
+/// The library name of package `name`: what code writes (`-` becomes `_`,
+/// as Cargo does).
+pub fn library_name(name: &str) -> String {
+    name.replace('-', "_")
 }
 
 /// A namespace in which every name handed out is unique.

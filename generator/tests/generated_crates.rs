@@ -37,6 +37,7 @@ fn cases() -> Vec<Case> {
         "awkward",
         "undeclared-path-parameter",
         "surface-names",
+        "kit-names",
         "lint-shapes",
     ]
     .into_iter()

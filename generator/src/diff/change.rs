@@ -60,7 +60,7 @@ impl fmt::Display for Item {
 /// What happened to an item. Rust types are written as the generated crate
 /// spells them, with the other version's type names mapped through renames.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum What {
+pub enum ChangeKind {
     /// A new operation.
     OperationAdded,
     /// An operation that is gone.
@@ -358,30 +358,42 @@ pub enum What {
     },
     /// `Server::default()` is now this server.
     ServerBecameDefault,
+    /// The variant's discriminant (its place in a `Server` of unit variants
+    /// only, which `as` casts read) changed.
+    ServerDiscriminantChanged {
+        /// Old discriminant.
+        from: usize,
+        /// New discriminant.
+        to: usize,
+    },
+    /// The first variant with fields in a `Server` of unit variants only.
+    ServerFieldsAdded,
 }
 
-impl fmt::Display for What {
+impl fmt::Display for ChangeKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            What::OperationAdded => f.write_str("operation added"),
-            What::OperationRemoved => f.write_str("operation removed"),
-            What::OperationRenamed { from } => write!(f, "renamed from `{from}`"),
-            What::Deprecated => f.write_str("now deprecated"),
-            What::Undeprecated => f.write_str("no longer deprecated"),
-            What::PathChanged { from, to } => write!(f, "path `{from}` is now `{to}`"),
-            What::PathParameterAdded { name } => write!(f, "path parameter `{name}` added"),
-            What::PathParameterRemoved { name } => write!(f, "path parameter `{name}` removed"),
-            What::PathParametersReordered => f.write_str("path parameters reordered"),
-            What::PathParameterChanged { name, from, to } => {
+            ChangeKind::OperationAdded => f.write_str("operation added"),
+            ChangeKind::OperationRemoved => f.write_str("operation removed"),
+            ChangeKind::OperationRenamed { from } => write!(f, "renamed from `{from}`"),
+            ChangeKind::Deprecated => f.write_str("now deprecated"),
+            ChangeKind::Undeprecated => f.write_str("no longer deprecated"),
+            ChangeKind::PathChanged { from, to } => write!(f, "path `{from}` is now `{to}`"),
+            ChangeKind::PathParameterAdded { name } => write!(f, "path parameter `{name}` added"),
+            ChangeKind::PathParameterRemoved { name } => {
+                write!(f, "path parameter `{name}` removed")
+            }
+            ChangeKind::PathParametersReordered => f.write_str("path parameters reordered"),
+            ChangeKind::PathParameterChanged { name, from, to } => {
                 write!(f, "path parameter `{name}`: `{from}` → `{to}`")
             }
-            What::ParamsArgumentAdded { params } => {
+            ChangeKind::ParamsArgumentAdded { params } => {
                 write!(f, "now takes a `params: &{params}` argument")
             }
-            What::ParamsArgumentRemoved { params } => {
+            ChangeKind::ParamsArgumentRemoved { params } => {
                 write!(f, "no longer takes a `params: &{params}` argument")
             }
-            What::ParameterAdded {
+            ChangeKind::ParameterAdded {
                 name,
                 location,
                 required,
@@ -391,98 +403,104 @@ impl fmt::Display for What {
                 "{} {location} parameter `{name}: {ty}` added",
                 if *required { "required" } else { "optional" }
             ),
-            What::ParameterRemoved { name, location } => {
+            ChangeKind::ParameterRemoved { name, location } => {
                 write!(f, "{location} parameter `{name}` removed")
             }
-            What::ParameterChanged { name, from, to } => {
+            ChangeKind::ParameterChanged { name, from, to } => {
                 write!(f, "parameter `{name}`: `{from}` → `{to}`")
             }
-            What::ParameterMoved { name, from, to } => {
+            ChangeKind::ParameterMoved { name, from, to } => {
                 write!(f, "parameter `{name}` moved from the {from} to the {to}")
             }
-            What::BodyAdded { required, ty } => write!(
+            ChangeKind::BodyAdded { required, ty } => write!(
                 f,
                 "{} request body `{ty}` added",
                 if *required { "required" } else { "optional" }
             ),
-            What::BodyRemoved => f.write_str("request body removed"),
-            What::BodyRequiredChanged { required: true } => {
+            ChangeKind::BodyRemoved => f.write_str("request body removed"),
+            ChangeKind::BodyRequiredChanged { required: true } => {
                 f.write_str("request body is now required")
             }
-            What::BodyRequiredChanged { required: false } => {
+            ChangeKind::BodyRequiredChanged { required: false } => {
                 f.write_str("request body is now optional")
             }
-            What::BodyTypeChanged { from, to } => {
+            ChangeKind::BodyTypeChanged { from, to } => {
                 write!(f, "request body: `{from}` → `{to}`")
             }
-            What::BodyEncodingChanged { from, to } => {
+            ChangeKind::BodyEncodingChanged { from, to } => {
                 write!(f, "request body sent as {to} instead of {from}")
             }
-            What::ReturnTypeChanged { from, to } => {
+            ChangeKind::ReturnTypeChanged { from, to } => {
                 write!(f, "returns `{to}` instead of `{from}`")
             }
-            What::SuccessStatusAdded { status } => write!(f, "success status {status} added"),
-            What::SuccessStatusRemoved { status } => {
+            ChangeKind::SuccessStatusAdded { status } => write!(f, "success status {status} added"),
+            ChangeKind::SuccessStatusRemoved { status } => {
                 write!(f, "success status {status} removed")
             }
-            What::ErrorStatusAdded { status } => write!(f, "error status {status} added"),
-            What::ErrorStatusRemoved { status } => write!(f, "error status {status} removed"),
-            What::ResponseBodyChanged { status, from, to } => {
+            ChangeKind::ErrorStatusAdded { status } => write!(f, "error status {status} added"),
+            ChangeKind::ErrorStatusRemoved { status } => write!(f, "error status {status} removed"),
+            ChangeKind::ResponseBodyChanged { status, from, to } => {
                 write!(f, "{status} response body: `{from}` → `{to}`")
             }
-            What::TypeAdded { kind } => write!(f, "{kind} added"),
-            What::TypeRemoved => f.write_str("type removed"),
-            What::TypeRenamed { from } => write!(f, "renamed from `{from}`"),
-            What::TypeKindChanged { from, to } => write!(f, "was a {from}, now a {to}"),
-            What::FieldAdded { name, ty, required } => write!(
+            ChangeKind::TypeAdded { kind } => write!(f, "{kind} added"),
+            ChangeKind::TypeRemoved => f.write_str("type removed"),
+            ChangeKind::TypeRenamed { from } => write!(f, "renamed from `{from}`"),
+            ChangeKind::TypeKindChanged { from, to } => write!(f, "was a {from}, now a {to}"),
+            ChangeKind::FieldAdded { name, ty, required } => write!(
                 f,
                 "{} field `{name}: {ty}` added",
                 if *required { "required" } else { "optional" }
             ),
-            What::FieldRemoved { name } => write!(f, "field `{name}` removed"),
-            What::FieldTypeChanged {
+            ChangeKind::FieldRemoved { name } => write!(f, "field `{name}` removed"),
+            ChangeKind::FieldTypeChanged {
                 name,
                 from,
                 to,
                 because,
             } => write!(f, "field `{name}`: `{from}` → `{to}` ({because})"),
-            What::FieldWireChanged { name, detail } => write!(f, "field `{name}`: {detail}"),
-            What::ConstructorChanged { from, to } => match (from, to) {
+            ChangeKind::FieldWireChanged { name, detail } => write!(f, "field `{name}`: {detail}"),
+            ChangeKind::ConstructorChanged { from, to } => match (from, to) {
                 (Some(from), Some(to)) => write!(f, "`new({from})` → `new({to})`"),
                 (Some(from), None) => write!(f, "`new({from})` removed"),
                 (None, Some(to)) => write!(f, "`new({to})` added"),
                 (None, None) => write!(f, "`new` unchanged"),
             },
-            What::TraitGained(name) => write!(f, "now implements `{name}`"),
-            What::TraitLost(name) => write!(f, "no longer implements `{name}`"),
-            What::ValueAdded { value } => write!(f, "value `{value}` added"),
-            What::ValueRemoved { value } => write!(f, "value `{value}` removed"),
-            What::VariantAdded { name } => write!(f, "variant `{name}` added"),
-            What::VariantRemoved { name } => write!(f, "variant `{name}` removed"),
-            What::VariantTypeChanged { name, from, to } => {
+            ChangeKind::TraitGained(name) => write!(f, "now implements `{name}`"),
+            ChangeKind::TraitLost(name) => write!(f, "no longer implements `{name}`"),
+            ChangeKind::ValueAdded { value } => write!(f, "value `{value}` added"),
+            ChangeKind::ValueRemoved { value } => write!(f, "value `{value}` removed"),
+            ChangeKind::VariantAdded { name } => write!(f, "variant `{name}` added"),
+            ChangeKind::VariantRemoved { name } => write!(f, "variant `{name}` removed"),
+            ChangeKind::VariantTypeChanged { name, from, to } => {
                 write!(f, "variant `{name}`: `{from}` → `{to}`")
             }
-            What::VariantTagsChanged { name, from, to } => {
+            ChangeKind::VariantTagsChanged { name, from, to } => {
                 write!(
                     f,
                     "variant `{name}` is selected by `{to}` instead of `{from}`"
                 )
             }
-            What::ShapesChanged { variants } => {
+            ChangeKind::ShapesChanged { variants } => {
                 write!(f, "decoding recognises {variants} by other properties")
             }
-            What::EventAdded { event } => write!(f, "webhook event `{event}` added"),
-            What::EventRemoved { event } => write!(f, "webhook event `{event}` removed"),
-            What::WebhookAdded => f.write_str("webhook added"),
-            What::WebhookRemoved => f.write_str("webhook removed"),
-            What::ServerAdded => f.write_str("server added"),
-            What::ServerRemoved => f.write_str("server removed"),
-            What::ServerRenamed { from } => write!(f, "renamed from `Server::{from}`"),
-            What::ServerUrlChanged { from, to } => write!(f, "URL `{from}` is now `{to}`"),
-            What::ServerVariablesChanged { from, to } => {
+            ChangeKind::EventAdded { event } => write!(f, "webhook event `{event}` added"),
+            ChangeKind::EventRemoved { event } => write!(f, "webhook event `{event}` removed"),
+            ChangeKind::WebhookAdded => f.write_str("webhook added"),
+            ChangeKind::WebhookRemoved => f.write_str("webhook removed"),
+            ChangeKind::ServerAdded => f.write_str("server added"),
+            ChangeKind::ServerRemoved => f.write_str("server removed"),
+            ChangeKind::ServerRenamed { from } => write!(f, "renamed from `Server::{from}`"),
+            ChangeKind::ServerUrlChanged { from, to } => write!(f, "URL `{from}` is now `{to}`"),
+            ChangeKind::ServerVariablesChanged { from, to } => {
                 write!(f, "fields `{{{from}}}` are now `{{{to}}}`")
             }
-            What::ServerBecameDefault => f.write_str("now the default server"),
+            ChangeKind::ServerBecameDefault => f.write_str("now the default server"),
+            ChangeKind::ServerDiscriminantChanged { from, to } => {
+                write!(f, "discriminant {from} is now {to}")
+            }
+            ChangeKind::ServerFieldsAdded => {
+                f.write_str("a variant with fields beside unit variants only")
+            }
         }
     }
 }
@@ -493,7 +511,7 @@ pub struct Change {
     /// The item that changed.
     pub item: Item,
     /// What happened to it.
-    pub what: What,
+    pub kind: ChangeKind,
     /// Breaking or compatible, and why.
     pub verdict: Verdict,
 }

@@ -11,7 +11,7 @@
 //! exactly when those constructors stay as they were. The rules for literal
 //! construction remain for a policy without it.
 
-use super::change::{Severity, Verdict, What};
+use super::change::{ChangeKind, Severity, Verdict};
 use crate::surface::Policy;
 
 /// What the walk knows about the item beyond the change itself.
@@ -80,94 +80,100 @@ fn new_field(facts: Facts, required: bool, policy: Policy) -> Verdict {
 }
 
 /// Judges one change against the generated API described by `policy`.
-pub fn judge(what: &What, facts: Facts, policy: Policy) -> Verdict {
+pub fn judge(what: &ChangeKind, facts: Facts, policy: Policy) -> Verdict {
     match what {
-        What::OperationAdded => compatible("a new method"),
-        What::OperationRemoved => breaking("calls to the method no longer compile"),
-        What::OperationRenamed { .. } => breaking("calls must use the new name"),
-        What::Deprecated => compatible("calls still compile, with a deprecation warning"),
-        What::Undeprecated => compatible("calls are unchanged"),
-        What::PathChanged { .. } => {
+        ChangeKind::OperationAdded => compatible("a new method"),
+        ChangeKind::OperationRemoved => breaking("calls to the method no longer compile"),
+        ChangeKind::OperationRenamed { .. } => breaking("calls must use the new name"),
+        ChangeKind::Deprecated => compatible("calls still compile, with a deprecation warning"),
+        ChangeKind::Undeprecated => compatible("calls are unchanged"),
+        ChangeKind::PathChanged { .. } => {
             compatible("calls are unchanged; the request goes to the new path")
         }
-        What::PathParameterAdded { .. } => breaking("the method takes one more argument"),
-        What::PathParameterRemoved { .. } => breaking("the method takes one argument fewer"),
-        What::PathParametersReordered => breaking("the method's arguments come in another order"),
-        What::PathParameterChanged { .. } => breaking("the argument has another type"),
-        What::ParamsArgumentAdded { .. } => {
+        ChangeKind::PathParameterAdded { .. } => breaking("the method takes one more argument"),
+        ChangeKind::PathParameterRemoved { .. } => breaking("the method takes one argument fewer"),
+        ChangeKind::PathParametersReordered => breaking("the method's arguments come in another order"),
+        ChangeKind::PathParameterChanged { .. } => breaking("the argument has another type"),
+        ChangeKind::ParamsArgumentAdded { .. } => {
             breaking("the method gains a `params` argument (a parameter is now required)")
         }
-        What::ParamsArgumentRemoved { .. } => breaking(
+        ChangeKind::ParamsArgumentRemoved { .. } => breaking(
             "the method loses its `params` argument (no parameter is required any more: set them with `.params(..)`)",
         ),
-        What::ParameterAdded { required, .. } => new_field(facts, *required, policy),
-        What::ParameterRemoved { .. } => breaking("the field is gone from the parameters struct"),
-        What::ParameterChanged { .. } => breaking("the field has another type"),
-        What::ParameterMoved { .. } => {
+        ChangeKind::ParameterAdded { required, .. } => new_field(facts, *required, policy),
+        ChangeKind::ParameterRemoved { .. } => breaking("the field is gone from the parameters struct"),
+        ChangeKind::ParameterChanged { .. } => breaking("the field has another type"),
+        ChangeKind::ParameterMoved { .. } => {
             compatible("the field is unchanged; only the request differs")
         }
-        What::BodyAdded { required: true, .. } => breaking("the method gains a `body` argument"),
-        What::BodyAdded {
+        ChangeKind::BodyAdded { required: true, .. } => breaking("the method gains a `body` argument"),
+        ChangeKind::BodyAdded {
             required: false, ..
         } if !facts.body_on_call => breaking(
             "the method gains a `body: Option<&T>` argument, so existing calls no longer compile",
         ),
-        What::BodyAdded {
+        ChangeKind::BodyAdded {
             required: false, ..
         } => compatible("the body is set with the call's `.body(..)`: existing calls are unchanged"),
-        What::BodyRemoved => breaking("the method loses its `body` argument"),
-        What::BodyRequiredChanged { .. } => {
+        ChangeKind::BodyRemoved => breaking("the method loses its `body` argument"),
+        ChangeKind::BodyRequiredChanged { .. } => {
             breaking("the `body` argument changes between `&T` and `Option<&T>`")
         }
-        What::BodyTypeChanged { .. } => breaking("the `body` argument has another type"),
-        What::BodyEncodingChanged { .. } => {
+        ChangeKind::BodyTypeChanged { .. } => breaking("the `body` argument has another type"),
+        ChangeKind::BodyEncodingChanged { .. } => {
             compatible("the argument is unchanged; only the request differs")
         }
-        What::ReturnTypeChanged { .. } => breaking("code using the result must change"),
-        What::SuccessStatusAdded { .. } => new_variant(policy.response_enums_non_exhaustive),
-        What::SuccessStatusRemoved { .. } => breaking("the variant is gone from the response enum"),
-        What::ErrorStatusAdded { .. } => new_variant(policy.error_enums_non_exhaustive),
-        What::ErrorStatusRemoved { .. } => breaking("the variant is gone from the error enum"),
-        What::ResponseBodyChanged { .. } => breaking("the variant holds another type"),
-        What::TypeAdded { .. } => compatible("a new type"),
-        What::TypeRemoved => breaking("code naming the type no longer compiles"),
-        What::TypeRenamed { .. } => breaking("code naming the type must use the new name"),
-        What::TypeKindChanged { .. } => breaking("code using the type must change"),
-        What::FieldAdded { required, .. } => new_field(facts, *required, policy),
-        What::FieldRemoved { .. } => breaking("code using the field no longer compiles"),
-        What::FieldTypeChanged { .. } => breaking("the field has another type"),
-        What::FieldWireChanged { .. } => compatible("the field's type is unchanged"),
-        What::ConstructorChanged { from: None, .. } => compatible("a new constructor"),
-        What::ConstructorChanged { .. } => {
+        ChangeKind::ReturnTypeChanged { .. } => breaking("code using the result must change"),
+        ChangeKind::SuccessStatusAdded { .. } => new_variant(policy.response_enums_non_exhaustive),
+        ChangeKind::SuccessStatusRemoved { .. } => breaking("the variant is gone from the response enum"),
+        ChangeKind::ErrorStatusAdded { .. } => new_variant(policy.error_enums_non_exhaustive),
+        ChangeKind::ErrorStatusRemoved { .. } => breaking("the variant is gone from the error enum"),
+        ChangeKind::ResponseBodyChanged { .. } => breaking("the variant holds another type"),
+        ChangeKind::TypeAdded { .. } => compatible("a new type"),
+        ChangeKind::TypeRemoved => breaking("code naming the type no longer compiles"),
+        ChangeKind::TypeRenamed { .. } => breaking("code naming the type must use the new name"),
+        ChangeKind::TypeKindChanged { .. } => breaking("code using the type must change"),
+        ChangeKind::FieldAdded { required, .. } => new_field(facts, *required, policy),
+        ChangeKind::FieldRemoved { .. } => breaking("code using the field no longer compiles"),
+        ChangeKind::FieldTypeChanged { .. } => breaking("the field has another type"),
+        ChangeKind::FieldWireChanged { .. } => compatible("the field's type is unchanged"),
+        ChangeKind::ConstructorChanged { from: None, .. } => compatible("a new constructor"),
+        ChangeKind::ConstructorChanged { .. } => {
             breaking("calls to `new(..)` no longer compile as they are written")
         }
-        What::TraitGained(_) => compatible("an added trait implementation"),
-        What::TraitLost(_) => breaking("code relying on the trait no longer compiles"),
-        What::ValueAdded { .. } | What::VariantAdded { .. } | What::EventAdded { .. } => {
+        ChangeKind::TraitGained(_) => compatible("an added trait implementation"),
+        ChangeKind::TraitLost(_) => breaking("code relying on the trait no longer compiles"),
+        ChangeKind::ValueAdded { .. } | ChangeKind::VariantAdded { .. } | ChangeKind::EventAdded { .. } => {
             new_variant(policy.type_enums_non_exhaustive)
         }
-        What::ValueRemoved { .. } => {
+        ChangeKind::ValueRemoved { .. } => {
             breaking("the variant is gone; the value would now arrive as `Unknown`")
         }
-        What::VariantRemoved { .. } | What::EventRemoved { .. } => {
+        ChangeKind::VariantRemoved { .. } | ChangeKind::EventRemoved { .. } => {
             breaking("the variant is gone from the enum")
         }
-        What::VariantTypeChanged { .. } => breaking("the variant holds another type"),
-        What::VariantTagsChanged { .. } | What::ShapesChanged { .. } => {
+        ChangeKind::VariantTypeChanged { .. } => breaking("the variant holds another type"),
+        ChangeKind::VariantTagsChanged { .. } | ChangeKind::ShapesChanged { .. } => {
             compatible("the Rust type is unchanged; decoding follows the new document")
         }
-        What::WebhookAdded => compatible("a new parse function"),
-        What::WebhookRemoved => breaking("calls to its parse function no longer compile"),
-        What::ServerAdded => new_variant(policy.server_enum_non_exhaustive),
-        What::ServerRemoved => breaking("the variant is gone from `Server`"),
-        What::ServerRenamed { .. } => breaking("code naming the variant must use the new name"),
-        What::ServerUrlChanged { .. } => {
+        ChangeKind::WebhookAdded => compatible("a new parse function"),
+        ChangeKind::WebhookRemoved => breaking("calls to its parse function no longer compile"),
+        ChangeKind::ServerAdded => new_variant(policy.server_enum_non_exhaustive),
+        ChangeKind::ServerRemoved => breaking("the variant is gone from `Server`"),
+        ChangeKind::ServerRenamed { .. } => breaking("code naming the variant must use the new name"),
+        ChangeKind::ServerUrlChanged { .. } => {
             compatible("code is unchanged; requests go to the new URL")
         }
-        What::ServerVariablesChanged { .. } => breaking("the variant has other fields"),
-        What::ServerBecameDefault => {
+        ChangeKind::ServerVariablesChanged { .. } => breaking("the variant has other fields"),
+        ChangeKind::ServerBecameDefault => {
             breaking("clients built without `.server(..)` now talk to this server")
         }
+        ChangeKind::ServerDiscriminantChanged { .. } => {
+            breaking("`Server` has only unit variants, so `server as isize` compiles and now gives another number")
+        }
+        ChangeKind::ServerFieldsAdded => breaking(
+            "`Server` had only unit variants, so `server as isize` compiled; with a variant that has fields it no longer does",
+        ),
     }
 }
 
@@ -182,7 +188,7 @@ mod tests {
     };
 
     fn field_under(policy: Policy, required: bool, facts: Facts) -> Severity {
-        let what = What::FieldAdded {
+        let what = ChangeKind::FieldAdded {
             name: "x".to_owned(),
             ty: "Option<String>".to_owned(),
             required,
@@ -259,10 +265,10 @@ mod tests {
 
     #[test]
     fn new_variants_follow_exhaustiveness() {
-        let error = What::ErrorStatusAdded {
+        let error = ChangeKind::ErrorStatusAdded {
             status: "404".to_owned(),
         };
-        let value = What::ValueAdded {
+        let value = ChangeKind::ValueAdded {
             value: "video".to_owned(),
         };
         let exhaustive = Policy {
@@ -289,7 +295,7 @@ mod tests {
 
     #[test]
     fn an_optional_body_is_compatible_only_when_it_is_not_an_argument() {
-        let what = What::BodyAdded {
+        let what = ChangeKind::BodyAdded {
             required: false,
             ty: "types::Body".to_owned(),
         };

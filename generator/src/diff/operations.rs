@@ -2,14 +2,15 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::change::{ChangeKind, Item};
 use super::compat::Facts;
 use super::rust::Spelling;
-use super::{Item, Walk, What};
+use super::walk::Walk;
 use crate::model::{
     Api, BodyKind, Operation, OperationGroup, ParamLocation, Parameter, PathPart, Response, Status,
     TypeRef,
 };
-use crate::surface::Success;
+use crate::surface::{Argument, Success, Surface};
 
 /// An operation with the group it is reached through.
 type Located<'a> = (&'a OperationGroup, &'a Operation);
@@ -21,10 +22,10 @@ fn located(api: &Api) -> Vec<Located<'_>> {
         .collect()
 }
 
-fn item((group, op): Located<'_>) -> Item {
+fn item(surface: &Surface, (group, op): Located<'_>) -> Item {
     Item::Operation {
-        accessor: group.module.clone(),
-        method: op.fn_name.clone(),
+        accessor: surface.group(group).module.clone(),
+        method: surface.operation(op).method.clone(),
     }
 }
 
@@ -34,8 +35,14 @@ fn item((group, op): Located<'_>) -> Item {
 pub(super) fn compare(walk: &mut Walk<'_>) {
     let old = located(walk.old.api);
     let new = located(walk.new.api);
-    let by_item: BTreeMap<Item, usize> =
-        new.iter().enumerate().map(|(i, l)| (item(*l), i)).collect();
+    let (old_surface, new_surface) = (walk.old.surface, walk.new.surface);
+    let old_item = |located| item(old_surface, located);
+    let new_item = |located| item(new_surface, located);
+    let by_item: BTreeMap<Item, usize> = new
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (new_item(*l), i))
+        .collect();
     let by_route: BTreeMap<(crate::model::Method, &str), usize> = new
         .iter()
         .enumerate()
@@ -44,7 +51,7 @@ pub(super) fn compare(walk: &mut Walk<'_>) {
     let mut paired = BTreeSet::new();
     let mut unpaired_old = Vec::new();
     for &before in &old {
-        match by_item.get(&item(before)) {
+        match by_item.get(&old_item(before)) {
             Some(&index) => {
                 paired.insert(index);
                 compare_pair(walk, before, new[index]);
@@ -57,35 +64,47 @@ pub(super) fn compare(walk: &mut Walk<'_>) {
         match by_route.get(&route) {
             Some(&index) if !paired.contains(&index) => {
                 paired.insert(index);
-                let from = item(before).to_string();
+                let from = old_item(before).to_string();
                 walk.push(
-                    &item(new[index]),
-                    What::OperationRenamed { from },
+                    &new_item(new[index]),
+                    ChangeKind::OperationRenamed { from },
                     Facts::default(),
                 );
                 compare_pair(walk, before, new[index]);
             }
-            _ => walk.push(&item(before), What::OperationRemoved, Facts::default()),
+            _ => walk.push(
+                &old_item(before),
+                ChangeKind::OperationRemoved,
+                Facts::default(),
+            ),
         }
     }
     for (index, &after) in new.iter().enumerate() {
         if !paired.contains(&index) {
-            walk.push(&item(after), What::OperationAdded, Facts::default());
+            walk.push(
+                &new_item(after),
+                ChangeKind::OperationAdded,
+                Facts::default(),
+            );
         }
     }
 }
 
 fn compare_pair(walk: &mut Walk<'_>, before: Located<'_>, after: Located<'_>) {
-    let item = item(after);
+    let item = item(walk.new.surface, after);
     let (old, new) = (before.1, after.1);
     match (old.deprecated, new.deprecated) {
-        (false, true) => walk.push(&item, What::Deprecated, Facts::default()),
-        (true, false) => walk.push(&item, What::Undeprecated, Facts::default()),
+        (false, true) => walk.push(&item, ChangeKind::Deprecated, Facts::default()),
+        (true, false) => walk.push(&item, ChangeKind::Undeprecated, Facts::default()),
         _ => {}
     }
     let (from, to) = (template(old), template(new));
     if from != to {
-        walk.push(&item, What::PathChanged { from, to }, Facts::default());
+        walk.push(
+            &item,
+            ChangeKind::PathChanged { from, to },
+            Facts::default(),
+        );
     }
     compare_path_params(walk, &item, old, new);
     compare_other_params(walk, &item, old, new);
@@ -105,12 +124,17 @@ fn template(op: &Operation) -> String {
         .collect()
 }
 
-/// The argument type `emit/apis.rs` gives a path parameter.
-fn argument(spelling: &Spelling<'_>, param: &Parameter) -> String {
-    match &param.ty {
-        TypeRef::String => "&str".to_owned(),
-        other => format!("&{}", spelling.ty(other)),
-    }
+/// The type of the method's argument for the path parameter at `index`, as
+/// the surface decided it.
+fn argument(spelling: &Spelling<'_>, op: &Operation, index: usize) -> String {
+    let decided = spelling.surface.operation(op);
+    decided
+        .arguments
+        .iter()
+        .zip(&decided.signature)
+        .find(|(argument, _)| **argument == Argument::Path(index))
+        .map(|(_, (_, ty))| spelling.text(ty))
+        .unwrap_or_default()
 }
 
 fn compare_path_params(walk: &mut Walk<'_>, item: &Item, old: &Operation, new: &Operation) {
@@ -121,14 +145,14 @@ fn compare_path_params(walk: &mut Walk<'_>, item: &Item, old: &Operation, new: &
         for name in old_names.iter().filter(|n| !new_names.contains(n)) {
             walk.push(
                 item,
-                What::PathParameterRemoved { name: name.clone() },
+                ChangeKind::PathParameterRemoved { name: name.clone() },
                 Facts::default(),
             );
         }
         for name in new_names.iter().filter(|n| !old_names.contains(n)) {
             walk.push(
                 item,
-                What::PathParameterAdded { name: name.clone() },
+                ChangeKind::PathParameterAdded { name: name.clone() },
                 Facts::default(),
             );
         }
@@ -136,17 +160,20 @@ fn compare_path_params(walk: &mut Walk<'_>, item: &Item, old: &Operation, new: &
     }
     let same_set = old_names.iter().collect::<BTreeSet<_>>() == new_names.iter().collect();
     if same_set && old_names != new_names {
-        walk.push(item, What::PathParametersReordered, Facts::default());
+        walk.push(item, ChangeKind::PathParametersReordered, Facts::default());
         return;
     }
     // Arguments are positional: a renamed parameter of the same type changes no call.
-    for (before, after) in old.path_params.iter().zip(&new.path_params) {
-        let (from, to) = (argument(&walk.old, before), argument(&walk.new, after));
+    for (index, after) in new.path_params.iter().enumerate() {
+        let (from, to) = (
+            argument(&walk.old, old, index),
+            argument(&walk.new, new, index),
+        );
         if from != to {
             let name = after.name.clone();
             walk.push(
                 item,
-                What::PathParameterChanged { name, from, to },
+                ChangeKind::PathParameterChanged { name, from, to },
                 Facts::default(),
             );
         }
@@ -161,14 +188,15 @@ fn location(param: &Parameter) -> &'static str {
     }
 }
 
-/// The field type `emit/apis.rs` gives a query or header parameter.
-fn field(spelling: &Spelling<'_>, param: &Parameter) -> String {
-    let ty = spelling.ty(&param.ty);
-    if param.required {
-        ty
-    } else {
-        format!("Option<{ty}>")
-    }
+/// The type of the `{Op}Params` field of the query or header parameter at
+/// `index`, as the surface decided it.
+fn field(spelling: &Spelling<'_>, op: &Operation, index: usize) -> String {
+    let decided = spelling.surface.operation(op);
+    decided
+        .param_types
+        .get(index)
+        .map(|ty| spelling.text(ty))
+        .unwrap_or_default()
 }
 
 fn compare_other_params(walk: &mut Walk<'_>, item: &Item, old: &Operation, new: &Operation) {
@@ -179,60 +207,71 @@ fn compare_other_params(walk: &mut Walk<'_>, item: &Item, old: &Operation, new: 
     match (old_surface.takes_params(), new_surface.takes_params()) {
         (false, true) => {
             let params = new_surface.params_type.clone().unwrap_or_default();
-            walk.push(item, What::ParamsArgumentAdded { params }, Facts::default());
+            walk.push(
+                item,
+                ChangeKind::ParamsArgumentAdded { params },
+                Facts::default(),
+            );
             return;
         }
         (true, false) => {
             let params = old_surface.params_type.clone().unwrap_or_default();
             walk.push(
                 item,
-                What::ParamsArgumentRemoved { params },
+                ChangeKind::ParamsArgumentRemoved { params },
                 Facts::default(),
             );
             return;
         }
-        _ if old.other_params.is_empty() && new.other_params.is_empty() => return,
+        _ if old.query_and_header_params.is_empty() && new.query_and_header_params.is_empty() => {
+            return
+        }
         _ => {}
     }
+    let (old_new, new_new) = (
+        walk.old.arguments(&old_surface.params_new),
+        walk.new.arguments(&new_surface.params_new),
+    );
     let facts = Facts {
         default_before: old_surface.params_have_default(),
         default_after: new_surface.params_have_default(),
         built_by_callers: true,
-        // Parameter structs have no `new`.
-        same_new: false,
+        same_new: !old_new.is_empty() && old_new == new_new,
         ..Facts::default()
     };
-    for before in &old.other_params {
-        let Some(after) = new
-            .other_params
+    // Fields are paired by their Rust name, which is what callers write.
+    let (old_names, new_names) = (&old_surface.param_names, &new_surface.param_names);
+    for (old_index, before) in old.query_and_header_params.iter().enumerate() {
+        let Some((new_index, after)) = new
+            .query_and_header_params
             .iter()
-            .find(|p| p.rust_name == before.rust_name)
+            .enumerate()
+            .find(|(new_index, _)| new_names.get(*new_index) == old_names.get(old_index))
         else {
             let (name, location) = (before.name.clone(), location(before));
-            walk.push(item, What::ParameterRemoved { name, location }, facts);
+            walk.push(item, ChangeKind::ParameterRemoved { name, location }, facts);
             continue;
         };
-        let (from, to) = (field(&walk.old, before), field(&walk.new, after));
+        let (from, to) = (
+            field(&walk.old, old, old_index),
+            field(&walk.new, new, new_index),
+        );
         if from != to {
             let name = after.name.clone();
-            walk.push(item, What::ParameterChanged { name, from, to }, facts);
+            walk.push(item, ChangeKind::ParameterChanged { name, from, to }, facts);
         }
         if before.location != after.location {
             let (name, from, to) = (after.name.clone(), location(before), location(after));
-            walk.push(item, What::ParameterMoved { name, from, to }, facts);
+            walk.push(item, ChangeKind::ParameterMoved { name, from, to }, facts);
         }
     }
-    for after in &new.other_params {
-        if !old
-            .other_params
-            .iter()
-            .any(|p| p.rust_name == after.rust_name)
-        {
-            let what = What::ParameterAdded {
+    for (new_index, after) in new.query_and_header_params.iter().enumerate() {
+        if !old_names.contains(&new_names[new_index]) {
+            let what = ChangeKind::ParameterAdded {
                 name: after.name.clone(),
                 location: location(after),
                 required: after.required,
-                ty: field(&walk.new, after),
+                ty: field(&walk.new, new, new_index),
             };
             walk.push(item, what, facts);
         }
@@ -251,7 +290,7 @@ fn compare_body(walk: &mut Walk<'_>, item: &Item, old: &Operation, new: &Operati
         (None, None) => {}
         (None, Some(body)) => {
             let ty = walk.new.ty(body_parts(&body.kind).0);
-            let what = What::BodyAdded {
+            let what = ChangeKind::BodyAdded {
                 required: body.required,
                 ty,
             };
@@ -261,10 +300,10 @@ fn compare_body(walk: &mut Walk<'_>, item: &Item, old: &Operation, new: &Operati
             };
             walk.push(item, what, facts);
         }
-        (Some(_), None) => walk.push(item, What::BodyRemoved, Facts::default()),
+        (Some(_), None) => walk.push(item, ChangeKind::BodyRemoved, Facts::default()),
         (Some(before), Some(after)) => {
             if before.required != after.required {
-                let what = What::BodyRequiredChanged {
+                let what = ChangeKind::BodyRequiredChanged {
                     required: after.required,
                 };
                 walk.push(item, what, Facts::default());
@@ -273,10 +312,14 @@ fn compare_body(walk: &mut Walk<'_>, item: &Item, old: &Operation, new: &Operati
             let (new_ty, new_encoding) = body_parts(&after.kind);
             let (from, to) = (walk.old.ty(old_ty), walk.new.ty(new_ty));
             if from != to {
-                walk.push(item, What::BodyTypeChanged { from, to }, Facts::default());
+                walk.push(
+                    item,
+                    ChangeKind::BodyTypeChanged { from, to },
+                    Facts::default(),
+                );
             }
             if old_encoding != new_encoding {
-                let what = What::BodyEncodingChanged {
+                let what = ChangeKind::BodyEncodingChanged {
                     from: old_encoding,
                     to: new_encoding,
                 };
@@ -315,7 +358,11 @@ fn compare_successes(walk: &mut Walk<'_>, item: &Item, old: &Operation, new: &Op
     let (before, after) = (success_type(&walk.old, old), success_type(&walk.new, new));
     match (before, after) {
         (Some(from), Some(to)) if from != to => {
-            walk.push(item, What::ReturnTypeChanged { from, to }, Facts::default());
+            walk.push(
+                item,
+                ChangeKind::ReturnTypeChanged { from, to },
+                Facts::default(),
+            );
         }
         (Some(_), Some(_)) => {}
         (None, None) => compare_responses(walk, item, &old.successes, &new.successes, true),
@@ -326,7 +373,11 @@ fn compare_successes(walk: &mut Walk<'_>, item: &Item, old: &Operation, new: &Op
             };
             let from = from.unwrap_or_else(|| enum_name(&walk.old, old));
             let to = to.unwrap_or_else(|| enum_name(&walk.new, new));
-            walk.push(item, What::ReturnTypeChanged { from, to }, Facts::default());
+            walk.push(
+                item,
+                ChangeKind::ReturnTypeChanged { from, to },
+                Facts::default(),
+            );
         }
     }
 }
@@ -348,14 +399,18 @@ fn compare_responses(
         match new.iter().find(|r| r.status == before.status) {
             None if successes => walk.push(
                 item,
-                What::SuccessStatusRemoved { status },
+                ChangeKind::SuccessStatusRemoved { status },
                 Facts::default(),
             ),
-            None => walk.push(item, What::ErrorStatusRemoved { status }, Facts::default()),
+            None => walk.push(
+                item,
+                ChangeKind::ErrorStatusRemoved { status },
+                Facts::default(),
+            ),
             Some(after) => {
                 let (from, to) = (body(&walk.old, before), body(&walk.new, after));
                 if from != to {
-                    let what = What::ResponseBodyChanged { status, from, to };
+                    let what = ChangeKind::ResponseBodyChanged { status, from, to };
                     walk.push(item, what, Facts::default());
                 }
             }
@@ -365,9 +420,9 @@ fn compare_responses(
         if !old.iter().any(|r| r.status == after.status) {
             let status = status(after.status);
             let what = if successes {
-                What::SuccessStatusAdded { status }
+                ChangeKind::SuccessStatusAdded { status }
             } else {
-                What::ErrorStatusAdded { status }
+                ChangeKind::ErrorStatusAdded { status }
             };
             walk.push(item, what, Facts::default());
         }

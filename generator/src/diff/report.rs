@@ -4,7 +4,54 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use super::{Change, Item, Report, Severity, What};
+use super::change::{Change, ChangeKind, Item, Severity};
+use crate::model::Api;
+
+/// One side of the comparison.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Side {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// SHA-256 of the document, lower-case hex.
+    pub sha256: String,
+}
+
+impl Side {
+    pub(super) fn of(api: &Api) -> Self {
+        Self {
+            title: api.title.clone(),
+            version: api.version.clone(),
+            sha256: api.source.sha256.clone(),
+        }
+    }
+}
+
+/// What changed between two versions, for callers of the generated crate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    /// The version compared from.
+    pub old: Side,
+    /// The version compared to.
+    pub new: Side,
+    /// Every change, ordered by item (operations, types, webhooks, servers).
+    pub changes: Vec<Change>,
+}
+
+impl Report {
+    /// The changes that break callers.
+    pub fn breaking(&self) -> impl Iterator<Item = &Change> {
+        self.changes
+            .iter()
+            .filter(|c| c.verdict.severity == Severity::Breaking)
+    }
+
+    /// Whether any change breaks callers.
+    pub fn is_breaking(&self) -> bool {
+        self.breaking().next().is_some()
+    }
+}
 
 /// The release a change set calls for, in semantic-versioning terms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,14 +88,20 @@ pub struct Tally {
 }
 
 impl Tally {
-    fn of(changes: &[Change], kind: fn(&Item) -> bool, added: &What, removed: &What) -> Self {
-        let same = |a: &What, b: &What| std::mem::discriminant(a) == std::mem::discriminant(b);
+    fn of(
+        changes: &[Change],
+        kind: fn(&Item) -> bool,
+        added: &ChangeKind,
+        removed: &ChangeKind,
+    ) -> Self {
+        let same =
+            |a: &ChangeKind, b: &ChangeKind| std::mem::discriminant(a) == std::mem::discriminant(b);
         let mut tally = Tally::default();
         let mut changed = BTreeSet::new();
         for change in changes.iter().filter(|c| kind(&c.item)) {
-            if same(&change.what, added) {
+            if same(&change.kind, added) {
                 tally.added += 1;
-            } else if same(&change.what, removed) {
+            } else if same(&change.kind, removed) {
                 tally.removed += 1;
             } else {
                 changed.insert(&change.item);
@@ -76,8 +129,8 @@ impl Report {
         Tally::of(
             &self.changes,
             |item| matches!(item, Item::Operation { .. }),
-            &What::OperationAdded,
-            &What::OperationRemoved,
+            &ChangeKind::OperationAdded,
+            &ChangeKind::OperationRemoved,
         )
     }
 
@@ -86,17 +139,17 @@ impl Report {
         Tally::of(
             &self.changes,
             |item| matches!(item, Item::Type(_)),
-            &What::TypeAdded { kind: "" },
-            &What::TypeRemoved,
+            &ChangeKind::TypeAdded { kind: "" },
+            &ChangeKind::TypeRemoved,
         )
     }
 
     /// Webhook event types added and removed.
     pub fn events(&self) -> Tally {
-        let count = |f: fn(&What) -> bool| self.changes.iter().filter(|c| f(&c.what)).count();
+        let count = |f: fn(&ChangeKind) -> bool| self.changes.iter().filter(|c| f(&c.kind)).count();
         Tally {
-            added: count(|w| matches!(w, What::EventAdded { .. })),
-            removed: count(|w| matches!(w, What::EventRemoved { .. })),
+            added: count(|w| matches!(w, ChangeKind::EventAdded { .. })),
+            removed: count(|w| matches!(w, ChangeKind::EventRemoved { .. })),
             changed: 0,
         }
     }
@@ -167,7 +220,7 @@ impl Report {
             }
             let _ = writeln!(out, "\n{label} ({}):", changes.len());
             for change in changes {
-                let _ = writeln!(out, "  {}: {}", change.item, change.what);
+                let _ = writeln!(out, "  {}: {}", change.item, change.kind);
                 if severity == Severity::Breaking {
                     let _ = writeln!(out, "      {}", change.verdict.why);
                 }
@@ -201,7 +254,7 @@ impl Report {
                     out,
                     "| `{}` | {} | {} |",
                     change.item,
-                    escape(&change.what.to_string()),
+                    escape(&change.kind.to_string()),
                     escape(&change.verdict.why)
                 );
             }
@@ -215,7 +268,7 @@ impl Report {
     pub fn to_short(&self) -> String {
         let mut out = format!("API changes: {}\n", self.title());
         for change in self.breaking() {
-            let _ = writeln!(out, "  breaking: {}: {}", change.item, change.what);
+            let _ = writeln!(out, "  breaking: {}: {}", change.item, change.kind);
         }
         let _ = writeln!(out, "{}", self.summary_line());
         out

@@ -1,8 +1,11 @@
 //! Named types and webhooks across versions.
 
 use super::compat::Facts;
-use super::rust::{derived_traits, event_unions, new_arguments, Spelling};
-use super::{Item, TypePairs, Walk, What};
+use std::collections::BTreeSet;
+
+use super::change::{ChangeKind, Item};
+use super::rust::Spelling;
+use super::walk::{TypePairs, Walk};
 use crate::model::{
     EnumDef, Field, Presence, StructDef, Tagging, TypeDef, TypeKind, UnionDef, UnionVariant,
 };
@@ -21,18 +24,26 @@ pub(super) fn compare(walk: &mut Walk<'_>, types: &TypePairs) {
         if let Some(def) = old_api.type_def(id) {
             walk.push(
                 &Item::Type(def.name.clone()),
-                What::TypeRemoved,
+                ChangeKind::TypeRemoved,
                 Facts::default(),
             );
         }
     }
     for id in &types.added {
         if let Some(def) = new_api.type_def(id) {
-            let what = What::TypeAdded { kind: kind(def) };
+            let what = ChangeKind::TypeAdded { kind: kind(def) };
             walk.push(&Item::Type(def.name.clone()), what, Facts::default());
         }
     }
-    let events = event_unions(new_api);
+    // The unions of the events a webhook delivery lists.
+    let events: BTreeSet<&str> = new_api
+        .webhooks
+        .iter()
+        .filter_map(|webhook| match &webhook.events.as_ref()?.event {
+            crate::model::TypeRef::Named(id) => Some(id.as_str()),
+            _ => None,
+        })
+        .collect();
     for (old_id, new_id) in &types.pairs {
         let (Some(before), Some(after)) = (old_api.type_def(old_id), new_api.type_def(new_id))
         else {
@@ -41,21 +52,26 @@ pub(super) fn compare(walk: &mut Walk<'_>, types: &TypePairs) {
         let item = Item::Type(after.name.clone());
         if before.name != after.name {
             let from = before.name.clone();
-            walk.push(&item, What::TypeRenamed { from }, Facts::default());
+            walk.push(&item, ChangeKind::TypeRenamed { from }, Facts::default());
         }
-        let (old_traits, new_traits) = (
-            derived_traits(walk.old.surface, old_id),
-            derived_traits(walk.new.surface, new_id),
-        );
+        let traits = |spelling: &Spelling<'_>, id: &str| {
+            spelling
+                .surface
+                .type_surface(id)
+                .map(|decided| decided.traits.clone())
+                .unwrap_or_default()
+        };
+        let (old_traits, new_traits) = (traits(&walk.old, old_id), traits(&walk.new, new_id));
         match (&before.kind, &after.kind) {
             (TypeKind::Struct(old), TypeKind::Struct(new)) => {
                 let facts = Facts {
                     default_before: old_traits.contains("Default"),
                     default_after: new_traits.contains("Default"),
-                    built_by_callers: walk.built_old.contains(old_id)
-                        || walk.built_new.contains(new_id),
-                    same_new: new_arguments(&walk.old, old_id).is_some_and(|before| {
-                        new_arguments(&walk.new, new_id).is_some_and(|after| before == after)
+                    built_by_callers: before.usage.sent || after.usage.sent,
+                    same_new: walk.old.new_arguments(old_id).is_some_and(|before| {
+                        walk.new
+                            .new_arguments(new_id)
+                            .is_some_and(|after| before == after)
                     }),
                     ..Facts::default()
                 };
@@ -65,10 +81,10 @@ pub(super) fn compare(walk: &mut Walk<'_>, types: &TypePairs) {
                 compare_enum(walk, &item, old, new);
             }
             (TypeKind::Union(old), TypeKind::Union(new)) => {
-                compare_union(walk, &item, old, new, events.contains(new_id));
+                compare_union(walk, &item, old, new, events.contains(new_id.as_str()));
             }
             _ => {
-                let what = What::TypeKindChanged {
+                let what = ChangeKind::TypeKindChanged {
                     from: kind(before),
                     to: kind(after),
                 };
@@ -77,21 +93,21 @@ pub(super) fn compare(walk: &mut Walk<'_>, types: &TypePairs) {
             }
         }
         let (old_new, new_new) = (
-            new_arguments(&walk.old, old_id).map(|args| signature(&args)),
-            new_arguments(&walk.new, new_id).map(|args| signature(&args)),
+            walk.old.new_arguments(old_id).map(|args| signature(&args)),
+            walk.new.new_arguments(new_id).map(|args| signature(&args)),
         );
         if old_new != new_new {
-            let what = What::ConstructorChanged {
+            let what = ChangeKind::ConstructorChanged {
                 from: old_new,
                 to: new_new,
             };
             walk.push(&item, what, Facts::default());
         }
         for lost in old_traits.difference(&new_traits) {
-            walk.push(&item, What::TraitLost(lost), Facts::default());
+            walk.push(&item, ChangeKind::TraitLost(lost), Facts::default());
         }
         for gained in new_traits.difference(&old_traits) {
-            walk.push(&item, What::TraitGained(gained), Facts::default());
+            walk.push(&item, ChangeKind::TraitGained(gained), Facts::default());
         }
     }
 }
@@ -167,7 +183,7 @@ fn compare_struct(
     for before in &old.fields {
         let Some(after) = new.fields.iter().find(|f| f.name == before.name) else {
             let name = before.name.clone();
-            walk.push(item, What::FieldRemoved { name }, facts);
+            walk.push(item, ChangeKind::FieldRemoved { name }, facts);
             continue;
         };
         let (from, to) = (walk.old.field(before), walk.new.field(after));
@@ -181,7 +197,7 @@ fn compare_struct(
             let name = after.name.clone();
             walk.push(
                 item,
-                What::FieldTypeChanged {
+                ChangeKind::FieldTypeChanged {
                     name,
                     from,
                     to,
@@ -191,12 +207,12 @@ fn compare_struct(
             );
         } else if let Some(detail) = wire_change(before, after) {
             let name = after.name.clone();
-            walk.push(item, What::FieldWireChanged { name, detail }, facts);
+            walk.push(item, ChangeKind::FieldWireChanged { name, detail }, facts);
         }
     }
     for after in &new.fields {
         if !old.fields.iter().any(|f| f.name == after.name) {
-            let what = What::FieldAdded {
+            let what = ChangeKind::FieldAdded {
                 name: after.name.clone(),
                 ty: walk.new.field(after),
                 required: after.required,
@@ -206,9 +222,9 @@ fn compare_struct(
     }
     let name = ADDITIONAL.to_owned();
     match (additional(&walk.old, old), additional(&walk.new, new)) {
-        (Some(_), None) => walk.push(item, What::FieldRemoved { name }, facts),
+        (Some(_), None) => walk.push(item, ChangeKind::FieldRemoved { name }, facts),
         (None, Some(ty)) => {
-            let what = What::FieldAdded {
+            let what = ChangeKind::FieldAdded {
                 name,
                 ty,
                 required: false,
@@ -219,7 +235,7 @@ fn compare_struct(
             let because = "type".to_owned();
             walk.push(
                 item,
-                What::FieldTypeChanged {
+                ChangeKind::FieldTypeChanged {
                     name,
                     from,
                     to,
@@ -237,14 +253,14 @@ fn compare_enum(walk: &mut Walk<'_>, item: &Item, old: &EnumDef, new: &EnumDef) 
         match new.variants.iter().find(|v| v.value == before.value) {
             None => {
                 let value = before.value.clone();
-                walk.push(item, What::ValueRemoved { value }, Facts::default());
+                walk.push(item, ChangeKind::ValueRemoved { value }, Facts::default());
             }
             // The same value under another variant name: code naming the old variant breaks.
             Some(after) if after.name != before.name => {
                 let name = before.name.clone();
-                walk.push(item, What::VariantRemoved { name }, Facts::default());
+                walk.push(item, ChangeKind::VariantRemoved { name }, Facts::default());
                 let name = after.name.clone();
-                walk.push(item, What::VariantAdded { name }, Facts::default());
+                walk.push(item, ChangeKind::VariantAdded { name }, Facts::default());
             }
             Some(_) => {}
         }
@@ -252,7 +268,7 @@ fn compare_enum(walk: &mut Walk<'_>, item: &Item, old: &EnumDef, new: &EnumDef) 
     for after in &new.variants {
         if !old.variants.iter().any(|v| v.value == after.value) {
             let value = after.value.clone();
-            walk.push(item, What::ValueAdded { value }, Facts::default());
+            walk.push(item, ChangeKind::ValueAdded { value }, Facts::default());
         }
     }
 }
@@ -273,21 +289,21 @@ fn compare_union(walk: &mut Walk<'_>, item: &Item, old: &UnionDef, new: &UnionDe
         match new.variants.iter().find(|v| v.name == before.name) {
             None if events => {
                 let event = before.tags.join(", ");
-                walk.push(item, What::EventRemoved { event }, Facts::default());
+                walk.push(item, ChangeKind::EventRemoved { event }, Facts::default());
             }
             None => {
                 let name = before.name.clone();
-                walk.push(item, What::VariantRemoved { name }, Facts::default());
+                walk.push(item, ChangeKind::VariantRemoved { name }, Facts::default());
             }
             Some(after) => {
                 let (from, to) = (spell(&walk.old, before), spell(&walk.new, after));
                 let name = after.name.clone();
                 if from != to {
-                    let what = What::VariantTypeChanged { name, from, to };
+                    let what = ChangeKind::VariantTypeChanged { name, from, to };
                     walk.push(item, what, Facts::default());
                 } else if before.tags != after.tags {
                     let (from, to) = (before.tags.join(", "), after.tags.join(", "));
-                    let what = What::VariantTagsChanged { name, from, to };
+                    let what = ChangeKind::VariantTagsChanged { name, from, to };
                     walk.push(item, what, Facts::default());
                 } else if new.tagging == Tagging::Untagged && before.shape != after.shape {
                     reshaped.push(format!("`{name}`"));
@@ -297,16 +313,20 @@ fn compare_union(walk: &mut Walk<'_>, item: &Item, old: &UnionDef, new: &UnionDe
     }
     if !reshaped.is_empty() {
         let variants = reshaped.join(", ");
-        walk.push(item, What::ShapesChanged { variants }, Facts::default());
+        walk.push(
+            item,
+            ChangeKind::ShapesChanged { variants },
+            Facts::default(),
+        );
     }
     for after in &new.variants {
         if !old.variants.iter().any(|v| v.name == after.name) {
             let what = if events {
-                What::EventAdded {
+                ChangeKind::EventAdded {
                     event: after.tags.join(", "),
                 }
             } else {
-                What::VariantAdded {
+                ChangeKind::VariantAdded {
                     name: after.name.clone(),
                 }
             };
@@ -318,20 +338,24 @@ fn compare_union(walk: &mut Walk<'_>, item: &Item, old: &UnionDef, new: &UnionDe
 /// Webhooks by name: their parse functions and payload types.
 pub(super) fn compare_webhooks(walk: &mut Walk<'_>) {
     let (old_api, new_api) = (walk.old.api, walk.new.api);
+    let (old_surface, new_surface) = (walk.old.surface, walk.new.surface);
+    let parse_fn =
+        |surface: &'_ crate::surface::Surface, webhook| surface.webhook(webhook).parse_fn.clone();
     for before in &old_api.webhooks {
-        let item = Item::Webhook(before.parse_fn.clone());
+        let function = parse_fn(old_surface, before);
+        let item = Item::Webhook(function.clone());
         match new_api
             .webhooks
             .iter()
-            .find(|w| w.name == before.name && w.parse_fn == before.parse_fn)
+            .find(|w| w.name == before.name && parse_fn(new_surface, w) == function)
         {
-            None => walk.push(&item, What::WebhookRemoved, Facts::default()),
+            None => walk.push(&item, ChangeKind::WebhookRemoved, Facts::default()),
             Some(after) => {
                 let (from, to) = (walk.old.ty(&before.payload), walk.new.ty(&after.payload));
                 if from != to {
                     walk.push(
                         &item,
-                        What::ReturnTypeChanged { from, to },
+                        ChangeKind::ReturnTypeChanged { from, to },
                         Facts::default(),
                     );
                 }
@@ -339,14 +363,15 @@ pub(super) fn compare_webhooks(walk: &mut Walk<'_>) {
         }
     }
     for after in &new_api.webhooks {
+        let function = parse_fn(new_surface, after);
         if !old_api
             .webhooks
             .iter()
-            .any(|w| w.name == after.name && w.parse_fn == after.parse_fn)
+            .any(|w| w.name == after.name && parse_fn(old_surface, w) == function)
         {
             walk.push(
-                &Item::Webhook(after.parse_fn.clone()),
-                What::WebhookAdded,
+                &Item::Webhook(function),
+                ChangeKind::WebhookAdded,
                 Facts::default(),
             );
         }

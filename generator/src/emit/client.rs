@@ -8,18 +8,19 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{usage, CrateConfig};
+use super::config::CrateConfig;
+use super::doc_examples;
 use crate::surface::Surface;
 
 pub fn emit(surface: &Surface, config: &CrateConfig) -> TokenStream {
     let api = surface.api();
-    let crate_name = config.name.replace('-', "_");
+    let crate_name = config.library();
     let example = format!(
         "use {crate_name}::{{Client, Server}};\n\n\
          # fn main() -> Result<(), Box<dyn std::error::Error>> {{\n\
          let client = Client::builder()\n    .server(Server::default())\n    \
          .basic_auth(\"app_5f2c0a1b\", \"my-api-key-secret\")\n    .build()?;\n{}",
-        usage::CLOSING
+        doc_examples::CLOSING
     );
     let client_doc = super::common::doc_attrs(&format!(
         "Client for the {}.\n\n\

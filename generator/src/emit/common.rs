@@ -4,7 +4,7 @@ use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 
 use crate::model::{Api, Presence, TypeRef};
-use crate::surface::{OperationSurface, Success};
+use crate::surface::{OperationSurface, RustType, Success};
 
 /// An identifier from a name decided in lowering (`r#type` becomes a raw identifier).
 pub fn ident(name: &str) -> Ident {
@@ -90,33 +90,57 @@ pub enum Context {
 
 /// The Rust type for a reference.
 pub fn rust_type(api: &Api, ty: &TypeRef, context: Context) -> TokenStream {
+    tokens(&RustType::of(api, ty), context)
+}
+
+/// A type of the surface, as code in `context` writes it.
+pub fn tokens(ty: &RustType, context: Context) -> TokenStream {
+    let inner = |ty: &RustType| tokens(ty, context);
     match ty {
-        TypeRef::String => quote!(String),
-        TypeRef::Bool => quote!(bool),
-        TypeRef::I32 => quote!(i32),
-        TypeRef::I64 => quote!(i64),
-        TypeRef::F32 => quote!(f32),
-        TypeRef::F64 => quote!(f64),
-        TypeRef::Binary => quote!(crate::Upload),
-        TypeRef::Json => quote!(serde_json::Value),
-        TypeRef::Object => quote!(serde_json::Map<String, serde_json::Value>),
-        TypeRef::Array(item) => {
-            let item = rust_type(api, item, context);
+        RustType::String => quote!(String),
+        RustType::Str => quote!(str),
+        RustType::Bool => quote!(bool),
+        RustType::I32 => quote!(i32),
+        RustType::I64 => quote!(i64),
+        RustType::F32 => quote!(f32),
+        RustType::F64 => quote!(f64),
+        RustType::Upload => quote!(crate::Upload),
+        RustType::Json => quote!(serde_json::Value),
+        RustType::Object => quote!(serde_json::Map<String, serde_json::Value>),
+        RustType::Vec(item) => {
+            let item = inner(item);
             quote!(Vec<#item>)
         }
-        TypeRef::Map(value) => {
-            let value = rust_type(api, value, context);
+        RustType::Map(value) => {
+            let value = inner(value);
             quote!(std::collections::BTreeMap<String, #value>)
         }
-        TypeRef::Named(id) => {
-            let name = ident(
-                api.type_def(id)
-                    .map_or("UnknownType", |def| def.name.as_str()),
-            );
+        RustType::Named(name) => {
+            let name = ident(name);
             match context {
                 Context::Types => quote!(#name),
                 Context::Outside => quote!(types::#name),
             }
+        }
+        RustType::Item(name) => {
+            let name = ident(name);
+            quote!(#name)
+        }
+        RustType::Boxed(value) => {
+            let value = inner(value);
+            quote!(Box<#value>)
+        }
+        RustType::Option(value) => {
+            let value = inner(value);
+            quote!(Option<#value>)
+        }
+        RustType::Nullable(value) => {
+            let value = inner(value);
+            quote!(crate::Nullable<#value>)
+        }
+        RustType::Ref(value) => {
+            let value = inner(value);
+            quote!(&#value)
         }
     }
 }

@@ -7,11 +7,13 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::common::{ident, raw_string, rust_type, Context};
-use super::CrateConfig;
-use crate::model::{Api, TypeRef};
+use super::config::CrateConfig;
+use crate::model::TypeRef;
+use crate::surface::Surface;
 
-pub fn emit(api: &Api, config: &CrateConfig) -> TokenStream {
-    let krate = ident(&config.name.replace('-', "_"));
+pub fn emit(surface: &Surface, config: &CrateConfig) -> TokenStream {
+    let api = surface.api();
+    let krate = ident(&config.library());
     let cases = api.examples.iter().map(|example| {
         let ty = rust_type(api, &example.ty, Context::Outside);
         let pointer = &example.pointer;
@@ -22,7 +24,7 @@ pub fn emit(api: &Api, config: &CrateConfig) -> TokenStream {
             ty_ref = inner;
         }
         let cfg = match ty_ref {
-            TypeRef::Named(id) => super::features::for_type(api, id),
+            TypeRef::Named(id) => super::features::for_type(surface, id),
             _ => None,
         };
         match &example.expected {
@@ -64,8 +66,8 @@ pub fn emit(api: &Api, config: &CrateConfig) -> TokenStream {
     });
     // With some features off, the cases of their types are left out, and a
     // helper or the `types` import may go unused.
-    let gated = api
-        .features
+    let gated = surface
+        .features()
         .is_some()
         .then(|| quote!(#![allow(dead_code, unused_imports, unused_mut)]));
     quote! {

@@ -1,12 +1,13 @@
 //! `#[cfg(feature = …)]` gates and the `[features]` table, for crates whose
-//! model has [`Features`](crate::model::Features).
+//! surface has [`Features`](crate::surface::Features).
 
 use std::collections::BTreeSet;
 
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use quote::quote;
 
-use crate::model::Api;
+use crate::model::OperationGroup;
+use crate::surface::Surface;
 
 /// `#[cfg(any(feature = "a", …))]` for a set of features, or nothing for
 /// none (no gate).
@@ -20,15 +21,15 @@ fn cfg_any<'a>(features: impl IntoIterator<Item = &'a String>) -> Option<TokenSt
 }
 
 /// The gate of a named type.
-pub(super) fn for_type(api: &Api, id: &str) -> Option<TokenStream> {
-    cfg_any(api.features.as_ref()?.types.get(id)?)
+pub(super) fn for_type(surface: &Surface, id: &str) -> Option<TokenStream> {
+    cfg_any(surface.features()?.types.get(id)?)
 }
 
 /// The gate of what every named type needs (the serde import): none when
 /// some type always compiles, else any feature some type needs.
-pub(super) fn for_any_type(api: &Api) -> Option<TokenStream> {
-    let gated = &api.features.as_ref()?.types;
-    if api.types.keys().any(|id| !gated.contains_key(id)) {
+pub(super) fn for_any_type(surface: &Surface) -> Option<TokenStream> {
+    let gated = &surface.features()?.types;
+    if surface.api().types.keys().any(|id| !gated.contains_key(id)) {
         return None;
     }
     let features: BTreeSet<&String> = gated.values().flatten().collect();
@@ -36,13 +37,13 @@ pub(super) fn for_any_type(api: &Api) -> Option<TokenStream> {
 }
 
 /// The gate of a tag's module.
-pub(super) fn for_group(api: &Api, module: &str) -> Option<TokenStream> {
-    cfg_any(api.features.as_ref()?.groups.get(module))
+pub(super) fn for_group(surface: &Surface, group: &OperationGroup) -> Option<TokenStream> {
+    cfg_any(surface.group(group).feature.as_ref())
 }
 
 /// The gate of the webhook events.
-pub(super) fn for_webhooks(api: &Api) -> Option<TokenStream> {
-    cfg_any(api.features.as_ref()?.webhooks.as_ref())
+pub(super) fn for_webhooks(surface: &Surface) -> Option<TokenStream> {
+    cfg_any(surface.features()?.webhooks.as_ref())
 }
 
 /// `items` with `cfg` on each item.
@@ -78,8 +79,8 @@ pub(super) fn gate(items: TokenStream, cfg: Option<TokenStream>) -> TokenStream 
 
 /// The `[features]` entries for the tags and webhook events: each on by
 /// default, beside `tracing`.
-pub(super) fn manifest_table(api: &Api) -> String {
-    let Some(features) = &api.features else {
+pub(super) fn manifest_table(surface: &Surface) -> String {
+    let Some(features) = surface.features() else {
         return "[features]\ndefault = [\"tracing\"]\n".to_owned();
     };
     let own: BTreeSet<&String> = features

@@ -4,11 +4,11 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::common::{doc_attrs, ident, rust_type, Context};
+use super::common::{doc_attrs, ident, rust_type, tokens, Context};
 use super::construct::member_doc;
 use crate::model::{Api, Field, Presence, TypeRef};
 use crate::names::camel_case;
-use crate::surface::ADDITIONAL_PROPERTIES;
+use crate::surface::{RustType, ADDITIONAL_PROPERTIES};
 
 /// The flattened map of a struct's undeclared properties, of type `ty`.
 pub fn additional_field(
@@ -39,20 +39,20 @@ pub fn uses_camel_case(fields: &[Field]) -> bool {
     })
 }
 
-/// A struct field whose type, before `Box` and `Option` are applied, is `ty`;
-/// `camel` when the struct has `rename_all = "camelCase"`.
+/// A struct field of type `ty` (the surface's, with its `Box` and
+/// `Option`), written in `context`; `camel` when the struct has
+/// `rename_all = "camelCase"`.
 pub fn emit_field_as(
     field: &Field,
-    mut ty: TokenStream,
+    ty: &RustType,
+    context: Context,
     setter: &str,
     serde: bool,
     camel: bool,
 ) -> TokenStream {
     let name = ident(&field.name);
     let setter = setter_marker(&field.name, setter);
-    if field.boxed {
-        ty = quote!(Box<#ty>);
-    }
+    let ty = tokens(ty, context);
     let json_name = &field.json_name;
     let fallback = || format!("The `{json_name}` property.");
     let doc = doc_attrs(&member_doc(&field.doc, fallback, field.default.as_ref()));
@@ -63,18 +63,13 @@ pub fn emit_field_as(
     };
     let rename =
         (serde_name.as_deref() != Some(json_name.as_str())).then(|| quote!(rename = #json_name,));
-    let (ty, attrs) = match field.presence {
-        Presence::Required => (ty, quote!()),
-        Presence::RequiredNullable => (quote!(Option<#ty>), quote!()),
+    let attrs = match field.presence {
+        Presence::Required | Presence::RequiredNullable => quote!(),
         // A received `null` reads as `None` too: serde's `Option` takes both.
-        Presence::Optional => (
-            quote!(Option<#ty>),
-            quote!(default, skip_serializing_if = "Option::is_none",),
-        ),
-        Presence::OptionalNullable => (
-            quote!(crate::Nullable<#ty>),
-            quote!(default, skip_serializing_if = "crate::Nullable::is_absent",),
-        ),
+        Presence::Optional => quote!(default, skip_serializing_if = "Option::is_none",),
+        Presence::OptionalNullable => {
+            quote!(default, skip_serializing_if = "crate::Nullable::is_absent",)
+        }
     };
     let serde_attr = if serde && !(rename.is_none() && attrs.is_empty()) {
         quote!(#[serde(#rename #attrs)])

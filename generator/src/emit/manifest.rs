@@ -1,11 +1,13 @@
 //! `Cargo.toml` of the generated crate.
 
-use sunshine_facts::{Package, CLIENT, KIT};
+use sunshine_facts::{Package, CLIENT, KIT, RECEIVER};
 
-use super::{CrateConfig, RuntimeSource, RUNTIME_VERSION};
+use super::config::{CrateConfig, RuntimeSource, RUNTIME_VERSION};
 use crate::model::Api;
+use crate::surface::Surface;
 
-pub fn emit(api: &Api, config: &CrateConfig) -> String {
+pub fn emit(surface: &Surface, config: &CrateConfig) -> String {
+    let api = surface.api();
     let description = format!(
         "Async client for the {} (OpenAPI document version {})",
         api.title, api.version
@@ -51,11 +53,11 @@ rustdoc-args = ["--cfg", "docsrs"]
 "#,
         name = config.name,
         version = config.version,
-        lib = config.name.replace('-', "_"),
-        features = super::features::manifest_table(api),
-        receiver = super::receiver::manifest_features(api),
+        lib = config.library(),
+        features = super::features::manifest_table(surface),
+        receiver = super::receiver::manifest_features(surface),
         tracing = super::receiver::tracing_features(api),
-        receiver_dependency = super::receiver::manifest_dependency(api, &config.runtime),
+        receiver_dependency = receiver_dependency(api, &config.runtime),
         client_name = CLIENT.name,
         client = runtime_dependency(&config.runtime, CLIENT, false),
         kit_name = KIT.name,
@@ -68,14 +70,24 @@ rustdoc-args = ["--cfg", "docsrs"]
     )
 }
 
+/// The receiver's line of `[dependencies]`, or nothing for a crate that
+/// does not offer it.
+fn receiver_dependency(api: &Api, runtime: &RuntimeSource) -> String {
+    if !super::receiver::offered(api) {
+        return String::new();
+    }
+    format!(
+        "# The webhook receiver (features `receiver*`).\n{} = {}\n",
+        RECEIVER.name,
+        runtime_dependency(runtime, RECEIVER, true)
+    )
+}
+
 /// A runtime package's value in `[dependencies]`.
-pub(super) fn runtime_dependency(
-    source: &RuntimeSource,
-    package: Package,
-    optional: bool,
-) -> String {
+fn runtime_dependency(source: &RuntimeSource, package: Package, optional: bool) -> String {
     let optional = if optional { ", optional = true" } else { "" };
     match source {
+        RuntimeSource::Registry if optional.is_empty() => format!("\"{RUNTIME_VERSION}\""),
         RuntimeSource::Registry => format!("{{ version = \"{RUNTIME_VERSION}\"{optional} }}"),
         RuntimeSource::Path(root) => {
             let root = root.replace('\\', "/");

@@ -8,7 +8,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::common::{doc_attrs, ident, inner_doc_attrs, raw_string, rust_type, Context};
-use super::CrateConfig;
+use super::config::CrateConfig;
 use crate::model::{Api, AuthScheme, BodyKind, Operation, OperationGroup, Status, TypeRef};
 use crate::surface::{Argument, Success, Surface};
 
@@ -16,30 +16,40 @@ use crate::surface::{Argument, Success, Surface};
 // Names: every name this file writes comes from these lookups.
 // ---------------------------------------------------------------------------
 
-/// The accessor of a tag, on the client and on the fake (`switchboard_actions`).
-fn group_accessor(group: &OperationGroup) -> &str {
-    &group.module
+/// The accessor of a tag on the client (`switchboard_actions`), which is
+/// also its module in `apis`.
+fn group_module<'a>(surface: &'a Surface, group: &OperationGroup) -> &'a str {
+    &surface.group(group).module
+}
+
+/// The accessor of a tag on the fake (`switchboard_actions`).
+fn group_accessor<'a>(surface: &'a Surface, group: &OperationGroup) -> &'a str {
+    &surface.group(group).kit_accessor
 }
 
 /// The struct of a tag's expectations (`SwitchboardActions`).
-fn group_struct(group: &OperationGroup) -> &str {
-    &group.struct_name
+fn group_struct<'a>(surface: &'a Surface, group: &OperationGroup) -> &'a str {
+    &surface.group(group).kit_struct
 }
 
 /// The cargo feature that compiles a tag, when the crate has them.
-fn group_feature<'a>(api: &'a Api, group: &OperationGroup) -> Option<&'a str> {
-    let features = api.features.as_ref()?;
-    features.groups.get(&group.module).map(String::as_str)
+fn group_feature<'a>(surface: &'a Surface, group: &OperationGroup) -> Option<&'a str> {
+    surface.group(group).feature.as_deref()
 }
 
 /// The cargo feature that compiles the webhook events, when the crate has them.
-fn webhooks_feature(api: &Api) -> Option<&str> {
-    api.features.as_ref()?.webhooks.as_deref()
+fn webhooks_feature(surface: &Surface) -> Option<&str> {
+    surface.features()?.webhooks.as_deref()
 }
 
-/// The operation's method, on the client and on the fake (`pass_control`).
-fn op_method(op: &Operation) -> &str {
-    &op.fn_name
+/// The operation's method on the client (`pass_control`).
+fn op_method<'a>(surface: &'a Surface, op: &Operation) -> &'a str {
+    &surface.operation(op).method
+}
+
+/// The operation's expectation on the fake (`pass_control`).
+fn op_expectation<'a>(surface: &'a Surface, op: &Operation) -> &'a str {
+    &surface.operation(op).kit_method
 }
 
 /// The name requests of the operation carry (its `operationId`).
@@ -49,7 +59,7 @@ fn op_name(op: &Operation) -> &str {
 
 /// The operation's error enum, from `apis::{module}`.
 fn op_error(surface: &Surface, group: &OperationGroup, op: &Operation) -> TokenStream {
-    let module = ident(&group.module);
+    let module = ident(group_module(surface, group));
     let error = ident(&surface.operation(op).error_type);
     quote!(apis::#module::#error)
 }
@@ -61,7 +71,7 @@ fn op_params(surface: &Surface, group: &OperationGroup, op: &Operation) -> Optio
     if !decided.params_on_call {
         return None;
     }
-    let module = ident(&group.module);
+    let module = ident(group_module(surface, group));
     let params = ident(decided.params_type.as_deref()?);
     Some(quote!(apis::#module::#params))
 }
@@ -72,7 +82,7 @@ fn op_success(surface: &Surface, group: &OperationGroup, op: &Operation) -> Toke
     match (&decided.success, &decided.response_type) {
         (Success::Body(ty), _) => rust_type(surface.api(), ty, Context::Outside),
         (Success::Enum, Some(response)) => {
-            let module = ident(&group.module);
+            let module = ident(group_module(surface, group));
             let response = ident(response);
             quote!(apis::#module::#response)
         }
@@ -90,11 +100,12 @@ fn op_json_body(api: &Api, op: &Operation) -> Option<TokenStream> {
 
 /// The event type of the webhook deliveries that list events, and the
 /// function that parses them.
-fn webhook_events(api: &Api) -> Option<(TokenStream, &str)> {
+fn webhook_events(surface: &Surface) -> Option<(TokenStream, &str)> {
+    let api = surface.api();
     let (webhook, event) = api.event_delivery()?;
     Some((
         rust_type(api, event, Context::Outside),
-        webhook.parse_fn.as_str(),
+        surface.webhook(webhook).parse_fn.as_str(),
     ))
 }
 
@@ -119,7 +130,7 @@ fn auth_schemes(api: &Api) -> Vec<&'static str> {
 /// `src/mock.rs`.
 pub fn emit(surface: &Surface, config: &CrateConfig) -> TokenStream {
     let api = surface.api();
-    let library = config.name.replace('-', "_");
+    let library = config.library();
     let doc = inner_doc_attrs(&module_doc(surface, &library));
     let has_groups = !api.groups.is_empty();
     // With every tag's feature off, lib.rs allows the imports left unused.
@@ -148,22 +159,22 @@ pub fn emit(surface: &Surface, config: &CrateConfig) -> TokenStream {
         )
     });
     let accessors = api.groups.iter().map(|group| {
-        let accessor = ident(group_accessor(group));
-        let name = ident(group_struct(group));
+        let accessor = ident(group_accessor(surface, group));
+        let name = ident(group_struct(surface, group));
         let doc = doc_attrs(&format!(
             "Expectations of the operations tagged `{}`.",
             group.tag
         ));
-        let cfg = group_feature(api, group).map(|feature| quote!(#[cfg(feature = #feature)]));
+        let cfg = group_feature(surface, group).map(|feature| quote!(#[cfg(feature = #feature)]));
         quote!(#doc #cfg #accessor: #name,)
     });
     let groups = api.groups.iter().map(|group| emit_group(surface, group));
-    let delivery = webhook_events(api).map(|(event, parse_fn)| {
+    let delivery = webhook_events(surface).map(|(event, parse_fn)| {
         let doc = doc_attrs(&format!(
             "A webhook delivery of [`{event}`](crate::{event})s, as the platform sends it: its bytes decode back with [`{parse_fn}`](crate::webhooks::{parse_fn}).",
             event = event.to_string().replace(' ', ""),
         ));
-        let cfg = webhooks_feature(api).map(|feature| quote!(#[cfg(feature = #feature)]));
+        let cfg = webhooks_feature(surface).map(|feature| quote!(#[cfg(feature = #feature)]));
         quote! {
             #doc
             #cfg
@@ -219,15 +230,15 @@ pub fn emit(surface: &Surface, config: &CrateConfig) -> TokenStream {
 /// One tag's `mock_group!`: a line per operation.
 fn emit_group(surface: &Surface, group: &OperationGroup) -> TokenStream {
     let api = surface.api();
-    let name = ident(group_struct(group));
+    let name = ident(group_struct(surface, group));
     let doc = doc_attrs(&format!(
         "The operations tagged `{}`, from [`MockApi::{}`].",
         group.tag,
-        group_accessor(group)
+        group_accessor(surface, group)
     ));
-    let cfg = group_feature(api, group).map(|feature| quote!(#[cfg(feature = #feature)]));
+    let cfg = group_feature(surface, group).map(|feature| quote!(#[cfg(feature = #feature)]));
     let lines = group.operations.iter().map(|op| {
-        let method = ident(op_method(op));
+        let method = ident(op_expectation(surface, op));
         let arity = Literal::usize_unsuffixed(op.path_params.len());
         let body = op_json_body(api, op).unwrap_or_else(|| quote!(()));
         let success = op_success(surface, group, op);
@@ -255,7 +266,7 @@ fn spec(api: &Api, op: &Operation) -> TokenStream {
     let path = &op.path;
     let mut spec = quote!(Spec::new(#name, #method, #path));
     let required = |location| {
-        op.other_params
+        op.query_and_header_params
             .iter()
             .filter(move |param| param.location == location && param.required)
             .map(|param| param.name.as_str())
@@ -314,13 +325,14 @@ fn spec(api: &Api, op: &Operation) -> TokenStream {
 /// The document's example answers of `op` that its types accept: the first
 /// one per status, as compact JSON.
 fn examples(api: &Api, op: &Operation) -> Vec<(u16, String)> {
-    let prefix = format!("{}/responses/", op.pointer);
     let mut found: Vec<(u16, String)> = Vec::new();
     for example in &api.examples {
-        let Some(rest) = example.pointer.strip_prefix(&prefix) else {
-            continue;
-        };
-        let Some(Ok(status)) = rest.split('/').next().map(str::parse::<u16>) else {
+        let Some(status) = example
+            .answers
+            .as_ref()
+            .filter(|answer| answer.operation == op.id)
+            .map(|answer| answer.status)
+        else {
             continue;
         };
         if example.expected.is_none() || found.iter().any(|(known, _)| *known == status) {
@@ -353,8 +365,8 @@ fn module_doc(surface: &Surface, library: &str) -> String {
         .find_map(|group| example_call(surface, group).map(|call| (group, call)));
     if let Some((group, (op, call))) = first {
         doc = doc
-            .replace("{tag}", group_accessor(group))
-            .replace("{op}", op_method(op));
+            .replace("{tag}", group_accessor(surface, group))
+            .replace("{op}", op_expectation(surface, op));
         doc.push_str(&format!(
             "\n\n# Example\n\n```no_run\n\
              use {library}::mock::MockApi;\n\n\
@@ -366,8 +378,8 @@ fn module_doc(surface: &Surface, library: &str) -> String {
              assert_eq!(expected.matched(), 4); // the first attempt and three retries\n\
              # Ok(())\n\
              # }}\n```",
-            tag = group_accessor(group),
-            method = op_method(op),
+            tag = group_accessor(surface, group),
+            method = op_expectation(surface, op),
             path = op
                 .path_params
                 .iter()
@@ -404,8 +416,8 @@ fn example_call<'a>(
         op,
         format!(
             "assert!(client.{}().{}({args}).await.is_err());",
-            group_accessor(group),
-            op_method(op)
+            group_module(surface, group),
+            op_method(surface, op)
         ),
     ))
 }

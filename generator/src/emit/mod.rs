@@ -5,13 +5,15 @@
 //! [`Surface`] and the helpers below, and never another owner: `common`
 //! (identifiers, docs, type paths), `construct` (constructors), `features`
 //! (cfg gates), `fields` (struct fields), `pagination` (`.paginate()`),
-//! `receiver` (the receiver's features and re-exports), `usage` (doc
-//! examples). No module here decides a name or a signature.
+//! `receiver` (the receiver's features and re-exports), `doc_examples` (the
+//! calls shown in docs). No module here decides a name or a signature.
 
 mod apis;
 mod client;
 mod common;
+mod config;
 mod construct;
+mod doc_examples;
 mod examples;
 mod features;
 mod fields;
@@ -22,78 +24,15 @@ mod readme;
 mod receiver;
 mod root;
 mod types;
-mod usage;
 mod webhooks;
 
 use std::collections::BTreeMap;
 
 use proc_macro2::TokenStream;
 
-use crate::model::Api;
 use crate::source::Record;
 use crate::surface::Surface;
-
-/// Settings of the generated crate that do not come from the document.
-#[derive(Debug, Clone)]
-pub struct CrateConfig {
-    /// Package name, such as `sunshine-conversations`.
-    pub name: String,
-    /// Whether to name the package after the document's `info.title`
-    /// instead (falling back to `name` when the title makes no name).
-    pub name_from_title: bool,
-    /// Package version.
-    pub version: String,
-    /// Where the crate finds the runtime's packages (`sunshine-runtime`,
-    /// and behind features `sunshine-kit` and `sunshine-receiver`), the
-    /// hand-written code every generated crate shares.
-    pub runtime: RuntimeSource,
-    /// The repository the crate is published from, for its manifest.
-    pub repository: Option<String>,
-}
-
-/// How a generated crate depends on the runtime's packages.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RuntimeSource {
-    /// From the registry, at [`RUNTIME_VERSION`].
-    Registry,
-    /// From a directory (relative to the generated crate, or absolute), at
-    /// [`RUNTIME_VERSION`]: a checkout of this project's `runtime/`, which
-    /// holds each package in a directory of its own (`client/`, `kit/`,
-    /// `receiver/`).
-    Path(String),
-}
-
-/// The version of the runtime's packages that this generator's output is
-/// written against: the version of the facts crate the generator is built
-/// with, which the runtime's packages share.
-pub const RUNTIME_VERSION: &str = sunshine_facts::VERSION;
-
-impl Default for CrateConfig {
-    fn default() -> Self {
-        Self {
-            name: "sunshine-conversations".to_owned(),
-            name_from_title: false,
-            version: "0.1.0".to_owned(),
-            runtime: RuntimeSource::Registry,
-            repository: None,
-        }
-    }
-}
-
-impl CrateConfig {
-    /// The settings with the package name decided for `api`.
-    pub fn for_api(&self, api: &Api) -> CrateConfig {
-        let name = match self.name_from_title {
-            true => crate::names::crate_name(&api.title).unwrap_or_else(|| self.name.clone()),
-            false => self.name.clone(),
-        };
-        CrateConfig {
-            name,
-            name_from_title: false,
-            ..self.clone()
-        }
-    }
-}
+pub use config::{CrateConfig, RuntimeSource, RUNTIME_VERSION};
 
 /// What one output file holds before formatting.
 pub enum FileContent {
@@ -107,12 +46,12 @@ pub enum FileContent {
 pub fn emit(surface: &Surface, config: &CrateConfig) -> BTreeMap<String, FileContent> {
     let api = surface.api();
     // Doc examples name the crate; it is named by the configuration.
-    let library = config.name.replace('-', "_");
+    let library = config.library();
     let mut files = BTreeMap::new();
     files.insert(
         "Cargo.toml".to_owned(),
         // The source record is its own table after the manifest proper.
-        FileContent::Text(manifest::emit(api, config) + &Record::of(api).manifest_section()),
+        FileContent::Text(manifest::emit(surface, config) + &Record::of(api).manifest_section()),
     );
     files.insert(
         "README.md".to_owned(),
@@ -136,11 +75,11 @@ pub fn emit(surface: &Surface, config: &CrateConfig) -> BTreeMap<String, FileCon
     );
     files.insert(
         "src/apis/mod.rs".to_owned(),
-        FileContent::Rust(apis::emit_mod(api)),
+        FileContent::Rust(apis::emit_mod(surface)),
     );
     for group in &api.groups {
         files.insert(
-            format!("src/apis/{}.rs", group.module),
+            format!("src/apis/{}.rs", surface.group(group).module),
             FileContent::Rust(apis::emit_group(surface, group, &library)),
         );
     }
@@ -155,7 +94,7 @@ pub fn emit(surface: &Surface, config: &CrateConfig) -> BTreeMap<String, FileCon
     if !api.examples.is_empty() {
         files.insert(
             "tests/examples.rs".to_owned(),
-            FileContent::Rust(examples::emit(api, config)),
+            FileContent::Rust(examples::emit(surface, config)),
         );
     }
     files

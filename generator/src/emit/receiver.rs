@@ -9,9 +9,8 @@ use quote::quote;
 use sunshine_facts::{CLIENT, RECEIVER, RECEIVER_AXUM_FEATURE, RECEIVER_REDIS_FEATURE};
 
 use super::common::{rust_type, Context};
-use super::manifest::runtime_dependency;
-use super::RuntimeSource;
 use crate::model::{Api, TypeRef};
+use crate::surface::Surface;
 
 /// The event type of the first webhook that delivers lists of events.
 fn event_type(api: &Api) -> Option<&TypeRef> {
@@ -20,13 +19,12 @@ fn event_type(api: &Api) -> Option<&TypeRef> {
 
 /// The receiver's lines of `[features]`, or nothing for a crate without
 /// event deliveries.
-pub(super) fn manifest_features(api: &Api) -> String {
-    if event_type(api).is_none() {
+pub(super) fn manifest_features(surface: &Surface) -> String {
+    if event_type(surface.api()).is_none() {
         return String::new();
     }
-    let events = api
-        .features
-        .as_ref()
+    let events = surface
+        .features()
         .and_then(|features| features.webhooks.as_ref())
         .map(|feature| format!("\"{feature}\", "))
         .unwrap_or_default();
@@ -51,25 +49,20 @@ pub(super) fn tracing_features(api: &Api) -> String {
     }
 }
 
-/// The receiver's line of `[dependencies]`, or nothing for a crate without
-/// event deliveries.
-pub(super) fn manifest_dependency(api: &Api, runtime: &RuntimeSource) -> String {
-    if event_type(api).is_none() {
-        return String::new();
-    }
-    format!(
-        "# The webhook receiver (features `receiver*`).\n{} = {}\n",
-        RECEIVER.name,
-        runtime_dependency(runtime, RECEIVER, true)
-    )
+/// Whether the crate offers the receiver: its webhooks deliver lists of
+/// events.
+pub(super) fn offered(api: &Api) -> bool {
+    event_type(api).is_some()
 }
 
 /// The re-export and the alias, for `webhooks.rs`.
-pub(super) fn items(api: &Api) -> TokenStream {
-    let Some(event) = event_type(api) else {
+pub(super) fn items(surface: &Surface) -> TokenStream {
+    let api = surface.api();
+    let (Some(event), Some(alias)) = (event_type(api), surface.receiver_alias()) else {
         return TokenStream::new();
     };
     let event = rust_type(api, event, Context::Outside);
+    let alias = super::common::ident(alias);
     quote! {
         /// The production receiver (feature `receiver`): verification against
         /// rotating secrets, deduplication across replicas, inline or queued
@@ -81,6 +74,6 @@ pub(super) fn items(api: &Api) -> TokenStream {
         /// A [`receiver::Receiver`] of this crate's webhook events.
         #[cfg(feature = "receiver")]
         #[cfg_attr(docsrs, doc(cfg(feature = "receiver")))]
-        pub type Receiver = sunshine_receiver::Receiver<#event>;
+        pub type #alias = sunshine_receiver::Receiver<#event>;
     }
 }

@@ -5,8 +5,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::common::{doc_attrs, doc_or, ident, inner_doc_attrs};
-use super::{usage, CrateConfig};
-use crate::model::API_DESCRIPTION_TOP_HEADING;
+use super::config::CrateConfig;
+use super::doc_examples;
+use crate::model::{Server, API_DESCRIPTION_TOP_HEADING};
 use crate::surface::Surface;
 
 pub fn emit_lib(surface: &Surface, config: &CrateConfig) -> TokenStream {
@@ -34,7 +35,7 @@ pub fn emit_lib(surface: &Surface, config: &CrateConfig) -> TokenStream {
     // also in scope, rustdoc calls the target redundant, which is harmless.
     // With every tag's feature off (webhook events alone, say), no operation
     // sends a request: the runtime is unused by design, not dead.
-    let no_operations = api.features.as_ref().map(|features| {
+    let no_operations = surface.features().map(|features| {
         let tags = features.groups.values();
         quote!(#![cfg_attr(not(any(#(feature = #tags),*)), allow(dead_code, unused_imports))])
     });
@@ -68,7 +69,7 @@ pub fn emit_lib(surface: &Surface, config: &CrateConfig) -> TokenStream {
             pub use sunshine_runtime::WithMetadata;
         )
     });
-    let webhooks_cfg = super::features::for_webhooks(api);
+    let webhooks_cfg = super::features::for_webhooks(surface);
     let apis = has_groups.then(|| {
         quote! {
             #[rustfmt::skip]
@@ -103,23 +104,23 @@ pub fn emit_lib(surface: &Surface, config: &CrateConfig) -> TokenStream {
 }
 
 /// Example code for the crate docs: build a client, call the operation
-/// [`usage::richest`] picks from the whole API.
+/// [`doc_examples::richest`] picks from the whole API.
 fn usage_example(surface: &Surface, config: &CrateConfig) -> String {
     let api = surface.api();
-    let crate_name = config.name.replace('-', "_");
-    let mut code = usage::opening(&crate_name, "{Client, Error}");
+    let crate_name = config.library();
+    let mut code = doc_examples::opening(&crate_name, "{Client, Error}");
     let operations = api
         .groups
         .iter()
         .flat_map(|g| g.operations.iter().map(move |op| (g, op)));
-    if let Some(call) = usage::richest(surface, operations, &crate_name) {
+    if let Some(call) = doc_examples::richest(surface, operations, &crate_name) {
         code.push_str(&call.setup);
         code.push_str(&format!(
             "match {}.await {{\n    Ok(response) => println!(\"ok: {{response:?}}\"),\n    Err(Error::Api {{ error, .. }}) => eprintln!(\"the API said no: {{error}}\"),\n    Err(other) => return Err(other.into()),\n}}\n",
             call.expression
         ));
     }
-    code.push_str(usage::CLOSING);
+    code.push_str(doc_examples::CLOSING);
     code
 }
 
@@ -129,44 +130,9 @@ pub fn emit_servers(surface: &Surface) -> TokenStream {
         .policy()
         .server_enum_non_exhaustive
         .then(|| quote!(#[non_exhaustive]));
-    let variants = api.servers.iter().map(|server| {
-        let name = ident(&server.name);
-        let doc = doc_or(&server.doc, || format!("`{}`", server.url));
-        let url_doc = doc_attrs(&format!("\nURL: `{}`", server.url));
-        let default =
-            (server.is_default && server.variables.is_empty()).then(|| quote!(#[default]));
-        if server.variables.is_empty() {
-            quote!(#doc #url_doc #default #name,)
-        } else {
-            let fields = server.variables.iter().map(|v| {
-                let field = ident(&v.field);
-                let doc = doc_or(&v.doc, || format!("Value of `{{{}}}` in the URL.", v.name));
-                quote!(#doc #field: String,)
-            });
-            quote!(#doc #url_doc #default #name { #(#fields)* },)
-        }
-    });
+    let variants = api.servers.iter().map(server_variant);
     let arms = api.servers.iter().map(url_arm);
-    // A default server with variables gets a hand-written `Default` using their defaults.
-    let default_impl = api
-        .servers
-        .iter()
-        .find(|s| s.is_default && !s.variables.is_empty())
-        .map(|server| {
-            let name = ident(&server.name);
-            let fields = server.variables.iter().map(|v| {
-                let field = ident(&v.field);
-                let value = &v.default;
-                quote!(#field: #value.to_owned())
-            });
-            quote! {
-                impl Default for Server {
-                    fn default() -> Self {
-                        Self::#name { #(#fields),* }
-                    }
-                }
-            }
-        });
+    let default_impl = default_impl(&api.servers);
     let derive_default = default_impl.is_none().then(|| quote!(Default,));
     let server_trait = quote! {
         impl sunshine_runtime::Server for Server {
@@ -176,28 +142,7 @@ pub fn emit_servers(surface: &Surface) -> TokenStream {
         }
     };
     if api.servers.is_empty() {
-        return quote! {
-            //! Where the API is served.
-
-            /// Where the API is served. The document names no server, so give a base URL
-            /// with [`ClientBuilder::base_url`](crate::ClientBuilder::base_url).
-            #[derive(Debug, Clone, PartialEq, Eq, Default)]
-            #non_exhaustive
-            pub enum Server {
-                /// No server known; a base URL must be set on the builder.
-                #[default]
-                Unspecified,
-            }
-
-            impl Server {
-                /// The base URL (empty: set one on the builder).
-                pub fn url(&self) -> String {
-                    String::new()
-                }
-            }
-
-            #server_trait
-        };
+        return unspecified_server(non_exhaustive, server_trait);
     }
     quote! {
         //! Where the API is served.
@@ -222,6 +167,72 @@ pub fn emit_servers(surface: &Surface) -> TokenStream {
         }
 
         #default_impl
+
+        #server_trait
+    }
+}
+
+/// One variant of `Server`: a unit, or the URL's variables as fields.
+fn server_variant(server: &Server) -> TokenStream {
+    let name = ident(&server.name);
+    let doc = doc_or(&server.doc, || format!("`{}`", server.url));
+    let url_doc = doc_attrs(&format!("\nURL: `{}`", server.url));
+    let default = (server.is_default && server.variables.is_empty()).then(|| quote!(#[default]));
+    if server.variables.is_empty() {
+        return quote!(#doc #url_doc #default #name,);
+    }
+    let fields = server.variables.iter().map(|v| {
+        let field = ident(&v.field);
+        let doc = doc_or(&v.doc, || format!("Value of `{{{}}}` in the URL.", v.name));
+        quote!(#doc #field: String,)
+    });
+    quote!(#doc #url_doc #default #name { #(#fields)* },)
+}
+
+/// A default server with variables gets a hand-written `Default` using their defaults.
+fn default_impl(servers: &[Server]) -> Option<TokenStream> {
+    let server = servers
+        .iter()
+        .find(|s| s.is_default && !s.variables.is_empty())?;
+    let name = ident(&server.name);
+    let fields = server.variables.iter().map(|v| {
+        let field = ident(&v.field);
+        let value = &v.default;
+        quote!(#field: #value.to_owned())
+    });
+    Some(quote! {
+        impl Default for Server {
+            fn default() -> Self {
+                Self::#name { #(#fields),* }
+            }
+        }
+    })
+}
+
+/// `Server` of a document that names none: a base URL must be given.
+fn unspecified_server(
+    non_exhaustive: Option<TokenStream>,
+    server_trait: TokenStream,
+) -> TokenStream {
+    quote! {
+        //! Where the API is served.
+
+        /// Where the API is served. The document names no server, so give a base URL
+        /// with [`ClientBuilder::base_url`](crate::ClientBuilder::base_url).
+        #[derive(Debug, Clone, PartialEq, Eq, Default)]
+        #non_exhaustive
+        pub enum Server {
+            /// No server known; a base URL must be set on the builder.
+            #[default]
+            Unspecified,
+        }
+
+        impl Server {
+            /// The base URL (empty: set one on the builder).
+            pub fn url(&self) -> String {
+                String::new()
+            }
+        }
 
         #server_trait
     }

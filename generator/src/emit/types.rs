@@ -1,14 +1,13 @@
 //! `src/types.rs`: every named type, in name order.
 
 use proc_macro2::{Literal, TokenStream};
-use quote::quote;
+use quote::{quote, ToTokens};
 
 use super::common::{doc_attrs, doc_or, ident, rust_type, Context};
 use super::construct::{constructors, Member};
 use super::fields::{additional_field, emit_field_as, uses_camel_case};
 use crate::model::{
-    Api, EnumDef, Field, Shape, StructDef, Tagging, TypeDef, TypeKind, TypeRef, UnionDef,
-    UnionVariant,
+    Api, EnumDef, Shape, StructDef, Tagging, TypeDef, TypeKind, TypeRef, UnionDef, UnionVariant,
 };
 use crate::surface::{Surface, TypeSurface, ADDITIONAL_PROPERTIES};
 
@@ -23,11 +22,11 @@ pub fn emit(surface: &Surface) -> TokenStream {
             (TypeKind::StringEnum(e), _) => emit_enum(def, e),
             (TypeKind::Union(u), _) => emit_union(api, def, u),
         };
-        super::features::gate(items, super::features::for_type(api, id))
+        super::features::gate(items, super::features::for_type(surface, id))
     });
     let serde_import = (!api.types.is_empty()).then(|| {
         // With every type behind a feature, so is the import.
-        let cfg = super::features::for_any_type(api);
+        let cfg = super::features::for_any_type(surface);
         quote!(
             #cfg
             use serde::{Deserialize, Serialize};
@@ -42,14 +41,17 @@ pub fn emit(surface: &Surface) -> TokenStream {
     }
 }
 
+/// The derives of a struct: the surface's traits, less a `Default` that
+/// is written out (`default` is whether it is derived).
 fn derives(decided: &TypeSurface, default: bool) -> TokenStream {
     let mut list = vec![quote!(Debug), quote!(Clone), quote!(PartialEq)];
     if default {
         list.push(quote!(Default));
     }
-    if decided.serde {
-        list.push(quote!(Serialize));
-        list.push(quote!(Deserialize));
+    for serde in ["Serialize", "Deserialize"] {
+        if decided.traits.contains(serde) {
+            list.push(ident(serde).into_token_stream());
+        }
     }
     quote!(#[derive(#(#list),*)])
 }
@@ -88,8 +90,9 @@ fn emit_struct(api: &Api, def: &TypeDef, s: &StructDef, decided: &TypeSurface) -
     let fields = s
         .fields
         .iter()
+        .zip(&decided.field_types)
         .zip(&decided.setters)
-        .map(|(f, setter)| emit_field(api, f, setter, serde, camel));
+        .map(|((f, ty), setter)| emit_field_as(f, ty, Context::Types, setter, serde, camel));
     let additional = s.additional.as_ref().map(|ty| {
         let value = rust_type(api, ty, Context::Types);
         members.push(Member {
@@ -130,16 +133,6 @@ fn emit_struct(api: &Api, def: &TypeDef, s: &StructDef, decided: &TypeSurface) -
 
         #constructors
     }
-}
-
-fn emit_field(api: &Api, field: &Field, setter: &str, serde: bool, camel: bool) -> TokenStream {
-    emit_field_as(
-        field,
-        rust_type(api, &field.ty, Context::Types),
-        setter,
-        serde,
-        camel,
-    )
 }
 
 fn emit_enum(def: &TypeDef, e: &EnumDef) -> TokenStream {

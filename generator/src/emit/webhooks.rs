@@ -11,7 +11,7 @@ use quote::quote;
 
 use super::common::{doc_attrs, doc_or, ident, rust_type, Context};
 use super::fields::{additional_field, emit_field_as, setter_marker};
-use crate::model::{EventDelivery, TypeKind, TypeRef, Webhook};
+use crate::model::{TypeKind, TypeRef, Webhook};
 use crate::surface::{Surface, ADDITIONAL_PROPERTIES};
 
 pub fn emit(surface: &Surface) -> TokenStream {
@@ -21,12 +21,12 @@ pub fn emit(surface: &Surface) -> TokenStream {
         .iter()
         .map(|webhook| match delivery_struct(surface, webhook) {
             Some((name, definition)) => {
-                let parser = parser(webhook, &quote!(#name), "delivery");
+                let parser = parser(surface, webhook, &quote!(#name), "delivery");
                 quote!(#definition #parser)
             }
             None => {
                 let ty = rust_type(api, &webhook.payload, Context::Outside);
-                parser(webhook, &ty, "payload")
+                parser(surface, webhook, &ty, "payload")
             }
         });
     let exports: Vec<TokenStream> = api
@@ -40,20 +40,22 @@ pub fn emit(surface: &Surface) -> TokenStream {
             _ => None,
         })
         .collect();
-    let uses_types = api.webhooks.iter().any(|w| {
-        w.delivery.is_some() || matches!(w.payload, TypeRef::Named(_) | TypeRef::Array(_))
-    });
+    let uses_types = api
+        .webhooks
+        .iter()
+        .any(|w| w.events.is_some() || matches!(w.payload, TypeRef::Named(_) | TypeRef::Array(_)));
     let types_import = uses_types.then(|| {
         quote!(
             use crate::types;
         )
     });
-    let serde_import = api.webhooks.iter().any(|w| w.delivery.is_some()).then(|| {
+    let serde_import = api.webhooks.iter().any(|w| w.events.is_some()).then(|| {
         quote!(
             use serde::{Deserialize, Serialize};
         )
     });
-    let receiver = super::receiver::items(api);
+    let receiver = super::receiver::items(surface);
+    let runtime_items = runtime_items().map(ident);
     quote! {
         //! Webhook deliveries: what the API posts to your endpoints, and what a
         //! receiver needs to take them in.
@@ -74,7 +76,7 @@ pub fn emit(surface: &Surface) -> TokenStream {
         #types_import
         #serde_import
 
-        pub use sunshine_runtime::webhook::{verify_api_key, DeliveredEvent, UndecodableEvent, VerifyError, WebhookSecret, API_KEY_HEADER};
+        pub use sunshine_runtime::webhook::{#(#runtime_items),*};
 
         #(#exports)*
 
@@ -84,9 +86,24 @@ pub fn emit(surface: &Surface) -> TokenStream {
     }
 }
 
+/// The runtime's webhook items the module re-exports: every one the runtime
+/// lists, in rustfmt's order (functions, then types, then constants).
+fn runtime_items() -> impl Iterator<Item = &'static str> {
+    let mut names: Vec<&str> = sunshine_facts::names(sunshine_facts::WEBHOOK_MODULE).collect();
+    names.sort_by_key(|name| {
+        let class = match name.chars().next() {
+            Some(c) if c.is_lowercase() => 0,
+            _ if name.chars().any(char::is_lowercase) => 1,
+            _ => 2,
+        };
+        (class, *name)
+    });
+    names.into_iter()
+}
+
 /// The parse function of `webhook`, returning `ty` (`what` names it in the docs).
-fn parser(webhook: &Webhook, ty: &TokenStream, what: &str) -> TokenStream {
-    let function = ident(&webhook.parse_fn);
+fn parser(surface: &Surface, webhook: &Webhook, ty: &TokenStream, what: &str) -> TokenStream {
+    let function = ident(&surface.webhook(webhook).parse_fn);
     let mut text = format!("Parses the body of a `{}` webhook request.", webhook.name);
     if let Some(doc) = &webhook.doc {
         text.push_str("\n\n");
@@ -114,7 +131,9 @@ fn delivery_struct(
     webhook: &Webhook,
 ) -> Option<(proc_macro2::Ident, TokenStream)> {
     let api = surface.api();
-    let EventDelivery { name, events_field } = webhook.delivery.as_ref()?;
+    let name = surface.webhook(webhook).delivery.as_ref()?;
+    let events = webhook.events.as_ref()?;
+    let events_field = &events.field;
     let TypeRef::Named(payload_id) = &webhook.payload else {
         return None;
     };
@@ -122,17 +141,18 @@ fn delivery_struct(
     let TypeKind::Struct(fields) = &payload.kind else {
         return None;
     };
-    let events = fields.fields.iter().find(|f| &f.name == events_field)?;
-    let TypeRef::Array(event) = &events.ty else {
-        return None;
-    };
-    let event_ty = rust_type(api, event, Context::Outside);
-    // The payload's setters: the same fields, so the same names.
-    let setters = &surface.type_surface(payload_id)?.setters;
-    let members = fields.fields.iter().zip(setters).map(|(field, setter)| {
+    let event_ty = rust_type(api, &events.event, Context::Outside);
+    // The payload's setters and types: the same fields, so the same names.
+    let payload_surface = surface.type_surface(payload_id)?;
+    let setters = &payload_surface.setters;
+    let members = fields
+        .fields
+        .iter()
+        .zip(setters)
+        .zip(&payload_surface.field_types);
+    let members = members.map(|((field, setter), ty)| {
         if field.name != *events_field {
-            let ty = rust_type(api, &field.ty, Context::Outside);
-            return emit_field_as(field, ty, setter, true, false);
+            return emit_field_as(field, ty, Context::Outside, setter, true, false);
         }
         let field_name = ident(&field.name);
         let json_name = &field.json_name;

@@ -18,10 +18,13 @@ use serde_json::Value;
 
 use crate::diagnostics::{child, Diagnostic, Diagnostics};
 
+mod failure;
 mod repair;
 mod scan;
 mod structure;
 
+pub(crate) use failure::json_kind;
+pub use failure::Failed;
 use repair::repair_misplaced_required;
 use scan::{flow_nesting_exceeds, MAX_FLOW_DEPTH};
 use structure::check_structure;
@@ -39,10 +42,6 @@ pub struct Document {
     /// SHA-256 of the document's bytes, lower-case hex.
     pub sha256: String,
 }
-
-/// Loading stopped; the reasons are in the diagnostics.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Failed;
 
 /// Parses `bytes` as an OpenAPI 3.0 YAML (or JSON) document.
 ///
@@ -393,16 +392,5 @@ fn show(value: &Value) -> String {
     match value {
         Value::String(s) => format!("`{s}`"),
         other => format!("`{other}`"),
-    }
-}
-
-pub(crate) fn json_kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a sequence",
-        Value::Object(_) => "a mapping",
     }
 }

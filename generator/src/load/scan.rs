@@ -13,161 +13,222 @@ pub(super) const MAX_FLOW_DEPTH: usize = 256;
 /// than `limit` deep. Only the structure needed to find flow indicators is
 /// modelled; anything odd is left for the real parser to report.
 pub(super) fn flow_nesting_exceeds(text: &str, limit: usize) -> Option<(usize, usize)> {
-    let bytes = text.as_bytes();
-    let blank_at = |i: usize| i >= bytes.len() || matches!(bytes[i], b' ' | b'\t' | b'\r' | b'\n');
-    let line_end = |i: usize| {
-        bytes[i..]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(bytes.len(), |p| i + p)
-    };
-    let mut i = 0;
-    let mut depth = 0usize;
+    let mut scan = Scanner::new(text.as_bytes());
+    while scan.i < scan.bytes.len() {
+        if scan.at_line_start() {
+            scan.start_line();
+            continue;
+        }
+        let c = scan.bytes[scan.i];
+        if c == b'#' && scan.after_blank() {
+            // A comment ends a plain scalar.
+            scan.in_plain = false;
+            scan.i = scan.line_end(scan.i);
+        } else if scan.depth == 0 {
+            scan.block_token(c);
+        } else if scan.flow_token(c, limit) {
+            let i = scan.i;
+            let line = text[..i].matches('\n').count() + 1;
+            let column = text[text[..i].rfind('\n').map_or(0, |p| p + 1)..i]
+                .chars()
+                .count()
+                + 1;
+            return Some((line, column));
+        }
+    }
+    None
+}
+
+/// Where the scan is, and what it knows of the structure around it.
+struct Scanner<'t> {
+    bytes: &'t [u8],
+    i: usize,
+    /// Flow nesting depth (0: block context).
+    depth: usize,
     // Block context: whether a node may start here, and the column that a
     // block scalar's lines must be indented beyond.
-    let mut node_start = true;
-    let mut in_plain = false;
-    let mut token_column = 0usize;
-    let mut owner_column = 0usize;
-    let mut line_indent = 0usize;
-    let mut block_scalar: Option<usize> = None;
-    // Start of the line holding `i`, advanced monotonically so columns cost nothing.
-    let mut line_start = 0usize;
-    let mut seen_to = 0usize;
-    let mut line_done = usize::MAX;
-    while i < bytes.len() {
-        if depth == 0 && (i == 0 || bytes[i - 1] == b'\n') && line_done != i {
-            let indent = bytes[i..].iter().take_while(|&&b| b == b' ').count();
-            let end = line_end(i);
-            let blank = bytes[i + indent..end]
-                .iter()
-                .all(|b| b.is_ascii_whitespace());
-            if let Some(parent) = block_scalar {
-                if blank || indent > parent {
-                    i = end + 1;
-                    continue;
-                }
-                block_scalar = None;
-            }
-            // A plain scalar continues on more deeply indented lines.
-            if !(in_plain && !blank && indent > line_indent) {
-                if !blank {
-                    line_indent = indent;
-                }
-                owner_column = indent;
-                node_start = true;
-                in_plain = false;
-            }
-            i += indent;
-            line_done = i;
-            continue;
+    node_start: bool,
+    in_plain: bool,
+    token_column: usize,
+    owner_column: usize,
+    line_indent: usize,
+    block_scalar: Option<usize>,
+    /// Start of the line holding `i`, advanced monotonically so columns cost nothing.
+    line_start: usize,
+    seen_to: usize,
+    line_done: usize,
+}
+
+impl<'t> Scanner<'t> {
+    fn new(bytes: &'t [u8]) -> Self {
+        Self {
+            bytes,
+            i: 0,
+            depth: 0,
+            node_start: true,
+            in_plain: false,
+            token_column: 0,
+            owner_column: 0,
+            line_indent: 0,
+            block_scalar: None,
+            line_start: 0,
+            seen_to: 0,
+            line_done: usize::MAX,
         }
-        let c = bytes[i];
-        let after_blank = i == 0 || matches!(bytes[i - 1], b' ' | b'\t' | b'\r' | b'\n');
-        if c == b'#' && after_blank {
-            // A comment ends a plain scalar.
-            in_plain = false;
-            i = line_end(i);
-            continue;
-        }
-        if depth == 0 {
-            if let Some(p) = bytes[seen_to..i].iter().rposition(|&b| b == b'\n') {
-                line_start = seen_to + p + 1;
+    }
+
+    fn blank_at(&self, i: usize) -> bool {
+        i >= self.bytes.len() || matches!(self.bytes[i], b' ' | b'\t' | b'\r' | b'\n')
+    }
+
+    fn line_end(&self, i: usize) -> usize {
+        self.bytes[i..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(self.bytes.len(), |p| i + p)
+    }
+
+    fn after_blank(&self) -> bool {
+        self.i == 0 || matches!(self.bytes[self.i - 1], b' ' | b'\t' | b'\r' | b'\n')
+    }
+
+    /// At the start of a line in block context, not yet looked at.
+    fn at_line_start(&self) -> bool {
+        self.depth == 0
+            && (self.i == 0 || self.bytes[self.i - 1] == b'\n')
+            && self.line_done != self.i
+    }
+
+    /// A line's indentation: it ends a block scalar or a plain scalar, or
+    /// continues them.
+    fn start_line(&mut self) {
+        let i = self.i;
+        let indent = self.bytes[i..].iter().take_while(|&&b| b == b' ').count();
+        let end = self.line_end(i);
+        let blank = self.bytes[i + indent..end]
+            .iter()
+            .all(|b| b.is_ascii_whitespace());
+        if let Some(parent) = self.block_scalar {
+            if blank || indent > parent {
+                self.i = end + 1;
+                return;
             }
-            seen_to = i;
-            let column = i - line_start;
+            self.block_scalar = None;
+        }
+        // A plain scalar continues on more deeply indented lines.
+        if !(self.in_plain && !blank && indent > self.line_indent) {
+            if !blank {
+                self.line_indent = indent;
+            }
+            self.owner_column = indent;
+            self.node_start = true;
+            self.in_plain = false;
+        }
+        self.i += indent;
+        self.line_done = self.i;
+    }
+
+    /// One token in block context.
+    fn block_token(&mut self, c: u8) {
+        let i = self.i;
+        if let Some(p) = self.bytes[self.seen_to..i]
+            .iter()
+            .rposition(|&b| b == b'\n')
+        {
+            self.line_start = self.seen_to + p + 1;
+        }
+        self.seen_to = i;
+        let column = i - self.line_start;
+        match c {
+            b' ' | b'\t' | b'\r' | b'\n' => self.i += 1,
+            b':' if self.blank_at(i + 1) => {
+                self.owner_column = self.token_column;
+                self.node_start = true;
+                self.in_plain = false;
+                self.i += 1;
+            }
+            _ if !self.node_start => self.i += 1,
+            b'-' | b'?' | b':' if self.blank_at(i + 1) => {
+                self.owner_column = column;
+                self.i += 1;
+            }
+            b'&' | b'!' => {
+                while self.i < self.bytes.len() && !self.blank_at(self.i) {
+                    self.i += 1;
+                }
+            }
+            b'[' | b'{' => {
+                self.depth = 1;
+                self.in_plain = false;
+                self.node_start = false;
+                self.i += 1;
+            }
+            b'|' | b'>' => {
+                self.block_scalar = Some(self.owner_column);
+                self.node_start = false;
+                self.i = self.line_end(i);
+            }
+            b'"' | b'\'' => {
+                self.token_column = column;
+                self.node_start = false;
+                self.i = skip_quoted(self.bytes, i);
+            }
+            _ => {
+                self.token_column = column;
+                self.node_start = false;
+                self.in_plain = true;
+                self.i += 1;
+            }
+        }
+    }
+
+    /// One token in flow context; `true` when it opens a collection nested
+    /// more than `limit` deep (the scan then stays on it).
+    fn flow_token(&mut self, c: u8, limit: usize) -> bool {
+        let i = self.i;
+        if self.in_plain {
             match c {
-                b' ' | b'\t' | b'\r' | b'\n' => i += 1,
-                b':' if blank_at(i + 1) => {
-                    owner_column = token_column;
-                    node_start = true;
-                    in_plain = false;
-                    i += 1;
-                }
-                _ if !node_start => i += 1,
-                b'-' | b'?' | b':' if blank_at(i + 1) => {
-                    owner_column = column;
-                    i += 1;
-                }
-                b'&' | b'!' => {
-                    while i < bytes.len() && !blank_at(i) {
-                        i += 1;
-                    }
-                }
-                b'[' | b'{' => {
-                    depth = 1;
-                    in_plain = false;
-                    node_start = false;
-                    i += 1;
-                }
-                b'|' | b'>' => {
-                    block_scalar = Some(owner_column);
-                    node_start = false;
-                    i = line_end(i);
-                }
-                b'"' | b'\'' => {
-                    token_column = column;
-                    node_start = false;
-                    i = skip_quoted(bytes, i);
+                b',' | b'[' | b']' | b'{' | b'}' => self.in_plain = false,
+                b':' if self.blank_at(i + 1) => {
+                    self.in_plain = false;
+                    self.i += 1;
+                    return false;
                 }
                 _ => {
-                    token_column = column;
-                    node_start = false;
-                    in_plain = true;
-                    i += 1;
-                }
-            }
-            continue;
-        }
-        // Flow context.
-        if in_plain {
-            match c {
-                b',' | b'[' | b']' | b'{' | b'}' => in_plain = false,
-                b':' if blank_at(i + 1) => {
-                    in_plain = false;
-                    i += 1;
-                    continue;
-                }
-                _ => {
-                    i += 1;
-                    continue;
+                    self.i += 1;
+                    return false;
                 }
             }
         }
         match c {
             b'[' | b'{' => {
-                depth += 1;
-                if depth > limit {
-                    let line = text[..i].matches('\n').count() + 1;
-                    let column = text[text[..i].rfind('\n').map_or(0, |p| p + 1)..i]
-                        .chars()
-                        .count()
-                        + 1;
-                    return Some((line, column));
+                self.depth += 1;
+                if self.depth > limit {
+                    return true;
                 }
-                i += 1;
+                self.i += 1;
             }
             b']' | b'}' => {
-                depth -= 1;
-                i += 1;
+                self.depth -= 1;
+                self.i += 1;
             }
-            b'"' | b'\'' => i = skip_quoted(bytes, i),
-            b' ' | b'\t' | b'\r' | b'\n' | b',' | b':' | b'?' => i += 1,
+            b'"' | b'\'' => self.i = skip_quoted(self.bytes, i),
+            b' ' | b'\t' | b'\r' | b'\n' | b',' | b':' | b'?' => self.i += 1,
             b'&' | b'!' | b'*' => {
-                while i < bytes.len()
-                    && !blank_at(i)
-                    && !matches!(bytes[i], b',' | b'[' | b']' | b'{' | b'}')
+                while self.i < self.bytes.len()
+                    && !self.blank_at(self.i)
+                    && !matches!(self.bytes[self.i], b',' | b'[' | b']' | b'{' | b'}')
                 {
-                    i += 1;
+                    self.i += 1;
                 }
             }
             _ => {
-                in_plain = true;
-                i += 1;
+                self.in_plain = true;
+                self.i += 1;
             }
         }
+        false
     }
-    None
 }
 
 /// The index just past the quoted scalar starting at `start` (a `'` or `"`).

@@ -10,7 +10,7 @@
 
 use serde_json::Value;
 
-use super::{json_kind, Failed};
+use super::failure::{json_kind, Failed};
 use crate::diagnostics::{child, Diagnostic, Diagnostics};
 
 /// What a field's value must be.

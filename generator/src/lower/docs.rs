@@ -5,7 +5,7 @@
 //! things differently: an untagged code fence or an indented block is a Rust
 //! doctest, `[text]` is an intra-doc link, a bare URL is linted and `<word>` is
 //! taken for an HTML tag. HTML the document means as such is turned into
-//! Markdown first ([`super::doc_html`]); any `<` left over is escaped.
+//! Markdown first ([`crate::rustdoc::html`]); any `<` left over is escaped.
 
 /// Rustdoc text for a title and a description, either of which may be absent.
 pub fn doc(title: Option<&str>, description: Option<&str>) -> Option<String> {
@@ -19,7 +19,7 @@ pub fn doc(title: Option<&str>, description: Option<&str>) -> Option<String> {
         (Some(title), None) => title.to_owned(),
         (None, None) => return None,
     };
-    Some(sanitize(&super::doc_html::to_markdown(&text)))
+    Some(sanitize(&crate::rustdoc::html::to_markdown(&text)))
 }
 
 /// Makes markdown safe for rustdoc (see the module docs).

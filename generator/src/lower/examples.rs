@@ -22,7 +22,7 @@ use crate::model::{
 };
 
 /// Fills in `expected` for every example, warning about the document's defects.
-pub fn check_examples(
+pub(super) fn check_examples(
     examples: &mut [Example],
     types: &BTreeMap<TypeId, TypeDef>,
     diagnostics: &mut Diagnostics,
@@ -283,5 +283,27 @@ impl Checker<'_> {
                 Err(last)
             }
         }
+    }
+}
+
+/// The examples of the document as they are checked: a shared example once
+/// per type it is used with, and none of a type that no longer exists (one
+/// only a moved discriminator used); then each checked against its type.
+pub(super) fn settle(
+    examples: &mut Vec<Example>,
+    types: &BTreeMap<TypeId, TypeDef>,
+    diagnostics: &mut Diagnostics,
+) {
+    examples.sort_by(|a, b| (&a.pointer, &a.ty).cmp(&(&b.pointer, &b.ty)));
+    examples.dedup_by(|a, b| a.pointer == b.pointer && a.ty == b.ty);
+    examples.retain(|e| mentions_only_known(&e.ty, types));
+    check_examples(examples, types, diagnostics);
+}
+
+fn mentions_only_known(ty: &TypeRef, types: &BTreeMap<TypeId, TypeDef>) -> bool {
+    match ty {
+        TypeRef::Named(id) => types.contains_key(id),
+        TypeRef::Array(inner) | TypeRef::Map(inner) => mentions_only_known(inner, types),
+        _ => true,
     }
 }

@@ -40,7 +40,7 @@ fn recognise(
         def.fields.iter().find(|f| f.json_name == json).cloned()
     };
 
-    let page_param = op.other_params.iter().find(|p| {
+    let page_param = op.query_and_header_params.iter().find(|p| {
         p.location == ParamLocation::Query
             && p.style == QueryStyle::DeepObject
             && struct_of(&p.ty)

@@ -19,7 +19,17 @@
 
 use serde_json::Value;
 
+use super::rust_type::RustType;
 use crate::model::{Api, Field, Parameter, Presence, TypeKind, TypeRef};
+
+/// A member a constructor takes: its name and type (as `impl Into<T>`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewArgument {
+    /// The member's (field's) name.
+    pub name: String,
+    /// Its type.
+    pub ty: RustType,
+}
 
 /// What an unset member holds.
 #[derive(Debug, Clone, PartialEq)]
@@ -71,6 +81,23 @@ pub(super) fn construction(api: &Api, id: &str, seen: &mut Vec<String>) -> Const
     } else {
         Construction::New
     }
+}
+
+/// What `new(..)` takes: each member (name and type) that has no fill, in
+/// order.
+pub(super) fn new_arguments<'a>(
+    members: impl IntoIterator<Item = (&'a str, RustType)>,
+    fills: &[Option<Fill>],
+) -> Vec<NewArgument> {
+    members
+        .into_iter()
+        .zip(fills)
+        .filter(|(_, fill)| fill.is_none())
+        .map(|((name, ty), _)| NewArgument {
+            name: name.to_owned(),
+            ty,
+        })
+        .collect()
 }
 
 /// What an unset field holds, by the rules for a `sent` or received-only struct.

@@ -6,7 +6,37 @@
 //! `Eq`: a field a new version adds may hold a float, and losing `Eq` would
 //! break callers.
 
+use std::collections::BTreeSet;
+
+use super::construct::Construction;
 use crate::model::{Api, TypeKind, TypeRef};
+
+/// The traits a named type has beyond `Debug`, `Clone` and `PartialEq`: a
+/// struct's `Default` (derived or written) where it is built that way and
+/// serde unless it holds uploads; an enum's or union's as the runtime's
+/// macros write them.
+pub(super) fn traits(
+    kind: Option<&TypeKind>,
+    construction: Construction,
+    serde: bool,
+) -> BTreeSet<&'static str> {
+    use sunshine_facts::{OPEN_ENUM_TRAITS, UNION_TRAITS};
+    let mut traits = BTreeSet::new();
+    match kind {
+        Some(TypeKind::Struct(_)) => {
+            if matches!(construction, Construction::Default { .. }) {
+                traits.insert("Default");
+            }
+            if serde {
+                traits.extend(["Serialize", "Deserialize"]);
+            }
+        }
+        Some(TypeKind::StringEnum(_)) => traits.extend(OPEN_ENUM_TRAITS.iter().copied()),
+        Some(TypeKind::Union(_)) => traits.extend(UNION_TRAITS.iter().copied()),
+        None => {}
+    }
+    traits
+}
 
 /// Whether the type holds an upload (a `format: binary` string), which only
 /// multipart bodies can carry and serde cannot encode.

@@ -11,16 +11,24 @@
 
 use std::collections::BTreeMap;
 
+use super::operations::{GroupSurface, OperationSurface};
 use crate::model::{Api, TypeKind};
 
-/// Rewrites the `#…` links of every doc string in `api`.
-pub(super) fn resolve(api: &mut Api) {
-    let targets = Targets::new(api);
-    for doc in docs_mut(api) {
+/// A copy of `model` whose doc strings have their `#…` links rewritten to
+/// the items the surface named.
+pub(super) fn resolved(
+    model: &Api,
+    groups: &BTreeMap<String, GroupSurface>,
+    operations: &BTreeMap<String, OperationSurface>,
+) -> Api {
+    let targets = Targets::new(model, groups, operations);
+    let mut api = model.clone();
+    for doc in docs_mut(&mut api) {
         if doc.contains("](#") {
-            *doc = rewrite(doc, &|anchor| targets.path(anchor));
+            *doc = crate::rustdoc::links::rewrite(doc, &|anchor| targets.path(anchor));
         }
     }
+    api
 }
 
 /// The generated items a link can point at, by what the document calls them.
@@ -34,17 +42,27 @@ struct Targets {
 }
 
 impl Targets {
-    fn new(api: &Api) -> Self {
+    fn new(
+        api: &Api,
+        groups: &BTreeMap<String, GroupSurface>,
+        decided: &BTreeMap<String, OperationSurface>,
+    ) -> Self {
         let mut operations = BTreeMap::new();
         let mut tags = BTreeMap::new();
         for group in &api.groups {
-            let module = format!("crate::apis::{}", group.module);
+            let Some(names) = groups.get(&group.tag) else {
+                continue;
+            };
+            let module = format!("crate::apis::{}", names.module);
             for operation in &group.operations {
+                let Some(method) = decided.get(&operation.id).map(|op| &op.method) else {
+                    continue;
+                };
                 // Intra-doc paths name a raw identifier without its `r#`.
-                let method = operation.fn_name.trim_start_matches("r#");
+                let method = method.trim_start_matches("r#");
                 operations.insert(
                     operation.id.clone(),
-                    format!("{module}::{}::{method}", group.struct_name),
+                    format!("{module}::{}::{method}", names.struct_name),
                 );
             }
             tags.insert(tag_key(&group.tag), module);
@@ -66,7 +84,7 @@ impl Targets {
 
     /// The intra-doc path for an anchor (without its `#`), if the item exists.
     fn path(&self, anchor: &str) -> Option<&str> {
-        let anchor = percent_decode(anchor);
+        let anchor = crate::rustdoc::links::percent_decode(anchor);
         let operation = anchor
             .strip_prefix("operation/")
             .or_else(|| anchor.rsplit_once("/operation/").map(|(_, id)| id));
@@ -94,30 +112,6 @@ fn tag_key(tag: &str) -> String {
         .collect()
 }
 
-/// `%XX` escapes decoded; anything else (or a malformed escape) kept as is.
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (bytes[i], hex) {
-            (b'%', Some(byte)) => {
-                out.push(byte);
-                i += 3;
-            }
-            (byte, _) => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).unwrap_or_else(|_| text.to_owned())
-}
-
 /// Every doc string of the model.
 fn docs_mut(api: &mut Api) -> Vec<&mut String> {
     let mut docs: Vec<&mut String> = Vec::new();
@@ -134,7 +128,7 @@ fn docs_mut(api: &mut Api) -> Vec<&mut String> {
             for parameter in operation
                 .path_params
                 .iter_mut()
-                .chain(operation.other_params.iter_mut())
+                .chain(operation.query_and_header_params.iter_mut())
             {
                 docs.extend(parameter.doc.as_mut());
             }
@@ -160,132 +154,9 @@ fn docs_mut(api: &mut Api) -> Vec<&mut String> {
     docs
 }
 
-/// `text` with each `[label](#anchor)` outside code replaced by
-/// `[label](path)` when `path_of` knows the anchor, by `label` otherwise.
-fn rewrite<'t>(text: &str, path_of: &dyn Fn(&str) -> Option<&'t str>) -> String {
-    let mut out = Vec::new();
-    let mut in_fence = false;
-    for line in text.lines() {
-        if line.trim_start().starts_with("```") {
-            in_fence = !in_fence;
-        }
-        if in_fence || !line.contains("](#") {
-            out.push(line.to_owned());
-        } else {
-            out.push(rewrite_line(line, path_of));
-        }
-    }
-    out.join("\n")
-}
-
-fn rewrite_line<'t>(line: &str, path_of: &dyn Fn(&str) -> Option<&'t str>) -> String {
-    let chars: Vec<char> = line.chars().collect();
-    let mut out = String::with_capacity(line.len());
-    // Start (in `chars`) of the text not yet copied, and of each open `[`.
-    let mut copied = 0;
-    let mut opens: Vec<usize> = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        match chars[i] {
-            '\\' => i += 2,
-            '`' => {
-                let run = chars[i..].iter().take_while(|&&c| c == '`').count();
-                i = (i + run..chars.len())
-                    .find(|&j| {
-                        chars[j..].iter().take_while(|&&c| c == '`').count() == run
-                            && chars.get(j.wrapping_sub(1)) != Some(&'`')
-                    })
-                    .map_or(i + run, |j| j + run);
-            }
-            '[' => {
-                opens.push(i);
-                i += 1;
-            }
-            ']' => {
-                let open = opens.pop();
-                let anchor_end = chars[i + 1..]
-                    .starts_with(&['(', '#'])
-                    .then(|| {
-                        chars[i + 3..]
-                            .iter()
-                            .position(|&c| c == ')' || c.is_whitespace())
-                    })
-                    .flatten()
-                    .map(|p| i + 3 + p)
-                    .filter(|&end| chars[end] == ')');
-                match (open, anchor_end) {
-                    (Some(open), Some(end)) => {
-                        let label: String = chars[open + 1..i].iter().collect();
-                        let anchor: String = chars[i + 3..end].iter().collect();
-                        out.extend(&chars[copied..open]);
-                        match path_of(&anchor) {
-                            Some(path) => out.push_str(&format!("[{label}]({path})")),
-                            None => out.push_str(&label),
-                        }
-                        copied = end + 1;
-                        opens.clear();
-                        i = end + 1;
-                    }
-                    _ => i += 1,
-                }
-            }
-            _ => i += 1,
-        }
-    }
-    out.extend(&chars[copied.min(chars.len())..]);
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn path(anchor: &str) -> Option<&'static str> {
-        match anchor {
-            "operation/DeleteUser" => Some("crate::apis::users::Users::delete_user"),
-            "tag/Users" => Some("crate::apis::users"),
-            _ => None,
-        }
-    }
-
-    #[test]
-    fn known_anchors_become_intra_doc_links_and_others_plain_text() {
-        assert_eq!(
-            rewrite(
-                "See [Delete User](#operation/DeleteUser) and [/v2/users/\\*](#tag/Users).",
-                &path
-            ),
-            "See [Delete User](crate::apis::users::Users::delete_user) and [/v2/users/\\*](crate::apis::users)."
-        );
-        assert_eq!(
-            rewrite(
-                "[cursor pagination](#section/Introduction/Pagination), [x](#heading)",
-                &path
-            ),
-            "cursor pagination, x"
-        );
-    }
-
-    #[test]
-    fn other_links_code_and_escapes_are_left_alone() {
-        let kept = "[a](https://x.io/#tag/Users) `[b](#tag/Users)` \\[c\\](#tag/Users)\n```md\n[d](#tag/Users)\n```";
-        assert_eq!(rewrite(kept, &path), kept);
-        assert_eq!(
-            rewrite("[`code` [in] label](#tag/Users) (#tag/Users)", &path),
-            "[`code` [in] label](crate::apis::users) (#tag/Users)"
-        );
-        for odd in [
-            "](#",
-            "[](#)",
-            "[a](#b",
-            "a](#b)",
-            "[a](#b c)",
-            "[é](#é)",
-            "\\",
-        ] {
-            rewrite(odd, &path);
-        }
-    }
 
     #[test]
     fn anchors_resolve_against_the_model_names() {

@@ -4,9 +4,25 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::lower::tags::named_in;
-use crate::model::{Api, BodyKind, Features, TypeDef, TypeId, TypeRef};
+use super::operations::GroupSurface;
+use crate::model::{Api, TypeId};
 use crate::names::Scope;
+use sunshine_facts::FIXED_FEATURES;
+
+/// Cargo features that let a crate with several tags compile only what its
+/// user needs: one per tag, one for the webhook events, all on by default.
+/// Each type compiles when any feature that uses it is on.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Features {
+    /// The feature of each group, by group module (`switchboard_actions` →
+    /// `switchboard-actions`).
+    pub groups: BTreeMap<String, String>,
+    /// The feature of the webhook events, if the document has any.
+    pub webhooks: Option<String>,
+    /// The features that use each type, by type id. A type used by every
+    /// feature, or by none, is not listed and always compiles.
+    pub types: BTreeMap<TypeId, BTreeSet<String>>,
+}
 
 /// The feature of the webhook events (not `webhooks`: upstream has a tag of
 /// that name, for the operations that manage webhooks).
@@ -14,7 +30,7 @@ const WEBHOOK_EVENTS: &str = "webhook-events";
 
 /// The features of `api`, or `None` when it has a single tag (or none): such
 /// a crate is small, and every feature would be on anyway.
-pub(super) fn decide(api: &Api) -> Option<Features> {
+pub(super) fn decide(api: &Api, decided: &BTreeMap<String, GroupSurface>) -> Option<Features> {
     if api.groups.len() < 2 {
         return None;
     }
@@ -25,13 +41,15 @@ pub(super) fn decide(api: &Api) -> Option<Features> {
             .into_iter()
             .chain(FIXED_FEATURES.iter().copied()),
     );
+    let module = |tag: &str| decided.get(tag).map_or("", |g| g.module.as_str());
     let groups: BTreeMap<String, String> = api
         .groups
         .iter()
         .map(|group| {
+            let module = module(&group.tag);
             (
-                group.module.clone(),
-                claim(&mut scope, &feature_name(&group.module), "operations"),
+                module.to_owned(),
+                claim(&mut scope, &feature_name(module), "operations"),
             )
         })
         .collect();
@@ -40,29 +58,18 @@ pub(super) fn decide(api: &Api) -> Option<Features> {
 
     let mut users: BTreeMap<TypeId, BTreeSet<String>> = BTreeMap::new();
     for group in &api.groups {
-        let feature = &groups[&group.module];
-        let mut roots = Vec::new();
-        for op in &group.operations {
-            roots.extend(op.path_params.iter().chain(&op.other_params).map(|p| &p.ty));
-            roots.extend(op.body.iter().map(|body| match &body.kind {
-                BodyKind::Json(ty) | BodyKind::Multipart(ty) => ty,
-            }));
-            roots.extend(
-                op.successes
-                    .iter()
-                    .chain(&op.errors)
-                    .filter_map(|r| r.body.as_ref()),
-            );
-            if let Some(pages) = &op.pagination {
-                roots.push(&pages.item);
-            }
-        }
-        for id in reachable(&api.types, roots) {
+        let feature = &groups[module(&group.tag)];
+        let roots = group.operations.iter().flat_map(|op| {
+            op.sent_types()
+                .chain(op.received_types())
+                .chain(op.pagination.as_ref().map(|pages| &pages.item))
+        });
+        for id in api.reachable(roots) {
             users.entry(id).or_default().insert(feature.clone());
         }
     }
     if let Some(feature) = &webhooks {
-        for id in reachable(&api.types, api.webhooks.iter().map(|w| &w.payload)) {
+        for id in api.reachable(api.webhooks.iter().map(|w| &w.payload)) {
             users.entry(id).or_default().insert(feature.clone());
         }
     }
@@ -74,16 +81,6 @@ pub(super) fn decide(api: &Api) -> Option<Features> {
         types: users,
     })
 }
-
-/// The features of every generated crate, whatever its document: a tag or
-/// the webhook events never take one of these names.
-pub const FIXED_FEATURES: &[&str] = &[
-    "tracing",
-    "mock",
-    "receiver",
-    "receiver-redis",
-    "receiver-axum",
-];
 
 /// `name`, or `name-{qualifier}` when that is taken (a tag named `Default`
 /// gets `default-operations`), numbered after that if need be.
@@ -98,18 +95,6 @@ fn claim(scope: &mut Scope, name: &str, qualifier: &str) -> String {
 /// `switchboard_actions` → `switchboard-actions` (cargo's usual spelling).
 fn feature_name(module: &str) -> String {
     module.trim_end_matches('_').replace('_', "-")
-}
-
-/// The named types reachable from `roots` (the walk `usage` does).
-fn reachable<'a>(
-    types: &BTreeMap<TypeId, TypeDef>,
-    roots: impl IntoIterator<Item = &'a TypeRef>,
-) -> BTreeSet<TypeId> {
-    let mut named = BTreeSet::new();
-    for ty in roots {
-        named_in(ty, &mut named);
-    }
-    crate::lower::usage::reachable(types, named)
 }
 
 #[cfg(test)]

@@ -1,51 +1,67 @@
-//! Which webhook payloads are decoded event by event, and the names of the
-//! structs that hold such deliveries.
-//!
-//! A payload whose `events` property is an array gets a delivery struct in
-//! the generated `webhooks` module: the payload's fields, with every event
-//! kept (decoded, or as sent together with the reason it did not decode).
+//! The webhooks as Rust: each webhook's parse function, and the struct that
+//! holds a delivery of a payload that lists events (lowering's
+//! [`Webhook::events`](crate::model::Webhook::events)): the payload's
+//! fields, with every event kept (decoded, or as sent together with the
+//! reason it did not decode). All live in the generated `webhooks` module.
 
-use std::collections::BTreeMap;
-
-use crate::model::{EventDelivery, TypeDef, TypeId, TypeKind, TypeRef, Webhook};
+use crate::model::{Api, TypeRef};
 use crate::names::{self, Scope};
 
-/// The payload property that lists a delivery's events.
-const EVENTS_PROPERTY: &str = "events";
-
-/// Sets [`Webhook::delivery`] for every webhook whose payload lists events.
-pub(super) fn decide(webhooks: &mut [Webhook], types: &BTreeMap<TypeId, TypeDef>) {
-    // The `webhooks` module also re-exports every payload type by name.
-    let payload_names = webhooks
-        .iter()
-        .filter_map(|webhook| match &webhook.payload {
-            TypeRef::Named(id) => types.get(id).map(|def| def.name.as_str()),
-            _ => None,
-        });
-    let runtime_names = sunshine_facts::names(sunshine_facts::WEBHOOK_MODULE);
-    let mut scope =
-        Scope::with_reserved(runtime_names.map(|name| name as &str).chain(payload_names));
-    for webhook in webhooks {
-        let Some(events_field) = events_field(&webhook.payload, types) else {
-            continue;
-        };
-        let name = scope.claim(&format!("{}Delivery", names::type_name(&webhook.name)));
-        webhook.delivery = Some(EventDelivery { name, events_field });
-    }
+/// One webhook's Rust surface.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WebhookSurface {
+    /// The function that parses its payload (`parse_webhook_event`).
+    pub parse_fn: String,
+    /// The struct that holds a delivery (`WebhookEventDelivery`), when the
+    /// payload lists events.
+    pub delivery: Option<String>,
 }
 
-/// The Rust name of the payload's `events` field, when the payload is a
-/// struct whose `events` is an array.
-fn events_field(payload: &TypeRef, types: &BTreeMap<TypeId, TypeDef>) -> Option<String> {
-    let TypeRef::Named(id) = payload else {
-        return None;
-    };
-    let TypeKind::Struct(def) = &types.get(id)?.kind else {
-        return None;
-    };
-    def.fields
+/// The name of the `webhooks` module's alias of the runtime's receiver for
+/// the crate's event type (`Receiver`), when some delivery lists events.
+const RECEIVER_ALIAS: &str = "Receiver";
+
+/// The `webhooks` module's own items.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WebhooksModule {
+    /// Each webhook's items, in the model's order.
+    pub webhooks: Vec<WebhookSurface>,
+    /// The alias of the runtime's receiver for the crate's event type, when
+    /// a delivery lists events (feature `receiver`).
+    pub receiver_alias: Option<String>,
+}
+
+/// Names every webhook's items, in the model's order, and the receiver's alias.
+pub(super) fn decide(api: &Api) -> WebhooksModule {
+    let runtime_names =
+        || sunshine_facts::names(sunshine_facts::WEBHOOK_MODULE).map(|name| name as &str);
+    // The `webhooks` module also re-exports every payload type by name.
+    let payload_names = api
+        .webhooks
         .iter()
-        .find(|field| field.json_name == EVENTS_PROPERTY)
-        .filter(|field| matches!(field.ty, TypeRef::Array(_)))
-        .map(|field| field.name.clone())
+        .filter_map(|webhook| match &webhook.payload {
+            TypeRef::Named(id) => api.type_def(id).map(|def| def.name.as_str()),
+            _ => None,
+        });
+    let mut types = Scope::with_reserved(runtime_names().chain(payload_names));
+    let mut functions = Scope::with_reserved(runtime_names());
+    let receiver_alias = api.event_delivery().map(|_| types.claim(RECEIVER_ALIAS));
+    let webhooks = api
+        .webhooks
+        .iter()
+        .map(|webhook| WebhookSurface {
+            parse_fn: functions.claim(&format!(
+                "parse_{}",
+                names::field_name(&webhook.name).trim_start_matches("r#")
+            )),
+            delivery: webhook
+                .events
+                .as_ref()
+                .map(|_| types.claim(&format!("{}Delivery", names::type_name(&webhook.name)))),
+        })
+        .collect();
+    WebhooksModule {
+        webhooks,
+        receiver_alias,
+    }
 }
