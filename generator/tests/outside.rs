@@ -77,10 +77,7 @@ fn the_command_generates_checks_diffs_and_updates_a_document_of_its_own() {
         .expect("the runtime dependency");
     assert_eq!(
         runtime,
-        format!(
-            "sunshine-runtime = {{ version = \"{}\" }}",
-            codegen::RUNTIME_VERSION
-        ),
+        format!("sunshine-runtime = \"{}\"", codegen::RUNTIME_VERSION),
         "outside a checkout, the runtime comes from the registry"
     );
 
