@@ -14,9 +14,14 @@
 //! 6. [`write`](mod@write): replace the output directory atomically, or check it.
 //!
 //! Beside the pipeline, [`diff`] compares two surfaces: what a new version of
-//! the document changes for users of the generated crate.
+//! the document changes for users of the generated crate. Around it,
+//! [`cli`] is the command line (`sunshine-codegen`, and `cargo xtask` in
+//! this repository) and [`build`] the entry point for a build script.
 //! `ARCHITECTURE.md` at the repository's root has the map and the invariants.
 
+pub mod build;
+#[cfg(feature = "cli")]
+pub mod cli;
 pub mod diagnostics;
 pub mod diff;
 pub mod emit;

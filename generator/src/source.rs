@@ -91,7 +91,7 @@ impl Record {
         let string = |text: &str| serde_json::Value::from(text).to_string();
         format!(
             "\n# The document this crate was generated from, and the `--tag` selection\n\
-             # (read by `cargo xtask generate` and `cargo xtask update-spec`).\n\
+             # (read by `sunshine-codegen generate` and `update-spec`, or `cargo xtask`).\n\
              {TABLE}\n\
              spec-title = {}\n\
              spec-version = {}\n\

@@ -11,7 +11,7 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::format::PREAMBLE;
+use crate::format::{FORMER_PREAMBLE, PREAMBLE};
 use crate::Files;
 
 /// Top-level entries of the output directory that generation never owns.
@@ -163,7 +163,8 @@ fn looks_generated(out: &Path) -> bool {
         .map(|mut entries| entries.next().is_none())
         .unwrap_or(false);
     is_empty
-        || fs::read_to_string(out.join("src/lib.rs")).is_ok_and(|text| text.starts_with(PREAMBLE))
+        || fs::read_to_string(out.join("src/lib.rs"))
+            .is_ok_and(|text| text.starts_with(PREAMBLE) || text.starts_with(FORMER_PREAMBLE))
 }
 
 /// Relative paths of the files under `out`, except the [`KEPT`] entries.

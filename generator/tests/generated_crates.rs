@@ -173,7 +173,8 @@ fn write_checks_crate(dir: &Path, has_full: bool) {
         );
     }
     let manifest = format!(
-        "[package]\nname = \"{CHECKS_CRATE}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\n{dependencies}serde_json = \"1\"\n\n[dev-dependencies]\n# The README's receiver example serves its route with axum and stops on Ctrl-C.\naxum = {{ version = \"0.8\", default-features = false, features = [\"http1\", \"tokio\"] }}\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\", \"net\", \"signal\"] }}\nwiremock = \"0.6\"\n"
+        "[package]\nname = \"{CHECKS_CRATE}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\n{dependencies}serde_json = \"1\"\n\n[dev-dependencies]\n# The README's receiver example serves its route with axum and stops on Ctrl-C.\naxum = {{ version = \"0.8\", default-features = false, features = [\"http1\", \"tokio\"] }}\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\", \"net\", \"signal\"] }}\nwiremock = \"0.6\"\n# The README's build-script example calls the generator as a library.\nsunshine-codegen = {{ path = \"{generator}\", default-features = false }}\n",
+        generator = root.join("generator").display().to_string().replace('\\', "/"),
     );
     let _ = std::fs::remove_dir_all(dir);
     std::fs::create_dir_all(dir.join("src")).expect("checks crate directory");

@@ -17,6 +17,8 @@ pub struct CrateConfig {
     /// and behind features `sunshine-kit` and `sunshine-receiver`), the
     /// hand-written code every generated crate shares.
     pub runtime: RuntimeSource,
+    /// The repository the crate is published from, for its manifest.
+    pub repository: Option<String>,
 }
 
 /// How a generated crate depends on the runtime's packages.
@@ -43,6 +45,7 @@ impl Default for CrateConfig {
             name_from_title: false,
             version: "0.1.0".to_owned(),
             runtime: RuntimeSource::Registry,
+            repository: None,
         }
     }
 }

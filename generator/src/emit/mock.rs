@@ -139,11 +139,6 @@ pub fn emit(surface: &Surface, config: &CrateConfig) -> TokenStream {
             use crate::apis;
         )
     });
-    let spec_import = has_groups.then(|| {
-        quote!(
-            use sunshine_kit::Spec;
-        )
-    });
     // The body and success types it names, and the event type of deliveries.
     let carries_types = |op: &Operation| {
         let body = op
@@ -184,6 +179,11 @@ pub fn emit(surface: &Surface, config: &CrateConfig) -> TokenStream {
             #doc
             #cfg
             pub type Delivery = sunshine_kit::Delivery<#event>;
+
+            /// Short builders of the events a bot meets most, typed as this
+            /// crate's events.
+            #cfg
+            pub use sunshine_kit::{SwitchboardChange, UserText};
         }
     });
     let schemes = auth_schemes(api);
@@ -192,7 +192,12 @@ pub fn emit(surface: &Surface, config: &CrateConfig) -> TokenStream {
 
         #apis_import
         #types_import
-        #spec_import
+        /// The test kit's types, which the fake's methods take and return:
+        /// named from here, a helper of the tests can take or return them.
+        pub use sunshine_kit::{
+            Arity, EncodeParams, ErrorAnswer, Expectation, MockServer, Mounted, ReceivedCall,
+            ReceivedRequest, Spec, Violation,
+        };
 
         sunshine_kit::mock_api! {
             /// A fake of the API on 127.0.0.1, for tests: see the [module](self).

@@ -20,6 +20,7 @@ mod fields;
 mod manifest;
 mod mock;
 mod pagination;
+mod readme;
 mod receiver;
 mod root;
 mod types;
@@ -51,6 +52,10 @@ pub fn emit(surface: &Surface, config: &CrateConfig) -> BTreeMap<String, FileCon
         "Cargo.toml".to_owned(),
         // The source record is its own table after the manifest proper.
         FileContent::Text(manifest::emit(surface, config) + &Record::of(api).manifest_section()),
+    );
+    files.insert(
+        "README.md".to_owned(),
+        FileContent::Text(readme::emit(api, config)),
     );
     files.insert(
         "src/lib.rs".to_owned(),

@@ -68,10 +68,12 @@ pub(super) fn items(surface: &Surface) -> TokenStream {
         /// rotating secrets, deduplication across replicas, inline or queued
         /// handling, dead letters.
         #[cfg(feature = "receiver")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "receiver")))]
         pub use sunshine_receiver as receiver;
 
         /// A [`receiver::Receiver`] of this crate's webhook events.
         #[cfg(feature = "receiver")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "receiver")))]
         pub type #alias = sunshine_receiver::Receiver<#event>;
     }
 }

@@ -40,6 +40,8 @@ pub fn emit_lib(surface: &Surface, config: &CrateConfig) -> TokenStream {
         quote!(#![cfg_attr(not(any(#(feature = #tags),*)), allow(dead_code, unused_imports))])
     });
     let lints = quote! {
+        // docs.rs (`--cfg docsrs`, on nightly) marks each gated item with its feature.
+        #![cfg_attr(docsrs, feature(doc_cfg))]
         #![deny(missing_docs)]
         #![deny(rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
         #![allow(rustdoc::redundant_explicit_links)]
@@ -80,7 +82,7 @@ pub fn emit_lib(surface: &Surface, config: &CrateConfig) -> TokenStream {
 
         #apis
         #[rustfmt::skip] mod client;
-        #[cfg(feature = "mock")] #[rustfmt::skip] pub mod mock;
+        #[cfg(feature = "mock")] #[cfg_attr(docsrs, doc(cfg(feature = "mock")))] #[rustfmt::skip] pub mod mock;
         #[rustfmt::skip] mod servers;
         #[rustfmt::skip] pub mod types;
         #webhooks_cfg #[rustfmt::skip] pub mod webhooks;

@@ -145,3 +145,15 @@ fn a_directory_not_generated_by_us_is_refused() {
     assert_eq!(read(&out, "src/lib.rs"), "// my own code\n");
     assert_eq!(read(&out, "notes.txt"), "mine");
 }
+
+#[test]
+fn a_crate_generated_under_the_former_preamble_is_still_ours() {
+    let out = scratch("former-preamble");
+    std::fs::create_dir_all(out.join("src")).expect("dir");
+    let former = format!("{}pub fn old() {{}}\n", codegen::format::FORMER_PREAMBLE);
+    std::fs::write(out.join("src/lib.rs"), former).expect("file");
+
+    write(&out, &files(&[("src/lib.rs", &lib("pub fn new() {}"))])).expect("replaced");
+
+    assert_eq!(read(&out, "src/lib.rs"), lib("pub fn new() {}"));
+}

@@ -38,6 +38,8 @@
 //! `receiver` features. This crate names none of their types.
 
 #![deny(missing_docs)]
+// docs.rs (`--cfg docsrs`, on nightly) marks each gated item with its feature.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod auth;
 mod builder;

@@ -10,6 +10,8 @@ use sunshine_runtime::reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE};
 
 use sunshine_runtime::webhook::API_KEY_HEADER;
 
+use super::events::fill_platform_fields;
+
 /// A webhook delivery as the platform sends it: the app, the webhook, and
 /// one or more events of the crate's event type `E` (or raw JSON, for an
 /// event the crate does not know or one that breaks the document).
@@ -21,7 +23,7 @@ use sunshine_runtime::webhook::API_KEY_HEADER;
 pub struct Delivery<E> {
     app_id: String,
     webhook_id: String,
-    secret: Option<String>,
+    secret: Option<HeaderValue>,
     events: Vec<Value>,
     event_type: PhantomData<fn(E)>,
 }
@@ -58,12 +60,28 @@ impl<E: Serialize> Delivery<E> {
     }
 
     /// The webhook's secret, sent in the `X-API-Key` header.
-    pub fn secret(mut self, secret: impl Into<String>) -> Self {
-        self.secret = Some(secret.into());
+    ///
+    /// # Panics
+    ///
+    /// Here, when `secret` cannot be a header value (a control character
+    /// such as a line break): the delivery could not be signed with it.
+    #[track_caller]
+    pub fn secret(mut self, secret: impl AsRef<str>) -> Self {
+        match HeaderValue::from_str(secret.as_ref()) {
+            Ok(mut value) => {
+                value.set_sensitive(true);
+                self.secret = Some(value);
+            }
+            Err(_) => panic!(
+                "the webhook secret given cannot be sent in the {API_KEY_HEADER} header: \
+                 a header value holds visible ASCII, spaces and tabs only"
+            ),
+        }
         self
     }
 
-    /// Adds an event.
+    /// Adds an event. What the platform always sends and the event leaves
+    /// out is filled in: a unique `id` and `createdAt` (now).
     ///
     /// # Panics
     ///
@@ -71,14 +89,20 @@ impl<E: Serialize> Delivery<E> {
     /// always does).
     pub fn event(mut self, event: &E) -> Self {
         match serde_json::to_value(event) {
-            Ok(event) => self.events.push(event),
+            Ok(mut event) => {
+                fill_platform_fields(&mut event);
+                self.events.push(event);
+            }
             Err(error) => panic!("the webhook event does not encode as JSON: {error}"),
         }
         self
     }
 
-    /// Adds an event given as JSON, sent as it is.
-    pub fn raw_event(mut self, event: Value) -> Self {
+    /// Adds an event given as JSON, sent as it is, but for an `id` and
+    /// `createdAt` it leaves out, filled in as by [`event`](Self::event)
+    /// (write `null` to send an event without them).
+    pub fn raw_event(mut self, mut event: Value) -> Self {
+        fill_platform_fields(&mut event);
         self.events.push(event);
         self
     }
@@ -102,8 +126,8 @@ impl<E: Serialize> Delivery<E> {
     pub fn headers(&self) -> HeaderMap {
         let mut headers = HeaderMap::new();
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        if let Some(Ok(secret)) = self.secret.as_deref().map(HeaderValue::from_str) {
-            headers.insert(API_KEY_HEADER, secret);
+        if let Some(secret) = &self.secret {
+            headers.insert(API_KEY_HEADER, secret.clone());
         }
         headers
     }

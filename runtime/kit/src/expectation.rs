@@ -4,6 +4,7 @@
 use std::marker::PhantomData;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
 use percent_encoding::percent_decode_str;
 use serde::de::DeserializeOwned;
@@ -82,6 +83,7 @@ pub struct Expectation<'a, P, B, S, E> {
     checks: Vec<Check>,
     times: Times,
     up_to: Option<u64>,
+    delay: Option<Duration>,
     types: Types<P, B, S, E>,
 }
 
@@ -94,6 +96,7 @@ impl<'a, P: Arity, B, S, E> Expectation<'a, P, B, S, E> {
             checks: Vec::new(),
             times: Times::Any,
             up_to: None,
+            delay: None,
             types: PhantomData,
         }
     }
@@ -181,8 +184,22 @@ impl<'a, P: Arity, B, S, E> Expectation<'a, P, B, S, E> {
     }
 
     /// Matches requests with header `name` equal to `value`.
+    ///
+    /// # Panics
+    ///
+    /// Here, when `name` or `value` cannot be a header's: no request could
+    /// match.
+    #[track_caller]
     pub fn header(self, name: &str, value: impl ToString) -> Self {
         let (name, value) = (name.to_ascii_lowercase(), value.to_string());
+        let valid = sunshine_runtime::reqwest::header::HeaderName::from_bytes(name.as_bytes())
+            .is_ok()
+            && sunshine_runtime::reqwest::header::HeaderValue::from_str(&value).is_ok();
+        assert!(
+            valid,
+            "{}: `{name}: {value:?}` cannot be a header, so no request would match",
+            self.spec.name
+        );
         self.check(
             format!("header {name}: {value}"),
             move |request| match request.header(&name) {
@@ -272,6 +289,13 @@ impl<'a, P: Arity, B, S, E> Expectation<'a, P, B, S, E> {
     /// the expectations mounted after it (to fail once, then succeed).
     pub fn up_to(mut self, count: u64) -> Self {
         self.up_to = Some(count);
+        self
+    }
+
+    /// Sends the answer `delay` after the request arrived: to test a
+    /// client's timeout, or requests in flight at the same time.
+    pub fn delay(mut self, delay: Duration) -> Self {
+        self.delay = Some(delay);
         self
     }
 
@@ -406,6 +430,7 @@ impl<'a, P: Arity, B, S, E> Expectation<'a, P, B, S, E> {
             spec: self.spec,
             checks: self.checks,
             times: self.times,
+            delay: self.delay,
             matched: matched.clone(),
         };
         self.server.mount(registered, answer, self.up_to).await;

@@ -20,13 +20,16 @@
 //!   local Prism would make it;
 //! - `received`: requests read back, typed;
 //! - `verify`: counts and the failure report;
-//! - `delivery`: webhook deliveries built from typed events.
+//! - `delivery`: webhook deliveries built from typed events;
+//! - `events`: short builders of the events a bot meets most, and the
+//!   `id` and `createdAt` a delivery fills in.
 
 #![deny(missing_docs)]
 
 mod answer;
 mod conformance;
 mod delivery;
+mod events;
 mod expectation;
 mod macros;
 mod received;
@@ -35,6 +38,7 @@ mod verify;
 
 pub use conformance::Violation;
 pub use delivery::Delivery;
+pub use events::{SwitchboardChange, UserText};
 pub use expectation::{request_of, Arity, EncodeParams, Expectation, Mounted};
 pub use received::{ReceivedCall, ReceivedRequest};
 pub use server::MockServer;

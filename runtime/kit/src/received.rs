@@ -1,6 +1,8 @@
 //! Requests the fake received, read back: every one as it came, and those
 //! of one operation typed as that operation's path parameters and body.
 
+use std::time::Instant;
+
 use serde::de::DeserializeOwned;
 use sunshine_runtime::reqwest::header::HeaderMap;
 
@@ -22,6 +24,10 @@ pub struct ReceivedRequest {
     pub headers: HeaderMap,
     /// The body's bytes.
     pub body: Vec<u8>,
+    /// When the fake received it (before any [`delay`](super::Expectation::delay)
+    /// of its answer): the time between two requests shows how long the
+    /// client waited, such as for a `Retry-After`.
+    pub received_at: Instant,
 }
 
 impl ReceivedRequest {
@@ -52,6 +58,7 @@ impl ReceivedRequest {
                 .collect(),
             headers,
             body: request.body.clone(),
+            received_at: Instant::now(),
         }
     }
 

@@ -28,6 +28,7 @@ pub(crate) struct Registered {
     pub(crate) spec: &'static Spec,
     pub(crate) checks: Vec<Check>,
     pub(crate) times: Times,
+    pub(crate) delay: Option<Duration>,
     pub(crate) matched: Arc<AtomicU64>,
 }
 
@@ -196,11 +197,7 @@ impl MockServer {
     pub fn verify(&self) {
         let failures = self.failures();
         if !failures.is_empty() {
-            panic!(
-                "the fake API found {} problem(s):\n{}",
-                failures.len(),
-                failures.join("\n")
-            );
+            panic!("{}", verify::report(&failures));
         }
     }
 
@@ -252,9 +249,16 @@ impl MockServer {
 
 impl Drop for MockServer {
     fn drop(&mut self) {
-        // A test that already fails says why; a second panic would abort.
         if !std::thread::panicking() {
             self.verify();
+            return;
+        }
+        // The test already fails, often with what the fake's answer caused
+        // (`left: 503, right: 200`); a second panic would abort, so the
+        // fake's explanation is printed beside it instead.
+        let failures = self.failures();
+        if !failures.is_empty() {
+            eprintln!("{}", verify::report(&failures));
         }
     }
 }
@@ -303,13 +307,20 @@ impl Respond for Handler {
             },
             Role::Expectation(registered, answer) => {
                 registered.matched.fetch_add(1, Ordering::SeqCst);
-                (Outcome::Answered, answer.to_response(request))
+                let response = answer.to_response(request);
+                let response = match registered.delay {
+                    Some(delay) => response.set_delay(delay),
+                    None => response,
+                };
+                (Outcome::Answered, response)
             }
             Role::Fallback => {
-                let operation = received.operation.unwrap_or("(no operation)");
+                // The body says what the test will report, for a client
+                // that shows the answers it did not expect.
+                let expectations = self.shared.expectations().clone();
                 let response = ResponseTemplate::new(501).set_body_json(serde_json::json!({
                     "title": "No expectation of the fake matched this request",
-                    "detail": format!("{operation}: {} {}", received.method, received.path),
+                    "detail": verify::unexpected(&received, &expectations),
                 }));
                 (Outcome::Unexpected, response)
             }

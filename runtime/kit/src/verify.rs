@@ -3,6 +3,7 @@
 //! differed.
 
 use std::sync::atomic::Ordering;
+use std::sync::Arc;
 
 use super::conformance::Violation;
 use super::received::ReceivedRequest;
@@ -90,33 +91,48 @@ impl Registered {
     }
 }
 
+/// The report of `failures`, as the test prints it.
+pub(crate) fn report(failures: &[String]) -> String {
+    format!(
+        "the fake API found {} problem(s):\n{}",
+        failures.len(),
+        failures.join("\n")
+    )
+}
+
+/// Why a request that broke nothing matched no expectation: its operation,
+/// and what differed from each expectation of that operation.
+pub(crate) fn unexpected(request: &ReceivedRequest, expectations: &[Arc<Registered>]) -> String {
+    let operation = request.operation.unwrap_or("(no operation)");
+    let line = format!("{} {}", request.method, request.path);
+    let near: Vec<String> = expectations
+        .iter()
+        .filter(|expectation| request.operation == Some(expectation.spec.name))
+        .filter_map(|expectation| {
+            let why = expectation.mismatch(request)?;
+            Some(format!("\n  - {}: got {why}", expectation.describe()))
+        })
+        .collect();
+    match near.is_empty() {
+        true => {
+            format!("{operation}: {line} was received, and no expectation was set for {operation}")
+        }
+        false => format!(
+            "{operation}: {line} matched no expectation:{}",
+            near.concat()
+        ),
+    }
+}
+
 /// Every failure of a test's use of the fake, one message each.
-pub(crate) fn failures(
-    records: &[Record],
-    expectations: &[std::sync::Arc<Registered>],
-) -> Vec<String> {
+pub(crate) fn failures(records: &[Record], expectations: &[Arc<Registered>]) -> Vec<String> {
     let mut failures = Vec::new();
     for record in records {
         let request = &record.request;
-        let line = format!("{} {}", request.method, request.path);
         match &record.outcome {
             Outcome::Answered => {}
             Outcome::Broke(violation) => failures.push(violation.to_string()),
-            Outcome::Unexpected => {
-                let operation = request.operation.unwrap_or("(no operation)");
-                let near: Vec<String> = expectations
-                    .iter()
-                    .filter(|expectation| request.operation == Some(expectation.spec.name))
-                    .filter_map(|expectation| {
-                        let why = expectation.mismatch(request)?;
-                        Some(format!("\n  - {}: got {why}", expectation.describe()))
-                    })
-                    .collect();
-                failures.push(match near.is_empty() {
-                    true => format!("{operation}: {line} was received, and no expectation was set for {operation}"),
-                    false => format!("{operation}: {line} matched no expectation:{}", near.concat()),
-                });
-            }
+            Outcome::Unexpected => failures.push(unexpected(request, expectations)),
         }
     }
     for expectation in expectations {

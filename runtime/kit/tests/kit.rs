@@ -428,7 +428,7 @@ fn pass_event(id: &str) -> WebhookEvent {
 #[test]
 fn deliveries_of_typed_events_decode_back_to_the_same_events() {
     let events = [pass_event("evt-1"), pass_event("evt-2")];
-    let unknown = json!({ "id": "evt-3", "type": "conversation:future", "payload": {} });
+    let unknown = json!({ "id": "evt-3", "createdAt": "2024-03-11T09:12:32.000Z", "type": "conversation:future", "payload": {} });
     let delivery = events
         .iter()
         .fold(

@@ -78,6 +78,8 @@
 //! pressure.
 
 #![deny(missing_docs)]
+// docs.rs (`--cfg docsrs`, on nightly) marks each gated item with its feature.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod claim_watch;
 mod dead_letter;
@@ -125,12 +127,15 @@ pub use handler::{DeliveryContext, Handler};
 pub use outcome::{Failure, Outcome};
 pub use queue::{EventQueue, MemoryQueue, QueueError, QueuedEvent, DEFAULT_QUEUE_CAPACITY};
 #[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub use redis_dead_letters::{
     DeadLetterStoreError, RedisDeadLetters, Replayed, StoredLetter, DEAD_LETTER_STREAM,
 };
 #[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub use redis_queue::RedisQueue;
 #[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub use redis_store::{RedisStore, RedisStoreError};
 pub use store::{Claim, ClaimToken, DedupStore, MemoryStore, StoreError, DEFAULT_MEMORY_CAPACITY};
 pub use worker::Workers;
@@ -139,12 +144,14 @@ pub use worker::Workers;
 /// types its API names ([`axum::Router`], [`axum::extract::Request`]) are
 /// reachable without a dependency of one's own.
 #[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub use axum;
 /// The Redis client this receiver's Redis parts are built on (feature
 /// `redis`), so that the types their API names
 /// ([`redis::aio::ConnectionManager`]) are reachable without a dependency of
 /// one's own.
 #[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub use redis;
 
 /// The future the receiver's traits return: boxed, `Send`, borrowing for

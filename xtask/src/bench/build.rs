@@ -161,7 +161,11 @@ fn generate(spec: &Path, out: &Path, name: &str) -> Result<(), String> {
     let bytes = std::fs::read(spec).map_err(|err| format!("{}: {err}", spec.display()))?;
     let config = CrateConfig {
         name: name.to_owned(),
-        runtime: crate::runtime_path::for_output(out, None),
+        runtime: codegen::cli::runtime_path::for_output(
+            out,
+            None,
+            Some(&crate::workspace_root().join("runtime")),
+        ),
         ..CrateConfig::default()
     };
     let generated = codegen::generate(&bytes, &Selection::default(), &config)

@@ -23,11 +23,17 @@ pub struct Run {
 
 /// In the child: `xtask generate` with `args`, then its peak memory on stderr.
 pub fn child(args: &[String]) -> ExitCode {
-    let options = match crate::parse(args) {
-        Ok(Some(options)) => options,
+    let defaults = codegen::cli::Defaults::checkout(&crate::workspace_root());
+    let options = match args.split_first() {
+        Some((generate, rest)) if generate == "generate" => {
+            match codegen::cli::generate::parse(rest, &defaults) {
+                Ok(Some(options)) => options,
+                _ => return ExitCode::from(2),
+            }
+        }
         _ => return ExitCode::from(2),
     };
-    let code = crate::run(&options);
+    let code = codegen::cli::generate::run(&options);
     if let Some(kib) = std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|status| {

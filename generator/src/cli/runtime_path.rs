@@ -1,27 +1,28 @@
 //! Where a generated crate finds `sunshine-runtime`: the directory given
 //! with `--runtime-path`; else the one the crate being replaced already names,
 //! so that a path chosen once survives regeneration and `update-spec`; else
-//! this checkout's `runtime/`, written relative to the crate so that the path
-//! survives moving the whole checkout (and `generated/` gets `../runtime`).
+//! the default (for `cargo xtask`, the checkout's `runtime/`; installed,
+//! none: the registry version). A directory is written relative to the crate
+//! so that the path survives moving the whole checkout (and `generated/`
+//! gets `../runtime`).
 
 use std::path::{Component, Path, PathBuf};
 
-use codegen::RuntimeSource;
+use crate::RuntimeSource;
 
 /// The runtime dependency of a crate written to `out`: `runtime` if given,
-/// else the path in the manifest already at `out`, else this workspace's
-/// `runtime/`; a directory is written relative to `out` when both can be
-/// placed on one file system root.
-pub fn for_output(out: &Path, runtime: Option<&Path>) -> RuntimeSource {
+/// else the path in the manifest already at `out`, else `default`, else
+/// the registry version; a directory is written relative to `out` when both
+/// can be placed on one file system root.
+pub fn for_output(out: &Path, runtime: Option<&Path>, default: Option<&Path>) -> RuntimeSource {
     if runtime.is_none() {
         let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap_or_default();
         if let Some(path) = recorded_path(&manifest) {
             return RuntimeSource::Path(path.to_owned());
         }
     }
-    let runtime = match runtime {
-        Some(path) => absolute(path),
-        None => super::workspace_root().join("runtime"),
+    let Some(runtime) = runtime.or(default).map(absolute) else {
+        return RuntimeSource::Registry;
     };
     let path = relative(&absolute(out), &runtime).unwrap_or(runtime);
     RuntimeSource::Path(path.to_string_lossy().replace('\\', "/"))

@@ -7,9 +7,10 @@ use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use codegen::source::sha256_hex;
-
+use super::generate::{replacement_report, run, Options};
+use super::test_support::{checkout, workspace_root};
 use super::*;
+use crate::source::{sha256_hex, Record};
 
 fn fixture(version: &str) -> PathBuf {
     workspace_root().join(format!("generator/tests/fixtures/evolution/{version}.yaml"))
@@ -32,6 +33,7 @@ fn generate_options(spec: &Path, out: &Path, tags: &[&str]) -> Options {
         runtime_path: None,
         check: false,
         deny_warnings: false,
+        defaults: checkout(),
     }
 }
 
@@ -234,7 +236,11 @@ fn update_options(from: String, spec: &Path, out: &Path) -> update_spec::Options
         from,
         spec: spec.to_owned(),
         out: out.to_owned(),
-        crate_name: "evolution".to_owned(),
+        crate_name: None,
+        defaults: Defaults {
+            repository: None,
+            ..checkout()
+        },
     }
 }
 
@@ -311,6 +317,7 @@ fn update_spec_takes_a_document_from_a_url_and_keeps_the_recorded_selection() {
 #[test]
 fn update_spec_arguments_parse() {
     let root = Path::new("/r");
+    let defaults = Defaults::checkout(root);
     let args: Vec<String> = [
         "--from",
         "https://example.invalid/openapi.yaml",
@@ -319,10 +326,18 @@ fn update_spec_arguments_parse() {
     ]
     .map(String::from)
     .into();
-    let options = update_spec::parse(&args, root).expect("valid");
+    let options = update_spec::parse(&args, &defaults).expect("valid");
     assert_eq!(options.from, "https://example.invalid/openapi.yaml");
     assert_eq!(options.out, PathBuf::from("o"));
     assert_eq!(options.spec, root.join("spec/sunshine-conversations.yaml"));
-    assert!(update_spec::parse(&[], root).is_err(), "--from is required");
+    assert!(
+        update_spec::parse(&[], &defaults).is_err(),
+        "--from is required"
+    );
+    let installed = ["--from", "new.yaml", "--out", "o"].map(String::from);
+    assert!(
+        update_spec::parse(&installed, &Defaults::installed()).is_err(),
+        "installed, --spec is required"
+    );
     assert!(fetch::is_url("http://127.0.0.1:1/x") && !fetch::is_url("spec/x.yaml"));
 }

@@ -5,15 +5,29 @@
 use std::path::Path;
 use std::process::Command;
 
-use codegen::diff::Report;
-use codegen::source::{sha256_hex, Record};
-use codegen::surface::Surface;
-use codegen::Selection;
+use crate::diff::Report;
+use crate::source::{sha256_hex, Record};
+use crate::surface::Surface;
+use crate::Selection;
 
 /// The record in `out/Cargo.toml`, if the crate there has one.
 pub fn recorded(out: &Path) -> Option<Record> {
     let manifest = std::fs::read_to_string(out.join("Cargo.toml")).ok()?;
     Record::from_manifest(&manifest)
+}
+
+/// The package name of the crate at `out`, if there is one.
+pub fn recorded_name(out: &Path) -> Option<String> {
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).ok()?;
+    let package = manifest
+        .lines()
+        .skip_while(|line| line.trim() != "[package]")
+        .skip(1)
+        .take_while(|line| !line.starts_with('['));
+    package
+        .filter_map(|line| line.strip_prefix("name = \""))
+        .find_map(|value| value.strip_suffix('"'))
+        .map(str::to_owned)
 }
 
 /// Prefixes each `-->` location with the document's name.
@@ -26,7 +40,7 @@ pub fn lower(bytes: &[u8], label: &str, tags: &[String]) -> Result<Surface, ()> 
     let selection = Selection {
         tags: tags.to_vec(),
     };
-    match codegen::decide_document(bytes, &selection) {
+    match crate::decide_document(bytes, &selection) {
         Ok(decided) => Ok(decided.surface),
         Err(diagnostics) => {
             eprint!("{}", with_file(&diagnostics.to_string(), label));
@@ -77,8 +91,8 @@ pub fn since_record(
     let selection = Selection {
         tags: record.tags.clone(),
     };
-    match codegen::decide_document(&old, &selection) {
-        Ok(decided) => Ok(codegen::diff::diff(&decided.surface, new)),
+    match crate::decide_document(&old, &selection) {
+        Ok(decided) => Ok(crate::diff::diff(&decided.surface, new)),
         Err(_) => Err(format!(
             "the recorded document ({}) no longer loads with this generator; no change report",
             record.describe()

@@ -1,6 +1,6 @@
-//! `cargo xtask update-spec --from PATH_OR_URL`: take a new upstream
-//! document, show what it changes for callers, then replace `spec/` and
-//! regenerate `generated/` with the `--tag` selection recorded there.
+//! `update-spec --from PATH_OR_URL`: take a new upstream document, show
+//! what it changes for callers, then replace `--spec` and regenerate `--out`
+//! with the `--tag` selection recorded there.
 //!
 //! Everything that can fail on the new document (loading, lowering,
 //! emitting) happens before anything is written, so a bad document leaves
@@ -8,24 +8,40 @@
 
 use std::path::{Path, PathBuf};
 
-use codegen::{CrateConfig, Selection};
+use super::{changes, fetch, runtime_path, Defaults, SPEC_ERRORS, SUCCESS, USAGE_OR_IO};
+use crate::{CrateConfig, Selection};
 
-use crate::{changes, fetch, SPEC_ERRORS, SUCCESS, USAGE_OR_IO};
-
+/// What `update-spec` was asked to do.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Options {
+    /// The new document: a file or an `http(s)://` URL.
     pub from: String,
+    /// The document it replaces.
     pub spec: PathBuf,
+    /// The crate it regenerates.
     pub out: PathBuf,
-    pub crate_name: String,
+    /// `None`: the name of the crate at `out`, else the default.
+    pub crate_name: Option<String>,
+    /// The runtime a crate that names none depends on, the repository its
+    /// manifest names, and how the user runs the command.
+    pub defaults: Defaults,
 }
 
-pub fn parse(args: &[String], root: &Path) -> Result<Options, String> {
+/// The options of `update-spec` (the arguments after it).
+///
+/// # Errors
+///
+/// A message for an unknown option, a missing value, or a missing
+/// `--from`, `--spec` or `--out`.
+pub fn parse(args: &[String], defaults: &Defaults) -> Result<Options, String> {
+    let mut spec = defaults.spec.clone();
+    let mut out = defaults.out.clone();
     let mut options = Options {
         from: String::new(),
-        spec: root.join("spec/sunshine-conversations.yaml"),
-        out: root.join("generated"),
-        crate_name: CrateConfig::default().name,
+        spec: PathBuf::new(),
+        out: PathBuf::new(),
+        crate_name: None,
+        defaults: defaults.clone(),
     };
     let mut args = args.iter();
     while let Some(arg) = args.next() {
@@ -36,19 +52,21 @@ pub fn parse(args: &[String], root: &Path) -> Result<Options, String> {
         };
         match arg.as_str() {
             "--from" => options.from = value("--from")?,
-            "--spec" => options.spec = PathBuf::from(value("--spec")?),
-            "--out" => options.out = PathBuf::from(value("--out")?),
-            "--crate-name" => options.crate_name = value("--crate-name")?,
+            "--spec" => spec = Some(PathBuf::from(value("--spec")?)),
+            "--out" => out = Some(PathBuf::from(value("--out")?)),
+            "--crate-name" => options.crate_name = Some(value("--crate-name")?),
             other => return Err(format!("unknown option `{other}` for update-spec")),
         }
     }
     if options.from.is_empty() {
         return Err("update-spec needs `--from PATH_OR_URL`".to_owned());
     }
+    options.spec = spec.ok_or("update-spec needs `--spec PATH`")?;
+    options.out = out.ok_or("update-spec needs `--out DIR`")?;
     Ok(options)
 }
 
-/// Runs the update; returns the exit code.
+/// Runs the update; returns the process exit code.
 pub fn run(options: &Options) -> u8 {
     let tags = match changes::recorded(&options.out) {
         Some(record) => record.tags,
@@ -68,12 +86,18 @@ pub fn run(options: &Options) -> u8 {
         }
     };
     let selection = Selection { tags };
+    let name = options
+        .crate_name
+        .clone()
+        .or_else(|| changes::recorded_name(&options.out))
+        .unwrap_or_else(|| CrateConfig::default().name);
     let config = CrateConfig {
-        name: options.crate_name.clone(),
-        runtime: crate::runtime_path::for_output(&options.out, None),
+        name,
+        runtime: runtime_path::for_output(&options.out, None, options.defaults.runtime.as_deref()),
+        repository: options.defaults.repository.clone(),
         ..CrateConfig::default()
     };
-    let generated = match codegen::generate(&new, &selection, &config) {
+    let generated = match crate::generate(&new, &selection, &config) {
         Ok(generated) => generated,
         Err(diagnostics) => {
             eprint!(
@@ -93,12 +117,13 @@ pub fn run(options: &Options) -> u8 {
         eprintln!("error: cannot write {}: {err}", options.spec.display());
         return USAGE_OR_IO;
     }
-    let outcome = match codegen::write::write(&options.out, &generated.files) {
+    let outcome = match crate::write::write(&options.out, &generated.files) {
         Ok(outcome) => outcome,
         Err(err) => {
             eprintln!(
-                "error: {err}; {} is updated, run `cargo xtask generate` to finish",
-                options.spec.display()
+                "error: {err}; {} is updated, run `{} generate` to finish",
+                options.spec.display(),
+                options.defaults.program
             );
             return USAGE_OR_IO;
         }
@@ -106,7 +131,7 @@ pub fn run(options: &Options) -> u8 {
     println!(
         "{} is now {}; {} regenerated ({} files written, {} unchanged, {} removed)",
         options.spec.display(),
-        codegen::source::Record::of(generated.surface.api()).describe(),
+        crate::source::Record::of(generated.surface.api()).describe(),
         options.out.display(),
         outcome.changed.len(),
         outcome.unchanged.len(),
@@ -116,14 +141,14 @@ pub fn run(options: &Options) -> u8 {
 }
 
 /// Prints the full report from the document in `spec/` to the new one.
-fn report_against_current(options: &Options, tags: &[String], new: &codegen::surface::Surface) {
+fn report_against_current(options: &Options, tags: &[String], new: &crate::surface::Surface) {
     let label = options.spec.display().to_string();
     let Ok(current) = std::fs::read(&options.spec) else {
         println!("note: there is no {label} yet; no change report");
         return;
     };
     match changes::lower(&current, &label, tags) {
-        Ok(old) => print!("{}", codegen::diff::diff(&old, new).to_text()),
+        Ok(old) => print!("{}", crate::diff::diff(&old, new).to_text()),
         Err(()) => println!("note: the current {label} does not load; no change report"),
     }
 }

@@ -1,8 +1,7 @@
-//! `cargo xtask diff-spec OLD NEW`: what a new version of the document
-//! changes for callers of the generated crate.
+//! `diff-spec OLD NEW`: what a new version of the document changes for
+//! callers of the generated crate.
 
-use crate::changes;
-use crate::fetch;
+use super::{changes, fetch};
 
 /// Everything compatible (or nothing changed).
 pub const COMPATIBLE: u8 = 0;
@@ -20,14 +19,24 @@ pub enum Format {
     Markdown,
 }
 
+/// What `diff-spec` was asked to compare.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Options {
+    /// The old document: a file or an `http(s)://` URL.
     pub old: String,
+    /// The new one.
     pub new: String,
+    /// Only the operations with these tags (all when empty).
     pub tags: Vec<String>,
+    /// How the report is printed.
     pub format: Format,
 }
 
+/// The options of `diff-spec` (the arguments after it).
+///
+/// # Errors
+///
+/// A message for an unknown option or format, or other than two documents.
 pub fn parse(args: &[String]) -> Result<Options, String> {
     let mut documents = Vec::new();
     let mut tags = Vec::new();
@@ -60,7 +69,7 @@ pub fn parse(args: &[String]) -> Result<Options, String> {
     })
 }
 
-/// Prints the report; returns the exit code.
+/// Prints the report; returns the process exit code.
 pub fn run(options: &Options) -> u8 {
     let mut apis = Vec::new();
     for source in [&options.old, &options.new] {
@@ -76,7 +85,7 @@ pub fn run(options: &Options) -> u8 {
             Err(()) => return ERROR,
         }
     }
-    let report = codegen::diff::diff(&apis[0], &apis[1]);
+    let report = crate::diff::diff(&apis[0], &apis[1]);
     print!(
         "{}",
         match options.format {
