@@ -13,8 +13,8 @@ use serde_json::Value;
 
 use super::answer::Answer;
 use super::received::{ReceivedCall, ReceivedRequest};
-use super::server::{MockServer, Registered};
-use super::verify::Times;
+use super::registered::{Check, Registered, Times};
+use super::server::MockServer;
 use super::Spec;
 use sunshine_runtime::error_answer::ErrorAnswer;
 use sunshine_runtime::{JwtScope, PageLayout};
@@ -55,18 +55,8 @@ pub fn request_of<T: Send + 'static, E: Send + 'static>(
     call.into_request()
 }
 
-/// A test of a request, which says what differed when it fails.
-type Test = Box<dyn Fn(&ReceivedRequest) -> Result<(), String> + Send + Sync>;
-
 /// The types an expectation is written in: path arity, body, success, error.
 type Types<P, B, S, E> = PhantomData<fn() -> (P, B, S, E)>;
-
-/// One test of a request: a description for failure messages, and the test,
-/// which says what differed when it fails.
-pub(crate) struct Check {
-    pub(crate) describe: String,
-    pub(crate) test: Test,
-}
 
 /// What is expected of one operation's requests, built from
 /// `mock.switchboard_actions().pass_control()` (say): each method adds a part

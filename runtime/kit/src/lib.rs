@@ -33,6 +33,7 @@ mod events;
 mod expectation;
 mod macros;
 mod received;
+mod registered;
 mod server;
 mod verify;
 

@@ -3,7 +3,7 @@
 //! and reports what went wrong.
 
 use std::fmt;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -11,9 +11,9 @@ use wiremock::{Match, Mock, Respond, ResponseTemplate};
 
 use super::answer::Answer;
 use super::conformance::{self, Violation};
-use super::expectation::Check;
 use super::received::ReceivedRequest;
-use super::verify::{self, Outcome, Record, Times};
+use super::registered::Registered;
+use super::verify::{self, Outcome, Record};
 use super::Spec;
 use sunshine_runtime::Api;
 use sunshine_runtime::{ClientBuilder, RetryPolicy};
@@ -22,15 +22,6 @@ use sunshine_runtime::{ClientBuilder, RetryPolicy};
 const CONFORMANCE_PRIORITY: u8 = 1;
 const EXPECTATION_PRIORITY: u8 = 5;
 const FALLBACK_PRIORITY: u8 = u8::MAX;
-
-/// An expectation once mounted.
-pub(crate) struct Registered {
-    pub(crate) spec: &'static Spec,
-    pub(crate) checks: Vec<Check>,
-    pub(crate) times: Times,
-    pub(crate) delay: Option<Duration>,
-    pub(crate) matched: Arc<AtomicU64>,
-}
 
 /// What the fake's handlers share.
 struct Shared {

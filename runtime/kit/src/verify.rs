@@ -7,37 +7,7 @@ use std::sync::Arc;
 
 use super::conformance::Violation;
 use super::received::ReceivedRequest;
-use super::server::Registered;
-
-/// How many requests an expectation must match.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Times {
-    /// Any number, none included.
-    Any,
-    /// Exactly this many.
-    Exactly(u64),
-    /// This many or more.
-    AtLeast(u64),
-}
-
-impl Times {
-    fn allows(self, count: u64) -> bool {
-        match self {
-            Times::Any => true,
-            Times::Exactly(expected) => count == expected,
-            Times::AtLeast(least) => count >= least,
-        }
-    }
-
-    fn describe(self) -> String {
-        match self {
-            Times::Any => "any number of requests".to_owned(),
-            Times::Exactly(1) => "exactly 1 request".to_owned(),
-            Times::Exactly(count) => format!("exactly {count} requests"),
-            Times::AtLeast(count) => format!("at least {count} requests"),
-        }
-    }
-}
+use super::registered::Registered;
 
 /// How the fake answered a request.
 #[derive(Debug, Clone)]
@@ -55,40 +25,6 @@ pub(crate) enum Outcome {
 pub(crate) struct Record {
     pub(crate) request: ReceivedRequest,
     pub(crate) outcome: Outcome,
-}
-
-impl Registered {
-    /// The expectation in a failure message: operation and what it matches.
-    pub(crate) fn describe(&self) -> String {
-        let parts: Vec<&str> = self
-            .checks
-            .iter()
-            .map(|check| check.describe.as_str())
-            .collect();
-        match parts.is_empty() {
-            true => format!("{} (any request)", self.spec.name),
-            false => format!("{} with {}", self.spec.name, parts.join(", ")),
-        }
-    }
-
-    /// Why `request` does not match, or `None` when it does.
-    pub(crate) fn mismatch(&self, request: &ReceivedRequest) -> Option<String> {
-        if request.operation != Some(self.spec.name) {
-            return Some(format!(
-                "it is a request of {}",
-                request.operation.unwrap_or("no operation")
-            ));
-        }
-        let differences: Vec<String> = self
-            .checks
-            .iter()
-            .filter_map(|check| (check.test)(request).err())
-            .collect();
-        match differences.is_empty() {
-            true => None,
-            false => Some(differences.join("; ")),
-        }
-    }
 }
 
 /// The report of `failures`, as the test prints it.
