@@ -166,13 +166,7 @@ fn run_pipeline(
     let surface = surface::build(&api);
     let config = config.for_api(surface.api());
     if !names::is_package_name(&config.name) {
-        diagnostics.error(
-            "#",
-            format!(
-                "`{}` is not a valid crate name: use ASCII letters, digits, `-` and `_`, starting with a letter",
-                config.name
-            ),
-        );
+        diagnostics.error("#", names::package_name_problem(&config.name));
         return Err(diagnostics);
     }
     match format::format_files(emit::emit(&surface, &config)) {

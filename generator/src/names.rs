@@ -203,6 +203,13 @@ pub fn is_package_name(name: &str) -> bool {
         && !KEYWORDS.contains(&library_name(name).as_str())
 }
 
+/// Why `name` cannot name a package, as every command and the library say it.
+pub fn package_name_problem(name: &str) -> String {
+    format!(
+        "`{name}` is not a valid crate name: use ASCII letters, digits, `-` and `_`, starting with a letter"
+    )
+}
+
 /// The library name of package `name`: what code writes (`-` becomes `_`,
 /// as Cargo does).
 pub fn library_name(name: &str) -> String {

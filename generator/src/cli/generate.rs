@@ -53,23 +53,13 @@ pub fn parse(args: &[String], defaults: &Defaults) -> Result<Option<Options>, St
     };
     let mut args = args.iter();
     while let Some(arg) = args.next() {
-        let mut value = |name: &str| {
-            args.next()
-                .cloned()
-                .ok_or_else(|| format!("`{name}` needs a value"))
-        };
+        let mut value = |name: &str| super::option_value(&mut args, name);
         match arg.as_str() {
             "--spec" => spec = Some(PathBuf::from(value("--spec")?)),
             "--out" => out = Some(PathBuf::from(value("--out")?)),
             "--tag" => options.tags.push(value("--tag")?),
             "--crate-name" => {
-                let name = value("--crate-name")?;
-                if !crate::names::is_package_name(&name) {
-                    return Err(format!(
-                        "`{name}` is not a valid crate name: use ASCII letters, digits, `-` and `_`, starting with a letter"
-                    ));
-                }
-                options.crate_name = Some(name);
+                options.crate_name = Some(super::package_name(value("--crate-name")?)?)
             }
             "--runtime-path" => {
                 options.runtime_path = Some(PathBuf::from(value("--runtime-path")?))

@@ -106,6 +106,25 @@ pub fn run(args: &[String], defaults: &Defaults) -> u8 {
 }
 
 /// The help text, with the defaults of this program.
+/// The value after option `name`, or the error that says it is missing.
+fn option_value<'a>(
+    args: &mut impl Iterator<Item = &'a String>,
+    name: &str,
+) -> Result<String, String> {
+    args.next()
+        .cloned()
+        .ok_or_else(|| format!("`{name}` needs a value"))
+}
+
+/// `--crate-name`'s value, refused where Cargo would refuse it, for every
+/// command that takes one.
+fn package_name(name: String) -> Result<String, String> {
+    match crate::names::is_package_name(&name) {
+        true => Ok(name),
+        false => Err(crate::names::package_name_problem(&name)),
+    }
+}
+
 pub fn help(defaults: &Defaults) -> String {
     let program = &defaults.program;
     let default = |path: &Option<PathBuf>| match path {

@@ -45,16 +45,14 @@ pub fn parse(args: &[String], defaults: &Defaults) -> Result<Options, String> {
     };
     let mut args = args.iter();
     while let Some(arg) = args.next() {
-        let mut value = |name: &str| {
-            args.next()
-                .cloned()
-                .ok_or_else(|| format!("`{name}` needs a value"))
-        };
+        let mut value = |name: &str| super::option_value(&mut args, name);
         match arg.as_str() {
             "--from" => options.from = value("--from")?,
             "--spec" => spec = Some(PathBuf::from(value("--spec")?)),
             "--out" => out = Some(PathBuf::from(value("--out")?)),
-            "--crate-name" => options.crate_name = Some(value("--crate-name")?),
+            "--crate-name" => {
+                options.crate_name = Some(super::package_name(value("--crate-name")?)?)
+            }
             other => return Err(format!("unknown option `{other}` for update-spec")),
         }
     }
@@ -163,4 +161,30 @@ fn replace_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::rename(&staging, path).inspect_err(|_| {
         let _ = std::fs::remove_file(&staging);
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_crate_name_cargo_would_refuse_is_a_usage_error() {
+        let args: Vec<String> = [
+            "--from",
+            "v2.yaml",
+            "--spec",
+            "s.yaml",
+            "--out",
+            "o",
+            "--crate-name",
+            "9lives",
+        ]
+        .map(String::from)
+        .to_vec();
+        let error = parse(&args, &Defaults::installed()).expect_err("refused");
+        assert!(
+            error.contains("`9lives` is not a valid crate name"),
+            "{error}"
+        );
+    }
 }
